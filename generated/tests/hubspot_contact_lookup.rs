@@ -1,0 +1,241 @@
+//! The generated HubSpot contact-lookup connector against a local mock of
+//! HubSpot's search API: exact method, path, auth header and body, and a
+//! realistic response whose extra fields must not leak into the result.
+
+use midcall_generated::hubspot::contact_lookup::{self, Args, Output};
+use midcall_runtime::{Auth, Client, Config, ErrorKind};
+use serde_json::{json, Value};
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "pat-na1-test-token";
+const SEARCH: &str = "/crm/v3/objects/contacts/search";
+
+fn client(server: &MockServer) -> Client {
+    let config = Config::new(server.uri(), Auth::Bearer(TOKEN.to_string()))
+        .with_timeout(contact_lookup::TIMEOUT);
+    Client::new(config).expect("client builds")
+}
+
+fn email_body(email: &str) -> Value {
+    json!({
+        "filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": email}]}],
+        "properties": ["firstname", "lastname", "email", "phone", "company"],
+        "sorts": [{"propertyName": "lastmodifieddate", "direction": "DESCENDING"}],
+        "limit": 1
+    })
+}
+
+/// A search answer shaped like HubSpot's, with fields the template does
+/// not ask for (they must not reach the assistant).
+fn hubspot_answer() -> Value {
+    json!({
+        "total": 1,
+        "results": [{
+            "id": "51",
+            "properties": {
+                "company": "Acme Corp",
+                "createdate": "2024-02-20T18:30:29.012Z",
+                "email": "jane.doe@example.com",
+                "firstname": "Jane",
+                "hs_object_id": "51",
+                "lastmodifieddate": "2026-11-02T09:12:44.310Z",
+                "lastname": "Doe",
+                "phone": "+14155550123",
+                "lifecyclestage": "customer",
+                "hs_analytics_source": "DIRECT_TRAFFIC"
+            },
+            "createdAt": "2024-02-20T18:30:29.012Z",
+            "updatedAt": "2026-11-02T09:12:44.310Z",
+            "archived": false
+        }],
+        "paging": {"next": {"after": "1", "link": "?after=1"}}
+    })
+}
+
+#[tokio::test]
+async fn finds_a_contact_by_email_with_the_exact_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(SEARCH))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("content-type", "application/json"))
+        .and(body_json(email_body("jane.doe@example.com")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(hubspot_answer()))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let args = Args {
+        email: Some("jane.doe@example.com".into()),
+        phone: None,
+    };
+    let out = contact_lookup::call(&client(&server), &args)
+        .await
+        .expect("the contact is found");
+    assert_eq!(
+        out,
+        Output {
+            contact_id: Some("51".into()),
+            first_name: Some("Jane".into()),
+            last_name: Some("Doe".into()),
+            email: Some("jane.doe@example.com".into()),
+            phone: Some("+14155550123".into()),
+            company: Some("Acme Corp".into()),
+        }
+    );
+    // Only the template's fields reach the assistant.
+    let spoken = serde_json::to_value(&out).unwrap();
+    let keys: Vec<&str> = spoken
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "contact_id",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "company"
+        ]
+    );
+    assert!(!spoken.to_string().contains("lifecyclestage"));
+    assert!(!spoken.to_string().contains("DIRECT_TRAFFIC"));
+}
+
+#[tokio::test]
+async fn finds_a_contact_by_phone_on_phone_or_mobile() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(SEARCH))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(body_json(json!({
+            "filterGroups": [
+                {"filters": [{"propertyName": "phone", "operator": "EQ", "value": "+14155550123"}]},
+                {"filters": [{"propertyName": "mobilephone", "operator": "EQ", "value": "+14155550123"}]}
+            ],
+            "properties": ["firstname", "lastname", "email", "phone", "company"],
+            "sorts": [{"propertyName": "lastmodifieddate", "direction": "DESCENDING"}],
+            "limit": 1
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(hubspot_answer()))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let args = Args {
+        email: None,
+        phone: Some("+14155550123".into()),
+    };
+    let out = contact_lookup::call(&client(&server), &args).await.unwrap();
+    assert_eq!(out.first_name.as_deref(), Some("Jane"));
+}
+
+#[tokio::test]
+async fn email_wins_when_both_are_given() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(SEARCH))
+        .and(body_json(email_body("jane.doe@example.com")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(hubspot_answer()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let args = Args {
+        email: Some("jane.doe@example.com".into()),
+        phone: Some("+14155550123".into()),
+    };
+    contact_lookup::call(&client(&server), &args).await.unwrap();
+}
+
+#[tokio::test]
+async fn no_match_is_not_found() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(SEARCH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"total": 0, "results": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let args = Args {
+        email: Some("nobody@example.com".into()),
+        phone: None,
+    };
+    let err = contact_lookup::call(&client(&server), &args)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn neither_email_nor_phone_is_invalid_input_without_a_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let err = contact_lookup::call(&client(&server), &Args::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidInput);
+    assert!(err.message.contains("email or phone"), "{}", err.message);
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_unauthorized() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(SEARCH))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "status": "error",
+            "message": "Authentication credentials not found.",
+            "correlationId": "4a5c0b2e-0000-4000-8000-000000000000",
+            "category": "INVALID_AUTHENTICATION"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let args = Args {
+        email: Some("jane.doe@example.com".into()),
+        phone: None,
+    };
+    let err = contact_lookup::call(&client(&server), &args)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Unauthorized);
+    assert_eq!(err.status, Some(401));
+    assert!(err.detail.contains("Authentication credentials not found"));
+    assert!(!err.detail.contains(TOKEN));
+}
+
+#[test]
+fn configuration_comes_from_the_named_variables() {
+    let vars = |name: &str| match name {
+        "HUBSPOT_ACCESS_TOKEN" => Some(TOKEN.to_string()),
+        "HUBSPOT_BASE_URL" => Some("http://127.0.0.1:9".to_string()),
+        _ => None,
+    };
+    let config = Config::from_lookup(&contact_lookup::CRM, vars).unwrap();
+    assert_eq!(config.base_url, "http://127.0.0.1:9");
+    assert_eq!(config.auth, Auth::Bearer(TOKEN.to_string()));
+    assert!(!format!("{config:?}").contains(TOKEN));
+
+    let err = Config::from_lookup(&contact_lookup::CRM, |_| None).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Misconfigured);
+    assert!(
+        err.detail.contains("HUBSPOT_ACCESS_TOKEN"),
+        "{}",
+        err.detail
+    );
+
+    let default = Config::from_lookup(&contact_lookup::CRM, |n| {
+        (n == "HUBSPOT_ACCESS_TOKEN").then(|| TOKEN.to_string())
+    })
+    .unwrap();
+    assert_eq!(default.base_url, "https://api.hubapi.com");
+}

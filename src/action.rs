@@ -1,0 +1,381 @@
+//! An action: one template bound to one operation of one CRM's spec, checked
+//! end to end before anything is rendered.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::bindings::placeholder::{self, Piece};
+use crate::bindings::{ActionBinding, Bindings, RequestBinding};
+use crate::catalog::{Access, Template};
+use crate::error::{Error, Result};
+use crate::spec::{Api, Operation, ParamLocation, Schema, SchemaKind};
+use crate::suggest;
+
+/// A template, its binding for one CRM, and the operation it calls; every
+/// reference between them has been checked.
+#[derive(Debug, Clone)]
+pub struct Action {
+    /// CRM id (`hubspot`).
+    pub crm_id: String,
+    /// The CRM's bindings.
+    pub crm: Bindings,
+    /// File the bindings came from.
+    pub bindings_origin: String,
+    /// File the spec came from.
+    pub spec_origin: String,
+    /// The use case.
+    pub template: Template,
+    /// The binding for this template.
+    pub binding: ActionBinding,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// Path template as in the spec.
+    pub path: String,
+    /// The operation's id, when the spec gives one.
+    pub operation_id: Option<String>,
+    /// The operation's summary, when the spec gives one.
+    pub operation_summary: Option<String>,
+    /// Whether the request may be repeated.
+    pub retry_safe: bool,
+}
+
+/// Checks `template` against `crm`'s binding and `api`, and builds the action.
+pub fn resolve(
+    crm_id: &str,
+    crm: &Bindings,
+    bindings_origin: &str,
+    api: &Api,
+    template: &Template,
+) -> Result<Action> {
+    let Some(binding) = crm.actions.get(&template.id) else {
+        let bound: Vec<&str> = crm.actions.keys().map(String::as_str).collect();
+        return Err(Error::invalid(
+            bindings_origin,
+            "actions",
+            format!(
+                "{} has no binding for template `{}`; bound templates: {}",
+                crm.name,
+                template.id,
+                if bound.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    bound.join(", ")
+                }
+            ),
+        ));
+    };
+    let at = |rest: &str| format!("actions.{}{rest}", template.id);
+    let invalid = |rest: &str, msg: String| Error::invalid(bindings_origin, at(rest), msg);
+
+    let (method, path) = binding
+        .operation
+        .trim()
+        .split_once(' ')
+        .map(|(m, p)| (m.trim().to_ascii_uppercase(), p.trim().to_string()))
+        .ok_or_else(|| {
+            invalid(
+                ".operation",
+                format!("`{}` is not `METHOD /path`", binding.operation),
+            )
+        })?;
+    if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
+        return Err(invalid(
+            ".operation",
+            format!("method `{method}` is not one of GET, POST, PUT, PATCH, DELETE"),
+        ));
+    }
+    let Some(op) = api.operation(&method, &path) else {
+        let all: Vec<String> = api
+            .operations
+            .iter()
+            .map(|o| format!("{} {}", o.method, o.path))
+            .collect();
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let hint = suggest::closest(&format!("{method} {path}"), &refs)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        return Err(invalid(
+            ".operation",
+            format!(
+                "`{method} {path}` is not an operation of {}{hint}",
+                api.origin
+            ),
+        ));
+    };
+    if template.access == Access::Write && binding.retry_safe == Some(true) {
+        return Err(invalid(
+            ".retry_safe",
+            format!(
+                "template `{}` writes; a write is never retried blindly",
+                template.id
+            ),
+        ));
+    }
+
+    for (i, request) in binding.requests.iter().enumerate() {
+        check_request(template, op, request, &|rest: &str, msg: String| {
+            invalid(&format!(".requests[{i}]{rest}"), msg)
+        })?;
+    }
+    check_response(template, api, op, binding, &|rest: &str, msg: String| {
+        invalid(&format!(".response{rest}"), msg)
+    })?;
+
+    Ok(Action {
+        crm_id: crm_id.to_string(),
+        crm: crm.clone(),
+        bindings_origin: bindings_origin.to_string(),
+        spec_origin: api.origin.clone(),
+        template: template.clone(),
+        binding: binding.clone(),
+        retry_safe: binding.retry_safe.unwrap_or(method == "GET"),
+        method,
+        path,
+        operation_id: op.operation_id.clone(),
+        operation_summary: op.summary.clone(),
+    })
+}
+
+/// Names of `{params}` in a spec path.
+pub fn path_params(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_string()))
+        .collect()
+}
+
+fn check_request(
+    template: &Template,
+    op: &Operation,
+    request: &RequestBinding,
+    invalid: &dyn Fn(&str, String) -> Error,
+) -> Result<()> {
+    let param = |name: &str| template.tool.parameters.iter().find(|p| p.name == name);
+    for name in &request.when {
+        if param(name).is_none() {
+            return Err(invalid(
+                ".when",
+                format!(
+                    "`{name}` is not a parameter of tool `{}`",
+                    template.tool.name
+                ),
+            ));
+        }
+    }
+    let present = |name: &str| {
+        request.when.iter().any(|w| w == name) || param(name).is_some_and(|p| p.required)
+    };
+    // Every placeholder names a parameter; path values must be present.
+    let check_str = |place: &str, s: &str, must_be_present: bool| -> Result<Vec<Piece>> {
+        let pieces = placeholder::parse(s).map_err(|m| invalid(place, m))?;
+        for arg in placeholder::args(&pieces) {
+            if param(arg).is_none() {
+                let names: Vec<&str> = template
+                    .tool
+                    .parameters
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect();
+                return Err(invalid(
+                    place,
+                    format!(
+                        "placeholder `{{{arg}}}` is not a tool parameter; parameters: {}",
+                        names.join(", ")
+                    ),
+                ));
+            }
+            if must_be_present && !present(arg) {
+                return Err(invalid(
+                    place,
+                    format!(
+                        "`{{{arg}}}` is optional; a path needs it: make it required or list it in `when`"
+                    ),
+                ));
+            }
+        }
+        Ok(pieces)
+    };
+
+    let declared: BTreeSet<String> = path_params(&op.path).into_iter().collect();
+    for name in &declared {
+        if !request.path.contains_key(name) {
+            return Err(invalid(
+                ".path",
+                format!(
+                    "path parameter `{name}` of `{} {}` is not bound",
+                    op.method, op.path
+                ),
+            ));
+        }
+    }
+    for (name, value) in &request.path {
+        if !declared.contains(name) {
+            return Err(invalid(
+                ".path",
+                format!(
+                    "`{name}` is not a path parameter of `{} {}`",
+                    op.method, op.path
+                ),
+            ));
+        }
+        check_str(&format!(".path.{name}"), value, true)?;
+    }
+    let of = |loc: ParamLocation| op.parameters.iter().filter(move |p| p.location == loc);
+    for (name, value) in &request.query {
+        if !of(ParamLocation::Query).any(|p| &p.name == name) {
+            let names: Vec<&str> = of(ParamLocation::Query).map(|p| p.name.as_str()).collect();
+            return Err(invalid(
+                ".query",
+                format!(
+                    "`{name}` is not a query parameter of `{} {}`; it has: {}",
+                    op.method,
+                    op.path,
+                    if names.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
+            ));
+        }
+        check_str(&format!(".query.{name}"), value, false)?;
+    }
+    for p in of(ParamLocation::Query).filter(|p| p.required) {
+        if !request.query.contains_key(&p.name) {
+            return Err(invalid(
+                ".query",
+                format!("required query parameter `{}` is not bound", p.name),
+            ));
+        }
+    }
+    for (name, value) in &request.headers {
+        if name.eq_ignore_ascii_case("authorization") {
+            return Err(invalid(
+                ".headers",
+                "auth comes from the `auth` section and the environment, never a header here"
+                    .to_string(),
+            ));
+        }
+        check_str(&format!(".headers.{name}"), value, false)?;
+    }
+    match (&request.body, &op.request_body) {
+        (None, Some(body)) if body.required => {
+            return Err(invalid(
+                "",
+                format!(
+                    "`{} {}` requires a request body; add `body`",
+                    op.method, op.path
+                ),
+            ))
+        }
+        (Some(_), None) => {
+            return Err(invalid(
+                ".body",
+                format!("`{} {}` takes no request body", op.method, op.path),
+            ))
+        }
+        _ => {}
+    }
+    if let Some(body) = &request.body {
+        walk_strings(body, "", &mut |place, s| {
+            check_str(&format!(".body{place}"), s, false).map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
+/// Calls `f` on every string in a JSON value with its pointer.
+fn walk_strings(v: &Value, place: &str, f: &mut dyn FnMut(&str, &str) -> Result<()>) -> Result<()> {
+    match v {
+        Value::String(s) => f(place, s),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_strings(item, &format!("{place}[{i}]"), f)?;
+            }
+            Ok(())
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                walk_strings(item, &format!("{place}.{k}"), f)?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_response(
+    template: &Template,
+    api: &Api,
+    op: &Operation,
+    binding: &ActionBinding,
+    invalid: &dyn Fn(&str, String) -> Error,
+) -> Result<()> {
+    let response = &binding.response;
+    let pointer_ok = |p: &str| p.is_empty() || p.starts_with('/');
+    if !pointer_ok(&response.record) {
+        return Err(invalid(
+            ".record",
+            format!(
+                "`{}` is not a JSON pointer (it starts with `/`)",
+                response.record
+            ),
+        ));
+    }
+    let success: Option<&Schema> = op.success_response.as_ref().map(|b| &b.schema);
+    let exists = |pointer: &str| -> bool {
+        match success {
+            // A schema that says nothing cannot be checked against.
+            Some(s) if matches!(s.kind, SchemaKind::Any) => true,
+            Some(s) => api.schema_at(s, pointer).is_some(),
+            None => false,
+        }
+    };
+    let what = format!("the success response of `{} {}`", op.method, op.path);
+    if !response.record.is_empty() && !exists(&response.record) {
+        return Err(invalid(
+            ".record",
+            format!("{what} has nothing at `{}`", response.record),
+        ));
+    }
+    for (name, pointer) in &response.fields {
+        if !template.result.iter().any(|f| &f.name == name) {
+            let names: Vec<&str> = template.result.iter().map(|f| f.name.as_str()).collect();
+            return Err(invalid(
+                &format!(".fields.{name}"),
+                format!(
+                    "`{name}` is not a result field of template `{}`; fields: {}",
+                    template.id,
+                    names.join(", ")
+                ),
+            ));
+        }
+        let Some(pointer) = pointer else { continue };
+        if !pointer_ok(pointer) || pointer.is_empty() {
+            return Err(invalid(
+                &format!(".fields.{name}"),
+                format!("`{pointer}` is not a JSON pointer (it starts with `/`)"),
+            ));
+        }
+        let full = format!("{}{pointer}", response.record);
+        if !exists(&full) {
+            return Err(invalid(
+                &format!(".fields.{name}"),
+                format!("{what} has nothing at `{full}`"),
+            ));
+        }
+    }
+    for field in &template.result {
+        if !response.fields.contains_key(&field.name) {
+            return Err(invalid(
+                ".fields",
+                format!(
+                    "result field `{}` is not mapped; give a pointer, or `null` if the CRM lacks it",
+                    field.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! Per-CRM bindings (`specs/<crm>/bindings.yaml`): how a template's tool
+//! arguments become a request to one operation of the CRM's spec, and how
+//! the response becomes the template's result fields.
+
+pub mod placeholder;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::names;
+use crate::source::Sources;
+use crate::suggest;
+
+/// Everything midcall knows about one CRM beyond its spec.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bindings {
+    /// Display name ("HubSpot").
+    pub name: String,
+    /// Where a user reads the vendor's API reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<String>,
+    /// Production base URL.
+    pub base_url: String,
+    /// Environment variable that overrides the base URL (sandbox, tests).
+    pub base_url_env: String,
+    /// How requests authenticate.
+    pub auth: AuthBinding,
+    /// Per template id: the operation and the mappings.
+    pub actions: BTreeMap<String, ActionBinding>,
+}
+
+/// Auth scheme and the environment variables that hold the secret.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, tag = "scheme", rename_all = "lowercase")]
+pub enum AuthBinding {
+    /// `Authorization: Bearer $env`.
+    Bearer {
+        /// Variable holding the token.
+        env: String,
+    },
+    /// `<header>: $env`.
+    Header {
+        /// Header name.
+        header: String,
+        /// Variable holding the key.
+        env: String,
+    },
+    /// `?<param>=$env`.
+    Query {
+        /// Query parameter name.
+        param: String,
+        /// Variable holding the key.
+        env: String,
+    },
+    /// HTTP basic auth.
+    Basic {
+        /// Variable holding the user name.
+        user_env: String,
+        /// Variable holding the password.
+        password_env: String,
+    },
+    /// No auth.
+    None,
+}
+
+/// One template bound to one operation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionBinding {
+    /// `METHOD /path` exactly as in the spec.
+    pub operation: String,
+    /// Whether repeating the request is harmless. Defaults to true for GET
+    /// and false otherwise; set it for searches sent as POST.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_safe: Option<bool>,
+    /// Request variants; the first whose `when` arguments are all given is sent.
+    pub requests: Vec<RequestBinding>,
+    /// How the response maps to the result fields.
+    pub response: ResponseBinding,
+}
+
+/// How tool arguments fill one request. Strings may hold `{argument}`
+/// placeholders: a string that is exactly one placeholder takes the
+/// argument's value and type; placeholders inside text are formatted in.
+/// `{{` and `}}` stand for literal braces.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestBinding {
+    /// Arguments that must be present for this variant to apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<String>,
+    /// Path parameters by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub path: BTreeMap<String, String>,
+    /// Query parameters by name (in name order).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query: BTreeMap<String, String>,
+    /// Extra headers by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// JSON body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+}
+
+/// Where the result fields are in the response.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseBinding {
+    /// JSON pointer to the record (`/results/0`); empty for the whole body.
+    /// When nothing is there the action answers "not found".
+    #[serde(default)]
+    pub record: String,
+    /// Per template result field: a JSON pointer below the record, or null
+    /// when this CRM does not have the field.
+    pub fields: BTreeMap<String, Option<String>>,
+}
+
+/// Ids of the CRMs in the sources (folders with a `bindings.yaml`), sorted.
+pub fn crm_ids(sources: &Sources) -> Vec<String> {
+    sources.folders_with("specs", "bindings.yaml")
+}
+
+/// Loads one CRM's bindings by id, with the origin (file name) it came from.
+pub fn load(sources: &Sources, crm: &str) -> Result<(Bindings, String)> {
+    let rel = format!("specs/{crm}/bindings.yaml");
+    let Some(file) = sources.get(&rel) else {
+        let ids = crm_ids(sources);
+        let valid: Vec<&str> = ids.iter().map(String::as_str).collect();
+        return Err(suggest::unknown("CRM", crm, &valid));
+    };
+    let bindings = parse(&file.text, &file.origin)?;
+    Ok((bindings, file.origin.clone()))
+}
+
+/// Parses bindings and checks what needs no spec.
+pub fn parse(text: &str, origin: &str) -> Result<Bindings> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid(origin, "file", "the file is empty"));
+    }
+    let b: Bindings = serde_yaml::from_str(text).map_err(|e| Error::yaml(origin, &e))?;
+    let env_ok = |v: &str| {
+        !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    };
+    let mut envs = vec![("base_url_env", b.base_url_env.as_str())];
+    match &b.auth {
+        AuthBinding::Bearer { env }
+        | AuthBinding::Header { env, .. }
+        | AuthBinding::Query { env, .. } => envs.push(("auth.env", env)),
+        AuthBinding::Basic {
+            user_env,
+            password_env,
+        } => {
+            envs.push(("auth.user_env", user_env));
+            envs.push(("auth.password_env", password_env));
+        }
+        AuthBinding::None => {}
+    }
+    for (place, v) in envs {
+        if !env_ok(v) {
+            return Err(Error::invalid(
+                origin,
+                place,
+                format!("`{v}` is not an environment variable name (use A-Z, 0-9, _)"),
+            ));
+        }
+    }
+    if !(b.base_url.starts_with("https://") || b.base_url.starts_with("http://")) {
+        return Err(Error::invalid(
+            origin,
+            "base_url",
+            format!("`{}` is not an http(s) URL", b.base_url),
+        ));
+    }
+    for (id, action) in &b.actions {
+        if let Some(p) = names::id_problem(id) {
+            return Err(Error::invalid(
+                origin,
+                format!("actions.{id}"),
+                format!("template id {p}"),
+            ));
+        }
+        if action.requests.is_empty() {
+            return Err(Error::invalid(
+                origin,
+                format!("actions.{id}.requests"),
+                "lists no request",
+            ));
+        }
+    }
+    Ok(b)
+}

@@ -1,0 +1,92 @@
+//! midcall turns a CRM's OpenAPI spec and a use-case template into
+//! ready-to-register tool definitions for voice platforms and a Rust
+//! connector that performs the call.
+//!
+//! Data flows one way: spec → [`spec::Api`] → [`action::Action`] (template +
+//! binding + operation, checked) → [`render`] (one tera file per target) →
+//! files under `generated/` ([`output`]).
+#![deny(missing_docs)]
+
+pub mod action;
+pub mod bindings;
+pub mod catalog;
+pub mod cli;
+pub mod error;
+pub mod names;
+pub mod output;
+pub mod render;
+pub mod source;
+pub mod spec;
+pub mod suggest;
+
+pub use error::{Error, Result};
+
+use action::Action;
+use render::{RenderOptions, Rendered, Renderer};
+use source::Sources;
+
+/// The inputs midcall works from: templates, targets and CRM specs.
+pub struct Midcall {
+    /// Bundled files, overlaid by the user's folders.
+    pub sources: Sources,
+    /// Targets and their templates.
+    pub renderer: Renderer,
+}
+
+impl Midcall {
+    /// Loads the render targets from `sources`.
+    pub fn new(sources: Sources) -> Result<Self> {
+        let renderer = Renderer::new(&sources)?;
+        Ok(Midcall { sources, renderer })
+    }
+
+    /// The bundled files only.
+    pub fn bundled() -> Result<Self> {
+        Self::new(Sources::bundled())
+    }
+
+    /// Ids of the CRMs that have bindings.
+    pub fn crm_ids(&self) -> Vec<String> {
+        bindings::crm_ids(&self.sources)
+    }
+
+    /// Ids of the templates.
+    pub fn template_ids(&self) -> Vec<String> {
+        catalog::template_ids(&self.sources)
+    }
+
+    /// Loads a CRM's spec: `specs/<crm>/openapi.yaml` (or `.json`).
+    pub fn load_spec(&self, crm: &str) -> Result<spec::Api> {
+        for name in ["openapi.yaml", "openapi.yml", "openapi.json"] {
+            if let Some(file) = self.sources.get(&format!("specs/{crm}/{name}")) {
+                return Ok(spec::load_str(&file.text, &file.origin)?);
+            }
+        }
+        Err(Error::invalid(
+            &format!("specs/{crm}"),
+            "folder",
+            "has bindings.yaml but no openapi.yaml",
+        ))
+    }
+
+    /// Loads, binds and checks one CRM × template.
+    pub fn action(&self, crm: &str, template: &str) -> Result<Action> {
+        let (bindings, origin) = bindings::load(&self.sources, crm)?;
+        let template = catalog::load(&self.sources, template)?;
+        let api = self.load_spec(crm)?;
+        action::resolve(crm, &bindings, &origin, &api, &template)
+    }
+
+    /// Renders the named targets (all when empty) for one CRM × template.
+    pub fn generate(
+        &self,
+        crm: &str,
+        template: &str,
+        targets: &[String],
+        options: &RenderOptions,
+    ) -> Result<Vec<Rendered>> {
+        let chosen = self.renderer.select(targets)?;
+        let action = self.action(crm, template)?;
+        self.renderer.render_all(&chosen, &action, options)
+    }
+}

@@ -1,0 +1,146 @@
+//! Names that every platform and the Rust compiler accept.
+
+use heck::ToSnakeCase;
+
+/// Longest tool name every target accepts (Vapi caps some tools at 40).
+pub const MAX_TOOL_NAME: usize = 40;
+
+/// Longest property key (OpenAI, Anthropic, ElevenLabs: 64).
+pub const MAX_KEY: usize = 64;
+
+/// Why `name` is not a valid tool name, or `None` when it is:
+/// snake_case ASCII, starting with a letter, at most 40 characters.
+pub fn tool_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".to_string());
+    }
+    if name.len() > MAX_TOOL_NAME {
+        return Some(format!(
+            "is {} characters long; the limit is {MAX_TOOL_NAME}",
+            name.len()
+        ));
+    }
+    snake_problem(name)
+}
+
+/// Why `name` is not a valid parameter or result key, or `None`.
+pub fn key_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".to_string());
+    }
+    if name.len() > MAX_KEY {
+        return Some(format!(
+            "is {} characters long; the limit is {MAX_KEY}",
+            name.len()
+        ));
+    }
+    snake_problem(name)
+}
+
+fn snake_problem(name: &str) -> Option<String> {
+    let mut chars = name.chars();
+    if !chars.next().is_some_and(|c| c.is_ascii_lowercase()) {
+        return Some("must start with a lowercase letter a-z".to_string());
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_'))
+    {
+        return Some(format!(
+            "has `{}`; use snake_case (a-z, 0-9, _)",
+            bad.escape_default()
+        ));
+    }
+    None
+}
+
+/// Why `id` is not a valid kebab-case id (templates, CRMs, targets), or `None`.
+pub fn id_problem(id: &str) -> Option<String> {
+    if id.is_empty() || id.len() > 64 {
+        return Some("must be 1 to 64 characters".to_string());
+    }
+    if !id.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Some("must start with a lowercase letter".to_string());
+    }
+    if let Some(bad) = id
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Some(format!(
+            "has `{}`; use kebab-case (a-z, 0-9, -)",
+            bad.escape_default()
+        ));
+    }
+    None
+}
+
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// A Rust identifier for `name`: snake_case, ASCII, never a keyword
+/// (a trailing `_` is added), never starting with a digit.
+pub fn rust_ident(name: &str) -> String {
+    let mut ident: String = name
+        .to_snake_case()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if ident.is_empty() || ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    if RUST_KEYWORDS.contains(&ident.as_str()) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// A Rust string literal holding exactly `s`.
+pub fn rust_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_names() {
+        assert_eq!(tool_name_problem("lookup_contact"), None);
+        assert!(tool_name_problem("Lookup").is_some());
+        assert!(tool_name_problem("look-up").is_some());
+        assert!(tool_name_problem("1x").is_some());
+        assert!(tool_name_problem(&"a".repeat(41)).is_some());
+    }
+
+    #[test]
+    fn rust_idents_avoid_keywords_and_digits() {
+        assert_eq!(rust_ident("type"), "type_");
+        assert_eq!(rust_ident("firstName"), "first_name");
+        assert_eq!(rust_ident("2fa"), "_2fa");
+        assert_eq!(rust_ident("a-b c"), "a_b_c");
+    }
+
+    #[test]
+    fn rust_strings_escape_everything() {
+        assert_eq!(rust_str("a\"b\\c\n{}\u{7}"), "\"a\\\"b\\\\c\\n{}\\u{7}\"");
+    }
+}

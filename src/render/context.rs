@@ -1,0 +1,177 @@
+//! The data every target template sees.
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::action::Action;
+use crate::catalog::{Access, Param};
+use crate::render::rust::{self, RustContext};
+
+/// Options that change rendering but are not part of the inputs' meaning.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// The URL of the user's tool server (Vapi, Retell and ElevenLabs call it);
+    /// a placeholder when not given.
+    pub server_url: Option<String>,
+}
+
+/// The whole context of one render, serialised for tera.
+#[derive(Debug, Serialize)]
+pub struct Context {
+    /// Who wrote the file and how to write it again.
+    pub generator: Value,
+    /// The CRM.
+    pub crm: Value,
+    /// The template's identity.
+    pub template: Value,
+    /// The voice-facing tool.
+    pub tool: Value,
+    /// JSON Schema of the arguments: `type: object`, `properties`,
+    /// `required`, `additionalProperties: false`.
+    pub input_schema: Value,
+    /// JSON Schema of the result fields.
+    pub output_schema: Value,
+    /// Speech lines.
+    pub speech: Value,
+    /// Limits, also in whole seconds (rounded up).
+    pub limits: Value,
+    /// MCP-style behaviour hints.
+    pub annotations: Value,
+    /// The CRM operation called.
+    pub operation: Value,
+    /// Where the user's tool server listens.
+    pub server_url: String,
+    /// Snippets for the Rust connector.
+    pub rust: RustContext,
+}
+
+/// The JSON Schema of one parameter.
+pub fn param_schema(p: &Param) -> Value {
+    let mut s = Map::new();
+    s.insert("type".into(), json!(p.ty.as_str()));
+    s.insert("description".into(), json!(p.description.trim()));
+    if let Some(f) = &p.format {
+        s.insert("format".into(), json!(f));
+    }
+    if let Some(pat) = &p.pattern {
+        s.insert("pattern".into(), json!(pat));
+    }
+    if let Some(values) = &p.enum_values {
+        s.insert("enum".into(), json!(values));
+    }
+    Value::Object(s)
+}
+
+/// Builds the context for one action.
+pub fn build(action: &Action, options: &RenderOptions) -> Context {
+    let t = &action.template;
+    let mut properties = Map::new();
+    for p in &t.tool.parameters {
+        properties.insert(p.name.clone(), param_schema(p));
+    }
+    let required: Vec<&str> = t
+        .tool
+        .parameters
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| p.name.as_str())
+        .collect();
+    let input_schema = json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    });
+    let mut out_props = Map::new();
+    for f in &t.result {
+        out_props.insert(
+            f.name.clone(),
+            json!({"type": f.ty.as_str(), "description": f.description.trim()}),
+        );
+    }
+    let output_schema = json!({"type": "object", "properties": out_props});
+    let params: Vec<Value> = t
+        .tool
+        .parameters
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.name,
+                "type": p.ty.as_str(),
+                "description": p.description.trim(),
+                "format": p.format,
+                "pattern": p.pattern,
+                "enum": p.enum_values,
+                "required": p.required,
+                "schema": param_schema(p),
+            })
+        })
+        .collect();
+    let read_only = t.access == Access::Read;
+    let server_url = options.server_url.clone().unwrap_or_else(|| {
+        format!(
+            "https://YOUR-TOOL-SERVER.example.com/midcall/{}/{}",
+            action.crm_id, t.tool.name
+        )
+    });
+    Context {
+        generator: json!({
+            "name": "midcall",
+            "version": env!("CARGO_PKG_VERSION"),
+            "command": format!("gen --crm {} --template {}", action.crm_id, t.id),
+        }),
+        crm: json!({
+            "id": action.crm_id,
+            "name": action.crm.name,
+            "base_url": action.crm.base_url,
+            "base_url_env": action.crm.base_url_env,
+            "docs": action.crm.docs,
+        }),
+        template: json!({
+            "id": t.id,
+            "title": t.title,
+            "category": t.category.as_str(),
+            "access": if read_only { "read" } else { "write" },
+            "summary": t.summary.trim(),
+        }),
+        tool: json!({
+            "name": t.tool.name,
+            "title": t.title,
+            "description": t.tool.description.trim(),
+            "parameters": params,
+            "required": required,
+            "at_least_one_of": t.tool.at_least_one_of,
+        }),
+        input_schema,
+        output_schema,
+        speech: json!({
+            "start": t.speech.start.trim(),
+            "delayed": t.speech.delayed.trim(),
+            "failed": t.speech.failed.trim(),
+            "delayed_after_ms": t.speech.delayed_after_ms,
+        }),
+        limits: json!({
+            "timeout_ms": t.limits.timeout_ms,
+            "timeout_secs": t.limits.timeout_ms.div_ceil(1000),
+            // What a platform should wait for the tool server: the
+            // connector's deadline plus a second for the server's own hop.
+            "platform_timeout_secs": t.limits.timeout_ms.div_ceil(1000) + 1,
+            "max_result_bytes": t.limits.max_result_bytes,
+        }),
+        annotations: json!({
+            "read_only": read_only,
+            "destructive": false,
+            "idempotent": read_only,
+            "open_world": true,
+        }),
+        operation: json!({
+            "method": action.method,
+            "path": action.path,
+            "operation_id": action.operation_id,
+            "summary": action.operation_summary,
+            "retry_safe": action.retry_safe,
+        }),
+        server_url,
+        rust: rust::context(action),
+    }
+}

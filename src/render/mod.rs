@@ -1,0 +1,195 @@
+//! Rendering: one tera file per target under `templates/targets/`.
+//!
+//! A target file is named `<target>.<ext>.tera` and writes `<target>.<ext>`;
+//! adding a target is adding a file. Output is checked by its extension:
+//! `.json` is parsed back and pretty-printed (so a template can never emit
+//! invalid JSON unnoticed), `.rs` is parsed as a Rust file.
+
+mod context;
+mod rust;
+
+pub use context::{build as build_context, param_schema, Context, RenderOptions};
+
+use std::error::Error as _;
+
+use crate::action::Action;
+use crate::error::{Error, Result};
+use crate::source::Sources;
+use crate::suggest;
+
+/// How a target's output is checked and normalised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// Parsed and pretty-printed with two-space indent.
+    Json,
+    /// Parsed as a Rust source file.
+    Rust,
+    /// Written as rendered.
+    Text,
+}
+
+/// One render target.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `vapi`, `openai-chat`, `connector`.
+    pub name: String,
+    /// The file it writes: `vapi.json`.
+    pub file_name: String,
+    /// Where its template came from.
+    pub origin: String,
+    /// How its output is checked.
+    pub kind: OutputKind,
+}
+
+/// The targets and a tera engine holding their templates.
+pub struct Renderer {
+    tera: tera::Tera,
+    targets: Vec<Target>,
+}
+
+/// One rendered file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The target that produced it.
+    pub target: String,
+    /// Its file name (`vapi.json`).
+    pub file_name: String,
+    /// Contents, ending in a newline.
+    pub contents: String,
+}
+
+impl Renderer {
+    /// Loads every `templates/targets/*.tera` from the sources.
+    pub fn new(sources: &Sources) -> Result<Self> {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![]);
+        let mut targets = Vec::new();
+        for (file, source) in sources.files_in("templates/targets", ".tera") {
+            let file_name = file.trim_end_matches(".tera").to_string();
+            let (name, ext) = file_name
+                .split_once('.')
+                .map(|(n, e)| (n.to_string(), e.to_string()))
+                .unwrap_or_else(|| (file_name.clone(), String::new()));
+            if let Some(p) = crate::names::id_problem(&name) {
+                return Err(Error::Render {
+                    target: source.origin.clone(),
+                    message: format!("target name `{name}` {p}"),
+                });
+            }
+            let kind = match ext.as_str() {
+                "json" => OutputKind::Json,
+                "rs" => OutputKind::Rust,
+                _ => OutputKind::Text,
+            };
+            tera.add_raw_template(&name, &source.text)
+                .map_err(|e| Error::Render {
+                    target: source.origin.clone(),
+                    message: tera_message(&e),
+                })?;
+            targets.push(Target {
+                name,
+                file_name,
+                origin: source.origin.clone(),
+                kind,
+            });
+        }
+        Ok(Renderer { tera, targets })
+    }
+
+    /// All targets, sorted by name.
+    pub fn targets(&self) -> &[Target] {
+        &self.targets
+    }
+
+    /// The targets named (all when `names` is empty), or an error naming
+    /// the unknown one and the closest valid name.
+    pub fn select(&self, names: &[String]) -> Result<Vec<&Target>> {
+        if names.is_empty() {
+            return Ok(self.targets.iter().collect());
+        }
+        let mut chosen = Vec::new();
+        for name in names {
+            match self.targets.iter().find(|t| &t.name == name) {
+                Some(t) => {
+                    if !chosen.iter().any(|c: &&Target| c.name == t.name) {
+                        chosen.push(t);
+                    }
+                }
+                None => {
+                    let valid: Vec<&str> = self.targets.iter().map(|t| t.name.as_str()).collect();
+                    return Err(suggest::unknown("target", name, &valid));
+                }
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// Renders one target for one action, checked and normalised.
+    pub fn render(&self, target: &Target, context: &Context) -> Result<Rendered> {
+        let err = |message: String| Error::Render {
+            target: target.origin.clone(),
+            message,
+        };
+        let ctx = tera::Context::from_serialize(context).map_err(|e| err(tera_message(&e)))?;
+        let raw = self
+            .tera
+            .render(&target.name, &ctx)
+            .map_err(|e| err(tera_message(&e)))?;
+        let contents = match target.kind {
+            OutputKind::Json => {
+                let value: serde_json::Value = serde_json::from_str(&raw).map_err(|e| {
+                    err(format!(
+                        "rendered invalid JSON at line {} column {}: {e}",
+                        e.line(),
+                        e.column()
+                    ))
+                })?;
+                let mut s = serde_json::to_string_pretty(&value)
+                    .map_err(|e| err(format!("could not print JSON: {e}")))?;
+                s.push('\n');
+                s
+            }
+            OutputKind::Rust => {
+                syn::parse_file(&raw).map_err(|e| {
+                    let at = e.span().start();
+                    err(format!(
+                        "rendered invalid Rust at line {} column {}: {e}",
+                        at.line,
+                        at.column + 1
+                    ))
+                })?;
+                let mut s = raw.trim().to_string();
+                s.push('\n');
+                s
+            }
+            OutputKind::Text => raw,
+        };
+        Ok(Rendered {
+            target: target.name.clone(),
+            file_name: target.file_name.clone(),
+            contents,
+        })
+    }
+
+    /// Renders the chosen targets for one action.
+    pub fn render_all(
+        &self,
+        targets: &[&Target],
+        action: &Action,
+        options: &RenderOptions,
+    ) -> Result<Vec<Rendered>> {
+        let context = build_context(action, options);
+        targets.iter().map(|t| self.render(t, &context)).collect()
+    }
+}
+
+/// A tera error with its causes on one line.
+fn tera_message(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ").replace('\n', " ")
+}
