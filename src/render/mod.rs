@@ -63,6 +63,7 @@ impl Renderer {
     pub fn new(sources: &Sources) -> Result<Self> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![]);
+        register_filters(&mut tera);
         let mut targets = Vec::new();
         for (file, source) in sources.files_in("templates/targets", ".tera") {
             let file_name = file.trim_end_matches(".tera").to_string();
@@ -181,6 +182,30 @@ impl Renderer {
         let context = build_context(action, options);
         targets.iter().map(|t| self.render(t, &context)).collect()
     }
+}
+
+/// Filters for targets that write code: `rust_str` (a Rust string literal
+/// holding the value exactly) and `doc` (text on one line, safe after `///`
+/// or `//!`).
+fn register_filters(tera: &mut tera::Tera) {
+    fn text(value: &tera::Value) -> String {
+        match value {
+            tera::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+    tera.register_filter(
+        "rust_str",
+        |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(crate::names::rust_str(&text(value))))
+        },
+    );
+    tera.register_filter(
+        "doc",
+        |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(rust::doc_line(&text(value))))
+        },
+    );
 }
 
 /// A tera error with its causes on one line.
