@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::bindings::placeholder::{self, Piece};
-use crate::bindings::{ActionBinding, Bindings, RequestBinding};
+use crate::bindings::{ActionBinding, AuthBinding, Bindings, RequestBinding};
 use crate::catalog::{Access, Template};
 use crate::error::{Error, Result};
-use crate::spec::{Api, Operation, ParamLocation, Schema, SchemaKind};
+use crate::spec::{Api, Operation, ParamLocation, Schema, SchemaKind, SecurityScheme};
 use crate::suggest;
 
 /// A template, its binding for one CRM, and the operation it calls; every
@@ -113,6 +113,8 @@ pub fn resolve(
         ));
     }
 
+    check_auth(&crm.auth, api, op).map_err(|m| Error::invalid(bindings_origin, "auth", m))?;
+
     for (i, request) in binding.requests.iter().enumerate() {
         check_request(template, op, request, &|rest: &str, msg: String| {
             invalid(&format!(".requests[{i}]{rest}"), msg)
@@ -135,6 +137,53 @@ pub fn resolve(
         operation_id: op.operation_id.clone(),
         operation_summary: op.summary.clone(),
     })
+}
+
+/// Checks that the binding's auth is one the operation accepts. An
+/// operation that declares no security (or a spec without schemes) accepts
+/// any: vendors often leave it out.
+fn check_auth(auth: &AuthBinding, api: &Api, op: &Operation) -> Result<(), String> {
+    let accepted: Vec<&SecurityScheme> = op
+        .security
+        .iter()
+        .flat_map(|r| r.schemes.iter())
+        .filter_map(|(name, _)| api.security_schemes.get(name))
+        .collect();
+    if accepted.is_empty() {
+        return Ok(());
+    }
+    let fits = |scheme: &SecurityScheme| match (auth, scheme) {
+        (AuthBinding::Bearer { .. }, SecurityScheme::Http { scheme, .. }) => scheme == "bearer",
+        // OAuth 2 and OpenID Connect access tokens travel as bearer tokens.
+        (AuthBinding::Bearer { .. }, SecurityScheme::OAuth2 { .. })
+        | (AuthBinding::Bearer { .. }, SecurityScheme::OpenIdConnect { .. }) => true,
+        (AuthBinding::Basic { .. }, SecurityScheme::Http { scheme, .. }) => scheme == "basic",
+        (AuthBinding::Header { header, .. }, SecurityScheme::ApiKey { name, location }) => {
+            *location == ParamLocation::Header && name.eq_ignore_ascii_case(header)
+        }
+        (AuthBinding::Query { param, .. }, SecurityScheme::ApiKey { name, location }) => {
+            *location == ParamLocation::Query && name == param
+        }
+        _ => false,
+    };
+    if accepted.iter().any(|s| fits(s)) {
+        return Ok(());
+    }
+    let names: Vec<String> = accepted
+        .iter()
+        .map(|s| match s {
+            SecurityScheme::Http { scheme, .. } => format!("http {scheme}"),
+            SecurityScheme::ApiKey { name, location } => format!("api key `{name}` in {location}"),
+            SecurityScheme::OAuth2 { .. } => "oauth2 (bearer token)".to_string(),
+            SecurityScheme::OpenIdConnect { .. } => "openid connect (bearer token)".to_string(),
+        })
+        .collect();
+    Err(format!(
+        "`{} {}` accepts {}; the bindings' auth is none of these",
+        op.method,
+        op.path,
+        names.join(", ")
+    ))
 }
 
 /// Names of `{params}` in a spec path.
@@ -328,7 +377,7 @@ fn check_response(
         match success {
             // A schema that says nothing cannot be checked against.
             Some(s) if matches!(s.kind, SchemaKind::Any) => true,
-            Some(s) => api.schema_at(s, pointer).is_some(),
+            Some(s) => api.declared_at(s, pointer).is_some(),
             None => false,
         }
     };

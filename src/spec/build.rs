@@ -33,6 +33,7 @@ pub(crate) fn build(
             .unwrap_or_default(),
         inline_cache: HashMap::new(),
         inline_stack: Vec::new(),
+        inline_budget: super::convert::INLINE_NODE_BUDGET,
     };
 
     let mut schemas = BTreeMap::new();
@@ -121,11 +122,14 @@ pub(crate) struct Builder<'a> {
     /// Names of `components.schemas` entries, for checking `$ref`s.
     pub(crate) component_schemas: HashSet<&'a str>,
     /// Schemas reached through `$ref`s that are not plain components,
-    /// already converted (only those converted with nothing around them).
-    pub(crate) inline_cache: HashMap<String, Schema>,
+    /// already converted (only those converted with nothing around them),
+    /// with their size in schema nodes.
+    pub(crate) inline_cache: HashMap<String, (Schema, usize)>,
     /// Pointers of such references being converted right now; one seen
     /// again is a recursive structure, cut there.
     pub(crate) inline_stack: Vec<String>,
+    /// Schema nodes that inlining may still add to the model.
+    pub(crate) inline_budget: usize,
 }
 
 impl Builder<'_> {

@@ -6,7 +6,9 @@
 //! and converted in place. Such an inlined place that is reached again while
 //! it is being converted is a recursive structure without a component name to
 //! refer to: it is cut there and becomes `Any` (described as cut), since
-//! inlining it would never end.
+//! inlining it would never end. Inlining is also capped in total
+//! ([`INLINE_NODE_BUDGET`]), as references to references could otherwise
+//! multiply the model's size.
 
 use openapiv3::{ReferenceOr, VariantOrUnknownOrEmpty};
 use serde_json::Value;
@@ -23,6 +25,11 @@ const MAX_SCHEMA_DEPTH: usize = 256;
 
 /// How many non-component references may be inlined inside one another.
 const MAX_INLINE_REFS: usize = 32;
+
+/// How many schema nodes inlining may add to the model in all. Inlining
+/// copies, so references to references could otherwise grow the model
+/// exponentially; past this, such references are cut.
+pub(crate) const INLINE_NODE_BUDGET: usize = 200_000;
 
 /// A schema or a reference to one, whatever the boxing.
 #[derive(Clone, Copy)]
@@ -75,9 +82,9 @@ impl Builder<'_> {
     }
 
     fn reference(&mut self, reference: &str, at: &str, depth: usize) -> Result<Schema, SpecError> {
-        if let Some(name) = pointer::component_name(reference, "schemas") {
-            if self.component_schemas.contains(name.as_ref()) {
-                return Ok(Schema::new(SchemaKind::Ref(name.into_owned())));
+        for name in pointer::component_names(reference, "schemas") {
+            if self.component_schemas.contains(name.as_str()) {
+                return Ok(Schema::new(SchemaKind::Ref(name)));
             }
         }
         if !reference.starts_with('#') {
@@ -87,8 +94,12 @@ impl Builder<'_> {
                 reference: reference.to_owned(),
             });
         }
-        if let Some(done) = self.inline_cache.get(reference) {
-            return Ok(done.clone());
+        if let Some((done, size)) = self.inline_cache.get(reference) {
+            if *size <= self.inline_budget {
+                self.inline_budget -= size;
+                return Ok(done.clone());
+            }
+            return Ok(cut(reference, "the document inlines too much"));
         }
         let Some((target_at, target)) = pointer::resolve_ref(self.doc, reference) else {
             return Err(SpecError::Ref {
@@ -99,13 +110,10 @@ impl Builder<'_> {
             });
         };
         if self.inline_stack.contains(&target_at) || self.inline_stack.len() >= MAX_INLINE_REFS {
-            return Ok(Schema {
-                description: Some(format!(
-                    "recursive reference to {} (cut: it has no component name)",
-                    pointer::display(&target_at)
-                )),
-                ..Schema::any()
-            });
+            return Ok(cut(reference, "it is recursive and has no component name"));
+        }
+        if self.inline_budget == 0 {
+            return Ok(cut(reference, "the document inlines too much"));
         }
         let decoded: ReferenceOr<openapiv3::Schema> =
             decode::decode_at(self.doc, target, &target_at, self.origin)?;
@@ -113,9 +121,11 @@ impl Builder<'_> {
         let converted = self.convert((&decoded).into(), &target_at, depth + 1);
         self.inline_stack.pop();
         let converted = converted?;
+        let size = node_count(&converted);
+        self.inline_budget = self.inline_budget.saturating_sub(size);
         if self.inline_stack.is_empty() {
             self.inline_cache
-                .insert(reference.to_owned(), converted.clone());
+                .insert(reference.to_owned(), (converted.clone(), size));
         }
         Ok(converted)
     }
@@ -322,6 +332,39 @@ impl Builder<'_> {
         }
         Ok(SchemaKind::AllOf(parts))
     }
+}
+
+/// What a reference that is not inlined becomes: anything, described.
+fn cut(reference: &str, why: &str) -> Schema {
+    Schema {
+        description: Some(format!("$ref {reference} not inlined: {why}")),
+        ..Schema::any()
+    }
+}
+
+/// The number of schema nodes in a schema (without following `Ref`s).
+fn node_count(schema: &Schema) -> usize {
+    let mut count = 0;
+    let mut stack = vec![schema];
+    while let Some(current) = stack.pop() {
+        count += 1;
+        match &current.kind {
+            SchemaKind::Object {
+                properties,
+                additional,
+                ..
+            } => {
+                stack.extend(properties.values());
+                stack.extend(additional.as_deref());
+            }
+            SchemaKind::Array(items) => stack.push(items),
+            SchemaKind::AllOf(members)
+            | SchemaKind::OneOf(members)
+            | SchemaKind::AnyOf(members) => stack.extend(members),
+            _ => {}
+        }
+    }
+    count
 }
 
 fn format_name<F>(

@@ -7,7 +7,7 @@
 //! the failing part's children one by one, by what the pointer says they are,
 //! to find the deepest part that fails, and reports its pointer.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -48,7 +48,7 @@ pub(crate) fn decode_at<T: DeserializeOwned>(
 /// message on failure. A panic inside a decoder (`openapiv3` has a few
 /// `expect`s) is turned into an error: untrusted input must not crash us.
 fn tracked<T: DeserializeOwned>(value: &Value) -> Result<T, (String, String)> {
-    let result = catch_unwind(AssertUnwindSafe(|| {
+    let result = panic::catch_unwind(panic::AssertUnwindSafe(|| {
         serde_path_to_error::deserialize::<_, T>(value)
     }));
     match result {
@@ -143,15 +143,22 @@ fn failing_child(doc: &Value, at: &str) -> Option<(String, String)> {
         Part::Schema => tracked::<openapiv3::Schema>(value).err(),
         Part::Paths | Part::Responses | Part::Other => None,
     };
-    if let Some((path, message)) = own {
-        if !path.is_empty() {
-            return Some((format!("{at}{path}"), message));
-        }
+    if let Some((path, message)) = own.filter(|(path, _)| !path.is_empty()) {
+        return Some((format!("{at}{path}"), message));
     }
     // Then the children that flatten or tagging hid.
     let Value::Object(map) = value else {
         return None;
     };
+    let bad_additional = map
+        .get("additionalProperties")
+        .is_some_and(|extra| !(extra.is_boolean() || extra.is_object()));
+    if part == Part::Schema && bad_additional {
+        return Some((
+            pointer::join(at, "additionalProperties"),
+            "expected `true`, `false` or a schema".to_owned(),
+        ));
+    }
     let children: Vec<(Vec<String>, &Value)> = match part {
         Part::Paths => map
             .iter()

@@ -43,7 +43,11 @@ pub enum SpecError {
     },
 
     /// The document is a scalar or a list rather than a mapping.
-    #[error("{}: #: the document is {}, not a mapping; an OpenAPI document is a mapping with `openapi`, `info` and `paths`", OneLine(origin), OneLine(found))]
+    #[error(
+        "{}: #: the document is {}, not a mapping; an OpenAPI document is a mapping with `openapi`, `info` and `paths`",
+        OneLine(origin),
+        OneLine(found)
+    )]
     NotAMapping {
         /// File name (or other origin) of the text.
         origin: String,
@@ -118,7 +122,12 @@ pub enum SpecError {
     },
 
     /// A `$ref` points outside the document.
-    #[error("{}: {}: external $ref `{}` is not supported; bundle the spec into one file first (e.g. `redocly bundle`)", OneLine(origin), Place(pointer), OneLine(reference))]
+    #[error(
+        "{}: {}: external $ref `{}` is not supported; bundle the spec into one file first (e.g. `redocly bundle`)",
+        OneLine(origin),
+        Place(pointer),
+        OneLine(reference)
+    )]
     ExternalRef {
         /// File name (or other origin) of the text.
         origin: String,
@@ -138,6 +147,17 @@ pub enum SpecError {
         /// The names in the cycle, the first repeated at the end.
         cycle: Vec<String>,
     },
+
+    /// The loader itself failed on this document (a bug: please report it
+    /// with the document).
+    #[error(
+        "{}: #: the loader failed unexpectedly on this document; please report it with the file",
+        OneLine(origin)
+    )]
+    Internal {
+        /// File name (or other origin) of the text.
+        origin: String,
+    },
 }
 
 impl SpecError {
@@ -154,7 +174,8 @@ impl SpecError {
             | SpecError::Shape { origin, .. }
             | SpecError::Ref { origin, .. }
             | SpecError::ExternalRef { origin, .. }
-            | SpecError::Cycle { origin, .. } => origin.clone(),
+            | SpecError::Cycle { origin, .. }
+            | SpecError::Internal { origin } => origin.clone(),
         }
     }
 

@@ -54,7 +54,7 @@ pub(crate) fn parse(text: &str, origin: &str) -> Result<Value, SpecError> {
         None => {
             return Err(SpecError::Empty {
                 origin: origin.to_owned(),
-            })
+            });
         }
         Some('{') | Some('[') => parse_json(text, origin)?,
         Some(_) => parse_yaml(text, origin)?,
@@ -155,7 +155,7 @@ fn yaml_to_json(
                         _ => return Err(complex_key(origin, pointer)),
                     },
                     serde_yaml::Value::Sequence(_) | serde_yaml::Value::Mapping(_) => {
-                        return Err(complex_key(origin, pointer))
+                        return Err(complex_key(origin, pointer));
                     }
                 };
                 let len = pointer.len();
@@ -224,7 +224,7 @@ pub(crate) fn check_version(doc: &mut Value, origin: &str) -> Result<String, Spe
                 None => SpecError::NotOpenApi {
                     origin: origin.to_owned(),
                 },
-            })
+            });
         }
     };
     let is_30 = found == "3.0" || found.starts_with("3.0.");

@@ -87,7 +87,8 @@ pub struct Operation {
     /// auth), else the document's default.
     pub security: Vec<SecurityRequirement>,
     /// JSON pointer of the operation in the document, e.g.
-    /// "/paths/~1crm~1v3~1objects~1contacts~1search/post".
+    /// "/paths/~1crm~1v3~1objects~1contacts~1search/post" (under `/paths`
+    /// even when the path item is a `$ref` to elsewhere).
     pub pointer: String,
 }
 

@@ -123,19 +123,24 @@ pub(crate) fn percent_decode(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// The component name of a `#/components/<section>/<name>` reference.
-pub(crate) fn component_name<'r>(reference: &'r str, section: &str) -> Option<Cow<'r, str>> {
+/// The possible component names of a `#/components/<section>/<name>`
+/// reference: with percent-escapes decoded first, then as written (a name
+/// may itself contain `%`). Empty when the reference has another form.
+pub(crate) fn component_names(reference: &str, section: &str) -> Vec<String> {
     let rest = reference
-        .strip_prefix("#/components/")?
-        .strip_prefix(section)?
-        .strip_prefix('/')?;
-    if rest.is_empty() || rest.contains('/') {
-        return None;
+        .strip_prefix("#/components/")
+        .and_then(|r| r.strip_prefix(section))
+        .and_then(|r| r.strip_prefix('/'));
+    let Some(rest) = rest.filter(|r| !r.is_empty() && !r.contains('/')) else {
+        return Vec::new();
+    };
+    let decoded = unescape(&percent_decode(rest)).into_owned();
+    let literal = unescape(rest).into_owned();
+    if decoded == literal {
+        vec![decoded]
+    } else {
+        vec![decoded, literal]
     }
-    Some(match percent_decode(rest) {
-        Cow::Borrowed(raw) => unescape(raw),
-        Cow::Owned(decoded) => Cow::Owned(unescape(&decoded).into_owned()),
-    })
 }
 
 /// A short name for a reference in messages: the component name for
@@ -177,10 +182,15 @@ mod tests {
         assert!(resolve_ref(&doc, "#/components/schemas/A%20B").is_some());
         assert!(resolve_ref(&doc, "other.json#/x").is_none());
         assert_eq!(
-            component_name("#/components/schemas/x~1y", "schemas").as_deref(),
-            Some("x/y")
+            component_names("#/components/schemas/x~1y", "schemas"),
+            ["x/y"]
         );
-        assert_eq!(component_name("#/components/schemas/x/y", "schemas"), None);
+        assert_eq!(
+            component_names("#/components/schemas/A%25", "schemas"),
+            ["A%", "A%25"]
+        );
+        assert!(component_names("#/components/schemas/x/y", "schemas").is_empty());
+        assert!(component_names("#/components/parameters/x", "schemas").is_empty());
         assert_eq!(short_name("#/components/parameters/P"), "P");
         assert_eq!(short_name("#/paths/~1a"), "#/paths/~1a");
         assert_eq!(percent_decode("%zz%41"), "%zzA");

@@ -234,15 +234,15 @@ impl Fixer {
         self.child(map, "flows", |this, flows| {
             let Value::Object(flows) = flows else { return };
             for (name, flow) in flows.iter_mut() {
-                if let Value::Object(flow) = flow {
-                    if !flow.get("scopes").is_some_and(Value::is_object) {
-                        flow.insert("scopes".into(), Value::Object(Map::new()));
-                        let len = this.at.len();
-                        pointer::push_token(&mut this.at, name);
-                        this.note("OAuth2 flow had no `scopes` map; read as no scopes");
-                        this.at.truncate(len);
-                    }
+                let Value::Object(flow) = flow else { continue };
+                if flow.get("scopes").is_some_and(Value::is_object) {
+                    continue;
                 }
+                flow.insert("scopes".into(), Value::Object(Map::new()));
+                let len = this.at.len();
+                pointer::push_token(&mut this.at, name);
+                this.note("OAuth2 flow had no `scopes` map; read as no scopes");
+                this.at.truncate(len);
             }
         });
     }
@@ -257,16 +257,20 @@ impl Fixer {
         // object's `required` list.
         let mut now_required = Vec::new();
         self.each(map, "properties", |this, property| {
-            if let Value::Object(p) = property {
-                if let Some(Value::Bool(flag)) = p.get("required") {
-                    if *flag {
-                        if let Some(name) = this.at.rsplit('/').next() {
-                            now_required.push(pointer::unescape(name).into_owned());
-                        }
-                    }
-                    p.remove("required");
-                    this.note("`required: true|false` on a property; moved to the object's `required` list");
+            let flag = match property.get("required") {
+                Some(Value::Bool(flag)) => Some(*flag),
+                _ => None,
+            };
+            if let (Some(flag), Value::Object(p)) = (flag, &mut *property) {
+                let name = this.at.rsplit('/').next().map(pointer::unescape);
+                match name {
+                    Some(name) if flag => now_required.push(name.into_owned()),
+                    _ => {}
                 }
+                p.remove("required");
+                this.note(
+                    "`required: true|false` on a property; moved to the object's `required` list",
+                );
             }
             this.schema(property, depth + 1);
         });
@@ -325,12 +329,9 @@ impl Fixer {
             self.note("`type` was a list (OpenAPI 3.1 style); read as one type plus `nullable`");
         }
         // `enum: value` instead of a list.
-        if let Some(value) = map.get("enum") {
-            if !value.is_array() {
-                let single = value.clone();
-                map.insert("enum".into(), Value::Array(vec![single]));
-                self.note("`enum` was a single value, not a list; read as a one-item list");
-            }
+        if let Some(single) = map.get("enum").filter(|v| !v.is_array()).cloned() {
+            map.insert("enum".into(), Value::Array(vec![single]));
+            self.note("`enum` was a single value, not a list; read as a one-item list");
         }
         // Numeric `exclusiveMinimum: 5` (3.1 style).
         for (exclusive, bound) in [

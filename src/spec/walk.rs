@@ -20,8 +20,20 @@ pub const LEAF_POINTER_LIMIT: usize = 5_000;
 /// what is cut is the deepest part.
 pub const LEAF_WALK_BUDGET: usize = 200_000;
 
+/// How many schemas one step of a pointer walk keeps as candidates.
+const MAX_CANDIDATES: usize = 64;
+
 /// How many schema nodes one step of [`Api::schema_at`] may look at.
 const STEP_BUDGET: usize = 10_000;
+
+/// When a pointer step may go into `additionalProperties`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Extra {
+    /// Whenever no declared property matches.
+    Always,
+    /// Only in objects that declare no properties.
+    OnlyUndeclared,
+}
 
 impl Api {
     /// Follows `Ref`s (chains too) to the named component; `None` if it
@@ -50,57 +62,115 @@ impl Api {
     /// there is free-form). A leading `#` is accepted. Ends on recursive
     /// schemas: each step looks at each component at most once.
     pub fn schema_at<'a>(&'a self, schema: &'a Schema, pointer: &str) -> Option<&'a Schema> {
-        let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
-        let mut current = self.resolve(schema)?;
-        for token in pointer::split(pointer)? {
-            let next = self
-                .step(current, &token, false)
-                .or_else(|| self.step(current, &token, true))?;
-            current = self.resolve(next)?;
-        }
-        Some(current)
+        self.walk_pointer(schema, pointer, Extra::Always)
     }
 
-    /// One step of [`schema_at`](Self::schema_at): declared properties and
-    /// array items first (`additional == false`), then `additionalProperties`.
-    fn step<'a>(&'a self, schema: &'a Schema, token: &str, additional: bool) -> Option<&'a Schema> {
-        let mut stack: Vec<&'a Schema> = vec![schema];
+    /// Like [`schema_at`](Self::schema_at), but a key steps into
+    /// `additionalProperties` only where the object declares no properties
+    /// of its own. An object that lists its known properties and stays open
+    /// to others (HubSpot's property maps) thus accepts only the listed
+    /// ones, so a binding's typo is caught instead of matching "anything".
+    pub fn declared_at<'a>(&'a self, schema: &'a Schema, pointer: &str) -> Option<&'a Schema> {
+        self.walk_pointer(schema, pointer, Extra::OnlyUndeclared)
+    }
+
+    fn walk_pointer<'a>(
+        &'a self,
+        schema: &'a Schema,
+        pointer: &str,
+        extra: Extra,
+    ) -> Option<&'a Schema> {
+        let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
+        // Every schema the value must satisfy here: `allOf` members each
+        // contribute, so a property declared by any of them counts.
+        let mut current: Vec<&'a Schema> = vec![self.resolve(schema)?];
+        for token in pointer::split(pointer)? {
+            let mut next = self.step(&current, &token, false);
+            let open = match extra {
+                Extra::Always => true,
+                Extra::OnlyUndeclared => !self.declares_properties(&current),
+            };
+            if next.is_empty() && open {
+                next = self.step(&current, &token, true);
+            }
+            current.clear();
+            for schema in next.into_iter().filter_map(|s| self.resolve(s)) {
+                if current.len() < MAX_CANDIDATES
+                    && !current.iter().any(|c| std::ptr::eq(*c, schema))
+                {
+                    current.push(schema);
+                }
+            }
+            if current.is_empty() {
+                return None;
+            }
+        }
+        current.first().copied()
+    }
+
+    /// One step of [`schema_at`](Self::schema_at) from every candidate:
+    /// declared properties and array items (`additional == false`), or
+    /// `additionalProperties` values (`additional == true`), in document
+    /// order of `allOf` members and `oneOf`/`anyOf` alternatives.
+    fn step<'a>(&'a self, from: &[&'a Schema], token: &str, additional: bool) -> Vec<&'a Schema> {
+        let mut found = Vec::new();
+        self.visit(from, |current| match &current.kind {
+            SchemaKind::Object {
+                properties,
+                additional: extra,
+                ..
+            } => {
+                let hit = if additional {
+                    extra.as_deref()
+                } else {
+                    properties.get(token)
+                };
+                found.extend(hit);
+            }
+            SchemaKind::Array(items)
+                if !additional && (token == "*" || pointer::parse_index(token).is_some()) =>
+            {
+                found.push(items);
+            }
+            _ => {}
+        });
+        found
+    }
+
+    /// Whether any object among the candidates lists properties of its own.
+    fn declares_properties(&self, from: &[&Schema]) -> bool {
+        let mut declares = false;
+        self.visit(from, |current| {
+            if let SchemaKind::Object { properties, .. } = &current.kind {
+                declares |= !properties.is_empty();
+            }
+        });
+        declares
+    }
+
+    /// Calls `f` on each schema reachable from `from` through references and
+    /// `allOf`/`oneOf`/`anyOf`, each component once, within a budget.
+    fn visit<'a>(&'a self, from: &[&'a Schema], mut f: impl FnMut(&'a Schema)) {
+        let mut stack: Vec<&'a Schema> = from.iter().rev().copied().collect();
         let mut seen: HashSet<&'a str> = HashSet::new();
         let mut budget = STEP_BUDGET;
         while let Some(current) = stack.pop() {
-            budget = budget.checked_sub(1)?;
+            budget = match budget.checked_sub(1) {
+                Some(b) => b,
+                None => return,
+            };
             match &current.kind {
                 SchemaKind::Ref(name) => {
                     if seen.insert(name) {
                         stack.extend(self.schemas.get(name));
                     }
                 }
-                SchemaKind::Object {
-                    properties,
-                    additional: extra,
-                    ..
-                } => {
-                    let found = if additional {
-                        extra.as_deref()
-                    } else {
-                        properties.get(token)
-                    };
-                    if found.is_some() {
-                        return found;
-                    }
-                }
-                SchemaKind::Array(items) => {
-                    if token == "*" || pointer::parse_index(token).is_some() {
-                        return Some(items);
-                    }
-                }
                 SchemaKind::AllOf(members)
                 | SchemaKind::OneOf(members)
                 | SchemaKind::AnyOf(members) => stack.extend(members.iter().rev()),
-                _ => {}
+                _ => f(current),
             }
         }
-        None
     }
 
     /// The data pointers of a schema's leaves, like "/results/*/id", at most
@@ -164,17 +234,19 @@ impl Api {
             };
             match &item.schema.kind {
                 SchemaKind::Ref(name) => {
-                    if !item.path.contains(&name.as_str()) {
-                        if let Some(target) = self.schemas.get(name) {
-                            let mut path = item.path.clone();
-                            path.push(name);
-                            queue.push_front(Item {
-                                schema: target,
-                                pointer: item.pointer.clone(),
-                                depth: item.depth,
-                                path,
-                            });
-                        }
+                    let target = self
+                        .schemas
+                        .get(name)
+                        .filter(|_| !item.path.contains(&name.as_str()));
+                    if let Some(target) = target {
+                        let mut path = item.path.clone();
+                        path.push(name);
+                        queue.push_front(Item {
+                            schema: target,
+                            pointer: item.pointer.clone(),
+                            depth: item.depth,
+                            path,
+                        });
                     }
                 }
                 SchemaKind::Object {

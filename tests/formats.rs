@@ -1,0 +1,169 @@
+//! The template and bindings formats: every bundled file loads, and bad
+//! files get one-line errors that name the file and the place.
+
+use midcall::source::Sources;
+use midcall::{bindings, catalog, Midcall};
+
+const TEMPLATE: &str = include_str!("../templates/contact-lookup/template.yaml");
+const BINDINGS: &str = include_str!("../specs/hubspot/bindings.yaml");
+
+#[test]
+fn every_bundled_template_and_binding_resolves() {
+    let midcall = Midcall::bundled().unwrap();
+    let crms = midcall.crm_ids();
+    assert!(crms.contains(&"hubspot".to_string()));
+    for id in midcall.template_ids() {
+        catalog::load(&midcall.sources, &id).unwrap();
+    }
+    for crm in crms {
+        let (b, _) = bindings::load(&midcall.sources, &crm).unwrap();
+        for template in b.actions.keys() {
+            midcall.action(&crm, template).unwrap();
+        }
+    }
+}
+
+fn template_error(text: &str) -> String {
+    let e = catalog::parse(text, "t.yaml", Some("contact-lookup")).unwrap_err();
+    let msg = e.to_string();
+    assert_eq!(msg.lines().count(), 1, "{msg}");
+    assert!(msg.starts_with("t.yaml"), "{msg}");
+    msg
+}
+
+#[test]
+fn template_errors_name_the_place() {
+    let msg = template_error(&TEMPLATE.replace("access: read", "access: read\ncolour: blue"));
+    assert!(msg.contains("unknown field `colour`"), "{msg}");
+    assert!(msg.starts_with("t.yaml:"), "line and column: {msg}");
+
+    let msg = template_error(&TEMPLATE.replace("name: lookup_contact", "name: Lookup-Contact"));
+    assert!(msg.contains("tool.name"), "{msg}");
+
+    let msg = template_error(&TEMPLATE.replace("id: contact-lookup", "id: other-id"));
+    assert!(msg.contains("folder name"), "{msg}");
+
+    let msg =
+        template_error(&TEMPLATE.replace("category: customer-service", "category: marketing"));
+    assert!(msg.contains("marketing"), "{msg}");
+
+    let msg = template_error(&TEMPLATE.replace(
+        "at_least_one_of: [email, phone]",
+        "at_least_one_of: [email, fax]",
+    ));
+    assert!(
+        msg.contains("tool.at_least_one_of") && msg.contains("fax"),
+        "{msg}"
+    );
+
+    let msg = template_error(&TEMPLATE.replace("timeout_ms: 3000", "timeout_ms: 90000"));
+    assert!(msg.contains("limits.timeout_ms"), "{msg}");
+
+    let msg = template_error("");
+    assert!(msg.contains("empty"), "{msg}");
+}
+
+fn binding_error(text: &str) -> String {
+    let mut sources = Sources::bundled();
+    sources.insert("specs/hubspot/bindings.yaml", "b.yaml", text);
+    let midcall = Midcall::new(sources).unwrap();
+    let msg = match midcall.action("hubspot", "contact-lookup") {
+        Ok(_) => panic!("bindings were accepted:\n{text}"),
+        Err(e) => e.to_string(),
+    };
+    assert_eq!(msg.lines().count(), 1, "{msg}");
+    assert!(msg.starts_with("b.yaml"), "{msg}");
+    msg
+}
+
+#[test]
+fn binding_errors_name_the_place() {
+    let msg = binding_error(&BINDINGS.replace("/properties/firstname", "/properties/first_name"));
+    assert!(
+        msg.contains("actions.contact-lookup.response.fields.first_name")
+            && msg.contains("/results/0/properties/first_name"),
+        "{msg}"
+    );
+
+    let msg = binding_error(&BINDINGS.replace("value: \"{email}\"", "value: \"{e_mail}\""));
+    assert!(
+        msg.contains("requests[0].body") && msg.contains("e_mail"),
+        "{msg}"
+    );
+
+    let msg = binding_error(&BINDINGS.replace("value: \"{email}\"", "value: \"{email\""));
+    assert!(msg.contains("unclosed"), "{msg}");
+
+    let msg = binding_error(&BINDINGS.replace("        company: /properties/company\n", ""));
+    assert!(msg.contains("`company` is not mapped"), "{msg}");
+
+    let msg = binding_error(&BINDINGS.replace("env: HUBSPOT_ACCESS_TOKEN", "env: hubspot-token"));
+    assert!(msg.contains("auth.env"), "{msg}");
+
+    let msg = binding_error(&BINDINGS.replace("scheme: bearer", "scheme: magic"));
+    assert!(msg.contains("magic"), "{msg}");
+
+    let msg = binding_error(&BINDINGS.replace("contact-lookup:", "ticket-create:"));
+    assert!(
+        msg.contains("no binding for template `contact-lookup`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_path_binding_is_checked_against_the_spec() {
+    // getContact has a path parameter; binding it from an optional argument
+    // that may be absent is refused.
+    let text = BINDINGS
+        .replace(
+            "operation: POST /crm/v3/objects/contacts/search",
+            "operation: GET /crm/v3/objects/contacts/{contactId}",
+        )
+        .replace("retry_safe: true", "retry_safe: true\n    # get");
+    let text = {
+        let start = text.find("    requests:").unwrap();
+        let end = text.find("    response:").unwrap();
+        format!(
+            "{}    requests:\n      - path: {{contactId: \"{{email}}\"}}\n        query: {{idProperty: email}}\n{}",
+            &text[..start],
+            &text[end..]
+        )
+    }
+    .replace("record: /results/0", "record: \"\"");
+    let msg = binding_error(&text);
+    assert!(
+        msg.contains("requests[0].path.contactId") && msg.contains("optional"),
+        "{msg}"
+    );
+
+    let fixed = text.replace("- path:", "- when: [email]\n        path:");
+    let mut sources = Sources::bundled();
+    sources.insert("specs/hubspot/bindings.yaml", "b.yaml", &fixed);
+    let midcall = Midcall::new(sources).unwrap();
+    let files = midcall
+        .generate(
+            "hubspot",
+            "contact-lookup",
+            &["connector".into()],
+            &Default::default(),
+        )
+        .unwrap();
+    let code = &files[0].contents;
+    assert!(
+        code.contains(r#"format!("/crm/v3/objects/contacts/{}", encode_path_segment(email))"#),
+        "{code}"
+    );
+    assert!(code.contains(r#".query("idProperty", "email")"#), "{code}");
+}
+
+#[test]
+fn an_auth_the_operation_does_not_accept_is_refused() {
+    let msg = binding_error(&BINDINGS.replace(
+        "scheme: bearer\n  env: HUBSPOT_ACCESS_TOKEN",
+        "scheme: header\n  header: X-Api-Key\n  env: HUBSPOT_ACCESS_TOKEN",
+    ));
+    assert!(
+        msg.contains("b.yaml: auth:") && msg.contains("http bearer"),
+        "{msg}"
+    );
+}
