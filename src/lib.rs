@@ -77,6 +77,18 @@ impl Midcall {
         action::resolve(crm, &bindings, &origin, &api, &template)
     }
 
+    /// Renders the named targets (all that need no CRM, when empty) from a
+    /// template alone: the generic tool definitions of a use case.
+    pub fn generate_generic(
+        &self,
+        template: &str,
+        targets: &[String],
+        options: &RenderOptions,
+    ) -> Result<Vec<Rendered>> {
+        let template = catalog::load(&self.sources, template)?;
+        self.renderer.render_template(targets, &template, options)
+    }
+
     /// Renders the named targets (all when empty) for one CRM × template.
     pub fn generate(
         &self,

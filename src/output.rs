@@ -2,7 +2,8 @@
 //! writes, and the index that makes `generated/` a crate.
 //!
 //! Layout: `<out>/<crm>/<template>/<target file>`, for example
-//! `generated/hubspot/contact-lookup/vapi.json`. When `<out>` holds a
+//! `generated/hubspot/contact-lookup/vapi.json`; a template rendered without
+//! a CRM goes to `<out>/_generic/<template>/`. When `<out>` holds a
 //! `Cargo.toml`, `<out>/lib.rs` is rewritten to declare every
 //! `<crm>/<template>/connector.rs` found there as a module.
 
@@ -13,6 +14,10 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::names::rust_ident;
 use crate::render::Rendered;
+
+/// The folder that stands in for a CRM when a template is rendered without
+/// one (`gen --template T`): not a valid CRM id, so it never collides.
+pub const GENERIC: &str = "_generic";
 
 /// Where one action's files go, relative to the output folder.
 pub fn action_dir(crm: &str, template: &str) -> PathBuf {

@@ -382,6 +382,32 @@ fn a_target_that_emits_invalid_json_is_caught() {
 }
 
 #[test]
+fn a_template_without_a_crm_gives_the_tool_definitions_only() {
+    let o = gen(&[
+        "--template",
+        "contact-lookup",
+        "--target",
+        "mcp",
+        "--stdout",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let tool: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(tool["name"], "lookup_contact");
+    let o = gen(&[
+        "--template",
+        "contact-lookup",
+        "--target",
+        "connector",
+        "--stdout",
+    ]);
+    assert_one_line_error(&o, &["connector", "--crm"]);
+    let o = gen(&["--template", "contact-lookup", "--stdout"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("==== vapi.json ===="));
+    assert!(!stdout(&o).contains("connector.rs"));
+}
+
+#[test]
 fn no_arguments_is_a_usage_error() {
     let o = gen(&[]);
     assert_eq!(o.status.code(), Some(2));

@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::action::Action;
-use crate::catalog::{Access, Param};
+use crate::catalog::{Access, Param, Template};
 use crate::render::rust::{self, RustContext};
 
 /// Options that change rendering but are not part of the inputs' meaning.
@@ -20,8 +20,9 @@ pub struct RenderOptions {
 pub struct Context {
     /// Who wrote the file and how to write it again.
     pub generator: Value,
-    /// The CRM.
-    pub crm: Value,
+    /// The CRM (absent when rendering a template without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm: Option<Value>,
     /// The template's identity.
     pub template: Value,
     /// The voice-facing tool.
@@ -37,12 +38,14 @@ pub struct Context {
     pub limits: Value,
     /// MCP-style behaviour hints.
     pub annotations: Value,
-    /// The CRM operation called.
-    pub operation: Value,
+    /// The CRM operation called (absent without a CRM).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<Value>,
     /// Where the user's tool server listens.
     pub server_url: String,
-    /// Snippets for the Rust connector.
-    pub rust: RustContext,
+    /// Snippets for the Rust connector (absent without a CRM).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rust: Option<RustContext>,
 }
 
 /// The JSON Schema of one parameter.
@@ -62,9 +65,35 @@ pub fn param_schema(p: &Param) -> Value {
     Value::Object(s)
 }
 
-/// Builds the context for one action.
+/// Builds the context for one action: the template's part plus the CRM,
+/// the operation and the connector snippets.
 pub fn build(action: &Action, options: &RenderOptions) -> Context {
-    let t = &action.template;
+    let mut context = for_template(&action.template, Some(&action.crm_id), options);
+    context.generator["command"] = json!(format!(
+        "gen --crm {} --template {}",
+        action.crm_id, action.template.id
+    ));
+    context.crm = Some(json!({
+        "id": action.crm_id,
+        "name": action.crm.name,
+        "base_url": action.crm.base_url,
+        "base_url_env": action.crm.base_url_env,
+        "docs": action.crm.docs,
+    }));
+    context.operation = Some(json!({
+        "method": action.method,
+        "path": action.path,
+        "operation_id": action.operation_id,
+        "summary": action.operation_summary,
+        "retry_safe": action.retry_safe,
+    }));
+    context.rust = Some(rust::context(action));
+    context
+}
+
+/// Builds the context of a template alone (no CRM): enough for every tool
+/// definition, not for a connector.
+pub fn for_template(t: &Template, crm_id: Option<&str>, options: &RenderOptions) -> Context {
     let mut properties = Map::new();
     for p in &t.tool.parameters {
         properties.insert(p.name.clone(), param_schema(p));
@@ -108,25 +137,23 @@ pub fn build(action: &Action, options: &RenderOptions) -> Context {
         })
         .collect();
     let read_only = t.access == Access::Read;
-    let server_url = options.server_url.clone().unwrap_or_else(|| {
-        format!(
-            "https://YOUR-TOOL-SERVER.example.com/midcall/{}/{}",
-            action.crm_id, t.tool.name
-        )
+    let server_url = options.server_url.clone().unwrap_or_else(|| match crm_id {
+        Some(crm) => format!(
+            "https://YOUR-TOOL-SERVER.example.com/midcall/{crm}/{}",
+            t.tool.name
+        ),
+        None => format!(
+            "https://YOUR-TOOL-SERVER.example.com/midcall/{}",
+            t.tool.name
+        ),
     });
     Context {
         generator: json!({
             "name": "midcall",
             "version": env!("CARGO_PKG_VERSION"),
-            "command": format!("gen --crm {} --template {}", action.crm_id, t.id),
+            "command": format!("gen show {}", t.id),
         }),
-        crm: json!({
-            "id": action.crm_id,
-            "name": action.crm.name,
-            "base_url": action.crm.base_url,
-            "base_url_env": action.crm.base_url_env,
-            "docs": action.crm.docs,
-        }),
+        crm: None,
         template: json!({
             "id": t.id,
             "title": t.title,
@@ -164,14 +191,8 @@ pub fn build(action: &Action, options: &RenderOptions) -> Context {
             "idempotent": read_only,
             "open_world": true,
         }),
-        operation: json!({
-            "method": action.method,
-            "path": action.path,
-            "operation_id": action.operation_id,
-            "summary": action.operation_summary,
-            "retry_safe": action.retry_safe,
-        }),
+        operation: None,
         server_url,
-        rust: rust::context(action),
+        rust: None,
     }
 }

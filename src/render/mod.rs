@@ -8,7 +8,7 @@
 mod context;
 mod rust;
 
-pub use context::{build as build_context, param_schema, Context, RenderOptions};
+pub use context::{build as build_context, for_template, param_schema, Context, RenderOptions};
 
 use std::error::Error as _;
 
@@ -39,6 +39,14 @@ pub struct Target {
     pub origin: String,
     /// How its output is checked.
     pub kind: OutputKind,
+}
+
+impl Target {
+    /// Whether the target needs a CRM binding (code that calls the CRM),
+    /// not only a template. Rust targets do.
+    pub fn needs_crm(&self) -> bool {
+        self.kind == OutputKind::Rust
+    }
 }
 
 /// The targets and a tera engine holding their templates.
@@ -123,6 +131,29 @@ impl Renderer {
             }
         }
         Ok(chosen)
+    }
+
+    /// Renders the chosen targets from a template alone; targets that need
+    /// a CRM are refused when named and skipped when `targets` is empty.
+    pub fn render_template(
+        &self,
+        names: &[String],
+        template: &crate::catalog::Template,
+        options: &RenderOptions,
+    ) -> Result<Vec<Rendered>> {
+        let chosen = self.select(names)?;
+        if let Some(t) = chosen.iter().find(|t| t.needs_crm() && !names.is_empty()) {
+            return Err(Error::Render {
+                target: t.origin.clone(),
+                message: format!("target `{}` calls a CRM; give --crm as well", t.name),
+            });
+        }
+        let context = for_template(template, None, options);
+        chosen
+            .into_iter()
+            .filter(|t| !t.needs_crm())
+            .map(|t| self.render(t, &context))
+            .collect()
     }
 
     /// Renders one target for one action, checked and normalised.

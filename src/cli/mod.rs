@@ -1,0 +1,135 @@
+//! The `gen` command line: parses arguments, calls the library, prints.
+//!
+//! Exit codes: 0 success, 1 a check found a difference or violation,
+//! 2 bad usage or bad input. One file per command family: the enum below
+//! dispatches, each module prints.
+
+mod generate;
+mod ops;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::Error;
+use crate::source::Sources;
+use crate::Midcall;
+
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: a check found a difference or violation.
+pub const EXIT_CHECK_FAILED: i32 = 1;
+/// Exit code: bad usage or bad input.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Generate voice-assistant tool definitions and Rust connectors for CRMs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gen",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  gen --crm hubspot --template contact-lookup\n  gen --crm hubspot --template contact-lookup --target vapi --stdout\n  gen ops --spec ./openapi.yaml\n  gen check"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    generate: GenerateArgs,
+    #[command(flatten)]
+    sources: SourceArgs,
+}
+
+/// Where templates and specs come from besides the bundled ones.
+#[derive(Debug, Args)]
+struct SourceArgs {
+    /// A folder of templates (`<id>/template.yaml`, `targets/*.tera`) that adds to or overrides the bundled ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// A folder of CRM specs (`<crm>/openapi.yaml`, `<crm>/bindings.yaml`) that adds to or overrides the bundled ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    specs: Option<PathBuf>,
+}
+
+/// Generating one CRM × template.
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// CRM id (see `specs/`), e.g. `hubspot`.
+    #[arg(long)]
+    pub(crate) crm: Option<String>,
+    /// Template id (see `templates/`), e.g. `contact-lookup`.
+    #[arg(long)]
+    pub(crate) template: Option<String>,
+    /// Targets to write, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',', value_name = "NAME[,NAME]")]
+    pub(crate) target: Vec<String>,
+    /// Print to standard output instead of writing files.
+    #[arg(long)]
+    pub(crate) stdout: bool,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    pub(crate) out: PathBuf,
+    /// URL of your tool server, written into targets that call one (Vapi).
+    #[arg(long, value_name = "URL")]
+    pub(crate) server_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Regenerate every bound CRM × template into the output folder.
+    All {
+        /// Output folder.
+        #[arg(long, value_name = "DIR", default_value = "generated")]
+        out: PathBuf,
+    },
+    /// Exit 1 and name the files when the output folder is stale (for CI).
+    Check {
+        /// Output folder.
+        #[arg(long, value_name = "DIR", default_value = "generated")]
+        out: PathBuf,
+    },
+    /// List the operations of an OpenAPI spec (to write bindings for it).
+    Ops {
+        /// The spec file (YAML or JSON, OpenAPI 3.0).
+        #[arg(long, value_name = "FILE")]
+        spec: PathBuf,
+    },
+}
+
+/// Runs `gen` with the given arguments (including the program name) and
+/// returns the exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<i32, Error> {
+    let mut sources = Sources::bundled();
+    if let Some(dir) = &cli.sources.templates {
+        sources.overlay("templates", dir)?;
+    }
+    if let Some(dir) = &cli.sources.specs {
+        sources.overlay("specs", dir)?;
+    }
+    match cli.command {
+        Some(Command::Ops { spec }) => ops::run(&spec),
+        Some(Command::All { out }) => generate::all(&Midcall::new(sources)?, &out),
+        Some(Command::Check { out }) => generate::check(&Midcall::new(sources)?, &out),
+        None => generate::one(&Midcall::new(sources)?, cli.generate),
+    }
+}
