@@ -18,6 +18,7 @@ pub mod render;
 pub mod source;
 pub mod spec;
 pub mod suggest;
+pub mod validate;
 
 pub use error::{Error, Result};
 

@@ -8,8 +8,32 @@ pub const MAX_TOOL_NAME: usize = 40;
 /// Longest property key (OpenAI, Anthropic, ElevenLabs: 64).
 pub const MAX_KEY: usize = 64;
 
-/// Why `name` is not a valid tool name, or `None` when it is:
-/// snake_case ASCII, starting with a letter, at most 40 characters.
+/// Names the voice platforms give their own built-in tools; a custom tool
+/// with one of them is refused or shadows the built-in one. From the
+/// platforms' published schemas: ElevenLabs' system tools, Retell's tool
+/// types, Vapi's built-in tool types (in snake_case).
+pub const RESERVED_TOOL_NAMES: &[&str] = &[
+    "agent_swap",
+    "book_appointment_cal",
+    "check_availability_cal",
+    "dtmf",
+    "end_call",
+    "extract_dynamic_variable",
+    "language_detection",
+    "play_keypad_touch_tone",
+    "press_digit",
+    "send_sms",
+    "skip_turn",
+    "transfer_call",
+    "transfer_to_agent",
+    "transfer_to_number",
+    "voicemail",
+    "voicemail_detection",
+];
+
+/// Why `name` is not a valid tool name, or `None` when it is: snake_case
+/// ASCII, starting with a letter, at most 40 characters, not a name a
+/// voice platform reserves for its own tools.
 pub fn tool_name_problem(name: &str) -> Option<String> {
     if name.is_empty() {
         return Some("is empty".to_string());
@@ -20,7 +44,21 @@ pub fn tool_name_problem(name: &str) -> Option<String> {
             name.len()
         ));
     }
+    if RESERVED_TOOL_NAMES.contains(&name) {
+        return Some("is reserved for a voice platform's built-in tool".to_string());
+    }
     snake_problem(name)
+}
+
+/// Why `key` is not a property key every platform accepts
+/// (`^[a-zA-Z0-9_.-]{1,64}$`), or `None`.
+pub fn property_key_problem(key: &str) -> Option<String> {
+    if key.is_empty() || key.len() > MAX_KEY {
+        return Some(format!("must be 1 to {MAX_KEY} characters"));
+    }
+    key.chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .map(|c| format!("has `{}`; use a-z, A-Z, 0-9, _, . or -", c.escape_default()))
 }
 
 /// Why `name` is not a valid parameter or result key, or `None`.
@@ -129,6 +167,9 @@ mod tests {
         assert!(tool_name_problem("look-up").is_some());
         assert!(tool_name_problem("1x").is_some());
         assert!(tool_name_problem(&"a".repeat(41)).is_some());
+        assert!(tool_name_problem("end_call").is_some());
+        assert_eq!(property_key_problem("a.b-C_1"), None);
+        assert!(property_key_problem("a b").is_some());
     }
 
     #[test]

@@ -150,7 +150,18 @@ fn writing_twice_gives_identical_files_and_an_index() {
     std::fs::write(dir.path().join("out/Cargo.toml"), "[package]\n").unwrap();
     let first = gen_in(dir.path(), &args);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    let files = ["connector.rs", "mcp.json", "openai-chat.json", "vapi.json"];
+    let files = [
+        "anthropic.json",
+        "connector.rs",
+        "elevenlabs.json",
+        "gemini.json",
+        "mcp.json",
+        "openai-chat.json",
+        "openai-realtime.json",
+        "openai-responses.json",
+        "retell.json",
+        "vapi.json",
+    ];
     let read =
         |f: &str| std::fs::read(dir.path().join("out/hubspot/contact-lookup").join(f)).unwrap();
     let before: Vec<Vec<u8>> = files.iter().map(|f| read(f)).collect();

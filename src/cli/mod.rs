@@ -6,6 +6,7 @@
 
 mod generate;
 mod ops;
+mod validate;
 
 use std::path::PathBuf;
 
@@ -87,6 +88,15 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = "generated")]
         out: PathBuf,
     },
+    /// Check tool-definition files against each platform's rules (exit 1 on a violation).
+    Validate {
+        /// Files or folders (default: generated).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// A folder of the platforms' published schemas (`vapi/openapi.json`, `mcp/schema-*.json`, …).
+        #[arg(long, value_name = "DIR", env = "MIDCALL_PLATFORMS")]
+        platforms: Option<PathBuf>,
+    },
     /// List the operations of an OpenAPI spec (to write bindings for it).
     Ops {
         /// The spec file (YAML or JSON, OpenAPI 3.0).
@@ -128,6 +138,14 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
     }
     match cli.command {
         Some(Command::Ops { spec }) => ops::run(&spec),
+        Some(Command::Validate { paths, platforms }) => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from("generated")]
+            } else {
+                paths
+            };
+            validate::run(&paths, platforms.as_deref())
+        }
         Some(Command::All { out }) => generate::all(&Midcall::new(sources)?, &out),
         Some(Command::Check { out }) => generate::check(&Midcall::new(sources)?, &out),
         None => generate::one(&Midcall::new(sources)?, cli.generate),

@@ -32,6 +32,9 @@ pub struct Context {
     pub input_schema: Value,
     /// JSON Schema of the result fields.
     pub output_schema: Value,
+    /// The arguments in OpenAI strict mode: every property required,
+    /// optional ones nullable, `additionalProperties: false`.
+    pub strict_schema: Value,
     /// Speech lines.
     pub speech: Value,
     /// Limits, also in whole seconds (rounded up).
@@ -63,6 +66,30 @@ pub fn param_schema(p: &Param) -> Value {
         s.insert("enum".into(), json!(values));
     }
     Value::Object(s)
+}
+
+/// The arguments' schema under OpenAI's strict rules: all properties listed
+/// in `required`, optional ones typed `[T, "null"]` (with `null` added to
+/// an `enum`), and no additional properties.
+fn strict(params: &[Param]) -> Value {
+    let mut properties = Map::new();
+    for p in params {
+        let mut schema = param_schema(p);
+        if !p.required {
+            schema["type"] = json!([p.ty.as_str(), "null"]);
+            if let Some(Value::Array(values)) = schema.get_mut("enum") {
+                values.push(Value::Null);
+            }
+        }
+        properties.insert(p.name.clone(), schema);
+    }
+    let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+    json!({
+        "type": "object",
+        "properties": properties,
+        "required": names,
+        "additionalProperties": false,
+    })
 }
 
 /// Builds the context for one action: the template's part plus the CRM,
@@ -119,6 +146,7 @@ pub fn for_template(t: &Template, crm_id: Option<&str>, options: &RenderOptions)
         );
     }
     let output_schema = json!({"type": "object", "properties": out_props});
+    let strict_schema = strict(&t.tool.parameters);
     let params: Vec<Value> = t
         .tool
         .parameters
@@ -171,6 +199,7 @@ pub fn for_template(t: &Template, crm_id: Option<&str>, options: &RenderOptions)
         }),
         input_schema,
         output_schema,
+        strict_schema,
         speech: json!({
             "start": t.speech.start.trim(),
             "delayed": t.speech.delayed.trim(),
