@@ -367,6 +367,27 @@ fn a_target_added_as_a_file_works_without_code() {
 }
 
 #[test]
+fn a_broken_target_fails_only_when_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("targets");
+    std::fs::create_dir(&targets).unwrap();
+    std::fs::write(targets.join("broken.json.tera"), "{{ tool.name ").unwrap();
+    let templates = dir.path().display().to_string();
+    let base = [
+        "--templates",
+        &templates,
+        "--crm",
+        "hubspot",
+        "--template",
+        "contact-lookup",
+    ];
+    let o = gen(&[&base[..], &["--target", "vapi", "--stdout"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = gen(&[&base[..], &["--target", "broken", "--stdout"]].concat());
+    assert_one_line_error(&o, &["broken.json.tera"]);
+}
+
+#[test]
 fn a_target_that_emits_invalid_json_is_caught() {
     let dir = tempfile::tempdir().unwrap();
     let targets = dir.path().join("targets");

@@ -39,6 +39,9 @@ pub struct Target {
     pub origin: String,
     /// How its output is checked.
     pub kind: OutputKind,
+    /// Why its template does not parse; reported only when it is chosen,
+    /// so one broken target never blocks the others.
+    pub broken: Option<String>,
 }
 
 impl Target {
@@ -90,16 +93,16 @@ impl Renderer {
                 "rs" => OutputKind::Rust,
                 _ => OutputKind::Text,
             };
-            tera.add_raw_template(&name, &source.text)
-                .map_err(|e| Error::Render {
-                    target: source.origin.clone(),
-                    message: tera_message(&e),
-                })?;
+            let broken = tera
+                .add_raw_template(&name, &source.text)
+                .err()
+                .map(|e| tera_message(&e));
             targets.push(Target {
                 name,
                 file_name,
                 origin: source.origin.clone(),
                 kind,
+                broken,
             });
         }
         Ok(Renderer { tera, targets })
@@ -111,8 +114,19 @@ impl Renderer {
     }
 
     /// The targets named (all when `names` is empty), or an error naming
-    /// the unknown one and the closest valid name.
+    /// the unknown one and the closest valid name, or a broken one.
     pub fn select(&self, names: &[String]) -> Result<Vec<&Target>> {
+        let chosen = self.select_names(names)?;
+        if let Some(t) = chosen.iter().find(|t| t.broken.is_some()) {
+            return Err(Error::Render {
+                target: t.origin.clone(),
+                message: t.broken.clone().unwrap_or_default(),
+            });
+        }
+        Ok(chosen)
+    }
+
+    fn select_names(&self, names: &[String]) -> Result<Vec<&Target>> {
         if names.is_empty() {
             return Ok(self.targets.iter().collect());
         }
