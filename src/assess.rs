@@ -373,16 +373,21 @@ pub fn assess(profile: &Profile) -> Assessment {
         .iter()
         .map(|r| r.criterion.instead().to_string())
         .collect();
+    let is = |rs: &[&Rating]| if rs.len() == 1 { "is" } else { "are" };
     let (verdict, reason) = if !hard.is_empty() {
         (
             Suitability::NotSuitable,
-            format!("not suitable on {}", describe(&hard)),
+            format!(
+                "{} {} not suitable, and one \"not suitable\" on response time, reliability or volume rules a mid-call action out",
+                describe(&hard),
+                is(&hard)
+            ),
         )
     } else if not.len() >= 2 {
         (
             Suitability::NotSuitable,
             format!(
-                "not suitable on {}: a cheaper alternative does the job",
+                "{} are not suitable: the data is static, rarely needed or of little weight, so an alternative does the job",
                 describe(&not)
             ),
         )
@@ -394,7 +399,11 @@ pub fn assess(profile: &Profile) -> Assessment {
     } else {
         (
             Suitability::ModeratelySuitable,
-            format!("below highly suitable on {}", describe(&below)),
+            format!(
+                "{} {} below highly suitable, and nothing rules it out",
+                describe(&below),
+                is(&below)
+            ),
         )
     };
     Assessment {
