@@ -74,14 +74,45 @@ fn the_catalogue_keeps_its_rules() {
             panic!("{e}");
         }
         assert!(
-            (3..=8).contains(&t.result.len()) || t.access == Access::Write,
-            "{}: a read template returns 3 to 8 fields, has {}",
+            (3..=8).contains(&t.result.len()),
+            "{}: returns 3 to 8 fields, has {}",
             t.id,
             t.result.len()
         );
+        if t.access == Access::Write {
+            assert!(t.idempotency.is_some(), "{}", t.id);
+        }
         assert!(t.limits.timeout_ms <= 8000, "{}", t.id);
         let verdict = midcall::assess::assess(&t.profile).verdict;
         assert_ne!(verdict, Suitability::NotSuitable, "{}", t.id);
+    }
+}
+
+#[test]
+fn every_template_renders_every_tool_definition() {
+    let midcall = match midcall::Midcall::bundled() {
+        Ok(m) => m,
+        Err(e) => panic!("{e}"),
+    };
+    let options = midcall::render::RenderOptions::default();
+    for t in all() {
+        let files = match midcall.generate_generic(&t.id, &[], &options) {
+            Ok(f) => f,
+            Err(e) => panic!("{}: {e}", t.id),
+        };
+        assert!(files.len() >= 3, "{}: {files:?}", t.id);
+        for f in &files {
+            let v: serde_json::Value = match serde_json::from_str(&f.contents) {
+                Ok(v) => v,
+                Err(e) => panic!("{} {}: {e}", t.id, f.file_name),
+            };
+            // The tool name is in every definition, wherever the platform keeps it.
+            let name = [&v["name"], &v["function"]["name"]]
+                .into_iter()
+                .find_map(|n| n.as_str())
+                .unwrap_or_default();
+            assert_eq!(name, t.tool.name, "{} {}", t.id, f.file_name);
+        }
     }
 }
 
@@ -106,6 +137,8 @@ tool:
 speech: {start: One moment., delayed: Still working., failed: Sorry.}
 result:
   - {name: thing_id, type: string, description: The id; never read it aloud.}
+  - {name: label, type: string, description: The label saved.}
+  - {name: created, type: boolean, description: False when it existed.}
 profile: {freshness: seconds, latency_ms: 500, uptime: 99.9, payload_kb: 1, frequency: daily, criticality: high}
 idempotency: {kind: natural-key, key: [label], note: A repeat finds the thing by label.}
 "#;
@@ -229,6 +262,15 @@ fn the_catalogue_rules_fail_on_bad_catalogues() {
     long.tool.name = "create_a_thing_with_a_name_longer_than_forty".to_string();
     let problems = catalog::catalogue_problems(&[long]);
     assert!(problems.iter().any(|p| p.contains("vapi")), "{problems:?}");
+
+    // Too few result fields.
+    let mut thin = good.clone();
+    thin.result.truncate(1);
+    let problems = catalog::catalogue_problems(&[thin]);
+    assert!(
+        problems.iter().any(|p| p.contains("result")),
+        "{problems:?}"
+    );
 
     // A profile the brief rates not suitable.
     let mut slow = good;

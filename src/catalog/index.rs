@@ -176,12 +176,16 @@ pub fn platform_name_problems(name: &str) -> Vec<String> {
     problems
 }
 
+/// How many result fields a catalogue template returns.
+pub const RESULT_FIELDS: std::ops::RangeInclusive<usize> = 3..=8;
+
 /// Longest first sentence of a summary: it is the `gen list` line.
 pub const MAX_TAGLINE: usize = 120;
 
 /// The rules that span templates, each broken rule as one line naming the
 /// template: duplicate ids or tool names, tool names some platform rejects,
-/// a summary whose first sentence is too long for `gen list`, and a
+/// fewer than 3 or more than 8 result fields, a summary whose first
+/// sentence is too long for `gen list`, and a
 /// profile the brief's matrix rates "not suitable" (such a template
 /// contradicts the catalogue). Per-template rules are [`super::check`].
 pub fn catalogue_problems(templates: &[Template]) -> Vec<String> {
@@ -200,6 +204,13 @@ pub fn catalogue_problems(templates: &[Template]) -> Vec<String> {
             problems.push(format!(
                 "template `{}`: tool name `{}`: {p}",
                 t.id, t.tool.name
+            ));
+        }
+        if !RESULT_FIELDS.contains(&t.result.len()) {
+            problems.push(format!(
+                "template `{}`: result: {} fields; a voice assistant gets 3 to 8 small ones",
+                t.id,
+                t.result.len()
             ));
         }
         let tagline = first_sentence(&t.summary);

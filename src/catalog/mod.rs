@@ -29,19 +29,45 @@ pub const FORMATS: &[&str] = &["email", "date", "date-time", "time", "uuid"];
 pub const MAX_TIMEOUT_MS: u64 = 8000;
 
 /// Why a write template's tool description lacks the confirmation
-/// instruction, or `None` when it has it. The rule, case-insensitive: the
-/// description says `read` and later `back` (read the details back to the
-/// caller) and says `confirm` (get the caller's explicit confirmation).
+/// instruction, or `None` when it has it. The rule, case-insensitive: one
+/// sentence says `read`, then `back`, then `confirm`, as in "Before
+/// calling, read the details back to the caller and call only after they
+/// confirm with an explicit yes." (Sentences end at `. `; a `confirm`
+/// elsewhere, as in "a confirmation is on its way", does not count.)
 pub fn confirmation_problem(description: &str) -> Option<String> {
     let d = description.to_lowercase();
-    let read_back = d.find("read").is_some_and(|i| d[i..].contains("back"));
-    if !read_back || !d.contains("confirm") {
-        return Some(
-            "a write tool's description must tell the assistant to read the details back and get the caller's explicit confirmation (it must say `read` … `back` and `confirm`)"
-                .to_string(),
-        );
+    let confirms = |s: &str| {
+        let Some(r) = s.find("read") else {
+            return false;
+        };
+        let Some(b) = s[r..].find("back") else {
+            return false;
+        };
+        s[r + b..].contains("confirm")
+    };
+    if d.split(". ").any(confirms) {
+        return None;
     }
-    None
+    Some(
+        "a write tool's description must tell the assistant, in one sentence, to read the details back and call only after the caller's explicit confirmation (`read` … `back` … `confirm`)"
+            .to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::confirmation_problem;
+
+    #[test]
+    fn confirmation_needs_read_back_and_confirm_in_one_sentence() {
+        assert!(confirmation_problem(
+            "Book it. Before calling, read the date back to the caller and call only after they confirm with an explicit yes."
+        )
+        .is_none());
+        assert!(confirmation_problem("Read it back. A confirmation is on its way.").is_some());
+        assert!(confirmation_problem("Confirm, then read it back.").is_some());
+        assert!(confirmation_problem("Read the date to the caller and confirm.").is_some());
+    }
 }
 
 /// Ids of all templates in the sources, sorted.
