@@ -54,22 +54,6 @@ pub fn confirmation_problem(description: &str) -> Option<String> {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::confirmation_problem;
-
-    #[test]
-    fn confirmation_needs_read_back_and_confirm_in_one_sentence() {
-        assert!(confirmation_problem(
-            "Book it. Before calling, read the date back to the caller and call only after they confirm with an explicit yes."
-        )
-        .is_none());
-        assert!(confirmation_problem("Read it back. A confirmation is on its way.").is_some());
-        assert!(confirmation_problem("Confirm, then read it back.").is_some());
-        assert!(confirmation_problem("Read the date to the caller and confirm.").is_some());
-    }
-}
-
 /// Ids of all templates in the sources, sorted.
 pub fn template_ids(sources: &Sources) -> Vec<String> {
     sources.folders_with("templates", "template.yaml")
@@ -269,4 +253,20 @@ fn check_write_rules(t: &Template, origin: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::confirmation_problem;
+
+    #[test]
+    fn confirmation_needs_read_back_and_confirm_in_one_sentence() {
+        assert!(confirmation_problem(
+            "Book it. Before calling, read the date back to the caller and call only after they confirm with an explicit yes."
+        )
+        .is_none());
+        assert!(confirmation_problem("Read it back. A confirmation is on its way.").is_some());
+        assert!(confirmation_problem("Confirm, then read it back.").is_some());
+        assert!(confirmation_problem("Read the date to the caller and confirm.").is_some());
+    }
 }
