@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod action;
+pub mod assess;
 pub mod bindings;
 pub mod catalog;
 pub mod cli;

@@ -46,6 +46,7 @@ tool:
       enum: [{h}, "plain"]
       description: {h}
 speech: {{start: {h}, delayed: {h}, failed: {h}}}
+profile: {{freshness: minutes, latency_ms: 400, uptime: 99.9, payload_kb: 2, frequency: daily, criticality: high}}
 result:
   - name: contact_id
     type: string

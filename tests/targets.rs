@@ -164,3 +164,35 @@ fn a_reserved_or_long_tool_name_fails_the_template() {
         assert!(e.to_string().contains("tool.name"), "{e}");
     }
 }
+
+#[test]
+fn mcp_annotations_follow_the_template() {
+    let midcall = Midcall::bundled().unwrap();
+    let mcp = |id: &str| -> Value {
+        let files = midcall
+            .generate_generic(id, &["mcp".to_string()], &RenderOptions::default())
+            .unwrap();
+        serde_json::from_str(&files[0].contents).unwrap()
+    };
+    let read = mcp("contact-lookup");
+    assert_eq!(read["annotations"]["readOnlyHint"], true);
+    assert!(read["annotations"].get("destructiveHint").is_none());
+    for id in midcall.template_ids() {
+        let t = midcall::catalog::load(&midcall.sources, &id).unwrap();
+        if t.access != midcall::catalog::Access::Write {
+            continue;
+        }
+        let a = &mcp(&id)["annotations"];
+        assert_eq!(a["readOnlyHint"], false, "{id}");
+        assert_eq!(a["destructiveHint"], t.destructive, "{id}");
+        let keyed = t
+            .idempotency
+            .as_ref()
+            .is_some_and(|i| i.kind != midcall::catalog::IdempotencyKind::None);
+        assert_eq!(a["idempotentHint"], keyed, "{id}");
+    }
+    assert_eq!(
+        mcp("appointment-cancel")["annotations"]["destructiveHint"],
+        true
+    );
+}

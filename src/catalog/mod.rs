@@ -1,9 +1,15 @@
 //! The use-case catalogue: loading and checking `templates/<id>/template.yaml`.
 
+mod index;
 mod template;
 
+pub use index::{
+    catalogue_problems, entries, first_sentence, load_all, platform_name_problems, supporting_crms,
+    Entry, PLATFORM_NAME_RULES,
+};
 pub use template::{
-    Access, Category, Intent, Limits, Param, ResultField, Speech, Template, Tool, ValueType,
+    Access, Category, Idempotency, IdempotencyKind, Intent, Limits, Param, Profile, ResultField,
+    Speech, Template, Tool, ValueType,
 };
 
 use std::collections::BTreeSet;
@@ -12,6 +18,41 @@ use crate::error::{Error, Result};
 use crate::names;
 use crate::source::Sources;
 use crate::suggest;
+
+/// JSON Schema formats a parameter may use: the ones every target accepts
+/// (Vapi accepts only date-time, time, date, duration, email, hostname,
+/// ipv4, ipv6 and uuid; the catalogue needs these five).
+pub const FORMATS: &[&str] = &["email", "date", "date-time", "time", "uuid"];
+
+/// Longest deadline a template may set: the brief rules out actions that
+/// answer in more than 8 seconds.
+pub const MAX_TIMEOUT_MS: u64 = 8000;
+
+/// Why a write template's tool description lacks the confirmation
+/// instruction, or `None` when it has it. The rule, case-insensitive: one
+/// sentence says `read`, then `back`, then `confirm`, as in "Before
+/// calling, read the details back to the caller and call only after they
+/// confirm with an explicit yes." (Sentences end at `. `; a `confirm`
+/// elsewhere, as in "a confirmation is on its way", does not count.)
+pub fn confirmation_problem(description: &str) -> Option<String> {
+    let d = description.to_lowercase();
+    let confirms = |s: &str| {
+        let Some(r) = s.find("read") else {
+            return false;
+        };
+        let Some(b) = s[r..].find("back") else {
+            return false;
+        };
+        s[r + b..].contains("confirm")
+    };
+    if d.split(". ").any(confirms) {
+        return None;
+    }
+    Some(
+        "a write tool's description must tell the assistant, in one sentence, to read the details back and call only after the caller's explicit confirmation (`read` … `back` … `confirm`)"
+            .to_string(),
+    )
+}
 
 /// Ids of all templates in the sources, sorted.
 pub fn template_ids(sources: &Sources) -> Vec<String> {
@@ -80,6 +121,18 @@ pub fn check(t: &Template, origin: &str, folder: Option<&str>) -> Result<()> {
         if p.description.trim().is_empty() {
             return bad(&place, format!("parameter `{}` has no description", p.name));
         }
+        if let Some(f) = p.format.as_deref() {
+            if !FORMATS.contains(&f) {
+                return bad(
+                    &place,
+                    format!(
+                        "parameter `{}` has format `{f}`, which some platforms reject; use one of {}",
+                        p.name,
+                        FORMATS.join(", ")
+                    ),
+                );
+            }
+        }
         if p.enum_values.as_ref().is_some_and(Vec::is_empty) {
             return bad(&place, format!("parameter `{}` has an empty enum", p.name));
         }
@@ -123,11 +176,11 @@ pub fn check(t: &Template, origin: &str, folder: Option<&str>) -> Result<()> {
             return bad(&place, format!("field `{}` has no description", f.name));
         }
     }
-    if !(100..=60_000).contains(&t.limits.timeout_ms) {
+    if !(100..=MAX_TIMEOUT_MS).contains(&t.limits.timeout_ms) {
         return bad(
             "limits.timeout_ms",
             format!(
-                "{} is outside 100..=60000 ms (a caller is waiting)",
+                "{} is outside 100..={MAX_TIMEOUT_MS} ms (a caller is waiting; the brief rules out answers slower than 8 s)",
                 t.limits.timeout_ms
             ),
         );
@@ -138,5 +191,89 @@ pub fn check(t: &Template, origin: &str, folder: Option<&str>) -> Result<()> {
             format!("{} is outside 64..=1048576", t.limits.max_result_bytes),
         );
     }
+    if let Some(p) = t.profile.problem() {
+        return bad("profile", p);
+    }
+    check_write_rules(t, origin)
+}
+
+/// Read templates declare no idempotency; write templates declare it and
+/// tell the assistant to confirm before calling.
+fn check_write_rules(t: &Template, origin: &str) -> Result<()> {
+    let bad = |place: &str, msg: String| Err(Error::invalid(origin, place, msg));
+    if t.destructive && t.access == Access::Read {
+        return Err(Error::invalid(
+            origin,
+            "destructive",
+            "a read template cannot be destructive; remove the key or make it `access: write`",
+        ));
+    }
+    let Some(idem) = &t.idempotency else {
+        if t.access == Access::Write {
+            return bad(
+                "idempotency",
+                "a write template must declare `idempotency:` (kind natural-key | idempotency-key | none, key, note)"
+                    .to_string(),
+            );
+        }
+        return Ok(());
+    };
+    if t.access == Access::Read {
+        return bad(
+            "idempotency",
+            "a read template must not declare idempotency (reads are safe to repeat)".to_string(),
+        );
+    }
+    if let Some(p) = confirmation_problem(&t.tool.description) {
+        return bad("tool.description", p);
+    }
+    match idem.kind {
+        IdempotencyKind::None if !idem.key.is_empty() => {
+            return bad(
+                "idempotency.key",
+                "kind `none` takes no key; use natural-key or idempotency-key".to_string(),
+            )
+        }
+        IdempotencyKind::NaturalKey | IdempotencyKind::IdempotencyKey if idem.key.is_empty() => {
+            return bad(
+                "idempotency.key",
+                format!(
+                    "kind `{}` needs the arguments that form the key",
+                    idem.kind.as_str()
+                ),
+            )
+        }
+        _ => {}
+    }
+    for (i, key) in idem.key.iter().enumerate() {
+        if !t.tool.parameters.iter().any(|p| &p.name == key) {
+            return bad(
+                &format!("idempotency.key[{i}]"),
+                format!("`{key}` is not a parameter of the tool"),
+            );
+        }
+    }
+    if idem.note.trim().is_empty() {
+        return bad(
+            "idempotency.note",
+            "must say in one sentence what happens on a repeat".to_string(),
+        );
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::confirmation_problem;
+
+    #[test]
+    fn confirmation_needs_read_back_and_confirm_in_one_sentence() {
+        assert!(confirmation_problem(
+            "Book it. Before calling, read the date back to the caller and call only after they confirm with an explicit yes."
+        )
+        .is_none());
+        assert!(confirmation_problem("Read it back. A confirmation is on its way.").is_some());
+        assert!(confirmation_problem("Confirm, then read it back.").is_some());
+        assert!(confirmation_problem("Read the date to the caller and confirm.").is_some());
+    }
 }

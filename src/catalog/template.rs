@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::assess::Profile;
+
 /// One use case: what the voice assistant can do mid-call, independent of
 /// any CRM.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -18,6 +20,11 @@ pub struct Template {
     pub summary: String,
     /// Whether the action only reads or also writes.
     pub access: Access,
+    /// For writes: whether it may overwrite or remove what is there
+    /// (cancel, reschedule, update) rather than only add (create, log).
+    /// Becomes MCP's `destructiveHint`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub destructive: bool,
     /// What a matcher looks for in an unknown spec.
     pub intent: Intent,
     /// The voice-facing tool.
@@ -29,10 +36,58 @@ pub struct Template {
     /// Time and size limits.
     #[serde(default)]
     pub limits: Limits,
+    /// The brief's evaluation profile: what `gen assess --template` rates.
+    pub profile: Profile,
+    /// How a repeated call is kept from acting twice: required for write
+    /// templates, refused for read templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency: Option<Idempotency>,
 }
 
-/// The brief's scenario families.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// How a write action is kept from acting twice when the platform or the
+/// connector repeats a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Idempotency {
+    /// The mechanism.
+    pub kind: IdempotencyKind,
+    /// The arguments that form the natural key (or feed the idempotency
+    /// key); empty for `none`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key: Vec<String>,
+    /// One sentence: what happens on a repeat.
+    pub note: String,
+}
+
+/// The mechanisms that keep a write from happening twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdempotencyKind {
+    /// The CRM finds the existing record by these arguments (upsert,
+    /// search before create) so a repeat changes nothing.
+    NaturalKey,
+    /// The connector sends a key derived from these arguments and the CRM
+    /// drops repeats with the same key.
+    IdempotencyKey,
+    /// Nothing stops a repeat; the note says why that is acceptable.
+    None,
+}
+
+impl IdempotencyKind {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdempotencyKind::NaturalKey => "natural-key",
+            IdempotencyKind::IdempotencyKey => "idempotency-key",
+            IdempotencyKind::None => "none",
+        }
+    }
+}
+
+/// The brief's scenario families, in the brief's order.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     /// Customer service and support.
@@ -44,6 +99,7 @@ pub enum Category {
     /// Sales and lead management.
     Sales,
     /// E-commerce and retail.
+    #[value(name = "e-commerce")]
     ECommerce,
     /// After-sales service.
     AfterSales,
@@ -61,10 +117,30 @@ impl Category {
             Category::AfterSales => "after-sales",
         }
     }
+
+    /// All six, in the brief's order.
+    pub const ALL: [Category; 6] = [
+        Category::CustomerService,
+        Category::TechnicalSupport,
+        Category::Billing,
+        Category::Sales,
+        Category::ECommerce,
+        Category::AfterSales,
+    ];
+}
+
+impl Access {
+    /// `read` or `write`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+        }
+    }
 }
 
 /// Read-only or writing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
     /// Reads only; safe to repeat.

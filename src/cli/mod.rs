@@ -4,6 +4,8 @@
 //! 2 bad usage or bad input. One file per command family: the enum below
 //! dispatches, each module prints.
 
+mod assess;
+mod catalog;
 mod generate;
 mod ops;
 mod validate;
@@ -29,7 +31,7 @@ pub const EXIT_USAGE: i32 = 2;
     name = "gen",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  gen --crm hubspot --template contact-lookup\n  gen --crm hubspot --template contact-lookup --target vapi --stdout\n  gen ops --spec ./openapi.yaml\n  gen check"
+    after_help = "Examples:\n  gen --crm hubspot --template contact-lookup\n  gen --crm hubspot --template contact-lookup --target vapi --stdout\n  gen list --category billing\n  gen show appointment-book\n  gen assess --template order-status\n  gen ops --spec ./openapi.yaml\n  gen check"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -97,6 +99,12 @@ enum Command {
         #[arg(long, value_name = "DIR", env = "MIDCALL_PLATFORMS")]
         platforms: Option<PathBuf>,
     },
+    /// The use-case catalogue: id, category, read/write, summary, bundled CRMs.
+    List(catalog::ListArgs),
+    /// One use case explained, with an example tool definition.
+    Show(catalog::ShowArgs),
+    /// Rate a use case against the brief's evaluation matrix (exit 0 whatever the verdict).
+    Assess(assess::AssessArgs),
     /// List the operations of an OpenAPI spec (to write bindings for it).
     Ops {
         /// The spec file (YAML or JSON, OpenAPI 3.0).
@@ -115,6 +123,10 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
+            if let Some(line) = one_line(&e) {
+                eprintln!("{line}");
+                return EXIT_USAGE;
+            }
             let _ = e.print();
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
@@ -146,8 +158,78 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
             };
             validate::run(&paths, platforms.as_deref())
         }
+        Some(Command::List(args)) => catalog::list(&Midcall::new(sources)?, &args),
+        Some(Command::Show(args)) => catalog::show(&Midcall::new(sources)?, &args),
+        Some(Command::Assess(args)) => assess::run(&Midcall::new(sources)?, &args),
         Some(Command::All { out }) => generate::all(&Midcall::new(sources)?, &out),
         Some(Command::Check { out }) => generate::check(&Midcall::new(sources)?, &out),
         None => generate::one(&Midcall::new(sources)?, cli.generate),
     }
+}
+
+/// A bad flag value as one line with the valid choices (clap spreads it
+/// over several); `None` for other errors, which clap prints itself.
+fn one_line(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    match e.kind() {
+        ErrorKind::InvalidValue => {
+            let arg = text(ContextKind::InvalidArg)?;
+            let value = text(ContextKind::InvalidValue)?;
+            let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) else {
+                return None;
+            };
+            let suggestion = text(ContextKind::SuggestedValue)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            Some(format!(
+                "error: invalid value `{value}` for `{arg}`{suggestion}; valid: {}",
+                valid.join(", ")
+            ))
+        }
+        ErrorKind::ValueValidation | ErrorKind::ArgumentConflict => {
+            e.render().to_string().lines().next().map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
+/// Prints pretty JSON and a newline.
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Io {
+        path: "stdout".into(),
+        message: format!("could not print JSON: {e}"),
+    })?;
+    emit(&format!("{text}\n"));
+    Ok(())
+}
+
+/// Writes `text` to standard output; a closed pipe (`| head`) is not an
+/// error worth a message.
+pub(crate) fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// Greedy word wrap of `text` to `width` columns, each line prefixed.
+pub(crate) fn wrap(text: &str, width: usize, prefix: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::from(prefix);
+    for word in text.split_whitespace() {
+        if line.len() > prefix.len() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::replace(&mut line, String::from(prefix)));
+        }
+        if line.len() > prefix.len() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if line.len() > prefix.len() {
+        lines.push(line);
+    }
+    lines
 }

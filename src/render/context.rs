@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::action::Action;
-use crate::catalog::{Access, Param, Template};
+use crate::catalog::{Access, IdempotencyKind, Param, Template};
 use crate::render::rust::{self, RustContext};
 
 /// Options that change rendering but are not part of the inputs' meaning.
@@ -216,8 +216,10 @@ pub fn for_template(t: &Template, crm_id: Option<&str>, options: &RenderOptions)
         }),
         annotations: json!({
             "read_only": read_only,
-            "destructive": false,
-            "idempotent": read_only,
+            "destructive": t.destructive,
+            // A repeat has no further effect when reads repeat, or when the
+            // write is keyed (a natural key or an idempotency key).
+            "idempotent": read_only || t.idempotency.as_ref().is_some_and(|i| i.kind != IdempotencyKind::None),
             "open_world": true,
         }),
         operation: None,

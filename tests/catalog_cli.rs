@@ -1,0 +1,284 @@
+//! `gen list`, `gen show` and `gen assess` as a user runs them.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn gen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(args)
+        .output()
+        .expect("gen runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = gen(args);
+    assert_eq!(o.status.code(), Some(0), "gen {args:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&ok(args)).expect("stdout is one JSON document")
+}
+
+/// Exit 2 and exactly one line on stderr holding every needle.
+fn one_line_error(args: &[&str], needles: &[&str]) {
+    let o = gen(args);
+    assert_eq!(o.status.code(), Some(2), "gen {args:?}: {}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
+    for n in needles {
+        assert!(err.contains(n), "`{n}` missing in: {err}");
+    }
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
+
+const ASSESS_SLOW: &[&str] = &[
+    "assess",
+    "--latency-ms",
+    "9000",
+    "--uptime",
+    "99.9",
+    "--payload-kb",
+    "20",
+    "--freshness",
+    "seconds",
+    "--frequency",
+    "daily",
+    "--criticality",
+    "high",
+];
+
+fn assess_with(latency: &str) -> Vec<&str> {
+    let mut args = ASSESS_SLOW.to_vec();
+    args[2] = latency;
+    args
+}
+
+#[test]
+fn list_json_lists_every_template_with_category_and_access() {
+    let list = json(&["list", "--json"]);
+    let rows = list.as_array().expect("an array");
+    assert!(rows.len() >= 26, "{}", rows.len());
+    let find = |id: &str| {
+        rows.iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("`{id}` not listed"))
+    };
+    let lookup = find("contact-lookup");
+    assert_eq!(lookup["category"], "customer-service");
+    assert_eq!(lookup["access"], "read");
+    assert_eq!(lookup["tool"], "lookup_contact");
+    assert_eq!(lookup["crm_count"], 1);
+    assert_eq!(lookup["crms"], serde_json::json!(["hubspot"]));
+    let book = find("appointment-book");
+    assert_eq!(book["category"], "sales");
+    assert_eq!(book["access"], "write");
+    assert_eq!(book["crm_count"], 0);
+    for id in [
+        "account-verify",
+        "order-status",
+        "shipment-tracking",
+        "device-config-lookup",
+        "known-issue-search",
+        "ticket-create",
+        "ticket-status",
+        "invoice-lookup",
+        "payment-status",
+        "payment-reminder-send",
+        "payment-plan-create",
+        "lead-qualify",
+        "account-lookup",
+        "appointment-availability",
+        "appointment-reschedule",
+        "appointment-cancel",
+        "product-search",
+        "inventory-check",
+        "delivery-estimate",
+        "order-create",
+        "payment-link-send",
+        "shipping-options",
+        "warranty-check",
+        "repair-status",
+        "return-create",
+        "call-note-log",
+        "contact-create",
+    ] {
+        let row = find(id);
+        assert!(
+            row["category"].is_string() && row["access"].is_string(),
+            "{row}"
+        );
+        assert!(!row["summary"].as_str().unwrap_or("").is_empty(), "{row}");
+    }
+}
+
+#[test]
+fn list_filters_by_access_and_category() {
+    let writes = json(&["list", "--access", "write", "--json"]);
+    let writes = writes.as_array().expect("an array");
+    assert!(!writes.is_empty());
+    assert!(writes.iter().all(|r| r["access"] == "write"), "{writes:?}");
+    assert!(writes.iter().any(|r| r["id"] == "appointment-book"));
+
+    let table = ok(&["list", "--access", "write"]);
+    assert!(table.contains("appointment-book"), "{table}");
+    assert!(!table.contains("contact-lookup"), "{table}");
+    assert!(!table.contains(" read "), "{table}");
+
+    let billing = json(&["list", "--category", "billing", "--json"]);
+    let billing = billing.as_array().expect("an array");
+    assert_eq!(billing.len(), 4, "{billing:?}");
+    assert!(billing.iter().all(|r| r["category"] == "billing"));
+}
+
+#[test]
+fn list_is_a_readable_table_and_deterministic() {
+    let a = ok(&["list"]);
+    assert_eq!(a, ok(&["list"]));
+    let header = a.lines().next().unwrap_or_default();
+    for col in ["ID", "CATEGORY", "ACCESS", "CRMS", "SUMMARY"] {
+        assert!(header.contains(col), "{header}");
+    }
+    let row = a
+        .lines()
+        .find(|l| l.starts_with("contact-lookup "))
+        .expect("a contact-lookup row");
+    assert!(
+        row.contains("customer-service") && row.contains("read") && row.contains(" 1 "),
+        "{row}"
+    );
+}
+
+#[test]
+fn show_explains_appointment_book_and_renders_an_example() {
+    let text = ok(&["show", "appointment-book"]);
+    for needle in [
+        "appointment-book",
+        "category: sales",
+        "access: write",
+        "book_appointment",
+        "Parameters:",
+        "start (string, format date-time; required)",
+        "Result fields",
+        "Idempotency: natural-key",
+        "no bundled CRM",
+        "read the weekday",
+        "highly suitable",
+    ] {
+        assert!(text.contains(needle), "`{needle}` missing:\n{text}");
+    }
+    // The example is a real MCP tool definition at the end.
+    let start = text.find("\n{").expect("a rendered example");
+    let tool: Value = serde_json::from_str(&text[start..]).expect("the example is JSON");
+    assert_eq!(tool["name"], "book_appointment");
+    assert_eq!(tool["annotations"]["readOnlyHint"], false);
+    assert!(tool["inputSchema"]["properties"]["start"].is_object());
+}
+
+#[test]
+fn show_uses_a_supporting_crm_when_there_is_one() {
+    let text = ok(&["show", "contact-lookup"]);
+    assert!(text.contains("Supported by: hubspot"), "{text}");
+    assert!(text.contains("for hubspot"), "{text}");
+    let shown = json(&["show", "contact-lookup", "--json"]);
+    assert_eq!(shown["crms"], serde_json::json!(["hubspot"]));
+    assert_eq!(shown["example"]["crm"], "hubspot");
+    assert_eq!(shown["example"]["definition"]["name"], "lookup_contact");
+    assert_eq!(shown["template"]["profile"]["freshness"], "minutes");
+}
+
+#[test]
+fn assess_names_latency_when_too_slow() {
+    let text = ok(ASSESS_SLOW);
+    let verdict = text
+        .lines()
+        .find(|l| l.starts_with("Verdict:"))
+        .expect("a verdict line");
+    assert!(verdict.starts_with("Verdict: not suitable."), "{verdict}");
+    assert!(verdict.contains("API response time"), "{verdict}");
+    assert!(text.contains("Instead:"), "{text}");
+
+    let mut args = ASSESS_SLOW.to_vec();
+    args.push("--json");
+    let a = json(&args);
+    assert_eq!(a["verdict"], "not-suitable");
+    assert_eq!(a["ratings"][1]["criterion"], "latency");
+    assert_eq!(a["ratings"][1]["suitability"], "not-suitable");
+    assert_eq!(a["ratings"][0]["suitability"], "highly-suitable");
+}
+
+#[test]
+fn assess_inside_every_threshold_is_highly_suitable() {
+    let text = ok(&assess_with("800"));
+    assert!(text.contains("Verdict: highly suitable."), "{text}");
+    assert!(!text.contains("Instead:"), "{text}");
+    // 5 s sits in the middle column.
+    let text = ok(&assess_with("5000"));
+    assert!(text.contains("Verdict: moderately suitable."), "{text}");
+}
+
+#[test]
+fn assess_reads_a_templates_profile() {
+    let a = json(&["assess", "--template", "order-status", "--json"]);
+    assert_eq!(a["template"], "order-status");
+    assert_eq!(a["profile"]["freshness"], "minutes");
+    assert_eq!(a["ratings"].as_array().map(Vec::len), Some(6));
+}
+
+#[test]
+fn unknown_ids_and_bad_flag_values_give_one_line_with_the_choices() {
+    one_line_error(
+        &["show", "appointment-bok"],
+        &[
+            "unknown template `appointment-bok`",
+            "did you mean `appointment-book`",
+            "valid: ",
+        ],
+    );
+    one_line_error(
+        &["assess", "--template", "nope"],
+        &["unknown template `nope`", "contact-lookup"],
+    );
+    one_line_error(
+        &["list", "--access", "delete"],
+        &["`delete`", "--access", "valid: read, write"],
+    );
+    one_line_error(
+        &["list", "--category", "marketing"],
+        &[
+            "`marketing`",
+            "customer-service, technical-support, billing, sales, e-commerce, after-sales",
+        ],
+    );
+    let mut args = ASSESS_SLOW.to_vec();
+    args[10] = "hourly";
+    one_line_error(
+        &args,
+        &["`hourly`", "--frequency", "daily, weekly, monthly"],
+    );
+    let mut args = ASSESS_SLOW.to_vec();
+    args[8] = "hourly";
+    one_line_error(
+        &args,
+        &[
+            "--freshness",
+            "seconds, minutes, hours, daily, weeks, months",
+        ],
+    );
+    let mut args = ASSESS_SLOW.to_vec();
+    args[4] = "120";
+    one_line_error(&args, &["--uptime", "0 to 100"]);
+    one_line_error(
+        &["assess", "--template", "order-status", "--uptime", "99"],
+        &["--template", "--uptime"],
+    );
+}
