@@ -19,6 +19,17 @@ pub enum Method {
 }
 
 impl Method {
+    /// The upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
     pub(crate) fn to_reqwest(self) -> reqwest::Method {
         match self {
             Method::Get => reqwest::Method::GET,
@@ -112,4 +123,29 @@ impl Request {
         self.retry_safe = safe;
         self
     }
+
+    /// Sends a fresh idempotency key in `header` (Stripe's
+    /// `Idempotency-Key`) and marks the request safe to repeat: the key is
+    /// made once here, so a retry of this request carries the same key and
+    /// the server applies the write at most once.
+    pub fn idempotency_key(self, header: &str) -> Self {
+        self.header(header, new_idempotency_key()).retry_safe(true)
+    }
+}
+
+/// A random 128-bit key in UUID v4 form.
+pub fn new_idempotency_key() -> String {
+    let hi = fastrand::u64(..);
+    let lo = fastrand::u64(..);
+    // Version 4, variant 10.
+    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
 }
