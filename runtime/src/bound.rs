@@ -6,6 +6,7 @@
 //! ellipsis, and a long list becomes `{"items": [first items], "more": N}`
 //! where `N` counts what was left out.
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -62,6 +63,20 @@ pub fn bounded_json<T: Serialize + ?Sized>(value: &T, max_bytes: usize) -> Value
         }
     }
     json!({ "truncated": true })
+}
+
+/// Parses a tool call's arguments; a mismatch is
+/// [`crate::ErrorKind::InvalidInput`] with serde's reason (masked) as the
+/// detail.
+pub fn parse_args<T: DeserializeOwned>(args: Value) -> Result<T, ActionError> {
+    // Platforms send `{}` or nothing for a tool without arguments.
+    let args = if args.is_null() { json!({}) } else { args };
+    serde_json::from_value(args).map_err(|e| {
+        ActionError::new(
+            crate::ErrorKind::InvalidInput,
+            format!("tool arguments: {e}"),
+        )
+    })
 }
 
 /// The JSON a voice platform gets back from a tool call: `{"ok": true,

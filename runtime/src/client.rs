@@ -350,7 +350,9 @@ fn error_in_success(v: &Value) -> Option<ErrorKind> {
 /// it is rare on APIs, and the default pause then applies.
 fn parse_retry_after(v: &str) -> Option<Duration> {
     let secs: f64 = v.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0 && secs < 86_400.0).then(|| Duration::from_secs_f64(secs))
+    (0.0..86_400.0)
+        .contains(&secs)
+        .then(|| Duration::from_secs_f64(secs))
 }
 
 /// Reads at most `cap` bytes of the body; a bigger body is an error, found

@@ -20,7 +20,7 @@ pub mod mask;
 pub mod project;
 mod request;
 
-pub use bound::{bounded_json, tool_result};
+pub use bound::{bounded_json, parse_args, tool_result};
 pub use client::{Client, Deadline};
 pub use config::{Auth, AuthSpec, Config, CrmEnv, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT};
 pub use error::{ActionError, ErrorKind};
