@@ -121,12 +121,10 @@ impl Client {
         request: Request,
         deadline: Deadline,
     ) -> Result<Value, ActionError> {
-        let what = format!("{} {}", request.method.as_str(), mask::text(&request.path));
-        let span = tracing::info_span!(
-            "crm_request",
-            method = request.method.as_str(),
-            path = %mask::text(&request.path),
-        );
+        let path = mask::text(&request.path);
+        let what = format!("{} {path}", request.method.as_str());
+        let span =
+            tracing::info_span!("crm_request", method = request.method.as_str(), path = %path);
         let started = Instant::now();
         let mut attempts = 0u32;
         let work = async {
@@ -136,11 +134,11 @@ impl Client {
                 match self.attempt(&request, &what).await {
                     Attempt::Done(result) => return result,
                     Attempt::Retry(error, retry_after) => {
-                        let pause = retry_after.unwrap_or(DEFAULT_PAUSE)
-                            + Duration::from_millis(fastrand::u64(0..=MAX_JITTER_MS));
                         if attempts >= tries {
                             return Err(error);
                         }
+                        let pause = retry_after.unwrap_or(DEFAULT_PAUSE)
+                            + Duration::from_millis(fastrand::u64(0..=MAX_JITTER_MS));
                         if pause + MIN_ATTEMPT >= deadline.remaining() {
                             tracing::debug!(
                                 pause_ms = pause.as_millis() as u64,
