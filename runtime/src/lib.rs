@@ -11,6 +11,16 @@
 //! [`tracing`]: never a credential, a body, a query string, or an unmasked
 //! email or phone number.
 #![deny(missing_docs)]
+// Nothing a CRM sends may panic a connector.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 mod bound;
 mod client;

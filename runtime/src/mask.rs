@@ -5,6 +5,10 @@
 //! contact with email jane@example.com already exists"). Everything the
 //! runtime logs or puts in an error detail goes through [`text`] first.
 
+// The scanners below index a `Vec<char>` inside loops bounded by its
+// length; `never_panics_on_arbitrary_text` runs them on random input.
+#![allow(clippy::indexing_slicing)]
+
 use percent_encoding::percent_decode_str;
 
 /// Masks an email address: the first character of the local part and the
@@ -167,6 +171,20 @@ mod tests {
             "no contact for +1******0123."
         );
         assert_eq!(text("phone=4155550123&x=1"), "phone=4*****0123&x=1");
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_text() {
+        let alphabet: Vec<char> = "a@.+-( )0123456789%4é_x*".chars().collect();
+        for _ in 0..20_000 {
+            let len = fastrand::usize(0..40);
+            let s: String = (0..len)
+                .map(|_| alphabet[fastrand::usize(..alphabet.len())])
+                .collect();
+            let _ = text(&s);
+            let _ = phone(&s);
+            let _ = email(&s);
+        }
     }
 
     #[test]

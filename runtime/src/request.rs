@@ -1,5 +1,7 @@
 //! A request as a generated connector describes it.
 
+use std::fmt;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
@@ -54,8 +56,10 @@ pub fn encode_path_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
 }
 
-/// One HTTP request of an action.
-#[derive(Debug, Clone, PartialEq)]
+/// One HTTP request of an action. `Debug` shows the masked path and the
+/// names of query pairs and headers, never their values or the body (they
+/// hold the caller's data).
+#[derive(Clone, PartialEq)]
 pub struct Request {
     /// Method.
     pub method: Method,
@@ -69,6 +73,22 @@ pub struct Request {
     pub body: Option<Value>,
     /// Whether repeating the request is harmless (reads, searches).
     pub retry_safe: bool,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = |pairs: &[(String, String)]| -> Vec<String> {
+            pairs.iter().map(|(n, _)| n.clone()).collect()
+        };
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &crate::mask::text(&self.path))
+            .field("query", &names(&self.query))
+            .field("headers", &names(&self.headers))
+            .field("body", &self.body.as_ref().map(|_| "…"))
+            .field("retry_safe", &self.retry_safe)
+            .finish()
+    }
 }
 
 impl Request {
@@ -148,4 +168,39 @@ pub fn new_idempotency_key() -> String {
         lo >> 48,
         lo & 0xffff_ffff_ffff
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_caller_data() {
+        let r = Request::new(Method::Get, "/contacts/jane%40example.com")
+            .query("phone", "+14155550123")
+            .header("x-caller", "jane@example.com")
+            .json(serde_json::json!({"email": "jane@example.com"}));
+        let shown = format!("{r:?}");
+        assert!(
+            !shown.contains("jane@") && !shown.contains("jane%40"),
+            "{shown}"
+        );
+        assert!(!shown.contains("4155550123"), "{shown}");
+        assert!(
+            shown.contains("j***@example.com") && shown.contains("phone"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn idempotency_keys_are_fresh_uuids() {
+        let a = new_idempotency_key();
+        let b = new_idempotency_key();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        let r = Request::new(Method::Post, "/charges").idempotency_key("Idempotency-Key");
+        assert!(r.retry_safe);
+        assert_eq!(r.headers[0].0, "Idempotency-Key");
+    }
 }
