@@ -125,6 +125,11 @@ impl Client {
         let what = format!("{} {path}", request.method.as_str());
         let span =
             tracing::info_span!("crm_request", method = request.method.as_str(), path = %path);
+        if deadline.remaining().is_zero() {
+            let error = deadline.timeout(&what);
+            tracing::warn!(parent: &span, kind = error.kind.as_str(), "deadline spent before the request");
+            return Err(error);
+        }
         let started = Instant::now();
         let mut attempts = 0u32;
         let work = async {
@@ -203,6 +208,14 @@ impl Client {
         }
         let response = match builder.send().await {
             Ok(r) => r,
+            // A request that cannot be built (a bad base URL or header)
+            // fails the same way every time: no retry.
+            Err(e) if e.is_builder() => {
+                return Attempt::Done(Err(ActionError::new(
+                    ErrorKind::Misconfigured,
+                    format!("{what}: {}", describe_transport_error(e)),
+                )))
+            }
             Err(e) => {
                 let error = ActionError::new(
                     ErrorKind::Unavailable,

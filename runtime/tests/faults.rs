@@ -402,6 +402,15 @@ async fn a_missing_variable_is_named_and_nothing_is_sent() {
     let err = Config::from_lookup(&crm, lookup).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Misconfigured);
     assert!(err.detail.contains("ACME_PASSWORD"), "{}", err.detail);
+
+    // A base URL override that is not a URL is named too.
+    let err = Config::from_lookup(&crm, |name| match name {
+        "ACME_BASE_URL" => Some("api.acme.test".to_string()),
+        _ => Some("x".to_string()),
+    })
+    .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Misconfigured);
+    assert!(err.detail.contains("ACME_BASE_URL"), "{}", err.detail);
     assert_eq!(requests(&server).await, 0);
 }
 
