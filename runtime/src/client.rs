@@ -313,7 +313,7 @@ fn parse_success(
 }
 
 /// Whether a 2xx body is in fact an error, and of what kind. Recognised:
-/// `{"status": "error"}` (HubSpot), `{"ok": false}` (Slack),
+/// `{"status": "error", "message"}` (HubSpot), `{"ok": false}` (Slack),
 /// `{"success": false}` (Pipedrive), a top-level `{"error": {...}}` or
 /// `{"error": "..."}` (Stripe, Zendesk), and a non-empty top-level
 /// `"errors"` with no `"data"` (many REST and GraphQL APIs).
@@ -323,6 +323,8 @@ fn error_in_success(v: &Value) -> Option<ErrorKind> {
         .get("status")
         .and_then(Value::as_str)
         .is_some_and(|s| s.eq_ignore_ascii_case("error") || s.eq_ignore_ascii_case("failure"))
+        // A record may have a status of its own; an error also says why.
+        && ["message", "category", "error"].iter().any(|k| obj.contains_key(*k))
         || obj.get("ok") == Some(&Value::Bool(false))
         || obj.get("success") == Some(&Value::Bool(false))
         || match obj.get("error") {
@@ -529,6 +531,10 @@ mod tests {
             Some(ErrorKind::Unavailable)
         );
         assert_eq!(error_in_success(&json!({"results": [], "total": 0})), None);
+        assert_eq!(
+            error_in_success(&json!({"id": "t1", "status": "error"})),
+            None
+        );
         assert_eq!(
             error_in_success(&json!({"status": "active", "error": null})),
             None
