@@ -38,6 +38,8 @@ pub struct Action {
     pub operation_summary: Option<String>,
     /// Whether the request may be repeated.
     pub retry_safe: bool,
+    /// The header carrying a fresh idempotency key per call, if any.
+    pub idempotency_header: Option<String>,
 }
 
 /// Checks `template` against `crm`'s binding and `api`, and builds the action.
@@ -112,6 +114,22 @@ pub fn resolve(
             ),
         ));
     }
+    let idempotency_header = match &binding.idempotency {
+        None => None,
+        Some(_) if method == "GET" => {
+            return Err(invalid(
+                ".idempotency",
+                "a GET is already safe to repeat; remove `idempotency`".to_string(),
+            ))
+        }
+        Some(i) if !is_header_name(&i.header) => {
+            return Err(invalid(
+                ".idempotency.header",
+                format!("`{}` is not an HTTP header name", i.header),
+            ))
+        }
+        Some(i) => Some(i.header.clone()),
+    };
 
     check_auth(&crm.auth, api, op).map_err(|m| Error::invalid(bindings_origin, "auth", m))?;
 
@@ -131,12 +149,21 @@ pub fn resolve(
         spec_origin: api.origin.clone(),
         template: template.clone(),
         binding: binding.clone(),
-        retry_safe: binding.retry_safe.unwrap_or(method == "GET"),
+        retry_safe: binding.retry_safe.unwrap_or(method == "GET") || idempotency_header.is_some(),
+        idempotency_header,
         method,
         path,
         operation_id: op.operation_id.clone(),
         operation_summary: op.summary.clone(),
     })
+}
+
+/// An HTTP header name: one or more token characters (RFC 9110).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
 }
 
 /// Checks that the binding's auth is one the operation accepts. An

@@ -239,3 +239,100 @@ fn configuration_comes_from_the_named_variables() {
     .unwrap();
     assert_eq!(default.base_url, "https://api.hubapi.com");
 }
+
+#[tokio::test]
+async fn call_json_answers_a_tool_call_within_the_size_limit() {
+    let server = MockServer::start().await;
+    let mut answer = hubspot_answer();
+    // A CRM field far longer than the assistant may get.
+    answer["results"][0]["properties"]["company"] = json!("Acme ".repeat(1000));
+    Mock::given(method("POST"))
+        .and(path(SEARCH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let result = contact_lookup::call_json(
+        &client(&server),
+        json!({"email": "jane.doe@example.com", "phone": null}),
+    )
+    .await;
+    assert_eq!(result["ok"], json!(true), "{result}");
+    let spoken = &result["result"];
+    assert!(serde_json::to_vec(spoken).unwrap().len() <= contact_lookup::MAX_RESULT_BYTES);
+    assert_eq!(spoken["first_name"], json!("Jane"));
+    let company = spoken["company"].as_str().unwrap();
+    assert!(
+        company.starts_with("Acme Acme") && company.ends_with('…'),
+        "{company}"
+    );
+    assert!(!result.to_string().contains("lifecyclestage"));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn call_json_maps_bad_arguments_and_failures_to_a_tool_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(SEARCH))
+        .respond_with(ResponseTemplate::new(502))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let bad = contact_lookup::call_json(&client, json!({"email": 42})).await;
+    assert_eq!(
+        bad,
+        json!({"ok": false, "error": "invalid_input", "message": "Some of the details didn't work. Could you repeat them?"})
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 0);
+
+    // The search is marked retry-safe: one retry, then a speakable error.
+    let down = contact_lookup::call_json(&client, json!({"phone": "+14155550123"})).await;
+    assert_eq!(down["ok"], json!(false));
+    assert_eq!(down["error"], json!("unavailable"));
+    assert_eq!(
+        down["message"],
+        json!("Our records system isn't responding right now.")
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn an_unexpected_null_record_field_is_left_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(SEARCH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 1,
+            "results": [{"id": "51", "properties": {"firstname": null, "lastname": "", "email": 7, "company": {"x": 1}}}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let args = Args {
+        email: Some("jane.doe@example.com".into()),
+        phone: None,
+    };
+    let out = contact_lookup::call(&client(&server), &args).await.unwrap();
+    assert_eq!(
+        out,
+        Output {
+            contact_id: Some("51".into()),
+            email: Some("7".into()),
+            ..Output::default()
+        }
+    );
+    // A null where the record should be is "not found", not a panic.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"results": null})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = contact_lookup::call(&client(&server), &args)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound);
+}

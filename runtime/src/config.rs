@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::error::ActionError;
+use crate::error::{ActionError, ErrorKind};
 
 /// Default total deadline of one call: the brief's 3 second budget.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -79,7 +79,7 @@ impl fmt::Debug for Auth {
             Auth::Bearer(_) => f.write_str("Bearer(***)"),
             Auth::Header(name, _) => write!(f, "Header({name}, ***)"),
             Auth::Query(name, _) => write!(f, "Query({name}, ***)"),
-            Auth::Basic(user, _) => write!(f, "Basic({user}, ***)"),
+            Auth::Basic(user, _) => write!(f, "Basic({}, ***)", crate::mask::text(user)),
             Auth::None => f.write_str("None"),
         }
     }
@@ -143,9 +143,19 @@ impl Config {
             } => Auth::Basic(get(user_env)?, get(password_env)?),
             AuthSpec::None => Auth::None,
         };
-        let base_url = lookup(crm.base_url_env)
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| crm.base_url.to_string());
+        let base_url = match lookup(crm.base_url_env).filter(|v| !v.trim().is_empty()) {
+            Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+                return Err(ActionError::new(
+                    ErrorKind::Misconfigured,
+                    format!(
+                        "{}: environment variable {} is not an http(s) URL",
+                        crm.name, crm.base_url_env
+                    ),
+                ))
+            }
+            Some(url) => url.trim().to_string(),
+            None => crm.base_url.to_string(),
+        };
         Ok(Config::new(base_url, auth))
     }
 }

@@ -56,8 +56,10 @@ impl ErrorKind {
 
 /// A failed action: its kind, a sentence for the caller, and detail for logs.
 ///
-/// The detail never holds a secret: it is built from status codes, URLs
-/// without query strings and vendor error messages, not from credentials.
+/// The detail never holds a secret: it is built from status codes, paths
+/// without query strings and vendor error messages, not from credentials;
+/// and every email address and phone number in it is masked (see
+/// [`crate::mask`]) when the error is made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ActionError {
     /// What kind of failure this is.
@@ -77,12 +79,13 @@ impl fmt::Display for ActionError {
 }
 
 impl ActionError {
-    /// An error of `kind` with the kind's standard sentence.
+    /// An error of `kind` with the kind's standard sentence; emails and
+    /// phone numbers in `detail` are masked.
     pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
         ActionError {
             kind,
             message: kind.speakable().to_string(),
-            detail: detail.into(),
+            detail: crate::mask::text(&detail.into()),
             status: None,
         }
     }

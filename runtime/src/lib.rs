@@ -5,19 +5,36 @@
 //! [`project`]. Everything a live phone call needs from the HTTP layer lives
 //! here once: one pooled client per configuration, auth from the environment,
 //! a total deadline per call, a cap on the body size, and errors mapped to a
-//! few kinds a voice assistant can act on.
+//! few kinds a voice assistant can act on, with a sentence for the caller
+//! and a masked detail for logs. Results are cut to the template's size
+//! with [`bounded_json`] before the assistant sees them. Logs go through
+//! [`tracing`]: never a credential, a body, a query string, or an unmasked
+//! email or phone number.
 #![deny(missing_docs)]
+// Nothing a CRM sends may panic a connector.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
+mod bound;
 mod client;
 mod config;
 mod error;
+pub mod mask;
 pub mod project;
 mod request;
 
-pub use client::Client;
+pub use bound::{bounded_json, parse_args, tool_result};
+pub use client::{Client, Deadline};
 pub use config::{Auth, AuthSpec, Config, CrmEnv, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT};
 pub use error::{ActionError, ErrorKind};
-pub use request::{encode_path_segment, Method, Request};
+pub use request::{encode_path_segment, new_idempotency_key, Method, Request};
 
 /// Re-exported so generated code needs no direct dependency on `serde_json`.
 pub use serde_json::{json, Value};

@@ -1,5 +1,7 @@
 //! A request as a generated connector describes it.
 
+use std::fmt;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
@@ -19,6 +21,17 @@ pub enum Method {
 }
 
 impl Method {
+    /// The upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
     pub(crate) fn to_reqwest(self) -> reqwest::Method {
         match self {
             Method::Get => reqwest::Method::GET,
@@ -43,8 +56,10 @@ pub fn encode_path_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
 }
 
-/// One HTTP request of an action.
-#[derive(Debug, Clone, PartialEq)]
+/// One HTTP request of an action. `Debug` shows the masked path and the
+/// names of query pairs and headers, never their values or the body (they
+/// hold the caller's data).
+#[derive(Clone, PartialEq)]
 pub struct Request {
     /// Method.
     pub method: Method,
@@ -58,6 +73,22 @@ pub struct Request {
     pub body: Option<Value>,
     /// Whether repeating the request is harmless (reads, searches).
     pub retry_safe: bool,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = |pairs: &[(String, String)]| -> Vec<String> {
+            pairs.iter().map(|(n, _)| n.clone()).collect()
+        };
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &crate::mask::text(&self.path))
+            .field("query", &names(&self.query))
+            .field("headers", &names(&self.headers))
+            .field("body", &self.body.as_ref().map(|_| "…"))
+            .field("retry_safe", &self.retry_safe)
+            .finish()
+    }
 }
 
 impl Request {
@@ -111,5 +142,65 @@ impl Request {
     pub fn retry_safe(mut self, safe: bool) -> Self {
         self.retry_safe = safe;
         self
+    }
+
+    /// Sends a fresh idempotency key in `header` (Stripe's
+    /// `Idempotency-Key`) and marks the request safe to repeat: the key is
+    /// made once here, so a retry of this request carries the same key and
+    /// the server applies the write at most once.
+    pub fn idempotency_key(self, header: &str) -> Self {
+        self.header(header, new_idempotency_key()).retry_safe(true)
+    }
+}
+
+/// A random 128-bit key in UUID v4 form.
+pub fn new_idempotency_key() -> String {
+    let hi = fastrand::u64(..);
+    let lo = fastrand::u64(..);
+    // Version 4, variant 10.
+    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_caller_data() {
+        let r = Request::new(Method::Get, "/contacts/jane%40example.com")
+            .query("phone", "+14155550123")
+            .header("x-caller", "jane@example.com")
+            .json(serde_json::json!({"email": "jane@example.com"}));
+        let shown = format!("{r:?}");
+        assert!(
+            !shown.contains("jane@") && !shown.contains("jane%40"),
+            "{shown}"
+        );
+        assert!(!shown.contains("4155550123"), "{shown}");
+        assert!(
+            shown.contains("j***@example.com") && shown.contains("phone"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn idempotency_keys_are_fresh_uuids() {
+        let a = new_idempotency_key();
+        let b = new_idempotency_key();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        let r = Request::new(Method::Post, "/charges").idempotency_key("Idempotency-Key");
+        assert!(r.retry_safe);
+        assert_eq!(r.headers[0].0, "Idempotency-Key");
     }
 }

@@ -77,10 +77,23 @@ pub struct ActionBinding {
     /// and false otherwise; set it for searches sent as POST.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_safe: Option<bool>,
+    /// An idempotency key the CRM honours (Stripe's `Idempotency-Key`): the
+    /// connector sends a fresh key per call and the same key on a retry,
+    /// which makes a write safe to retry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency: Option<IdempotencyBinding>,
     /// Request variants; the first whose `when` arguments are all given is sent.
     pub requests: Vec<RequestBinding>,
     /// How the response maps to the result fields.
     pub response: ResponseBinding,
+}
+
+/// `idempotency: {header: Idempotency-Key}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdempotencyBinding {
+    /// The request header that carries the key.
+    pub header: String,
 }
 
 /// How tool arguments fill one request. Strings may hold `{argument}`

@@ -156,6 +156,9 @@ pub fn context(action: &Action) -> RustContext {
         "CrmEnv",
         "Method",
         "Request",
+        "Value",
+        "parse_args",
+        "tool_result",
     ];
     let code: String = variants
         .iter()
@@ -439,7 +442,9 @@ fn variant(action: &Action, r: &RequestBinding) -> RustVariant {
     };
     let default_safe = action.method == "GET";
     lines.push(format!("Request::new(Method::{method}, {path})"));
-    if action.retry_safe != default_safe {
+    if let Some(header) = &action.idempotency_header {
+        lines.push(format!("    .idempotency_key({})", rust_str(header)));
+    } else if action.retry_safe != default_safe {
         lines.push(format!("    .retry_safe({})", action.retry_safe));
     }
     for (kind, map) in [("query", &r.query), ("header", &r.headers)] {

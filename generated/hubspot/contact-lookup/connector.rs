@@ -7,7 +7,18 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, json, project,
+    ActionError,
+    AuthSpec,
+    Client,
+    Config,
+    CrmEnv,
+    Method,
+    Request,
+    Value,
+    json,
+    parse_args,
+    project,
+    tool_result,
 };
 
 /// The tool's name on every platform.
@@ -59,6 +70,17 @@ pub struct Output {
     /// The company the contact works for, if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+}
+
+/// Handles one tool call for a voice platform's webhook: parses the
+/// arguments, calls HubSpot, and answers `{"ok": true, "result": …}` cut to
+/// `MAX_RESULT_BYTES`, or `{"ok": false, "error": kind, "message": sentence}`.
+pub async fn call_json(client: &Client, args: Value) -> Value {
+    let result = match parse_args::<Args>(args) {
+        Ok(args) => call(client, &args).await,
+        Err(e) => Err(e),
+    };
+    tool_result(&result, MAX_RESULT_BYTES)
 }
 
 /// Reads the credential and an optional base URL override from the
