@@ -445,3 +445,33 @@ fn no_arguments_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--crm"));
 }
+
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::process::Stdio;
+    for args in [
+        vec!["ops", "--spec", "specs/hubspot/openapi.yaml"],
+        vec!["list"],
+        vec![
+            "--crm",
+            "hubspot",
+            "--template",
+            "contact-lookup",
+            "--stdout",
+        ],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .current_dir(root())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Hang up before gen writes, as `| head` does once it has enough.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}

@@ -63,7 +63,7 @@ fn write_files(
     let paths = output::write_action(out, crm, template, files)?;
     let names: Vec<&str> = files.iter().map(|f| f.file_name.as_str()).collect();
     let dir = out.join(output::action_dir(crm, template));
-    println!(
+    say!(
         "{crm}/{template}: wrote {} file{} to {}: {}",
         paths.len(),
         if paths.len() == 1 { "" } else { "s" },
@@ -123,7 +123,7 @@ pub(super) fn check(midcall: &Midcall, out: &Path) -> Result<i32, Error> {
         }
     }
     if stale.is_empty() {
-        println!("{} is up to date", out.display());
+        say!("{} is up to date", out.display());
         Ok(EXIT_OK)
     } else {
         for line in &stale {

@@ -6,6 +6,15 @@
 
 mod assess;
 mod catalog;
+/// `println!` that ignores a closed standard output (`gen … | head`): the
+/// reader has seen enough, which is no reason to panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod generate;
 mod ops;
 mod validate;

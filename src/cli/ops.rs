@@ -9,7 +9,7 @@ use crate::spec;
 /// `gen ops --spec FILE`: list a spec's operations.
 pub(super) fn run(path: &Path) -> Result<i32, Error> {
     let api = spec::load_file(path)?;
-    println!(
+    say!(
         "{} {} (OpenAPI {}): {} operations",
         api.title,
         api.version,
@@ -17,7 +17,7 @@ pub(super) fn run(path: &Path) -> Result<i32, Error> {
         api.operations.len()
     );
     for op in &api.operations {
-        println!(
+        say!(
             "{:<7} {}  {}{}",
             op.method,
             op.path,

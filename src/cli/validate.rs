@@ -21,7 +21,7 @@ pub(super) fn run(paths: &[PathBuf], platforms: Option<&std::path::Path>) -> Res
         };
         checked += 1;
         if report.violations.is_empty() {
-            println!(
+            say!(
                 "ok    {} ({}: {})",
                 file.display(),
                 report.target,
@@ -40,20 +40,20 @@ pub(super) fn run(paths: &[PathBuf], platforms: Option<&std::path::Path>) -> Res
         }
     }
     if !skipped.is_empty() {
-        println!(
+        say!(
             "skipped {} file(s) that are no known target: {}",
             skipped.len(),
             skipped.join(", ")
         );
     }
     if platforms.is_none() {
-        println!("note: platform schemas not loaded; pass --platforms DIR (or set MIDCALL_PLATFORMS) to check against them too");
+        say!("note: platform schemas not loaded; pass --platforms DIR (or set MIDCALL_PLATFORMS) to check against them too");
     }
     if bad > 0 {
         eprintln!("{bad} of {checked} file(s) break a platform rule");
         Ok(EXIT_CHECK_FAILED)
     } else {
-        println!("{checked} file(s) valid");
+        say!("{checked} file(s) valid");
         Ok(EXIT_OK)
     }
 }
