@@ -9,10 +9,9 @@ mod catalog;
 /// `println!` that ignores a closed standard output (`gen … | head`): the
 /// reader has seen enough, which is no reason to panic.
 macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        $crate::cli::emit(&format!("{}\n", format_args!($($arg)*)))
+    };
 }
 
 mod generate;
