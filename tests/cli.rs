@@ -205,6 +205,20 @@ fn check_names_a_stale_file() {
     let o = gen_in(dir.path(), &["check", "--out", "g"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("vapi.json"), "{}", stderr(&o));
+
+    // A left-over file of a removed target or binding is stale too.
+    let o = gen_in(dir.path(), &["all", "--out", "g"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let orphan = dir.path().join("g/hubspot/old-template/vapi.json");
+    std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    std::fs::write(&orphan, "{}\n").unwrap();
+    let o = gen_in(dir.path(), &["check", "--out", "g"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("old-template/vapi.json: no longer written"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 fn assert_one_line_error(o: &Output, needles: &[&str]) {

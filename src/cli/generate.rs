@@ -105,14 +105,42 @@ pub(super) fn all(midcall: &Midcall, out: &Path) -> Result<i32, Error> {
 pub(super) fn check(midcall: &Midcall, out: &Path) -> Result<i32, Error> {
     let options = RenderOptions::default();
     let mut stale = Vec::new();
+    let mut expected = std::collections::BTreeSet::new();
     for (crm, template) in bound_pairs(midcall)? {
         let dir = out.join(output::action_dir(&crm, &template));
         for file in midcall.generate(&crm, &template, &[], &options)? {
             let path = dir.join(&file.file_name);
+            expected.insert(path.clone());
             match std::fs::read_to_string(&path) {
                 Ok(old) if old == file.contents => {}
                 Ok(_) => stale.push(format!("{}: differs from what gen writes", path.display())),
                 Err(_) => stale.push(format!("{}: missing", path.display())),
+            }
+        }
+    }
+    // Left-overs: files in a known CRM's folders that gen no longer writes
+    // (a binding or a target that was removed).
+    for crm in midcall.crm_ids() {
+        let Ok(templates) = std::fs::read_dir(out.join(&crm)) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        for dir in templates.flatten().filter(|d| d.path().is_dir()) {
+            for file in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                found.push(file.path());
+            }
+        }
+        found.sort();
+        for path in found {
+            if !expected.contains(&path) {
+                stale.push(format!(
+                    "{}: no longer written by gen; delete it",
+                    path.display()
+                ));
             }
         }
     }
