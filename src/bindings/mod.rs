@@ -159,7 +159,7 @@ pub struct ResponseBinding {
 }
 
 /// Where one result field comes from: `/pointer` or `{const: value}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FieldBinding {
     /// A JSON pointer below the record.
@@ -167,6 +167,22 @@ pub enum FieldBinding {
     /// The same value on every answer of this request (`created: {const:
     /// false}` on a precheck, `{const: true}` on the write).
     Const(ConstField),
+}
+
+impl<'de> Deserialize<'de> for FieldBinding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::Error as _;
+        match Value::deserialize(d)? {
+            Value::String(pointer) => Ok(FieldBinding::Pointer(pointer)),
+            Value::Object(mut map) if map.len() == 1 && map.contains_key("const") => {
+                let value = map.remove("const").unwrap_or(Value::Null);
+                Ok(FieldBinding::Const(ConstField { value }))
+            }
+            other => Err(D::Error::custom(format!(
+                "`{other}` is not a result field source: give a JSON pointer (`/path`), `{{const: value}}`, or null"
+            ))),
+        }
+    }
 }
 
 /// `{const: value}`.
