@@ -82,12 +82,24 @@ fn created() -> ResponseTemplate {
 }
 
 fn failing(status: u16) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(json!({
-        "status": "error",
-        "message": if status == 409 { "Contact already exists. Existing ID: 101" } else { "internal error" },
-        "correlationId": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
-        "category": if status == 409 { "CONFLICT" } else { "INTERNAL_ERROR" }
-    }))
+    let body = if status == 409 {
+        // HubSpot's answer to a second contact with the same email.
+        json!({
+            "status": "error",
+            "message": "Contact already exists. Existing ID: 101",
+            "errors": [{"message": "A contact with email jane.doe@example.com already exists. Existing ID: 101", "in": "email"}],
+            "correlationId": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+            "category": "OBJECT_ALREADY_EXISTS"
+        })
+    } else {
+        json!({
+            "status": "error",
+            "message": "internal error",
+            "correlationId": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+            "category": "INTERNAL_ERROR"
+        })
+    };
+    ResponseTemplate::new(status).set_body_json(body)
 }
 
 /// Mounts the search: `first` for the first search, `then` for every later one.
