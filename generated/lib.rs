@@ -6,6 +6,10 @@
 /// Connectors for `hubspot`.
 pub mod hubspot {
     #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+
+    #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
 }

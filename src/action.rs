@@ -6,8 +6,11 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::bindings::placeholder::{self, Piece};
-use crate::bindings::{ActionBinding, AuthBinding, Bindings, RequestBinding};
-use crate::catalog::{Access, Template};
+use crate::bindings::ActionBinding;
+use crate::bindings::{
+    AuthBinding, Bindings, FieldBinding, PrecheckBinding, RequestBinding, ResponseBinding,
+};
+use crate::catalog::{Access, IdempotencyKind, Template, ValueType};
 use crate::error::{Error, Result};
 use crate::spec::{Api, Operation, ParamLocation, Schema, SchemaKind, SecurityScheme};
 use crate::suggest;
@@ -40,6 +43,21 @@ pub struct Action {
     pub retry_safe: bool,
     /// The header carrying a fresh idempotency key per call, if any.
     pub idempotency_header: Option<String>,
+    /// The look-up run before the write, if the binding has one.
+    pub precheck: Option<Precheck>,
+}
+
+/// A checked `precheck:`: the read that looks for the record before a write.
+#[derive(Debug, Clone)]
+pub struct Precheck {
+    /// The binding.
+    pub binding: PrecheckBinding,
+    /// Upper-case HTTP method (GET or POST).
+    pub method: String,
+    /// Path template as in the spec.
+    pub path: String,
+    /// Whether the request may be repeated (always true: it reads).
+    pub retry_safe: bool,
 }
 
 /// Checks `template` against `crm`'s binding and `api`, and builds the action.
@@ -70,41 +88,8 @@ pub fn resolve(
     let at = |rest: &str| format!("actions.{}{rest}", template.id);
     let invalid = |rest: &str, msg: String| Error::invalid(bindings_origin, at(rest), msg);
 
-    let (method, path) = binding
-        .operation
-        .trim()
-        .split_once(' ')
-        .map(|(m, p)| (m.trim().to_ascii_uppercase(), p.trim().to_string()))
-        .ok_or_else(|| {
-            invalid(
-                ".operation",
-                format!("`{}` is not `METHOD /path`", binding.operation),
-            )
-        })?;
-    if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
-        return Err(invalid(
-            ".operation",
-            format!("method `{method}` is not one of GET, POST, PUT, PATCH, DELETE"),
-        ));
-    }
-    let Some(op) = api.operation(&method, &path) else {
-        let all: Vec<String> = api
-            .operations
-            .iter()
-            .map(|o| format!("{} {}", o.method, o.path))
-            .collect();
-        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-        let hint = suggest::closest(&format!("{method} {path}"), &refs)
-            .map(|c| format!("; did you mean `{c}`?"))
-            .unwrap_or_default();
-        return Err(invalid(
-            ".operation",
-            format!(
-                "`{method} {path}` is not an operation of {}{hint}",
-                api.origin
-            ),
-        ));
-    };
+    let (method, path, op) =
+        find_operation(api, &binding.operation, &|rest, msg| invalid(rest, msg))?;
     if template.access == Access::Write && binding.retry_safe == Some(true) {
         return Err(invalid(
             ".retry_safe",
@@ -133,14 +118,39 @@ pub fn resolve(
 
     check_auth(&crm.auth, api, op).map_err(|m| Error::invalid(bindings_origin, "auth", m))?;
 
-    for (i, request) in binding.requests.iter().enumerate() {
-        check_request(template, op, request, &|rest: &str, msg: String| {
-            invalid(&format!(".requests[{i}]{rest}"), msg)
-        })?;
+    check_requests_and_response(
+        template,
+        api,
+        op,
+        &binding.requests,
+        &binding.response,
+        &invalid,
+    )?;
+    let precheck = match &binding.precheck {
+        Some(p) => Some(resolve_precheck(
+            crm,
+            api,
+            template,
+            binding,
+            p,
+            &|rest, msg| invalid(&format!(".precheck{rest}"), msg),
+        )?),
+        None => None,
+    };
+    let natural_key = template
+        .idempotency
+        .as_ref()
+        .filter(|i| i.kind == IdempotencyKind::NaturalKey);
+    if let (Access::Write, Some(key), None) = (template.access, natural_key, &precheck) {
+        return Err(invalid(
+            "",
+            format!(
+                "template `{}` keys its writes on {} (idempotency: natural-key); add a `precheck` that looks the record up before the write",
+                template.id,
+                key.key.join(", ")
+            ),
+        ));
     }
-    check_response(template, api, op, binding, &|rest: &str, msg: String| {
-        invalid(&format!(".response{rest}"), msg)
-    })?;
 
     Ok(Action {
         crm_id: crm_id.to_string(),
@@ -151,10 +161,138 @@ pub fn resolve(
         binding: binding.clone(),
         retry_safe: binding.retry_safe.unwrap_or(method == "GET") || idempotency_header.is_some(),
         idempotency_header,
+        precheck,
         method,
         path,
         operation_id: op.operation_id.clone(),
         operation_summary: op.summary.clone(),
+    })
+}
+
+/// Parses `METHOD /path` and finds the operation in the spec (else the
+/// closest one is suggested).
+fn find_operation<'a>(
+    api: &'a Api,
+    operation: &str,
+    invalid: &dyn Fn(&str, String) -> Error,
+) -> Result<(String, String, &'a Operation)> {
+    let (method, path) = operation
+        .trim()
+        .split_once(' ')
+        .map(|(m, p)| (m.trim().to_ascii_uppercase(), p.trim().to_string()))
+        .ok_or_else(|| invalid(".operation", format!("`{operation}` is not `METHOD /path`")))?;
+    if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
+        return Err(invalid(
+            ".operation",
+            format!("method `{method}` is not one of GET, POST, PUT, PATCH, DELETE"),
+        ));
+    }
+    let Some(op) = api.operation(&method, &path) else {
+        let all: Vec<String> = api
+            .operations
+            .iter()
+            .map(|o| format!("{} {}", o.method, o.path))
+            .collect();
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let hint = suggest::closest(&format!("{method} {path}"), &refs)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        return Err(invalid(
+            ".operation",
+            format!(
+                "`{method} {path}` is not an operation of {}{hint}",
+                api.origin
+            ),
+        ));
+    };
+    Ok((method, path, op))
+}
+
+/// Checks every request variant and the response mapping of one operation.
+fn check_requests_and_response(
+    template: &Template,
+    api: &Api,
+    op: &Operation,
+    requests: &[RequestBinding],
+    response: &ResponseBinding,
+    invalid: &dyn Fn(&str, String) -> Error,
+) -> Result<()> {
+    for (i, request) in requests.iter().enumerate() {
+        check_request(template, op, request, &|rest: &str, msg: String| {
+            invalid(&format!(".requests[{i}]{rest}"), msg)
+        })?;
+    }
+    check_response(template, api, op, response, &|rest: &str, msg: String| {
+        invalid(&format!(".response{rest}"), msg)
+    })
+}
+
+/// Checks a `precheck:` like the action's own operation, plus: only a
+/// write has one, it reads (GET, or a POST marked `retry_safe: true`), and
+/// it is the only guard of the write (no idempotency header beside it).
+fn resolve_precheck(
+    crm: &Bindings,
+    api: &Api,
+    template: &Template,
+    binding: &ActionBinding,
+    precheck: &PrecheckBinding,
+    invalid: &dyn Fn(&str, String) -> Error,
+) -> Result<Precheck> {
+    if template.access != Access::Write {
+        return Err(invalid(
+            "",
+            format!(
+                "template `{}` only reads; a precheck guards a write",
+                template.id
+            ),
+        ));
+    }
+    if binding.idempotency.is_some() {
+        return Err(invalid(
+            "",
+            "the write has an idempotency header; use the header or a precheck, not both"
+                .to_string(),
+        ));
+    }
+    let (method, path, op) = find_operation(api, &precheck.operation, invalid)?;
+    match (method.as_str(), precheck.retry_safe) {
+        ("GET", Some(false)) => {
+            return Err(invalid(
+                ".retry_safe",
+                "a precheck reads, so it is safe to repeat; remove `retry_safe: false`"
+                    .to_string(),
+            ))
+        }
+        ("GET", _) | ("POST", Some(true)) => {}
+        ("POST", _) => {
+            return Err(invalid(
+                ".operation",
+                format!(
+                    "a precheck must read; `POST {path}` is a read only if it is a search: mark it `retry_safe: true`"
+                ),
+            ))
+        }
+        _ => {
+            return Err(invalid(
+                ".operation",
+                format!("a precheck must read (GET, or a POST search); `{method} {path}` writes"),
+            ))
+        }
+    }
+    check_auth(&crm.auth, api, op).map_err(|m| invalid(".operation", m))?;
+    check_requests_and_response(
+        template,
+        api,
+        op,
+        &precheck.requests,
+        &precheck.response,
+        invalid,
+    )?;
+    Ok(Precheck {
+        binding: precheck.clone(),
+        method,
+        path,
+        retry_safe: true,
     })
 }
 
@@ -385,10 +523,9 @@ fn check_response(
     template: &Template,
     api: &Api,
     op: &Operation,
-    binding: &ActionBinding,
+    response: &ResponseBinding,
     invalid: &dyn Fn(&str, String) -> Error,
 ) -> Result<()> {
-    let response = &binding.response;
     let pointer_ok = |p: &str| p.is_empty() || p.starts_with('/');
     if !pointer_ok(&response.record) {
         return Err(invalid(
@@ -415,8 +552,8 @@ fn check_response(
             format!("{what} has nothing at `{}`", response.record),
         ));
     }
-    for (name, pointer) in &response.fields {
-        if !template.result.iter().any(|f| &f.name == name) {
+    for (name, source) in &response.fields {
+        let Some(field) = template.result.iter().find(|f| &f.name == name) else {
             let names: Vec<&str> = template.result.iter().map(|f| f.name.as_str()).collect();
             return Err(invalid(
                 &format!(".fields.{name}"),
@@ -426,8 +563,30 @@ fn check_response(
                     names.join(", ")
                 ),
             ));
-        }
-        let Some(pointer) = pointer else { continue };
+        };
+        let pointer = match source {
+            None => continue,
+            Some(FieldBinding::Const(c)) => {
+                let fits = match field.ty {
+                    ValueType::String => c.value.is_string(),
+                    ValueType::Integer => c.value.is_i64() || c.value.is_u64(),
+                    ValueType::Number => c.value.is_number(),
+                    ValueType::Boolean => c.value.is_boolean(),
+                };
+                if !fits {
+                    return Err(invalid(
+                        &format!(".fields.{name}.const"),
+                        format!(
+                            "`{}` is not a {}, the type of result field `{name}`",
+                            c.value,
+                            field.ty.as_str()
+                        ),
+                    ));
+                }
+                continue;
+            }
+            Some(FieldBinding::Pointer(p)) => p,
+        };
         if !pointer_ok(pointer) || pointer.is_empty() {
             return Err(invalid(
                 &format!(".fields.{name}"),
@@ -447,7 +606,7 @@ fn check_response(
             return Err(invalid(
                 ".fields",
                 format!(
-                    "result field `{}` is not mapped; give a pointer, or `null` if the CRM lacks it",
+                    "result field `{}` is not mapped; give a pointer, a `{{const: value}}`, or `null` if the CRM lacks it",
                     field.name
                 ),
             ));

@@ -14,7 +14,11 @@ fn with(text: &str) -> Midcall {
 
 #[test]
 fn an_idempotency_header_renders_a_key_per_call() {
-    let text = BINDINGS.replace("retry_safe: true", "idempotency: {header: Idempotency-Key}");
+    let text = BINDINGS.replacen(
+        "retry_safe: true",
+        "idempotency: {header: Idempotency-Key}",
+        1,
+    );
     let files = with(&text)
         .generate(
             "hubspot",
@@ -42,18 +46,20 @@ fn a_bad_idempotency_binding_names_the_place() {
         assert!(msg.starts_with("b.yaml"), "{msg}");
         msg
     };
-    let msg = error(&BINDINGS.replace(
+    let msg = error(&BINDINGS.replacen(
         "retry_safe: true",
         "idempotency: {header: \"Idempotency Key\"}",
+        1,
     ));
     assert!(
         msg.contains("actions.contact-lookup.idempotency.header")
             && msg.contains("not an HTTP header name"),
         "{msg}"
     );
-    let msg = error(&BINDINGS.replace(
+    let msg = error(&BINDINGS.replacen(
         "retry_safe: true",
         "idempotency: {header: Idempotency-Key, key: x}",
+        1,
     ));
     assert!(msg.contains("unknown field `key`"), "{msg}");
 }

@@ -20,7 +20,7 @@ const MAX_JITTER_MS: u64 = 100;
 
 /// Time a retry needs to have any chance; a pause that leaves less than
 /// this before the deadline is not taken.
-const MIN_ATTEMPT: Duration = Duration::from_millis(50);
+pub(crate) const MIN_ATTEMPT: Duration = Duration::from_millis(50);
 
 /// A pooled HTTP client bound to one CRM configuration. Build it once and
 /// reuse it for every call: connections are kept alive between calls.

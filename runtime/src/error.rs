@@ -14,6 +14,10 @@ pub enum ErrorKind {
     InvalidInput,
     /// The credential is missing, wrong or lacks a scope (401/403).
     Unauthorized,
+    /// The CRM says the record already exists (409) but it cannot be
+    /// read back yet (a search index that lags); writing again would not
+    /// help.
+    Conflict,
     /// The CRM asked us to slow down (429).
     RateLimited,
     /// The CRM failed, was unreachable, or answered with something unusable.
@@ -33,6 +37,9 @@ impl ErrorKind {
             ErrorKind::Unauthorized | ErrorKind::Misconfigured => {
                 "I can't access our records right now."
             }
+            ErrorKind::Conflict => {
+                "That record already exists, but I can't open it yet. Please give me a moment and try again."
+            }
             ErrorKind::RateLimited | ErrorKind::Unavailable => {
                 "Our records system isn't responding right now."
             }
@@ -46,6 +53,7 @@ impl ErrorKind {
             ErrorKind::NotFound => "not_found",
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Conflict => "conflict",
             ErrorKind::RateLimited => "rate_limited",
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::Timeout => "timeout",
@@ -117,7 +125,11 @@ impl ActionError {
         self
     }
 
-    /// The JSON an assistant platform gets back for a failed tool call.
+    /// The JSON an assistant platform gets back for a failed tool call:
+    /// `{"ok": false, "error": kind, "message": sentence}`, where `kind` is
+    /// one of `not_found`, `invalid_input`, `unauthorized`, `conflict`,
+    /// `rate_limited`, `unavailable`, `timeout`, `misconfigured` (see
+    /// [`ErrorKind`]) and `message` is what the assistant may say.
     pub fn to_tool_result(&self) -> serde_json::Value {
         serde_json::json!({
             "ok": false,

@@ -27,6 +27,7 @@ mod client;
 mod config;
 mod error;
 pub mod mask;
+mod natural_key;
 pub mod project;
 mod request;
 
@@ -34,6 +35,7 @@ pub use bound::{bounded_json, parse_args, tool_result};
 pub use client::{Client, Deadline};
 pub use config::{Auth, AuthSpec, Config, CrmEnv, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT};
 pub use error::{ActionError, ErrorKind};
+pub use natural_key::Written;
 pub use request::{encode_path_segment, new_idempotency_key, Method, Request};
 
 /// Re-exported so generated code needs no direct dependency on `serde_json`.

@@ -138,6 +138,14 @@ impl Request {
         self
     }
 
+    /// Sets the JSON body, leaving out every object member whose value is
+    /// `null` (at any depth): an optional argument that was not given is
+    /// omitted rather than sent as `null`, which many CRMs refuse (HubSpot
+    /// property values are strings). Array items are kept as they are.
+    pub fn json_without_nulls(self, body: Value) -> Self {
+        self.json(without_nulls(body))
+    }
+
     /// Marks a non-GET request as safe to repeat (a search sent as POST).
     pub fn retry_safe(mut self, safe: bool) -> Self {
         self.retry_safe = safe;
@@ -150,6 +158,20 @@ impl Request {
     /// the server applies the write at most once.
     pub fn idempotency_key(self, header: &str) -> Self {
         self.header(header, new_idempotency_key()).retry_safe(true)
+    }
+}
+
+/// `value` without object members whose value is `null`, at any depth.
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
     }
 }
 
@@ -189,6 +211,18 @@ mod tests {
         assert!(
             shown.contains("j***@example.com") && shown.contains("phone"),
             "{shown}"
+        );
+    }
+
+    #[test]
+    fn optional_members_are_left_out_of_a_body() {
+        let r = Request::new(Method::Post, "/contacts").json_without_nulls(serde_json::json!({
+            "properties": {"email": null, "firstname": "Jane", "tags": [null, 1]},
+            "note": null
+        }));
+        assert_eq!(
+            r.body,
+            Some(serde_json::json!({"properties": {"firstname": "Jane", "tags": [null, 1]}}))
         );
     }
 

@@ -82,9 +82,33 @@ pub struct ActionBinding {
     /// which makes a write safe to retry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency: Option<IdempotencyBinding>,
+    /// A look-up run before a write (a natural key): when it finds the
+    /// record, the record is the answer and nothing is written; it runs
+    /// again before a second write. Only on write templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precheck: Option<PrecheckBinding>,
     /// Request variants; the first whose `when` arguments are all given is sent.
     pub requests: Vec<RequestBinding>,
     /// How the response maps to the result fields.
+    pub response: ResponseBinding,
+}
+
+/// `precheck:`: the read that looks for the record a write would create,
+/// shaped like an action (no nested precheck, no idempotency header).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrecheckBinding {
+    /// `METHOD /path` exactly as in the spec: a GET, or a POST search
+    /// marked `retry_safe: true`.
+    pub operation: String,
+    /// Whether repeating the request is harmless; required (true) for a
+    /// search sent as POST.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_safe: Option<bool>,
+    /// Request variants; the first whose `when` arguments are all given is sent.
+    pub requests: Vec<RequestBinding>,
+    /// Where the record is (nothing there = not found, so write) and how it
+    /// maps to the result fields.
     pub response: ResponseBinding,
 }
 
@@ -128,9 +152,46 @@ pub struct ResponseBinding {
     /// When nothing is there the action answers "not found".
     #[serde(default)]
     pub record: String,
-    /// Per template result field: a JSON pointer below the record, or null
-    /// when this CRM does not have the field.
-    pub fields: BTreeMap<String, Option<String>>,
+    /// Per template result field: a JSON pointer below the record, a
+    /// constant (`{const: true}`), or null when this CRM does not have the
+    /// field.
+    pub fields: BTreeMap<String, Option<FieldBinding>>,
+}
+
+/// Where one result field comes from: `/pointer` or `{const: value}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FieldBinding {
+    /// A JSON pointer below the record.
+    Pointer(String),
+    /// The same value on every answer of this request (`created: {const:
+    /// false}` on a precheck, `{const: true}` on the write).
+    Const(ConstField),
+}
+
+impl<'de> Deserialize<'de> for FieldBinding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::Error as _;
+        match Value::deserialize(d)? {
+            Value::String(pointer) => Ok(FieldBinding::Pointer(pointer)),
+            Value::Object(mut map) if map.len() == 1 && map.contains_key("const") => {
+                let value = map.remove("const").unwrap_or(Value::Null);
+                Ok(FieldBinding::Const(ConstField { value }))
+            }
+            other => Err(D::Error::custom(format!(
+                "`{other}` is not a result field source: give a JSON pointer (`/path`), `{{const: value}}`, or null"
+            ))),
+        }
+    }
+}
+
+/// `{const: value}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConstField {
+    /// The value; its JSON type must be the result field's type.
+    #[serde(rename = "const")]
+    pub value: Value,
 }
 
 /// Ids of the CRMs in the sources (folders with a `bindings.yaml`), sorted.
@@ -203,6 +264,17 @@ pub fn parse(text: &str, origin: &str) -> Result<Bindings> {
             return Err(Error::invalid(
                 origin,
                 format!("actions.{id}.requests"),
+                "lists no request",
+            ));
+        }
+        if action
+            .precheck
+            .as_ref()
+            .is_some_and(|p| p.requests.is_empty())
+        {
+            return Err(Error::invalid(
+                origin,
+                format!("actions.{id}.precheck.requests"),
                 "lists no request",
             ));
         }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::action::Action;
 use crate::bindings::placeholder::{self, Piece};
-use crate::bindings::{AuthBinding, RequestBinding};
+use crate::bindings::{AuthBinding, FieldBinding, RequestBinding, ResponseBinding};
 use crate::catalog::{Param, ValueType};
 use crate::names::{rust_ident, rust_str};
 
@@ -32,6 +32,23 @@ pub struct RustContext {
     pub call_doc: String,
     /// Names imported from `midcall_runtime`, sorted.
     pub imports: Vec<String>,
+    /// The look-up before the write, when the binding has a `precheck`.
+    pub precheck: Option<RustPrecheck>,
+}
+
+/// The `precheck` of a natural-key write.
+#[derive(Debug, Serialize)]
+pub struct RustPrecheck {
+    /// `METHOD /path` of the look-up.
+    pub operation: String,
+    /// Request variants in order.
+    pub variants: Vec<RustVariant>,
+    /// Error returned when no variant applies (`None` when the last always does).
+    pub no_variant_error: Option<String>,
+    /// Pointer literal of the record in the look-up's answer.
+    pub record: String,
+    /// Per result field (in `fields` order): the expression on the look-up path.
+    pub project: Vec<String>,
 }
 
 /// A struct field.
@@ -49,7 +66,8 @@ pub struct RustField {
     pub optional: bool,
     /// Doc comment, one line (without `///`).
     pub doc: String,
-    /// For results: the `project::` function and the pointer literal.
+    /// For results: the expression that fills it from `record` (a
+    /// `project::` call, a constant, or `None`).
     pub project: Option<String>,
 }
 
@@ -92,19 +110,6 @@ pub fn context(action: &Action) -> RustContext {
         .iter()
         .map(|f| {
             let ident = rust_ident(&f.name);
-            let pointer = action
-                .binding
-                .response
-                .fields
-                .get(&f.name)
-                .cloned()
-                .flatten();
-            let getter = match f.ty {
-                ValueType::String => "text",
-                ValueType::Integer => "integer",
-                ValueType::Number => "number",
-                ValueType::Boolean => "boolean",
-            };
             RustField {
                 renamed: ident != f.name,
                 ty: format!("Option<{}>", scalar(f.ty)),
@@ -112,40 +117,36 @@ pub fn context(action: &Action) -> RustContext {
                 doc: doc_line(&f.description),
                 name: f.name.clone(),
                 ident,
-                project: Some(match pointer {
-                    Some(p) => format!("project::{getter}(record, {})", rust_str(&p)),
-                    None => "None".to_string(),
-                }),
+                project: Some(projection(&action.binding.response, &f.name, f.ty)),
             }
         })
         .collect();
-    let variants: Vec<RustVariant> = action
-        .binding
-        .requests
-        .iter()
-        .map(|r| variant(action, r))
-        .collect();
-    let always = variants.iter().any(|v| v.condition.is_none());
-    let no_variant_error = (!always).then(|| {
-        let names: Vec<String> = if t.tool.at_least_one_of.is_empty() {
-            action
-                .binding
-                .requests
-                .iter()
-                .flat_map(|r| r.when.clone())
-                .collect()
-        } else {
-            t.tool.at_least_one_of.clone()
+    let main = Step {
+        method: &action.method,
+        path: &action.path,
+        retry_safe: action.retry_safe,
+        idempotency_header: action.idempotency_header.as_deref(),
+    };
+    let (variants, no_variant_error) = request_variants(action, &main, &action.binding.requests);
+    let precheck = action.precheck.as_ref().map(|p| {
+        let step = Step {
+            method: &p.method,
+            path: &p.path,
+            retry_safe: p.retry_safe,
+            idempotency_header: None,
         };
-        let list = names.join(" or ");
-        format!(
-            "ActionError::invalid_input({}, {})",
-            rust_str(&format!(
-                "I need the {} to do that.",
-                list.replace('_', " ")
-            )),
-            rust_str(&format!("none of {list} was given")),
-        )
+        let (variants, no_variant_error) = request_variants(action, &step, &p.binding.requests);
+        RustPrecheck {
+            operation: format!("{} {}", p.method, p.path),
+            variants,
+            no_variant_error,
+            record: rust_str(&p.binding.response.record),
+            project: t
+                .result
+                .iter()
+                .map(|f| projection(&p.binding.response, &f.name, f.ty))
+                .collect(),
+        }
     });
     let mut imports = vec![
         "project",
@@ -160,8 +161,12 @@ pub fn context(action: &Action) -> RustContext {
         "parse_args",
         "tool_result",
     ];
+    if precheck.is_some() {
+        imports.push("Written");
+    }
     let code: String = variants
         .iter()
+        .chain(precheck.iter().flat_map(|p| p.variants.iter()))
         .flat_map(|v| v.lines.iter())
         .map(String::as_str)
         .collect();
@@ -185,7 +190,77 @@ pub fn context(action: &Action) -> RustContext {
         variants,
         no_variant_error,
         record: rust_str(&action.binding.response.record),
+        precheck,
     }
+}
+
+/// The request variants of one step, and the error when none applies
+/// (`None` when one always does).
+fn request_variants(
+    action: &Action,
+    step: &Step,
+    requests: &[RequestBinding],
+) -> (Vec<RustVariant>, Option<String>) {
+    let t = &action.template;
+    // A lone unconditional variant is a plain `let`, one level less indented
+    // than the branches of an `if`.
+    let alone = matches!(requests, [r] if r.when.is_empty());
+    let indent = if alone { 2 } else { 3 };
+    let variants: Vec<RustVariant> = requests
+        .iter()
+        .map(|r| variant(action, step, r, indent))
+        .collect();
+    let always = variants.iter().any(|v| v.condition.is_none());
+    let no_variant_error = (!always).then(|| {
+        let names: Vec<String> = if t.tool.at_least_one_of.is_empty() {
+            requests.iter().flat_map(|r| r.when.clone()).collect()
+        } else {
+            t.tool.at_least_one_of.clone()
+        };
+        let list = names.join(" or ");
+        format!(
+            "ActionError::invalid_input({}, {})",
+            rust_str(&format!(
+                "I need the {} to do that.",
+                list.replace('_', " ")
+            )),
+            rust_str(&format!("none of {list} was given")),
+        )
+    });
+    (variants, no_variant_error)
+}
+
+/// The expression that fills result field `name` from `record`: a
+/// `project::` call on its pointer, its constant, or `None`.
+fn projection(response: &ResponseBinding, name: &str, ty: ValueType) -> String {
+    match response.fields.get(name).cloned().flatten() {
+        Some(FieldBinding::Pointer(p)) => {
+            let getter = match ty {
+                ValueType::String => "text",
+                ValueType::Integer => "integer",
+                ValueType::Number => "number",
+                ValueType::Boolean => "boolean",
+            };
+            format!("project::{getter}(record, {})", rust_str(&p))
+        }
+        Some(FieldBinding::Const(c)) => match (&c.value, ty) {
+            (Value::String(s), _) => format!("Some({}.to_string())", rust_str(s)),
+            (Value::Number(n), ValueType::Number) => {
+                format!("Some({:?}_f64)", n.as_f64().unwrap_or_default())
+            }
+            // Checked when the action was resolved: the type fits.
+            (v, _) => format!("Some({v})"),
+        },
+        None => "None".to_string(),
+    }
+}
+
+/// What a request builder needs to know about its operation.
+struct Step<'a> {
+    method: &'a str,
+    path: &'a str,
+    retry_safe: bool,
+    idempotency_header: Option<&'a str>,
 }
 
 fn scalar(ty: ValueType) -> &'static str {
@@ -313,6 +388,20 @@ impl Scope<'_> {
         }
     }
 
+    /// Whether a JSON body holds an optional argument as a whole value (it
+    /// becomes `null` when the argument is not given).
+    fn has_optional_value(&self, v: &Value) -> bool {
+        match v {
+            Value::String(s) => matches!(
+                placeholder::parse(s).as_deref(),
+                Ok([Piece::Arg(a)]) if !self.value(a).1
+            ),
+            Value::Array(items) => items.iter().any(|i| self.has_optional_value(i)),
+            Value::Object(map) => map.values().any(|i| self.has_optional_value(i)),
+            _ => false,
+        }
+    }
+
     /// A token-tree for `json!`, on one line when it is short, else one
     /// item per line indented to `indent` levels of four spaces.
     fn json(&self, v: &Value, indent: usize) -> String {
@@ -373,7 +462,9 @@ impl Scope<'_> {
     }
 }
 
-fn variant(action: &Action, r: &RequestBinding) -> RustVariant {
+/// One request variant; a multi-line `json!` body is indented to `indent`
+/// levels of four spaces.
+fn variant(action: &Action, step: &Step, r: &RequestBinding, indent: usize) -> RustVariant {
     let scope = Scope {
         params: &action.template.tool.parameters,
         when: &r.when,
@@ -406,7 +497,7 @@ fn variant(action: &Action, r: &RequestBinding) -> RustVariant {
     // The path, with each parameter percent-encoded as one segment.
     let mut fmt = String::new();
     let mut fmt_args = Vec::new();
-    let mut rest = action.path.as_str();
+    let mut rest = step.path;
     while let Some(open) = rest.find('{') {
         fmt.push_str(&rest[..open].replace('}', "}}"));
         let after = &rest[open + 1..];
@@ -429,23 +520,23 @@ fn variant(action: &Action, r: &RequestBinding) -> RustVariant {
     }
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     let path = if fmt_args.is_empty() {
-        rust_str(&action.path)
+        rust_str(step.path)
     } else {
         format!("format!({}, {})", rust_str(&fmt), fmt_args.join(", "))
     };
-    let method = match action.method.as_str() {
+    let method = match step.method {
         "GET" => "Get",
         "PUT" => "Put",
         "PATCH" => "Patch",
         "DELETE" => "Delete",
         _ => "Post",
     };
-    let default_safe = action.method == "GET";
+    let default_safe = step.method == "GET";
     lines.push(format!("Request::new(Method::{method}, {path})"));
-    if let Some(header) = &action.idempotency_header {
+    if let Some(header) = step.idempotency_header {
         lines.push(format!("    .idempotency_key({})", rust_str(header)));
-    } else if action.retry_safe != default_safe {
-        lines.push(format!("    .retry_safe({})", action.retry_safe));
+    } else if step.retry_safe != default_safe {
+        lines.push(format!("    .retry_safe({})", step.retry_safe));
     }
     for (kind, map) in [("query", &r.query), ("header", &r.headers)] {
         for (name, value) in map {
@@ -464,7 +555,16 @@ fn variant(action: &Action, r: &RequestBinding) -> RustVariant {
         }
     }
     if let Some(body) = &r.body {
-        lines.push(format!("    .json(json!({}))", scope.json(body, 3)));
+        // An optional argument that was not given is left out, not sent as null.
+        let builder = if scope.has_optional_value(body) {
+            "json_without_nulls"
+        } else {
+            "json"
+        };
+        lines.push(format!(
+            "    .{builder}(json!({}))",
+            scope.json(body, indent)
+        ));
     }
     RustVariant { condition, lines }
 }

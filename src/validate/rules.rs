@@ -246,10 +246,9 @@ impl Checker {
                     if let Some(p) = names::property_key_problem(k) {
                         self.add(&at, format!("property key `{k}` {p}"));
                     }
-                    if !v
-                        .get("description")
+                    if v.get("description")
                         .and_then(Value::as_str)
-                        .is_some_and(|d| !d.trim().is_empty())
+                        .is_none_or(|d| d.trim().is_empty())
                     {
                         self.add(&at, "has no description; the model needs one");
                     }
