@@ -282,3 +282,68 @@ pub fn check_orphans(sources: &Sources, crm: &str, bound: &[&str]) -> Result<()>
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: &str = "- name: found\n  args: { email: a@example.com }\n  requests:\n    - method: POST\n      path: /search\n      body: { q: a }\n      response: { status: 200, body: { results: [] } }\n  result: { ok: false, error: not_found }\n";
+
+    fn err(text: &str) -> String {
+        match parse(text, "x.yaml") {
+            Ok(_) => String::from("parsed"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_case_parses() {
+        let cases = parse(ONE, "x.yaml").unwrap();
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].requests[0].response.status, 200);
+    }
+
+    #[test]
+    fn bad_cases_give_one_line_naming_the_place() {
+        assert!(err("").contains("x.yaml: file: the file is empty"));
+        assert!(err("[]").contains("no cases"));
+        assert!(err(&ONE.replace("args:", "argz:")).contains("unknown field `argz`"));
+        assert!(err(&ONE.replace("POST", "post")).contains("[0].requests[0].method"));
+        assert!(err(&ONE.replace("/search", "search")).contains("[0].requests[0].path"));
+        assert!(err(&ONE.replace("status: 200", "status: 700")).contains("response.status"));
+        assert!(err(&ONE.replace("error: not_found", "eror: x")).contains("[0].result.eror"));
+        assert!(err(&ONE.replace("ok: false, error: not_found", "ok: true"))
+            .contains("needs the expected `result`"));
+        assert!(err(&format!("{ONE}{ONE}")).contains("[1].name: `found` names another case"));
+        for text in ["", "[]", ONE] {
+            assert!(!err(text).contains('\n'));
+        }
+    }
+
+    #[test]
+    fn arguments_must_be_template_parameters_and_files_must_exist() {
+        let template = crate::catalog::load(&Sources::bundled(), "contact-lookup").unwrap();
+        let cases = parse(&ONE.replace("email:", "emial:"), "x.yaml").unwrap();
+        let e = check_against(&cases, "x.yaml", &template)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("x.yaml: [0].args.emial: `emial` is not a parameter"),
+            "{e}"
+        );
+
+        let mut sources = Sources::empty();
+        let e = load(&sources, "acme", &template).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "specs/acme/bindings.yaml: actions.contact-lookup: has no example cases; add specs/acme/examples/contact-lookup.yaml (see README, \"Example cases\")"
+        );
+        sources.insert("specs/acme/examples/contact-lookup.yaml", "ex.yaml", ONE);
+        assert_eq!(load(&sources, "acme", &template).unwrap().len(), 1);
+        assert!(check_orphans(&sources, "acme", &["contact-lookup"]).is_ok());
+        let e = check_orphans(&sources, "acme", &["contact-create"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`contact-lookup` is not bound"), "{e}");
+    }
+}
