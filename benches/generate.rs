@@ -54,18 +54,26 @@ fn main() {
             );
         }
     } else {
-        println!("notice: {} is absent; skipping the real specs", real.display());
+        println!(
+            "notice: {} is absent; skipping the real specs",
+            real.display()
+        );
     }
     let midcall = Midcall::bundled().expect("bundled inputs load");
     let (m, f) = time(rounds, || {
         midcall.load_spec("hubspot").expect("loads");
     });
-    println!("{:<44} {:>12.1?} {:>12.1?}", "load specs/hubspot/openapi.yaml", m, f);
+    println!(
+        "{:<44} {:>12.1?} {:>12.1?}",
+        "load specs/hubspot/openapi.yaml", m, f
+    );
     let options = RenderOptions::default();
     let ids = midcall.template_ids();
     let (m, f) = time(rounds, || {
         for id in &ids {
-            midcall.generate_generic(id, &[], &options).expect("renders");
+            midcall
+                .generate_generic(id, &[], &options)
+                .expect("renders");
         }
     });
     println!(

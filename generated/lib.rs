@@ -13,3 +13,49 @@ pub mod hubspot {
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
 }
+
+/// Every connector in this crate as (CRM id, template id), sorted.
+#[rustfmt::skip]
+pub const CONNECTORS: &[(&str, &str)] = &[
+    ("hubspot", "contact-create"),
+    ("hubspot", "contact-lookup"),
+];
+
+/// Handles one tool call with the connector for `crm` × `template` (ids
+/// as in `specs/` and `templates/`): that connector's `call_json`.
+/// `None` when this crate has no such connector.
+#[rustfmt::skip]
+pub async fn call_json(
+    crm: &str,
+    template: &str,
+    client: &midcall_runtime::Client,
+    args: midcall_runtime::Value,
+) -> Option<midcall_runtime::Value> {
+    match (crm, template) {
+        ("hubspot", "contact-create") => Some(hubspot::contact_create::call_json(client, args).await),
+        ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::call_json(client, args).await),
+        _ => None,
+    }
+}
+
+/// Where the connector's CRM lives and how it authenticates (its `CRM`).
+/// `None` when this crate has no such connector.
+#[rustfmt::skip]
+pub fn crm_env(crm: &str, template: &str) -> Option<midcall_runtime::CrmEnv> {
+    match (crm, template) {
+        ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
+        ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
+        _ => None,
+    }
+}
+
+/// The connector's total deadline of one call (its `TIMEOUT`).
+/// `None` when this crate has no such connector.
+#[rustfmt::skip]
+pub fn timeout(crm: &str, template: &str) -> Option<std::time::Duration> {
+    match (crm, template) {
+        ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
+        ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
+        _ => None,
+    }
+}

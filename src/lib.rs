@@ -13,6 +13,7 @@ pub mod bindings;
 pub mod catalog;
 pub mod cli;
 pub mod error;
+pub mod examples;
 pub mod names;
 pub mod output;
 pub mod render;

@@ -103,7 +103,71 @@ pub fn index(out: &Path) -> Result<Option<String>> {
         }
         s.push_str("}\n");
     }
+    if !crms.is_empty() {
+        s.push_str(&dispatch(&crms));
+    }
     Ok(Some(s))
+}
+
+/// The index's look-ups by (CRM id, template id): `CONNECTORS`,
+/// `call_json`, `crm_env` and `timeout`, one `match` arm per connector, so a
+/// host (or the example-case test) can pick a connector from data.
+fn dispatch(crms: &[(String, Vec<String>)]) -> String {
+    let pairs: Vec<(&str, &str, String)> = crms
+        .iter()
+        .flat_map(|(crm, templates)| {
+            templates.iter().map(move |t| {
+                let module = format!("{}::{}", rust_ident(crm), rust_ident(t));
+                (crm.as_str(), t.as_str(), module)
+            })
+        })
+        .collect();
+    let arms = |body: &dyn Fn(&str) -> String| -> String {
+        pairs
+            .iter()
+            .map(|(crm, t, module)| format!("        ({crm:?}, {t:?}) => {},\n", body(module)))
+            .collect()
+    };
+    let mut s = String::from(
+        "\n/// Every connector in this crate as (CRM id, template id), sorted.\n\
+         #[rustfmt::skip]\n\
+         pub const CONNECTORS: &[(&str, &str)] = &[\n",
+    );
+    for (crm, t, _) in &pairs {
+        s.push_str(&format!("    ({crm:?}, {t:?}),\n"));
+    }
+    s.push_str("];\n");
+    s.push_str(&format!(
+        "\n/// Handles one tool call with the connector for `crm` × `template` (ids\n\
+         /// as in `specs/` and `templates/`): that connector's `call_json`.\n\
+         /// `None` when this crate has no such connector.\n\
+         #[rustfmt::skip]\n\
+         pub async fn call_json(\n    \
+             crm: &str,\n    \
+             template: &str,\n    \
+             client: &midcall_runtime::Client,\n    \
+             args: midcall_runtime::Value,\n\
+         ) -> Option<midcall_runtime::Value> {{\n    \
+             match (crm, template) {{\n{}        _ => None,\n    }}\n}}\n",
+        arms(&|m| format!("Some({m}::call_json(client, args).await)"))
+    ));
+    s.push_str(&format!(
+        "\n/// Where the connector's CRM lives and how it authenticates (its `CRM`).\n\
+         /// `None` when this crate has no such connector.\n\
+         #[rustfmt::skip]\n\
+         pub fn crm_env(crm: &str, template: &str) -> Option<midcall_runtime::CrmEnv> {{\n    \
+             match (crm, template) {{\n{}        _ => None,\n    }}\n}}\n",
+        arms(&|m| format!("Some({m}::CRM)"))
+    ));
+    s.push_str(&format!(
+        "\n/// The connector's total deadline of one call (its `TIMEOUT`).\n\
+         /// `None` when this crate has no such connector.\n\
+         #[rustfmt::skip]\n\
+         pub fn timeout(crm: &str, template: &str) -> Option<std::time::Duration> {{\n    \
+             match (crm, template) {{\n{}        _ => None,\n    }}\n}}\n",
+        arms(&|m| format!("Some({m}::TIMEOUT)"))
+    ));
+    s
 }
 
 /// Rewrites `<out>/lib.rs` when `out` is a crate.

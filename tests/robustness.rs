@@ -1,9 +1,9 @@
 //! Damaged input never panics and always gets a one-line error: every
-//! bundled spec, template and bindings file cut short at many places and
+//! bundled spec, template, bindings and examples file cut short at many places and
 //! with bytes changed at many places (a fixed pseudo-random sequence, so a
 //! failure reproduces).
 
-use midcall::{bindings, catalog, spec};
+use midcall::{bindings, catalog, examples, spec};
 
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);
@@ -85,6 +85,23 @@ fn damaged_bindings_never_panic() {
                     midcall::action::resolve("hubspot", &b, "damaged.yaml", &api, &template)
                 {
                     one_line(&e, &format!("bindings copy {i} (resolve)"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn damaged_examples_never_panic() {
+    let text = include_str!("../specs/hubspot/examples/contact-create.yaml");
+    let midcall = midcall::Midcall::bundled().unwrap();
+    let template = catalog::load(&midcall.sources, "contact-create").unwrap();
+    for (i, d) in damaged(text, 0x5EED_0004).iter().enumerate() {
+        match examples::parse(d, "damaged.yaml") {
+            Err(e) => one_line(&e, &format!("examples copy {i}")),
+            Ok(cases) => {
+                if let Err(e) = examples::check_against(&cases, "damaged.yaml", &template) {
+                    one_line(&e, &format!("examples copy {i} (check)"));
                 }
             }
         }

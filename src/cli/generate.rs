@@ -73,12 +73,19 @@ fn write_files(
     Ok(())
 }
 
-/// Every (crm, template) pair with a binding, sorted.
+/// Every (crm, template) pair with a binding, sorted, after checking
+/// that each has example cases (`specs/<crm>/examples/<template>.yaml`).
 fn bound_pairs(midcall: &Midcall) -> Result<Vec<(String, String)>, Error> {
     let mut pairs = Vec::new();
     for crm in midcall.crm_ids() {
         let (bindings, _) = crate::bindings::load(&midcall.sources, &crm)?;
+        let bound: Vec<&str> = bindings.actions.keys().map(String::as_str).collect();
+        crate::examples::check_orphans(&midcall.sources, &crm, &bound)?;
         for template in bindings.actions.keys() {
+            // Every bound action is exercised: its example cases must exist
+            // and name only the template's parameters.
+            let loaded = crate::catalog::load(&midcall.sources, template)?;
+            crate::examples::load(&midcall.sources, &crm, &loaded)?;
             pairs.push((crm.clone(), template.clone()));
         }
     }

@@ -1,0 +1,297 @@
+//! Every example case (`specs/<crm>/examples/<template>.yaml`) replayed
+//! against a local mock of its CRM, through the index's `call_json`.
+//!
+//! Per case: a fresh mock server answers exactly the listed requests, in
+//! order (method, path, query, exact JSON body; each expected once), and
+//! anything else with a 599 that must never be asked for. The test then
+//! checks the requests the connector made (same sequence, same query and
+//! body, the auth the CRM's `AuthSpec` implies on every one) and the tool
+//! result (`ok`, `error` and `result` exactly; `message` when the case
+//! gives one).
+
+use std::path::{Path, PathBuf};
+
+use midcall::examples::{self, ExampleCase};
+use midcall_runtime::{Auth, AuthSpec, Client, Config, Value};
+use wiremock::matchers::{any, body_json, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const TOKEN: &str = "test-token";
+const USER: &str = "test-user";
+
+/// `(crm, template, file)` for every examples file, sorted.
+fn example_files() -> Vec<(String, String, PathBuf)> {
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let mut found = Vec::new();
+    for crm in std::fs::read_dir(&specs)
+        .expect("specs/ is readable")
+        .flatten()
+    {
+        let Ok(files) = std::fs::read_dir(crm.path().join("examples")) else {
+            continue;
+        };
+        for file in files.flatten() {
+            let path = file.path();
+            if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                let crm = crm.file_name().to_string_lossy().into_owned();
+                let template = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                found.push((crm, template, path));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The credential the test client sends for a CRM's auth scheme.
+fn test_auth(spec: AuthSpec) -> Auth {
+    match spec {
+        AuthSpec::Bearer { .. } => Auth::Bearer(TOKEN.into()),
+        AuthSpec::Header { name, .. } => Auth::Header(name.into(), TOKEN.into()),
+        AuthSpec::Query { name, .. } => Auth::Query(name.into(), TOKEN.into()),
+        AuthSpec::Basic { .. } => Auth::Basic(USER.into(), TOKEN.into()),
+        AuthSpec::None => Auth::None,
+    }
+}
+
+/// Whether a request carries the auth `spec` implies; the query parameter
+/// that carries a key, if any, to leave out of the query comparison.
+fn check_auth(spec: AuthSpec, request: &Request) -> Result<Option<&'static str>, String> {
+    let header = |name: &str| {
+        request
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (want, got, param) = match spec {
+        AuthSpec::Bearer { .. } => (
+            format!("authorization: Bearer {TOKEN}"),
+            header("authorization").map(|v| format!("authorization: {v}")),
+            None,
+        ),
+        AuthSpec::Header { name, .. } => (
+            format!("{name}: {TOKEN}"),
+            header(name).map(|v| format!("{name}: {v}")),
+            None,
+        ),
+        AuthSpec::Query { name, .. } => (
+            format!("?{name}={TOKEN}"),
+            request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(k, v)| format!("?{k}={v}")),
+            Some(name),
+        ),
+        AuthSpec::Basic { .. } => (
+            // base64("test-user:test-token")
+            "authorization: Basic dGVzdC11c2VyOnRlc3QtdG9rZW4=".to_string(),
+            header("authorization").map(|v| format!("authorization: {v}")),
+            None,
+        ),
+        AuthSpec::None => return Ok(None),
+    };
+    if got.as_deref() == Some(want.as_str()) {
+        Ok(param)
+    } else {
+        Err(format!("auth: expected `{want}`, got {got:?}"))
+    }
+}
+
+/// Mounts the case's exchanges, in order, and the catch-all.
+async fn mount(server: &MockServer, label: &str, case: &ExampleCase) {
+    for (i, exchange) in case.requests.iter().enumerate() {
+        let mut mock =
+            Mock::given(method(exchange.method.as_str())).and(path(exchange.path.as_str()));
+        for (key, value) in &exchange.query {
+            mock = mock.and(query_param(key.as_str(), value.as_str()));
+        }
+        if let Some(body) = &exchange.body {
+            mock = mock.and(body_json(body));
+        }
+        let mut response = ResponseTemplate::new(exchange.response.status);
+        if let Some(body) = &exchange.response.body {
+            response = response.set_body_json(body);
+        }
+        for (name, value) in &exchange.response.headers {
+            response = response.insert_header(name.as_str(), value.as_str());
+        }
+        mock.respond_with(response)
+            .up_to_n_times(1)
+            .expect(1)
+            .named(format!(
+                "{label}: requests[{i}] {} {}",
+                exchange.method, exchange.path
+            ))
+            .mount(server)
+            .await;
+    }
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(599))
+        .with_priority(u8::MAX)
+        .expect(0)
+        .named(format!("{label}: a request the case does not list"))
+        .mount(server)
+        .await;
+}
+
+/// Compares what the connector sent with what the case lists, in order.
+fn check_requests(
+    label: &str,
+    case: &ExampleCase,
+    spec: AuthSpec,
+    received: &[Request],
+) -> Result<(), String> {
+    let summary = |r: &Request| format!("{} {}", r.method, r.url.path());
+    for (i, (want, got)) in case.requests.iter().zip(received).enumerate() {
+        let at = format!("{label}: requests[{i}]");
+        let auth_param = check_auth(spec, got).map_err(|e| format!("{at}: {e}"))?;
+        if got.method.as_str() != want.method || got.url.path() != want.path {
+            return Err(format!(
+                "{at}: expected {} {}, got {}",
+                want.method,
+                want.path,
+                summary(got)
+            ));
+        }
+        let query: std::collections::BTreeMap<String, String> = got
+            .url
+            .query_pairs()
+            .filter(|(k, _)| Some(k.as_ref()) != auth_param)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if query != want.query {
+            return Err(format!(
+                "{at}: expected query {:?}, got {query:?}",
+                want.query
+            ));
+        }
+        match &want.body {
+            Some(body) => {
+                let sent: Value = serde_json::from_slice(&got.body)
+                    .map_err(|e| format!("{at}: the body is not JSON: {e}"))?;
+                if &sent != body {
+                    return Err(format!("{at}: expected body {body}, got {sent}"));
+                }
+            }
+            None if !got.body.is_empty() => {
+                return Err(format!(
+                    "{at}: expected no body, got {}",
+                    String::from_utf8_lossy(&got.body)
+                ));
+            }
+            None => {}
+        }
+    }
+    // Same requests as far as both go: now the count.
+    if received.len() != case.requests.len() {
+        let sent: Vec<String> = received.iter().map(summary).collect();
+        return Err(format!(
+            "{label}: expected {} request(s), the connector made {}: {sent:?}",
+            case.requests.len(),
+            received.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Compares the tool result: `ok`, `error`, `result` exactly, and
+/// `message` only when the case gives one.
+fn check_result(label: &str, case: &ExampleCase, got: &Value) -> Result<(), String> {
+    let mut keys = vec!["ok", "error", "result"];
+    if case.result.get("message").is_some() {
+        keys.push("message");
+    }
+    for key in keys {
+        if case.result.get(key) != got.get(key) {
+            return Err(format!(
+                "{label}: result.{key}: expected {}, got {} (whole answer: {got})",
+                case.result.get(key).unwrap_or(&Value::Null),
+                got.get(key).unwrap_or(&Value::Null)
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn run_case(crm: &str, template: &str, file: &str, case: &ExampleCase) -> Result<(), String> {
+    let label = format!("{file}: case `{}`", case.name);
+    let missing = || {
+        format!("{file}: no connector {crm}/{template} in generated/; bind it or delete the file")
+    };
+    let spec = midcall_generated::crm_env(crm, template)
+        .ok_or_else(missing)?
+        .auth;
+    let timeout = midcall_generated::timeout(crm, template).ok_or_else(missing)?;
+    let server = MockServer::start().await;
+    let config = Config::new(server.uri(), test_auth(spec)).with_timeout(timeout);
+    let client = Client::new(config).map_err(|e| format!("{label}: client: {e:?}"))?;
+    mount(&server, &label, case).await;
+    let answer = midcall_generated::call_json(crm, template, &client, case.args.clone())
+        .await
+        .unwrap_or(Value::Null);
+    let received = server.received_requests().await.unwrap_or_default();
+    let checked = check_requests(&label, case, spec, &received)
+        .and_then(|()| check_result(&label, case, &answer));
+    if checked.is_err() {
+        // Our message is the clearer one: keep the server's verification
+        // on drop from panicking over the same failure.
+        server.reset().await;
+        return checked;
+    }
+    // Belt and braces: each listed exchange once, the catch-all never.
+    server.verify().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_example_case_passes_against_a_mock_crm() {
+    let files = example_files();
+    assert!(!files.is_empty(), "no specs/*/examples/*.yaml found");
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (crm, template, path) in &files {
+        let shown = format!("specs/{crm}/examples/{template}.yaml");
+        let text = std::fs::read_to_string(path).expect("examples file is readable");
+        let cases = match examples::parse(&text, &shown) {
+            Ok(cases) => cases,
+            Err(e) => {
+                failures.push(e.to_string());
+                continue;
+            }
+        };
+        if midcall_generated::crm_env(crm, template).is_none() {
+            failures.push(format!(
+                "{shown}: no connector {crm}/{template} in generated/; bind it or delete the file"
+            ));
+            continue;
+        }
+        for case in &cases {
+            count += 1;
+            if let Err(e) = run_case(crm, template, &shown, case).await {
+                failures.push(e);
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {count} example case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_connector_has_examples() {
+    let files = example_files();
+    for (crm, template) in midcall_generated::CONNECTORS {
+        assert!(
+            files.iter().any(|(c, t, _)| c == crm && t == template),
+            "{crm}/{template} has no example cases: add specs/{crm}/examples/{template}.yaml"
+        );
+    }
+}

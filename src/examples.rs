@@ -1,0 +1,349 @@
+//! Example cases beside the bindings: `specs/<crm>/examples/<template>.yaml`.
+//!
+//! Each file is a list of cases. A case gives the tool arguments, the HTTP
+//! exchanges the connector must make (in order, each with a canned
+//! response) and the tool result `call_json` must answer. `gen all` and
+//! `gen check` require a file with at least one case for every bound
+//! action; the generated crate's `tests/examples.rs` replays every case
+//! against a mock HTTP server.
+//!
+//! ```yaml
+//! - name: found by email
+//!   args: { email: jane.doe@example.com }
+//!   requests:
+//!     - method: POST
+//!       path: /crm/v3/objects/contacts/search
+//!       body: { filterGroups: [ … ], limit: 1 }
+//!       response:
+//!         status: 200
+//!         body: { total: 1, results: [ { id: "51", properties: { firstname: Jane } } ] }
+//!   result: { ok: true, result: { contact_id: "51", first_name: Jane } }
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::catalog::Template;
+use crate::error::{Error, Result};
+use crate::source::Sources;
+
+/// One example case: arguments in, exchanges made, result out.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleCase {
+    /// What the case shows ("found by email"); unique within the file.
+    pub name: String,
+    /// The tool arguments, as the voice platform sends them (a JSON object).
+    #[serde(default = "empty_object")]
+    pub args: Value,
+    /// The requests the connector must make, in order, with their answers.
+    #[serde(default)]
+    pub requests: Vec<ExampleRequest>,
+    /// The expected `call_json` answer: `ok`, and `result` or `error`
+    /// (compared exactly); `message` is compared only when given.
+    pub result: Value,
+}
+
+/// One HTTP exchange the connector must make.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleRequest {
+    /// HTTP method in upper case: GET, POST, PUT, PATCH or DELETE.
+    pub method: String,
+    /// The path below the base URL, starting with `/`, without the query.
+    pub path: String,
+    /// The query parameters the request carries (auth parameters aside).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query: BTreeMap<String, String>,
+    /// The exact JSON body, when the request has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    /// The canned answer of the mock server.
+    pub response: ExampleResponse,
+}
+
+/// The canned answer to one request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleResponse {
+    /// HTTP status, 100–599.
+    pub status: u16,
+    /// JSON body (sent with `content-type: application/json`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    /// Extra response headers (`retry-after`, …).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+}
+
+fn empty_object() -> Value {
+    Value::Object(serde_json::Map::new())
+}
+
+/// The methods a request may name.
+pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/// The keys an expected result may hold.
+pub const RESULT_KEYS: &[&str] = &["ok", "result", "error", "message"];
+
+/// Where one CRM × template's examples live, relative to the project root.
+pub fn path(crm: &str, template: &str) -> String {
+    format!("specs/{crm}/examples/{template}.yaml")
+}
+
+/// Parses an examples file and checks what needs no template: at least one
+/// case, unique names, object arguments, known methods, paths, statuses
+/// and the shape of the expected result.
+pub fn parse(text: &str, origin: &str) -> Result<Vec<ExampleCase>> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            origin,
+            "file",
+            "the file is empty; give a list of cases",
+        ));
+    }
+    let cases: Vec<ExampleCase> =
+        serde_yaml::from_str(text).map_err(|e| Error::yaml(origin, &e))?;
+    if cases.is_empty() {
+        return Err(Error::invalid(
+            origin,
+            "file",
+            "no cases; give at least one",
+        ));
+    }
+    let mut names = BTreeSet::new();
+    for (i, case) in cases.iter().enumerate() {
+        let at = format!("[{i}]");
+        if case.name.trim().is_empty() {
+            return Err(Error::invalid(origin, format!("{at}.name"), "is empty"));
+        }
+        if !names.insert(case.name.as_str()) {
+            return Err(Error::invalid(
+                origin,
+                format!("{at}.name"),
+                format!(
+                    "`{}` names another case too; names must be unique",
+                    case.name
+                ),
+            ));
+        }
+        if !case.args.is_object() {
+            return Err(Error::invalid(
+                origin,
+                format!("{at}.args"),
+                "must be a map of argument names to values",
+            ));
+        }
+        for (j, request) in case.requests.iter().enumerate() {
+            let at = format!("{at}.requests[{j}]");
+            if !METHODS.contains(&request.method.as_str()) {
+                return Err(Error::invalid(
+                    origin,
+                    format!("{at}.method"),
+                    format!("`{}` is not one of {}", request.method, METHODS.join(", ")),
+                ));
+            }
+            if !request.path.starts_with('/') || request.path.contains('?') {
+                return Err(Error::invalid(
+                    origin,
+                    format!("{at}.path"),
+                    format!(
+                        "`{}` must start with / and hold no query (use `query:`)",
+                        request.path
+                    ),
+                ));
+            }
+            if !(100..=599).contains(&request.response.status) {
+                return Err(Error::invalid(
+                    origin,
+                    format!("{at}.response.status"),
+                    format!(
+                        "{} is not an HTTP status (100-599)",
+                        request.response.status
+                    ),
+                ));
+            }
+        }
+        let Some(result) = case.result.as_object() else {
+            return Err(Error::invalid(
+                origin,
+                format!("{at}.result"),
+                "must be a map like {ok: true, result: {…}} or {ok: false, error: not_found}",
+            ));
+        };
+        if let Some(key) = result.keys().find(|k| !RESULT_KEYS.contains(&k.as_str())) {
+            return Err(Error::invalid(
+                origin,
+                format!("{at}.result.{key}"),
+                format!("unknown key; valid: {}", RESULT_KEYS.join(", ")),
+            ));
+        }
+        match result.get("ok") {
+            Some(Value::Bool(true)) if !result.contains_key("result") => {
+                return Err(Error::invalid(
+                    origin,
+                    format!("{at}.result"),
+                    "`ok: true` needs the expected `result`",
+                ))
+            }
+            Some(Value::Bool(false)) if !result.contains_key("error") => {
+                return Err(Error::invalid(
+                    origin,
+                    format!("{at}.result"),
+                    "`ok: false` needs the expected `error` kind",
+                ))
+            }
+            Some(Value::Bool(_)) => {}
+            _ => {
+                return Err(Error::invalid(
+                    origin,
+                    format!("{at}.result.ok"),
+                    "must be true or false",
+                ))
+            }
+        }
+    }
+    Ok(cases)
+}
+
+/// Checks cases against the template: every argument is one of the
+/// template's parameters.
+pub fn check_against(cases: &[ExampleCase], origin: &str, template: &Template) -> Result<()> {
+    let params: Vec<&str> = template
+        .tool
+        .parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    for (i, case) in cases.iter().enumerate() {
+        let Some(args) = case.args.as_object() else {
+            continue;
+        };
+        if let Some(key) = args.keys().find(|k| !params.contains(&k.as_str())) {
+            return Err(Error::invalid(
+                origin,
+                format!("[{i}].args.{key}"),
+                format!(
+                    "`{key}` is not a parameter of template `{}`; valid: {}",
+                    template.id,
+                    params.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Loads and checks one bound action's examples. A missing file is an
+/// error naming the file to add.
+pub fn load(sources: &Sources, crm: &str, template: &Template) -> Result<Vec<ExampleCase>> {
+    let rel = path(crm, &template.id);
+    let Some(file) = sources.get(&rel) else {
+        return Err(Error::invalid(
+            &format!("specs/{crm}/bindings.yaml"),
+            format!("actions.{}", template.id),
+            format!("has no example cases; add {rel} (see README, \"Example cases\")"),
+        ));
+    };
+    let cases = parse(&file.text, &file.origin)?;
+    check_against(&cases, &file.origin, template)?;
+    Ok(cases)
+}
+
+/// Checks that every examples file of `crm` belongs to a bound action:
+/// `bound` holds the template ids its bindings name.
+pub fn check_orphans(sources: &Sources, crm: &str, bound: &[&str]) -> Result<()> {
+    for (name, file) in sources.files_in(&format!("specs/{crm}/examples"), "") {
+        let template = name
+            .strip_suffix(".yaml")
+            .or_else(|| name.strip_suffix(".yml"));
+        match template {
+            Some(t) if bound.contains(&t) => {}
+            Some(t) => {
+                return Err(Error::invalid(
+                    &file.origin,
+                    "file",
+                    format!(
+                        "`{t}` is not bound in specs/{crm}/bindings.yaml; bound: {}",
+                        bound.join(", ")
+                    ),
+                ))
+            }
+            None => {
+                return Err(Error::invalid(
+                    &file.origin,
+                    "file",
+                    "not an examples file; name it <template>.yaml",
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: &str = "- name: found\n  args: { email: a@example.com }\n  requests:\n    - method: POST\n      path: /search\n      body: { q: a }\n      response: { status: 200, body: { results: [] } }\n  result: { ok: false, error: not_found }\n";
+
+    fn err(text: &str) -> String {
+        match parse(text, "x.yaml") {
+            Ok(_) => String::from("parsed"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_case_parses() {
+        let cases = parse(ONE, "x.yaml").unwrap();
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].requests[0].response.status, 200);
+    }
+
+    #[test]
+    fn bad_cases_give_one_line_naming_the_place() {
+        assert!(err("").contains("x.yaml: file: the file is empty"));
+        assert!(err("[]").contains("no cases"));
+        assert!(err(&ONE.replace("args:", "argz:")).contains("unknown field `argz`"));
+        assert!(err(&ONE.replace("POST", "post")).contains("[0].requests[0].method"));
+        assert!(err(&ONE.replace("/search", "search")).contains("[0].requests[0].path"));
+        assert!(err(&ONE.replace("status: 200", "status: 700")).contains("response.status"));
+        assert!(err(&ONE.replace("error: not_found", "eror: x")).contains("[0].result.eror"));
+        assert!(err(&ONE.replace("ok: false, error: not_found", "ok: true"))
+            .contains("needs the expected `result`"));
+        assert!(err(&format!("{ONE}{ONE}")).contains("[1].name: `found` names another case"));
+        for text in ["", "[]", ONE] {
+            assert!(!err(text).contains('\n'));
+        }
+    }
+
+    #[test]
+    fn arguments_must_be_template_parameters_and_files_must_exist() {
+        let template = crate::catalog::load(&Sources::bundled(), "contact-lookup").unwrap();
+        let cases = parse(&ONE.replace("email:", "emial:"), "x.yaml").unwrap();
+        let e = check_against(&cases, "x.yaml", &template)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("x.yaml: [0].args.emial: `emial` is not a parameter"),
+            "{e}"
+        );
+
+        let mut sources = Sources::empty();
+        let e = load(&sources, "acme", &template).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "specs/acme/bindings.yaml: actions.contact-lookup: has no example cases; add specs/acme/examples/contact-lookup.yaml (see README, \"Example cases\")"
+        );
+        sources.insert("specs/acme/examples/contact-lookup.yaml", "ex.yaml", ONE);
+        assert_eq!(load(&sources, "acme", &template).unwrap().len(), 1);
+        assert!(check_orphans(&sources, "acme", &["contact-lookup"]).is_ok());
+        let e = check_orphans(&sources, "acme", &["contact-create"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`contact-lookup` is not bound"), "{e}");
+    }
+}
