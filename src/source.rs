@@ -130,7 +130,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for path in paths {
         if path.is_dir() {
             walk(&path, out)?;
-        } else {
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json" | "tera"))
+        {
+            // Only what midcall reads (as build.rs bundles): a README or an
+            // editor's backup beside the files is not an error.
             out.push(path);
         }
     }

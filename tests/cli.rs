@@ -489,3 +489,40 @@ fn a_closed_pipe_is_not_a_panic() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn global_flags_go_before_or_after_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = root().join("specs").display().to_string();
+    // A README or a stray binary in an overlay folder is not read.
+    std::fs::write(dir.path().join("README.md"), "notes").unwrap();
+    std::fs::write(dir.path().join("blob.bin"), [0xff, 0xfe, 0x00]).unwrap();
+    let templates = dir.path().display().to_string();
+    for args in [
+        vec![
+            "--specs",
+            &specs,
+            "--templates",
+            &templates,
+            "--out",
+            "g",
+            "all",
+        ],
+        vec![
+            "check",
+            "--specs",
+            &specs,
+            "--templates",
+            &templates,
+            "--out",
+            "g",
+        ],
+        vec!["--out", "g", "check"],
+    ] {
+        let o = gen_in(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+    // A generating flag given to a command is refused, not ignored.
+    let o = gen(&["--crm", "hubspot", "list"]);
+    assert_one_line_error(&o, &["`--crm`", "gen list"]);
+}

@@ -38,7 +38,6 @@ pub const EXIT_USAGE: i32 = 2;
 #[command(
     name = "gen",
     version,
-    args_conflicts_with_subcommands = true,
     after_help = "Examples:\n  gen --crm hubspot --template contact-lookup\n  gen --crm hubspot --template contact-lookup --target vapi --stdout\n  gen list --category billing\n  gen show appointment-book\n  gen assess --template order-status\n  gen ops --spec ./openapi.yaml\n  gen check"
 )]
 pub struct Cli {
@@ -76,28 +75,36 @@ pub(crate) struct GenerateArgs {
     /// Print to standard output instead of writing files.
     #[arg(long)]
     pub(crate) stdout: bool,
-    /// Output folder.
-    #[arg(long, value_name = "DIR", default_value = "generated")]
+    /// Output folder (also of `gen all` and `gen check`).
+    #[arg(long, global = true, value_name = "DIR", default_value = "generated")]
     pub(crate) out: PathBuf,
-    /// URL of your tool server, written into targets that call one (Vapi).
+    /// URL of your tool server, written into targets that call one (Vapi, Retell, ElevenLabs).
     #[arg(long, value_name = "URL")]
     pub(crate) server_url: Option<String>,
+}
+
+impl GenerateArgs {
+    /// The first generating flag given, if any (they mean nothing to a
+    /// subcommand, and silently ignoring one would mislead).
+    fn given_flag(&self) -> Option<&'static str> {
+        [
+            (self.crm.is_some(), "--crm"),
+            (self.template.is_some(), "--template"),
+            (!self.target.is_empty(), "--target"),
+            (self.stdout, "--stdout"),
+            (self.server_url.is_some(), "--server-url"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Regenerate every bound CRM × template into the output folder.
-    All {
-        /// Output folder.
-        #[arg(long, value_name = "DIR", default_value = "generated")]
-        out: PathBuf,
-    },
+    All,
     /// Exit 1 and name the files when the output folder is stale (for CI).
-    Check {
-        /// Output folder.
-        #[arg(long, value_name = "DIR", default_value = "generated")]
-        out: PathBuf,
-    },
+    Check,
     /// Check tool-definition files against each platform's rules (exit 1 on a violation).
     Validate {
         /// Files or folders (default: generated).
@@ -119,6 +126,21 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         spec: PathBuf,
     },
+}
+
+impl Command {
+    /// The subcommand's name, for messages.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::All => "all",
+            Command::Check => "check",
+            Command::Validate { .. } => "validate",
+            Command::List(_) => "list",
+            Command::Show(_) => "show",
+            Command::Assess(_) => "assess",
+            Command::Ops { .. } => "ops",
+        }
+    }
 }
 
 /// Runs `gen` with the given arguments (including the program name) and
@@ -156,6 +178,15 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
     if let Some(dir) = &cli.sources.specs {
         sources.overlay("specs", dir)?;
     }
+    if let Some(command) = &cli.command {
+        if let Some(flag) = cli.generate.given_flag() {
+            eprintln!(
+                "error: `{flag}` is for generating (`gen --crm C --template T`), not for `gen {}`",
+                command.name()
+            );
+            return Ok(EXIT_USAGE);
+        }
+    }
     match cli.command {
         Some(Command::Ops { spec }) => ops::run(&spec),
         Some(Command::Validate { paths, platforms }) => {
@@ -169,8 +200,8 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Some(Command::List(args)) => catalog::list(&Midcall::new(sources)?, &args),
         Some(Command::Show(args)) => catalog::show(&Midcall::new(sources)?, &args),
         Some(Command::Assess(args)) => assess::run(&Midcall::new(sources)?, &args),
-        Some(Command::All { out }) => generate::all(&Midcall::new(sources)?, &out),
-        Some(Command::Check { out }) => generate::check(&Midcall::new(sources)?, &out),
+        Some(Command::All) => generate::all(&Midcall::new(sources)?, &cli.generate.out),
+        Some(Command::Check) => generate::check(&Midcall::new(sources)?, &cli.generate.out),
         None => generate::one(&Midcall::new(sources)?, cli.generate),
     }
 }
