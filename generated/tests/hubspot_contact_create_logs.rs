@@ -3,8 +3,6 @@
 //! caller's email. In a file of its own: tracing's callsite cache is
 //! process-wide and other tests would race it.
 
-use std::sync::{Arc, Mutex};
-
 use midcall_generated::hubspot::contact_create::{self, Args};
 use midcall_runtime::{Auth, Client, Config, ErrorKind};
 use serde_json::json;
@@ -14,35 +12,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const TOKEN: &str = "pat-na1-0f3c2d1e-secret";
 const EMAIL: &str = "jane.doe@example.com";
 
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
-    type Writer = Logs;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 #[tokio::test]
 async fn a_conflict_logs_its_path_but_no_token_and_no_email() {
-    let logs = Logs::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = midcall_runtime::testing::capture_logs();
 
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -77,7 +49,7 @@ async fn a_conflict_logs_its_path_but_no_token_and_no_email() {
     assert_eq!(err.kind, ErrorKind::Conflict);
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let text = logs.text();
     assert!(
         text.contains("conflict, not found on second look"),
         "the path is not logged: {text}"

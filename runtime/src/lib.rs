@@ -30,6 +30,8 @@ pub mod mask;
 mod natural_key;
 pub mod project;
 mod request;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 pub use bound::{bounded_json, parse_args, tool_result};
 pub use client::{Client, Deadline};

@@ -2,8 +2,6 @@
 //! number. In a file of its own: tracing's callsite cache is process-wide,
 //! and tests running beside this one would race its subscriber.
 
-use std::sync::{Arc, Mutex};
-
 use midcall_runtime::{Auth, Client, Config, ErrorKind, Method, Request};
 use serde_json::json;
 use wiremock::matchers::method;
@@ -13,42 +11,9 @@ const TOKEN: &str = "pat-na1-secret-token-1234";
 const CALLER_EMAIL: &str = "jane.doe@example.com";
 const CALLER_PHONE: &str = "+14155550123";
 
-/// Captured log output.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
-    type Writer = Logs;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-impl Logs {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
 #[tokio::test]
 async fn logs_of_a_failing_call_hold_no_token_email_or_phone() {
-    let logs = Logs::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = midcall_runtime::testing::capture_logs();
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
