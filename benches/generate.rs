@@ -60,8 +60,9 @@ fn main() {
         );
     }
     let midcall = Midcall::bundled().expect("bundled inputs load");
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/hubspot/openapi.yaml");
     let (m, f) = time(rounds, || {
-        midcall.load_spec("hubspot").expect("loads");
+        midcall::spec::load_file(&ours).expect("loads");
     });
     println!(
         "{:<44} {:>12.1?} {:>12.1?}",
@@ -89,6 +90,6 @@ fn main() {
     });
     println!(
         "{:<44} {:>12.1?} {:>12.1?}",
-        "hubspot × contact-lookup (bind + render all)", m, f
+        "hubspot × contact-lookup (bind + render all; spec cached)", m, f
     );
 }
