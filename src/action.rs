@@ -566,7 +566,8 @@ fn check_response(
         };
         let fits = |v: &Value| match field.ty {
             ValueType::String => v.is_string(),
-            ValueType::Integer => v.is_i64() || v.is_u64(),
+            // The connector holds integers as i64.
+            ValueType::Integer => v.is_i64(),
             ValueType::Number => v.is_number(),
             ValueType::Boolean => v.is_boolean(),
         };
@@ -574,7 +575,12 @@ fn check_response(
             invalid(
                 &format!(".fields.{name}{place}"),
                 format!(
-                    "`{v}` is not a {}, the type of result field `{name}`",
+                    "`{v}` is not {} {}, the type of result field `{name}`",
+                    if field.ty == ValueType::Integer {
+                        "an"
+                    } else {
+                        "a"
+                    },
                     field.ty.as_str()
                 ),
             )

@@ -266,3 +266,41 @@ fn a_value_map_renders_a_sorted_table_with_its_default() {
         "{code}"
     );
 }
+
+#[test]
+fn an_integer_value_map_holds_i64_only() {
+    let template = include_str!("../templates/ticket-status/template.yaml").replace(
+        "    type: string\n    description: One of new",
+        "    type: integer\n    description: One of new",
+    );
+    let resolve = |map: &str| {
+        let mut sources = Sources::bundled();
+        sources.insert("templates/ticket-status/template.yaml", "t.yaml", &template);
+        let bindings = BINDINGS
+            .replace("\"1\": new", &format!("\"1\": {map}"))
+            .replace("\"2\": waiting_on_customer", "\"2\": 2")
+            .replace("\"3\": open", "\"3\": 3")
+            .replace("\"4\": closed", "\"4\": 4");
+        sources.insert("specs/hubspot/bindings.yaml", "b.yaml", &bindings);
+        let midcall = Midcall::new(sources).unwrap();
+        midcall
+            .generate(
+                "hubspot",
+                "ticket-status",
+                &["connector".into()],
+                &Default::default(),
+            )
+            .map(|files| files[0].contents.clone())
+            .map_err(|e| e.to_string())
+    };
+    let code = resolve("1").unwrap();
+    assert!(
+        code.contains(r#"&[("1", 1_i64), ("2", 2_i64), ("3", 3_i64), ("4", 4_i64)], None),"#),
+        "{code}"
+    );
+    let msg = resolve("18446744073709551615").unwrap_err();
+    assert!(
+        msg.contains(r#"fields.status.map."1""#) && msg.contains("is not an integer"),
+        "{msg}"
+    );
+}
