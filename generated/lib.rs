@@ -12,6 +12,10 @@ pub mod hubspot {
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
+
+    #[rustfmt::skip]
+    #[path = "ticket-status/connector.rs"]
+    pub mod ticket_status;
 }
 
 /// Every connector in this crate as (CRM id, template id), sorted.
@@ -19,6 +23,7 @@ pub mod hubspot {
 pub const CONNECTORS: &[(&str, &str)] = &[
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
+    ("hubspot", "ticket-status"),
 ];
 
 /// Handles one tool call with the connector for `crm` × `template` (ids
@@ -34,6 +39,7 @@ pub async fn call_json(
     match (crm, template) {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::call_json(client, args).await),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::call_json(client, args).await),
+        ("hubspot", "ticket-status") => Some(hubspot::ticket_status::call_json(client, args).await),
         _ => None,
     }
 }
@@ -45,6 +51,7 @@ pub fn crm_env(crm: &str, template: &str) -> Option<midcall_runtime::CrmEnv> {
     match (crm, template) {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
+        ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
         _ => None,
     }
 }
@@ -56,6 +63,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<std::time::Duration> {
     match (crm, template) {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
+        ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
         _ => None,
     }
 }

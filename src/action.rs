@@ -564,41 +564,70 @@ fn check_response(
                 ),
             ));
         };
-        let pointer = match source {
+        let fits = |v: &Value| match field.ty {
+            ValueType::String => v.is_string(),
+            // The connector holds integers as i64.
+            ValueType::Integer => v.is_i64(),
+            ValueType::Number => v.is_number(),
+            ValueType::Boolean => v.is_boolean(),
+        };
+        let not_the_type = |place: &str, v: &Value| {
+            invalid(
+                &format!(".fields.{name}{place}"),
+                format!(
+                    "`{v}` is not {} {}, the type of result field `{name}`",
+                    if field.ty == ValueType::Integer {
+                        "an"
+                    } else {
+                        "a"
+                    },
+                    field.ty.as_str()
+                ),
+            )
+        };
+        let (pointer, place) = match source {
             None => continue,
             Some(FieldBinding::Const(c)) => {
-                let fits = match field.ty {
-                    ValueType::String => c.value.is_string(),
-                    ValueType::Integer => c.value.is_i64() || c.value.is_u64(),
-                    ValueType::Number => c.value.is_number(),
-                    ValueType::Boolean => c.value.is_boolean(),
-                };
-                if !fits {
-                    return Err(invalid(
-                        &format!(".fields.{name}.const"),
-                        format!(
-                            "`{}` is not a {}, the type of result field `{name}`",
-                            c.value,
-                            field.ty.as_str()
-                        ),
-                    ));
+                if !fits(&c.value) {
+                    return Err(not_the_type(".const", &c.value));
                 }
                 continue;
             }
-            Some(FieldBinding::Pointer(p)) => p,
+            Some(FieldBinding::Pointer(p)) => (p, format!(".fields.{name}")),
+            Some(FieldBinding::Mapped(m)) => {
+                if m.map.is_empty() {
+                    return Err(invalid(
+                        &format!(".fields.{name}.map"),
+                        "maps no value; list the CRM's values and what each means".to_string(),
+                    ));
+                }
+                for (from, to) in &m.map {
+                    let place = format!(".map.{from:?}");
+                    if from.trim().is_empty() {
+                        return Err(invalid(
+                            &format!(".fields.{name}{place}"),
+                            "an empty value is never matched (it reads as absent)".to_string(),
+                        ));
+                    }
+                    if !fits(to) {
+                        return Err(not_the_type(&place, to));
+                    }
+                }
+                if let Some(d) = m.default.as_ref().filter(|d| !fits(d)) {
+                    return Err(not_the_type(".default", d));
+                }
+                (&m.pointer, format!(".fields.{name}.pointer"))
+            }
         };
         if !pointer_ok(pointer) || pointer.is_empty() {
             return Err(invalid(
-                &format!(".fields.{name}"),
+                &place,
                 format!("`{pointer}` is not a JSON pointer (it starts with `/`)"),
             ));
         }
         let full = format!("{}{pointer}", response.record);
         if !exists(&full) {
-            return Err(invalid(
-                &format!(".fields.{name}"),
-                format!("{what} has nothing at `{full}`"),
-            ));
+            return Err(invalid(&place, format!("{what} has nothing at `{full}`")));
         }
     }
     for field in &template.result {

@@ -167,3 +167,140 @@ fn an_auth_the_operation_does_not_accept_is_refused() {
         "{msg}"
     );
 }
+
+/// The ticket-status binding with `edit` applied to its text, resolved.
+fn ticket_status(edit: impl Fn(&str) -> String) -> Result<Midcall, String> {
+    let text = edit(BINDINGS);
+    assert_ne!(text, BINDINGS, "the edit changed nothing");
+    let mut sources = Sources::bundled();
+    sources.insert("specs/hubspot/bindings.yaml", "b.yaml", &text);
+    let midcall = Midcall::new(sources).map_err(|e| e.to_string())?;
+    match midcall.action("hubspot", "ticket-status") {
+        Ok(_) => Ok(midcall),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn ticket_status_error(edit: impl Fn(&str) -> String) -> String {
+    let msg = match ticket_status(edit) {
+        Ok(_) => panic!("the edited ticket-status binding was accepted"),
+        Err(msg) => msg,
+    };
+    assert_eq!(msg.lines().count(), 1, "{msg}");
+    assert!(msg.starts_with("b.yaml"), "{msg}");
+    msg
+}
+
+#[test]
+fn a_value_map_is_checked_against_the_spec_and_the_field_type() {
+    let msg = ticket_status_error(|b| b.replace("\"4\": closed", "\"4\": 4"));
+    assert!(
+        msg.contains(r#"actions.ticket-status.response.fields.status.map."4""#)
+            && msg.contains("`4` is not a string"),
+        "{msg}"
+    );
+
+    let msg = ticket_status_error(|b| {
+        b.replace(
+            "pointer: /properties/hs_pipeline_stage",
+            "pointer: /properties/hs_stage",
+        )
+    });
+    assert!(
+        msg.contains("actions.ticket-status.response.fields.status.pointer")
+            && msg.contains("nothing at `/results/0/properties/hs_stage`"),
+        "{msg}"
+    );
+
+    let msg = ticket_status_error(|b| {
+        b.replace(
+            "\"4\": closed\n",
+            "\"4\": closed\n          default: true\n",
+        )
+    });
+    assert!(
+        msg.contains("fields.status.default") && msg.contains("`true` is not a string"),
+        "{msg}"
+    );
+
+    let msg = ticket_status_error(|b| {
+        b.replace("          map:\n", "          map: {}\n          old:\n")
+    });
+    assert!(msg.contains("unknown field `old`"), "{msg}");
+
+    let msg = ticket_status_error(|b| {
+        let start = b.find("          map:\n").unwrap();
+        let end = b.find("        subject: /properties/subject").unwrap();
+        format!("{}          map: {{}}\n{}", &b[..start], &b[end..])
+    });
+    assert!(
+        msg.contains("fields.status.map") && msg.contains("maps no value"),
+        "{msg}"
+    );
+
+    let msg = ticket_status_error(|b| b.replace("\"3\": open", "\"\": open"));
+    assert!(msg.contains(r#"fields.status.map."""#), "{msg}");
+}
+
+#[test]
+fn a_value_map_renders_a_sorted_table_with_its_default() {
+    // Unquoted YAML number keys are the text of the number.
+    let midcall = ticket_status(|b| {
+        b.replace("\"1\": new", "1: new").replace(
+            "\"4\": closed\n",
+            "\"4\": closed\n          default: open\n",
+        )
+    })
+    .unwrap();
+    let files = midcall
+        .generate(
+            "hubspot",
+            "ticket-status",
+            &["connector".into()],
+            &Default::default(),
+        )
+        .unwrap();
+    let code = &files[0].contents;
+    assert!(
+        code.contains(r#"status: project::mapped(record, "/properties/hs_pipeline_stage", &[("1", "new"), ("2", "waiting_on_customer"), ("3", "open"), ("4", "closed")], Some("open")).map(str::to_string),"#),
+        "{code}"
+    );
+}
+
+#[test]
+fn an_integer_value_map_holds_i64_only() {
+    let template = include_str!("../templates/ticket-status/template.yaml").replace(
+        "    type: string\n    description: One of new",
+        "    type: integer\n    description: One of new",
+    );
+    let resolve = |map: &str| {
+        let mut sources = Sources::bundled();
+        sources.insert("templates/ticket-status/template.yaml", "t.yaml", &template);
+        let bindings = BINDINGS
+            .replace("\"1\": new", &format!("\"1\": {map}"))
+            .replace("\"2\": waiting_on_customer", "\"2\": 2")
+            .replace("\"3\": open", "\"3\": 3")
+            .replace("\"4\": closed", "\"4\": 4");
+        sources.insert("specs/hubspot/bindings.yaml", "b.yaml", &bindings);
+        let midcall = Midcall::new(sources).unwrap();
+        midcall
+            .generate(
+                "hubspot",
+                "ticket-status",
+                &["connector".into()],
+                &Default::default(),
+            )
+            .map(|files| files[0].contents.clone())
+            .map_err(|e| e.to_string())
+    };
+    let code = resolve("1").unwrap();
+    assert!(
+        code.contains(r#"&[("1", 1_i64), ("2", 2_i64), ("3", 3_i64), ("4", 4_i64)], None),"#),
+        "{code}"
+    );
+    let msg = resolve("18446744073709551615").unwrap_err();
+    assert!(
+        msg.contains(r#"fields.status.map."1""#) && msg.contains("is not an integer"),
+        "{msg}"
+    );
+}

@@ -50,6 +50,23 @@ pub fn boolean(value: &Value, pointer: &str) -> Option<bool> {
     }
 }
 
+/// A field translated through a table: the value at `pointer`, read as
+/// [`text`], looked up by exact match in `map` (pairs of the CRM's value and
+/// the result). A value not in the table is `default`; a missing or empty
+/// value is absent.
+pub fn mapped<T: Clone>(
+    value: &Value,
+    pointer: &str,
+    map: &[(&str, T)],
+    default: Option<T>,
+) -> Option<T> {
+    let raw = text(value, pointer)?;
+    map.iter()
+        .find(|(from, _)| *from == raw)
+        .map(|(_, to)| to.clone())
+        .or(default)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +86,21 @@ mod tests {
         assert_eq!(integer(&v, "/b"), Some(3));
         assert_eq!(boolean(&v, "/f"), Some(true));
         assert_eq!(text(&v, "/g/h").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn maps_values_through_a_table() {
+        let v = json!({"p": {"stage": "4", "n": 2, "custom": "981", "empty": ""}});
+        let table = [("1", "new"), ("2", "waiting_on_customer"), ("4", "closed")];
+        assert_eq!(mapped(&v, "/p/stage", &table, None), Some("closed"));
+        assert_eq!(
+            mapped(&v, "/p/n", &table, None),
+            Some("waiting_on_customer")
+        );
+        assert_eq!(mapped(&v, "/p/custom", &table, None), None);
+        assert_eq!(mapped(&v, "/p/custom", &table, Some("open")), Some("open"));
+        assert_eq!(mapped(&v, "/p/empty", &table, Some("open")), None);
+        assert_eq!(mapped(&v, "/p/missing", &table, Some("open")), None);
+        assert_eq!(mapped(&v, "/p/stage", &[("4", 3_i64)], Some(0)), Some(3));
     }
 }

@@ -158,7 +158,8 @@ pub struct ResponseBinding {
     pub fields: BTreeMap<String, Option<FieldBinding>>,
 }
 
-/// Where one result field comes from: `/pointer` or `{const: value}`.
+/// Where one result field comes from: `/pointer`, `{const: value}`, or
+/// `{pointer: /path, map: {raw: value}, default: value}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FieldBinding {
@@ -167,21 +168,70 @@ pub enum FieldBinding {
     /// The same value on every answer of this request (`created: {const:
     /// false}` on a precheck, `{const: true}` on the write).
     Const(ConstField),
+    /// A JSON pointer below the record whose value is translated through a
+    /// table (HubSpot's pipeline stage `"4"` to `closed`).
+    Mapped(MappedField),
 }
 
 impl<'de> Deserialize<'de> for FieldBinding {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         use serde::de::Error as _;
-        match Value::deserialize(d)? {
-            Value::String(pointer) => Ok(FieldBinding::Pointer(pointer)),
-            Value::Object(mut map) if map.len() == 1 && map.contains_key("const") => {
-                let value = map.remove("const").unwrap_or(Value::Null);
-                Ok(FieldBinding::Const(ConstField { value }))
+        // Read as YAML so that a map key written `1:` (a YAML number) is
+        // accepted and means the text `"1"`.
+        let raw = serde_yaml::Value::deserialize(d)?;
+        let yaml = match raw {
+            serde_yaml::Value::Tagged(t) => t.value,
+            other => other,
+        };
+        let json = |v: serde_yaml::Value| {
+            serde_json::to_value(v).map_err(|e| D::Error::custom(e.to_string()))
+        };
+        match yaml {
+            serde_yaml::Value::String(pointer) => Ok(FieldBinding::Pointer(pointer)),
+            serde_yaml::Value::Mapping(map) if map.len() == 1 && map.contains_key("const") => {
+                let value = map.get("const").cloned().map(json).transpose()?;
+                Ok(FieldBinding::Const(ConstField {
+                    value: value.unwrap_or(Value::Null),
+                }))
+            }
+            serde_yaml::Value::Mapping(map) if map.contains_key("pointer") => {
+                let mut fields = serde_yaml::Mapping::new();
+                for (key, value) in map {
+                    let value = match (key.as_str(), value) {
+                        (Some("map"), serde_yaml::Value::Mapping(table)) => {
+                            let mut keyed = serde_yaml::Mapping::new();
+                            for (raw, to) in table {
+                                keyed.insert(serde_yaml::Value::String(key_text(&raw)?), to);
+                            }
+                            serde_yaml::Value::Mapping(keyed)
+                        }
+                        (_, value) => value,
+                    };
+                    fields.insert(key, value);
+                }
+                let mapped: MappedField = serde_yaml::from_value(serde_yaml::Value::Mapping(fields))
+                    .map_err(|e| D::Error::custom(e.to_string()))?;
+                Ok(FieldBinding::Mapped(mapped))
             }
             other => Err(D::Error::custom(format!(
-                "`{other}` is not a result field source: give a JSON pointer (`/path`), `{{const: value}}`, or null"
+                "`{}` is not a result field source: give a JSON pointer (`/path`), `{{const: value}}`, `{{pointer: /path, map: {{…}}}}`, or null",
+                json(other)?
             ))),
         }
+    }
+}
+
+/// The text a map key stands for: a string as it is, a number or boolean
+/// as printed (`1:` is the key `"1"`).
+fn key_text<E: serde::de::Error>(key: &serde_yaml::Value) -> std::result::Result<String, E> {
+    match key {
+        serde_yaml::Value::String(s) => Ok(s.clone()),
+        serde_yaml::Value::Number(n) => Ok(n.to_string()),
+        serde_yaml::Value::Bool(b) => Ok(b.to_string()),
+        other => Err(E::custom(format!(
+            "a `map` key must be a string, number or boolean, not `{}`",
+            serde_json::to_value(other).map_or_else(|_| "?".to_string(), |v| v.to_string())
+        ))),
     }
 }
 
@@ -192,6 +242,22 @@ pub struct ConstField {
     /// The value; its JSON type must be the result field's type.
     #[serde(rename = "const")]
     pub value: Value,
+}
+
+/// `{pointer: /properties/hs_pipeline_stage, map: {"1": new, …}, default: open}`:
+/// the value at `pointer`, read as text, looked up in `map`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappedField {
+    /// A JSON pointer below the record, as for a plain pointer field.
+    pub pointer: String,
+    /// The CRM's value (as text: `"4"` matches both `"4"` and `4`) to the
+    /// result field's value; every value's JSON type must be the field's.
+    pub map: BTreeMap<String, Value>,
+    /// The value when the CRM's value is not in `map`; without it such a
+    /// value makes the field absent. A missing or empty value stays absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
 }
 
 /// Ids of the CRMs in the sources (folders with a `bindings.yaml`), sorted.

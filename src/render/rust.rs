@@ -231,7 +231,8 @@ fn request_variants(
 }
 
 /// The expression that fills result field `name` from `record`: a
-/// `project::` call on its pointer, its constant, or `None`.
+/// `project::` call on its pointer (through its table for a mapped field),
+/// its constant, or `None`.
 fn projection(response: &ResponseBinding, name: &str, ty: ValueType) -> String {
     match response.fields.get(name).cloned().flatten() {
         Some(FieldBinding::Pointer(p)) => {
@@ -245,13 +246,45 @@ fn projection(response: &ResponseBinding, name: &str, ty: ValueType) -> String {
         }
         Some(FieldBinding::Const(c)) => match (&c.value, ty) {
             (Value::String(s), _) => format!("Some({}.to_string())", rust_str(s)),
-            (Value::Number(n), ValueType::Number) => {
-                format!("Some({:?}_f64)", n.as_f64().unwrap_or_default())
-            }
-            // Checked when the action was resolved: the type fits.
-            (v, _) => format!("Some({v})"),
+            (v, _) => format!("Some({})", literal(v, ty)),
         },
+        Some(FieldBinding::Mapped(m)) => {
+            // Sorted by the CRM's value (a BTreeMap): deterministic output.
+            let table: Vec<String> = m
+                .map
+                .iter()
+                .map(|(from, to)| format!("({}, {})", rust_str(from), literal(to, ty)))
+                .collect();
+            let default = m.default.as_ref().map_or_else(
+                || "None".to_string(),
+                |d| format!("Some({})", literal(d, ty)),
+            );
+            let owned = if ty == ValueType::String {
+                ".map(str::to_string)"
+            } else {
+                ""
+            };
+            format!(
+                "project::mapped(record, {}, &[{}], {default}){owned}",
+                rust_str(&m.pointer),
+                table.join(", ")
+            )
+        }
         None => "None".to_string(),
+    }
+}
+
+/// A checked constant as a Rust literal of the field's type (a string as a
+/// `&'static str`).
+fn literal(v: &Value, ty: ValueType) -> String {
+    match (v, ty) {
+        (Value::String(s), _) => rust_str(s),
+        (Value::Number(n), ValueType::Number) => {
+            format!("{:?}_f64", n.as_f64().unwrap_or_default())
+        }
+        (Value::Number(n), ValueType::Integer) => format!("{n}_i64"),
+        // Checked when the action was resolved: the type fits.
+        (v, _) => v.to_string(),
     }
 }
 
