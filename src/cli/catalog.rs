@@ -231,12 +231,12 @@ pub(super) fn show(midcall: &Midcall, args: &ShowArgs) -> Result<i32, Error> {
     let p = &t.profile;
     line(format!(
         "Profile: freshness {}, latency {} ms, uptime {} %, payload {} KB, frequency {}, criticality {}",
-        assessment.ratings[0].value,
+        value_name(p.freshness),
         p.latency_ms,
         p.uptime,
         p.payload_kb,
-        assessment.ratings[4].value,
-        assessment.ratings[5].value
+        value_name(p.frequency),
+        value_name(p.criticality)
     ));
     line(format!(
         "  The brief rates it {}: {}. (gen assess --template {})",
@@ -261,4 +261,11 @@ pub(super) fn show(midcall: &Midcall, args: &ShowArgs) -> Result<i32, Error> {
     }
     emit(&out);
     Ok(EXIT_OK)
+}
+
+/// The command-line spelling of an enum value (`seconds`, `daily`, `high`).
+fn value_name(v: impl clap::ValueEnum) -> String {
+    v.to_possible_value()
+        .map(|p| p.get_name().to_string())
+        .unwrap_or_default()
 }
