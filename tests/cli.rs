@@ -526,3 +526,25 @@ fn global_flags_go_before_or_after_the_command() {
     let o = gen(&["--crm", "hubspot", "list"]);
     assert_one_line_error(&o, &["`--crm`", "gen list"]);
 }
+
+#[test]
+fn crms_lists_what_each_crm_needs_and_binds() {
+    let o = gen(&["crms"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("hubspot (HubSpot)"), "{text}");
+    assert!(text.contains("HUBSPOT_ACCESS_TOKEN"), "{text}");
+    let o = gen(&["crms", "--json"]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let hub = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "hubspot")
+        .unwrap();
+    assert_eq!(hub["base_url_env"], "HUBSPOT_BASE_URL");
+    assert!(hub["templates"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::String("contact-lookup".into())));
+}

@@ -14,6 +14,7 @@ macro_rules! say {
     };
 }
 
+mod crms;
 mod generate;
 mod ops;
 mod validate;
@@ -116,6 +117,8 @@ enum Command {
     },
     /// The use-case catalogue: id, category, read/write, summary, bundled CRMs.
     List(catalog::ListArgs),
+    /// The bundled CRMs: base URL, the environment variables they need, the templates they bind.
+    Crms(crms::CrmsArgs),
     /// One use case explained, with an example tool definition.
     Show(catalog::ShowArgs),
     /// Rate a use case against the brief's evaluation matrix (exit 0 whatever the verdict).
@@ -136,6 +139,7 @@ impl Command {
             Command::Check => "check",
             Command::Validate { .. } => "validate",
             Command::List(_) => "list",
+            Command::Crms(_) => "crms",
             Command::Show(_) => "show",
             Command::Assess(_) => "assess",
             Command::Ops { .. } => "ops",
@@ -198,6 +202,7 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
             validate::run(&paths, platforms.as_deref())
         }
         Some(Command::List(args)) => catalog::list(&Midcall::new(sources)?, &args),
+        Some(Command::Crms(args)) => crms::run(&Midcall::new(sources)?, &args),
         Some(Command::Show(args)) => catalog::show(&Midcall::new(sources)?, &args),
         Some(Command::Assess(args)) => assess::run(&Midcall::new(sources)?, &args),
         Some(Command::All) => generate::all(&Midcall::new(sources)?, &cli.generate.out),
