@@ -245,14 +245,15 @@ async fn the_deadline_covers_every_step_of_a_chained_action() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"id": "51"}))
-                .set_delay(Duration::from_millis(600)),
+                .set_delay(Duration::from_millis(1200)),
         )
         .mount(&server)
         .await;
-    let client = client_for(&server.uri(), Duration::from_millis(1000));
+    // Wide margins (800 ms either way) so a loaded machine cannot flip it.
+    let client = client_for(&server.uri(), Duration::from_millis(2000));
     let deadline = client.deadline();
     client.send_by(get_contact(), deadline).await.unwrap();
-    // The second step alone would fit in 1 s; both together do not.
+    // The second step alone would fit in 2 s; both together do not.
     let err = client.send_by(get_contact(), deadline).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::Timeout);
     assert_eq!(requests(&server).await, 2);
