@@ -87,6 +87,25 @@ impl Midcall {
         ))
     }
 
+    /// Every (crm, template) pair with a binding, sorted, after checking
+    /// that each is exercised: its example cases
+    /// (`specs/<crm>/examples/<template>.yaml`) exist and name only the
+    /// template's parameters, and no example file names an unbound template.
+    pub fn bound_pairs(&self) -> Result<Vec<(String, String)>> {
+        let mut pairs = Vec::new();
+        for crm in self.crm_ids() {
+            let (bindings, _) = bindings::load(&self.sources, &crm)?;
+            let bound: Vec<&str> = bindings.actions.keys().map(String::as_str).collect();
+            examples::check_orphans(&self.sources, &crm, &bound)?;
+            for template in bindings.actions.keys() {
+                let loaded = catalog::load(&self.sources, template)?;
+                examples::load(&self.sources, &crm, &loaded)?;
+                pairs.push((crm.clone(), template.clone()));
+            }
+        }
+        Ok(pairs)
+    }
+
     /// Loads, binds and checks one CRM × template.
     pub fn action(&self, crm: &str, template: &str) -> Result<Action> {
         let (bindings, origin) = bindings::load(&self.sources, crm)?;

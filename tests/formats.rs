@@ -2,7 +2,7 @@
 //! files get one-line errors that name the file and the place.
 
 use midcall::source::Sources;
-use midcall::{bindings, catalog, Midcall};
+use midcall::{catalog, Midcall};
 
 const TEMPLATE: &str = include_str!("../templates/contact-lookup/template.yaml");
 const BINDINGS: &str = include_str!("../specs/hubspot/bindings.yaml");
@@ -15,11 +15,8 @@ fn every_bundled_template_and_binding_resolves() {
     for id in midcall.template_ids() {
         catalog::load(&midcall.sources, &id).unwrap();
     }
-    for crm in crms {
-        let (b, _) = bindings::load(&midcall.sources, &crm).unwrap();
-        for template in b.actions.keys() {
-            midcall.action(&crm, template).unwrap();
-        }
+    for (crm, template) in midcall.bound_pairs().unwrap() {
+        midcall.action(&crm, &template).unwrap();
     }
 }
 

@@ -55,12 +55,9 @@ fn every_template_and_target_validates() {
             rendered.push((format!("_generic/{id}"), file));
         }
     }
-    for crm in midcall.crm_ids() {
-        let (b, _) = midcall::bindings::load(&midcall.sources, &crm).unwrap();
-        for id in b.actions.keys() {
-            for file in midcall.generate(&crm, id, &[], &options).unwrap() {
-                rendered.push((format!("{crm}/{id}"), file));
-            }
+    for (crm, id) in midcall.bound_pairs().unwrap() {
+        for file in midcall.generate(&crm, &id, &[], &options).unwrap() {
+            rendered.push((format!("{crm}/{id}"), file));
         }
     }
     let targets: Vec<&str> = midcall

@@ -73,30 +73,11 @@ fn write_files(
     Ok(())
 }
 
-/// Every (crm, template) pair with a binding, sorted, after checking
-/// that each has example cases (`specs/<crm>/examples/<template>.yaml`).
-fn bound_pairs(midcall: &Midcall) -> Result<Vec<(String, String)>, Error> {
-    let mut pairs = Vec::new();
-    for crm in midcall.crm_ids() {
-        let (bindings, _) = crate::bindings::load(&midcall.sources, &crm)?;
-        let bound: Vec<&str> = bindings.actions.keys().map(String::as_str).collect();
-        crate::examples::check_orphans(&midcall.sources, &crm, &bound)?;
-        for template in bindings.actions.keys() {
-            // Every bound action is exercised: its example cases must exist
-            // and name only the template's parameters.
-            let loaded = crate::catalog::load(&midcall.sources, template)?;
-            crate::examples::load(&midcall.sources, &crm, &loaded)?;
-            pairs.push((crm.clone(), template.clone()));
-        }
-    }
-    Ok(pairs)
-}
-
 /// `gen all`: every bound CRM × template.
 pub(super) fn all(midcall: &Midcall, out: &Path) -> Result<i32, Error> {
     let options = RenderOptions::default();
     let mut rendered = Vec::new();
-    for (crm, template) in bound_pairs(midcall)? {
+    for (crm, template) in midcall.bound_pairs()? {
         let files = midcall.generate(&crm, &template, &[], &options)?;
         rendered.push((crm, template, files));
     }
@@ -113,7 +94,7 @@ pub(super) fn check(midcall: &Midcall, out: &Path) -> Result<i32, Error> {
     let options = RenderOptions::default();
     let mut stale = Vec::new();
     let mut expected = std::collections::BTreeSet::new();
-    for (crm, template) in bound_pairs(midcall)? {
+    for (crm, template) in midcall.bound_pairs()? {
         let dir = out.join(output::action_dir(&crm, &template));
         for file in midcall.generate(&crm, &template, &[], &options)? {
             let path = dir.join(&file.file_name);
