@@ -44,7 +44,7 @@ fn main() {
             let path = real.join(spec);
             let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
             let (m, f) = time(rounds, || {
-                midcall::spec::load_file(&path).expect("loads");
+                midcall::openapi::load_file(&path).expect("loads");
             });
             println!(
                 "{:<44} {:>12.1?} {:>12.1?}",
@@ -62,7 +62,7 @@ fn main() {
     let midcall = Midcall::bundled().expect("bundled inputs load");
     let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/hubspot/openapi.yaml");
     let (m, f) = time(rounds, || {
-        midcall::spec::load_file(&ours).expect("loads");
+        midcall::openapi::load_file(&ours).expect("loads");
     });
     println!(
         "{:<44} {:>12.1?} {:>12.1?}",

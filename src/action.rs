@@ -12,7 +12,7 @@ use crate::bindings::{
 };
 use crate::catalog::{Access, IdempotencyKind, Template, ValueType};
 use crate::error::{Error, Result};
-use crate::spec::{Api, Operation, ParamLocation, Schema, SchemaKind, SecurityScheme};
+use crate::openapi::{Api, Operation, ParamLocation, Schema, SchemaKind, SecurityScheme};
 use crate::suggest;
 
 /// A template, its binding for one CRM, and the operation it calls; every

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::spec::SpecError;
+use crate::openapi::SpecError;
 
 /// Everything that can go wrong between reading inputs and writing outputs.
 #[derive(Debug, thiserror::Error)]

@@ -2,7 +2,7 @@
 //! ready-to-register tool definitions for voice platforms and a Rust
 //! connector that performs the call.
 //!
-//! Data flows one way: spec → [`spec::Api`] → [`action::Action`] (template +
+//! Data flows one way: spec → [`openapi::Api`] → [`action::Action`] (template +
 //! binding + operation, checked) → [`render`] (one tera file per target) →
 //! files under `generated/` ([`output`]).
 #![deny(missing_docs)]
@@ -15,10 +15,10 @@ pub mod cli;
 pub mod error;
 pub mod examples;
 pub mod names;
+pub mod openapi;
 pub mod output;
 pub mod render;
 pub mod source;
-pub mod spec;
 pub mod suggest;
 pub mod validate;
 
@@ -36,7 +36,7 @@ pub struct Midcall {
     pub renderer: Renderer,
     /// Specs loaded so far, by CRM id: a spec is parsed once per run, not
     /// once per template (Stripe's takes 0.3 s).
-    specs: std::sync::Mutex<std::collections::BTreeMap<String, std::sync::Arc<spec::Api>>>,
+    specs: std::sync::Mutex<std::collections::BTreeMap<String, std::sync::Arc<openapi::Api>>>,
 }
 
 impl Midcall {
@@ -67,13 +67,13 @@ impl Midcall {
 
     /// A CRM's spec, `specs/<crm>/openapi.yaml` (or `.yml`, `.json`),
     /// loaded on first use and kept for the rest of the run.
-    pub fn load_spec(&self, crm: &str) -> Result<std::sync::Arc<spec::Api>> {
+    pub fn load_spec(&self, crm: &str) -> Result<std::sync::Arc<openapi::Api>> {
         if let Some(api) = self.specs.lock().ok().and_then(|s| s.get(crm).cloned()) {
             return Ok(api);
         }
         for name in ["openapi.yaml", "openapi.yml", "openapi.json"] {
             if let Some(file) = self.sources.get(&format!("specs/{crm}/{name}")) {
-                let api = std::sync::Arc::new(spec::load_str(&file.text, &file.origin)?);
+                let api = std::sync::Arc::new(openapi::load_str(&file.text, &file.origin)?);
                 if let Ok(mut specs) = self.specs.lock() {
                     specs.insert(crm.to_string(), api.clone());
                 }

@@ -3,7 +3,7 @@
 //! with bytes changed at many places (a fixed pseudo-random sequence, so a
 //! failure reproduces).
 
-use midcall::{bindings, catalog, examples, spec};
+use midcall::{bindings, catalog, examples, openapi};
 
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);
@@ -55,7 +55,7 @@ fn one_line(e: &dyn std::fmt::Display, what: &str) {
 fn damaged_specs_never_panic() {
     let text = include_str!("../specs/hubspot/openapi.yaml");
     for (i, d) in damaged(text, 0x5EED_0001).iter().enumerate() {
-        if let Err(e) = spec::load_str(d, "damaged.yaml") {
+        if let Err(e) = openapi::load_str(d, "damaged.yaml") {
             one_line(&e, &format!("spec copy {i}"));
         }
     }
@@ -113,9 +113,9 @@ fn damaged_examples_never_panic() {
 #[test]
 fn deeply_nested_input_is_an_error_not_a_crash() {
     let deep_yaml = format!("openapi: 3.0.3\ninfo: {}\n", "[".repeat(10_000));
-    assert!(spec::load_str(&deep_yaml, "damaged.yaml").is_err());
+    assert!(openapi::load_str(&deep_yaml, "damaged.yaml").is_err());
     let deep_json = format!("{{\"openapi\": \"3.0.3\", \"info\": {}", "[".repeat(10_000));
-    assert!(spec::load_str(&deep_json, "damaged.json").is_err());
+    assert!(openapi::load_str(&deep_json, "damaged.json").is_err());
     let deep_template = format!("id: {}", "[".repeat(10_000));
     assert!(catalog::parse(&deep_template, "damaged.yaml", None).is_err());
 }

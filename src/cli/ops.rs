@@ -4,11 +4,11 @@ use std::path::Path;
 
 use super::EXIT_OK;
 use crate::error::Error;
-use crate::spec;
+use crate::openapi;
 
 /// `gen ops --spec FILE`: list a spec's operations.
 pub(super) fn run(path: &Path) -> Result<i32, Error> {
-    let api = spec::load_file(path)?;
+    let api = openapi::load_file(path)?;
     say!(
         "{} {} (OpenAPI {}): {} operations",
         api.title,

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use midcall::spec::{
+use midcall::openapi::{
     self, Api, Body, ParamLocation, Schema, SchemaKind, SecurityScheme, SpecError,
 };
 
@@ -16,7 +16,7 @@ fn fixture(name: &str) -> PathBuf {
 
 fn load(name: &str) -> Api {
     let path = fixture(name);
-    match spec::load_file(&path) {
+    match openapi::load_file(&path) {
         Ok(api) => api,
         Err(e) => panic!("{name} should load: {e}"),
     }
@@ -27,7 +27,7 @@ fn load(name: &str) -> Api {
 /// "file: ".
 fn load_err(name: &str) -> (SpecError, String) {
     let path = fixture(name);
-    let err = match spec::load_file(&path) {
+    let err = match openapi::load_file(&path) {
         Ok(_) => panic!("{name} should not load"),
         Err(e) => e,
     };
@@ -613,7 +613,7 @@ fn error_shape_names_the_deepest_place() {
 #[test]
 fn error_io_names_the_file() {
     let path = fixture("does-not-exist.yaml");
-    let err = spec::load_file(&path).expect_err("missing file");
+    let err = openapi::load_file(&path).expect_err("missing file");
     assert!(matches!(err, SpecError::Io { .. }), "{err:?}");
     let text = err.to_string();
     assert!(
@@ -625,9 +625,10 @@ fn error_io_names_the_file() {
 
 #[test]
 fn load_str_uses_the_origin_in_errors() {
-    let err = spec::load_str("openapi: 3.0.0\ninfo: [", "<bundled hubspot>").expect_err("bad yaml");
+    let err =
+        openapi::load_str("openapi: 3.0.0\ninfo: [", "<bundled hubspot>").expect_err("bad yaml");
     assert!(err.to_string().starts_with("<bundled hubspot>:"), "{err}");
-    let api = spec::load_str(
+    let api = openapi::load_str(
         "openapi: '3.0'\ninfo: {title: t, version: v}\npaths: {}\n",
         "<inline>",
     )
@@ -720,7 +721,7 @@ fn hostile_inputs_do_not_panic() {
     }
     cases.push(doubling);
     for (i, text) in cases.iter().enumerate() {
-        match spec::load_str(text, "hostile.yaml") {
+        match openapi::load_str(text, "hostile.yaml") {
             Ok(api) => {
                 for schema in api.schemas.values() {
                     let _ = api.leaf_pointers(schema, 8);
@@ -741,7 +742,7 @@ fn hostile_inputs_do_not_panic() {
         }
     }
     // The deep schema loads and can be walked to its bottom.
-    let api = spec::load_str(&deep_schema, "deep.json").expect("deep schema loads");
+    let api = openapi::load_str(&deep_schema, "deep.json").expect("deep schema loads");
     let deep = api.schemas.get("Deep").expect("Deep");
     let pointer = "/x".repeat(55);
     assert_eq!(
@@ -842,7 +843,7 @@ fn check_real_spec(dir: &Path, path: &Path) -> Result<(), String> {
         .to_string_lossy()
         .replace('\\', "/");
     let expected = expectation(&relative);
-    let result = spec::load_file(path);
+    let result = openapi::load_file(path);
     let got = match &result {
         Ok(_) => Expect::Loads,
         Err(SpecError::ExternalRef { .. }) => Expect::External,
@@ -903,7 +904,7 @@ fn real_spec_stripe_loads_and_walks() {
     if let Err(e) = check_real_spec(&dir, &path) {
         panic!("{e}");
     }
-    let api = spec::load_file(&path).expect("stripe loads");
+    let api = openapi::load_file(&path).expect("stripe loads");
     assert!(api.operations.len() > 400);
     let customers = api
         .operation("GET", "/v1/customers")
@@ -920,7 +921,7 @@ fn real_spec_stripe_loads_and_walks() {
 #[test]
 fn real_spec_hubspot_contacts() {
     let Some(dir) = realspecs() else { return };
-    let api = spec::load_file(&dir.join("hubspot/crm/contacts.json")).expect("contacts loads");
+    let api = openapi::load_file(&dir.join("hubspot/crm/contacts.json")).expect("contacts loads");
     assert!(api.title.contains("Contacts") || !api.title.is_empty());
     assert_eq!(api.servers, vec!["https://api.hubapi.com".to_owned()]);
 
@@ -996,7 +997,7 @@ fn real_spec_hubspot_contacts() {
 fn real_spec_errors_name_the_place() {
     let Some(dir) = realspecs() else { return };
     let square = dir.join("square/api.json");
-    let err = spec::load_file(&square).expect_err("square has a dangling $ref");
+    let err = openapi::load_file(&square).expect_err("square has a dangling $ref");
     let text = err.to_string();
     assert!(
         text.contains(
@@ -1005,7 +1006,7 @@ fn real_spec_errors_name_the_place() {
         "{text}"
     );
     let zoho = dir.join("zoho/users.json");
-    let err = spec::load_file(&zoho).expect_err("zoho users has external refs");
+    let err = openapi::load_file(&zoho).expect_err("zoho users has external refs");
     assert!(matches!(err, SpecError::ExternalRef { .. }), "{err}");
     assert!(
         err.to_string()
@@ -1017,7 +1018,7 @@ fn real_spec_errors_name_the_place() {
 #[test]
 fn real_spec_calendly_quirk_is_tolerated() {
     let Some(dir) = realspecs() else { return };
-    let api = spec::load_file(&dir.join("calendly/openapi.yaml")).expect("calendly loads");
+    let api = openapi::load_file(&dir.join("calendly/openapi.yaml")).expect("calendly loads");
     assert!(
         api.warnings
             .iter()
