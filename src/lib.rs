@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod cli;
 pub mod error;
 pub mod examples;
+pub mod matcher;
 pub mod names;
 pub mod openapi;
 pub mod output;

@@ -16,6 +16,7 @@ macro_rules! say {
 
 mod crms;
 mod generate;
+mod matcher;
 mod ops;
 mod validate;
 
@@ -123,6 +124,8 @@ enum Command {
     Show(catalog::ShowArgs),
     /// Rate a use case against the brief's evaluation matrix (exit 0 whatever the verdict).
     Assess(assess::AssessArgs),
+    /// Rank a spec's operations for a template, explain why, draft bindings.
+    Match(matcher::MatchArgs),
     /// List the operations of an OpenAPI spec (to write bindings for it).
     Ops {
         /// The spec file (YAML or JSON, OpenAPI 3.0).
@@ -143,6 +146,7 @@ impl Command {
             Command::Show(_) => "show",
             Command::Assess(_) => "assess",
             Command::Ops { .. } => "ops",
+            Command::Match(_) => "match",
         }
     }
 }
@@ -193,6 +197,7 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
     }
     match cli.command {
         Some(Command::Ops { spec }) => ops::run(&spec),
+        Some(Command::Match(args)) => matcher::run(&Midcall::new(sources)?, &args),
         Some(Command::Validate { paths, platforms }) => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from("generated")]

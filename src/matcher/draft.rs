@@ -1,0 +1,1 @@
+//! Draft bindings (filled in below).

@@ -1,0 +1,1 @@
+//! Mapping (filled in below).

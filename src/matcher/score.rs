@@ -1,0 +1,335 @@
+//! Scoring one indexed operation against one template's intent: points for
+//! the action (method and path shape), the entity words (path, operationId,
+//! summary, tags), the key inputs it accepts, and deductions for what
+//! speaks against it (deprecated, unbindable path parameters). Every
+//! addition or deduction is a [`Reason`].
+
+use serde::Serialize;
+
+use super::index::{Input, OpEntry, OpKind};
+use super::tokens::{canonical, entity_aliases, key, same_field, words};
+use crate::catalog::Template;
+
+/// Points added or removed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// Positive or negative.
+    pub points: i32,
+    /// What earned or cost them.
+    pub text: String,
+}
+
+/// How an operation takes one of the template's inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accepts {
+    /// A parameter or body field of that name (or a synonym).
+    Named {
+        /// `path`, `query`, `header` or `body`.
+        location: &'static str,
+        /// The spec's name or body pointer.
+        name: String,
+    },
+    /// The record's own id in the path (`invoice_number` → `{invoice}`).
+    PathId {
+        /// The path parameter.
+        name: String,
+    },
+    /// A generic search or filter parameter (`query`, `term`, `filter`).
+    Generic {
+        /// `query` or `body`.
+        location: &'static str,
+        /// The spec's name or body pointer.
+        name: String,
+    },
+}
+
+/// One entity word of a template with the share of points it earns.
+struct Entity {
+    words: Vec<String>,
+    text: String,
+    percent: i32,
+}
+
+/// The template's entities and their aliases, best first.
+fn entities(template: &Template) -> Vec<Entity> {
+    let mut out: Vec<Entity> = Vec::new();
+    for (i, e) in template.intent.entities.iter().enumerate() {
+        let base = (100 - 12 * i as i32).max(55);
+        let mut push = |text: &str, percent: i32| {
+            let w = words(text);
+            if w.is_empty() {
+                return;
+            }
+            match out.iter_mut().find(|x| x.words == w) {
+                Some(x) => x.percent = x.percent.max(percent),
+                None => out.push(Entity {
+                    words: w,
+                    text: text.to_string(),
+                    percent,
+                }),
+            }
+        };
+        push(e, base);
+        for (alias, share) in entity_aliases(e) {
+            push(alias, base * i32::from(*share) / 100);
+        }
+    }
+    out
+}
+
+/// Whether `needle` occurs as consecutive words of `hay`.
+fn contains_seq(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The best entity found in `hay`, as (percent, entity text).
+fn best_entity<'e>(ents: &'e [Entity], hay: &[String]) -> Option<(i32, &'e str)> {
+    ents.iter()
+        .filter(|e| contains_seq(hay, &e.words))
+        .map(|e| (e.percent, e.text.as_str()))
+        .max_by_key(|(p, _)| *p)
+}
+
+/// Verbs in a template id that single out operations by name
+/// (`appointment-cancel` → `cancel`).
+const ID_VERBS: &[&str] = &[
+    "cancel",
+    "reschedule",
+    "send",
+    "book",
+    "verify",
+    "qualify",
+    "track",
+    "search",
+    "log",
+    "check",
+];
+
+/// How an operation takes the template input `input`, if it does.
+pub fn accepts(entry: &OpEntry, template: &Template, input: &str) -> Option<Accepts> {
+    let usable = |i: &&Input| i.location != "header";
+    if let Some(found) = entry
+        .inputs
+        .iter()
+        .filter(usable)
+        .find(|i| same_field(&i.name, input))
+    {
+        return Some(if found.location == "path" {
+            Accepts::PathId {
+                name: found.name.clone(),
+            }
+        } else {
+            Accepts::Named {
+                location: found.location,
+                name: found.pointer.clone(),
+            }
+        });
+    }
+    // `invoice_number`, `contact_id`: the id of an entity, taken in the path
+    // right after that entity's segment (`/persons/{id}`).
+    let w = words(input);
+    if let Some((last, owner)) = w.split_last() {
+        if matches!(last.as_str(), "id" | "number" | "uid" | "code" | "no" | "key") && !owner.is_empty() {
+            let owner_entities = owner_entities(template, owner);
+            for (param, seg) in entry.path_params.iter().zip(&entry.param_owner) {
+                if owner_entities.iter().any(|e| contains_seq(seg, e)) {
+                    return Some(Accepts::PathId {
+                        name: param.clone(),
+                    });
+                }
+            }
+        }
+    }
+    entry
+        .inputs
+        .iter()
+        .filter(|i| matches!(i.location, "query" | "body"))
+        .find(|i| {
+            i.canonical == "query"
+                || i.key == "filter"
+                || i.key == "where"
+                || i.key == "filtergroup"
+                || i.key == "searchfield"
+        })
+        .map(|i| Accepts::Generic {
+            location: i.location,
+            name: i.pointer.clone(),
+        })
+}
+
+/// The words an input's owner (`contact` of `contact_id`) may appear as in
+/// a path: itself, and its aliases when it is one of the template's
+/// entities or a common record (contact, customer).
+fn owner_entities(template: &Template, owner: &[String]) -> Vec<Vec<String>> {
+    let text = owner.join("_");
+    let mut out = vec![owner.to_vec()];
+    let is_entity = template.intent.entities.iter().any(|e| key(e) == key(&text));
+    if is_entity || matches!(text.as_str(), "contact" | "customer" | "ticket" | "order" | "invoice")
+    {
+        for (alias, share) in entity_aliases(&text) {
+            if *share >= 50 {
+                out.push(words(alias));
+            }
+        }
+        if text == "contact" {
+            out.push(vec!["customer".to_string()]);
+        }
+    }
+    out
+}
+
+/// Scores `entry` for `template`; the reasons add up to the score.
+pub fn score(entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
+    let mut reasons = Vec::new();
+    let mut add = |points: i32, text: String| {
+        if points != 0 {
+            reasons.push(Reason { points, text });
+        }
+    };
+    let ents = entities(template);
+
+    // Entity words.
+    let path_words: Vec<String> = entry.segments.iter().flatten().cloned().collect();
+    let mut named = false;
+    let res = entry.resource.join("_");
+    // The resource is the entity (`invoices`), ends with it (`support_tickets`:
+    // a kind of ticket), or only mentions it (`ticket_forms`: a form).
+    let exact = ents
+        .iter()
+        .filter(|e| e.words == entry.resource)
+        .map(|e| (e.percent, e.text.as_str()))
+        .max_by_key(|(p, _)| *p);
+    let head = ents
+        .iter()
+        .filter(|e| entry.resource.ends_with(&e.words))
+        .map(|e| (e.percent, e.text.as_str()))
+        .max_by_key(|(p, _)| *p);
+    if let Some((pct, e)) = exact {
+        named = true;
+        add(40 * pct / 100, format!("path resource `{res}` is `{e}`"));
+    } else if let Some((pct, e)) = head {
+        named = true;
+        add(28 * pct / 100, format!("path resource `{res}` is a kind of `{e}`"));
+    } else if let Some((pct, e)) = best_entity(&ents, &path_words) {
+        named = true;
+        add(15 * pct / 100, format!("`{e}` in the path, not as its resource"));
+    }
+    if let Some((pct, e)) = best_entity(&ents, &entry.op_id_words) {
+        named = true;
+        add(12 * pct / 100, format!("`{e}` in the operationId"));
+    }
+    if let Some((pct, e)) = best_entity(&ents, &entry.summary_words) {
+        add(8 * pct / 100, format!("`{e}` in the summary"));
+    }
+    if let Some((pct, e)) = best_entity(&ents, &entry.tag_words) {
+        add(6 * pct / 100, format!("`{e}` in the tags"));
+    }
+    if !named {
+        add(-25, "no entity of the template in the path or operationId".to_string());
+    }
+
+    // The action.
+    let want = template.intent.action.as_str();
+    let kind = entry.kind;
+    let points = match (want, kind) {
+        ("search", OpKind::Search) | ("get", OpKind::Get) | ("list", OpKind::List) => 30,
+        ("create", OpKind::Create) | ("update", OpKind::Update) | ("delete", OpKind::Delete) => 30,
+        ("get", OpKind::Search) | ("list", OpKind::Search) => 20,
+        ("search", OpKind::List) | ("get", OpKind::List) => 16,
+        ("search", OpKind::Get) => 10,
+        ("list", OpKind::Get) => 4,
+        ("delete", OpKind::Update) => 4,
+        ("create" | "update" | "delete", OpKind::Search | OpKind::List | OpKind::Get) => -35,
+        ("search" | "get" | "list", _) => -35,
+        ("create", OpKind::Delete) | ("update", OpKind::Delete) => -30,
+        _ => -10,
+    };
+    add(
+        points,
+        format!("{} {} reads as `{}`; the template wants `{want}`", entry.method, entry.path, kind.as_str()),
+    );
+    // Verbs of the template's id in the path or operationId.
+    for verb in template.id.split('-').filter(|w| ID_VERBS.contains(w)) {
+        let v = verb.to_string();
+        if entry.action_words.contains(&v) || entry.op_id_words.contains(&v) {
+            add(10, format!("`{verb}` in the path or operationId"));
+        }
+    }
+    if entry.op_id_words.first().is_some_and(|w| w == "search") && want == "search" && kind != OpKind::Search {
+        add(6, "operationId starts with `search`".to_string());
+    }
+
+    // Key inputs.
+    let mut direct = 0;
+    let mut any = 0;
+    for input in &template.intent.inputs {
+        match accepts(entry, template, input) {
+            Some(Accepts::Named { location, name }) => {
+                direct += 1;
+                any += 1;
+                add(12, format!("takes `{input}` as {location} `{name}`"));
+            }
+            Some(Accepts::PathId { name }) => {
+                direct += 1;
+                any += 1;
+                add(10, format!("takes `{input}` as path parameter `{name}`"));
+            }
+            Some(Accepts::Generic { location, name }) => {
+                any += 1;
+                add(5, format!("may take `{input}` through {location} `{name}`"));
+            }
+            None => {}
+        }
+    }
+    if !template.intent.inputs.is_empty() && any == 0 {
+        add(-10, format!("takes none of the key inputs ({})", template.intent.inputs.join(", ")));
+    }
+    if kind == OpKind::List && direct > 0 && matches!(want, "search" | "get") {
+        add(6, "a list filtered by a key input".to_string());
+    }
+
+    // Path parameters no tool argument can fill.
+    let params: Vec<&str> = template.tool.parameters.iter().map(|p| p.name.as_str()).collect();
+    for (param, owner) in entry.path_params.iter().zip(&entry.param_owner) {
+        let fillable = params.iter().any(|p| {
+            same_field(p, param)
+                || matches!(accepts_path(entry, template, p), Some(ref n) if n == param)
+        }) || owner.is_empty();
+        if !fillable {
+            add(-15, format!("path parameter `{param}` matches no tool argument"));
+        }
+    }
+    let required_unfilled = entry
+        .inputs
+        .iter()
+        .filter(|i| i.required && i.location == "query")
+        .filter(|i| !params.iter().any(|p| same_field(p, &i.name)))
+        .count();
+    if required_unfilled > 0 {
+        add(-3 * required_unfilled as i32, format!("{required_unfilled} required query parameter(s) match no tool argument"));
+    }
+    if entry.bulk {
+        add(-15, "works on many records at once (batch, bulk, import, export)".to_string());
+    }
+    if entry.deprecated {
+        add(-25, "deprecated".to_string());
+    }
+    if entry.summary_words.iter().any(|w| w == "deprecated" || w == "legacy") {
+        add(-10, "summary says deprecated or legacy".to_string());
+    }
+    let score = reasons.iter().map(|r| r.points).sum();
+    (score, reasons)
+}
+
+/// The path parameter that takes tool argument `arg`, if one does.
+pub fn accepts_path(entry: &OpEntry, template: &Template, arg: &str) -> Option<String> {
+    match accepts(entry, template, arg) {
+        Some(Accepts::PathId { name }) => Some(name),
+        _ => None,
+    }
+}
+
+/// Whether a field name is the canonical `query` (a free-text search).
+pub fn is_search_text(name: &str) -> bool {
+    canonical(name) == "query"
+}
