@@ -261,7 +261,9 @@ fn entry(api: &Api, spec: usize, i: usize, op: &Operation) -> OpEntry {
         "POST" if has("cancel") || has("delete") || has("decline") || has("archive") => {
             OpKind::Delete
         }
-        "POST" if has("reschedule") || has("update") || has("merge") => OpKind::Update,
+        "POST" if has("reschedule") || has("update") || has("merge") || ends_with_param => {
+            OpKind::Update
+        }
         "POST" => OpKind::Create,
         "PUT" | "PATCH" => OpKind::Update,
         "DELETE" => OpKind::Delete,

@@ -140,6 +140,20 @@ pub fn accepts(entry: &OpEntry, template: &Template, input: &str) -> Option<Acce
             }
         }
     }
+    // A first or last name goes into a full `name` field.
+    if matches!(canonical(input).as_str(), "firstname" | "lastname") {
+        if let Some(i) = entry
+            .inputs
+            .iter()
+            .filter(|i| matches!(i.location, "query" | "body"))
+            .find(|i| i.key == "name" || i.key == "fullname")
+        {
+            return Some(Accepts::Generic {
+                location: i.location,
+                name: i.pointer.clone(),
+            });
+        }
+    }
     entry
         .inputs
         .iter()
