@@ -88,6 +88,14 @@ impl Midcall {
         ))
     }
 
+    /// Uses `api` as the spec of CRM `crm` for the rest of the run (a spec
+    /// given on the command line rather than bundled: `gen --spec FILE`).
+    pub fn insert_spec(&self, crm: &str, api: std::sync::Arc<openapi::Api>) {
+        if let Ok(mut specs) = self.specs.lock() {
+            specs.insert(crm.to_string(), api);
+        }
+    }
+
     /// Every (crm, template) pair with a binding, sorted, after checking
     /// that each is exercised: its example cases
     /// (`specs/<crm>/examples/<template>.yaml`) exist and name only the

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{print_json, EXIT_OK};
+use super::{print_json, GenerateArgs, EXIT_OK, EXIT_USAGE};
 use crate::catalog::{self, Template};
 use crate::error::Error;
-use crate::matcher::{self, Index};
+use crate::matcher::{self, draft, Index};
 use crate::openapi::{self, Api};
-use crate::Midcall;
+use crate::render::RenderOptions;
+use crate::{names, output, Midcall};
 
 /// `gen match --spec FILE... [--template T] [--top N] [--json]`.
 #[derive(Debug, Args)]
@@ -63,6 +64,32 @@ pub(super) fn run(midcall: &Midcall, args: &MatchArgs) -> Result<i32, Error> {
                 print_json(&ranked)?;
             } else {
                 print_ranked(&index, &template, &ranked);
+            }
+            if let Some(file) = &args.write_bindings {
+                let crm = draft::crm_id(index.apis[0], &args.spec[0]);
+                let d = draft::draft(&index, &template, &crm)?;
+                let command = format!(
+                    "gen match --spec {} --template {} --write-bindings {}",
+                    args.spec[0].display(),
+                    template.id,
+                    file.display()
+                );
+                let text = draft::to_yaml(&d, &template, &command)?;
+                output::write_atomic(file, &text)?;
+                eprintln!(
+                    "wrote draft bindings for `{}` (`{} {}`) to {}; review them, then: gen --spec {} --bindings {} --template {}",
+                    template.id,
+                    d.chosen.method,
+                    d.chosen.path,
+                    file.display(),
+                    index.apis[d.spec].origin,
+                    file.display(),
+                    template.id
+                );
+            } else if !args.json {
+                if let Some(c) = ranked.first() {
+                    print_mapping(&index, &template, c);
+                }
             }
         }
         None => {
@@ -148,6 +175,124 @@ fn print_ranked(index: &Index, template: &Template, ranked: &[matcher::Candidate
             say!("        {:+4}  {}", r.points, r.text);
         }
     }
+}
+
+/// The proposed mapping of the top candidate.
+fn print_mapping(index: &Index, template: &Template, c: &matcher::Candidate) {
+    let entry = &index.entries[c.entry];
+    let m = matcher::mapping::propose(
+        index.apis[entry.spec],
+        index.operation(entry),
+        entry,
+        template,
+        (template.access == catalog::Access::Write).then_some(true),
+    );
+    say!("\nMapping proposed for `{} {}`:", c.method, c.path);
+    for (arg, place) in &m.inputs {
+        say!("  argument {arg:<18} -> {place}");
+    }
+    for arg in &m.unmapped_inputs {
+        say!("  argument {arg:<18} -> (nothing found: not sent)");
+    }
+    for what in &m.unfilled {
+        say!("  unfilled: {what} (no argument gives it)");
+    }
+    let record = if m.response.record.is_empty() {
+        "the whole answer".to_string()
+    } else {
+        format!("`{}`", m.response.record)
+    };
+    say!("  record: {record}");
+    for (field, source) in &m.response.fields {
+        let text = match source {
+            Some(crate::bindings::FieldBinding::Pointer(p)) => p.clone(),
+            Some(crate::bindings::FieldBinding::Const(k)) => format!("always {}", k.value),
+            Some(crate::bindings::FieldBinding::Mapped(k)) => k.pointer.clone(),
+            None => "(not in the response: null)".to_string(),
+        };
+        say!("  result   {field:<18} <- {text}");
+    }
+    say!("Draft bindings from this: add --write-bindings FILE");
+}
+
+/// `gen --spec FILE --template T [--bindings FILE]`: an in-memory CRM (the
+/// spec plus the given or drafted bindings) through the normal pipeline.
+pub(super) fn generate(midcall: &Midcall, args: GenerateArgs) -> Result<i32, Error> {
+    let Some(spec) = args.spec.as_deref() else {
+        return Ok(EXIT_USAGE);
+    };
+    let Some(template_id) = args.template.as_deref() else {
+        eprintln!(
+            "error: --spec needs --template; templates: {}",
+            midcall.template_ids().join(", ")
+        );
+        return Ok(EXIT_USAGE);
+    };
+    let template = catalog::load(&midcall.sources, template_id)?;
+    let api = openapi::load_file(spec)?;
+    let crm = match &args.crm {
+        Some(id) => {
+            if let Some(problem) = names::id_problem(id) {
+                eprintln!("error: --crm `{id}`: a CRM id {problem}");
+                return Ok(EXIT_USAGE);
+            }
+            id.clone()
+        }
+        None => draft::crm_id(&api, spec),
+    };
+    let (text, origin) = match &args.bindings {
+        Some(path) => (
+            std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?,
+            path.display().to_string(),
+        ),
+        None => {
+            let index = Index::new(&[&api]);
+            let d = draft::draft(&index, &template, &crm)?;
+            eprintln!(
+                "note: no --bindings given: using the top match `{} {}` (score {}) for `{}`; review it with `gen match --spec {} --template {} --write-bindings FILE`",
+                d.chosen.method,
+                d.chosen.path,
+                d.chosen.score,
+                template.id,
+                spec.display(),
+                template.id
+            );
+            let command = format!("gen --spec {} --template {}", spec.display(), template.id);
+            (
+                draft::to_yaml(&d, &template, &command)?,
+                format!("draft bindings from {}", spec.display()),
+            )
+        }
+    };
+    let mut sources = midcall.sources.clone();
+    sources.insert(&format!("specs/{crm}/bindings.yaml"), &origin, &text);
+    let local = Midcall::new(sources)?;
+    local.insert_spec(&crm, std::sync::Arc::new(api));
+    let options = RenderOptions {
+        server_url: args.server_url.clone(),
+    };
+    let files = local.generate(&crm, template_id, &args.target, &options)?;
+    if args.stdout {
+        let single = files.len() == 1;
+        for file in &files {
+            if single {
+                super::emit(&file.contents);
+            } else {
+                super::emit(&format!("==== {} ====\n{}", file.file_name, file.contents));
+            }
+        }
+        return Ok(EXIT_OK);
+    }
+    let paths = output::write_action(&args.out, &crm, template_id, &files)?;
+    output::write_index(&args.out)?;
+    let dir = args.out.join(output::action_dir(&crm, template_id));
+    say!(
+        "{crm}/{template_id}: wrote {} file{} to {}",
+        paths.len(),
+        if paths.len() == 1 { "" } else { "s" },
+        dir.display()
+    );
+    Ok(EXIT_OK)
 }
 
 /// `gen match --accuracy LABELS`: top-1 and top-3 per vendor and overall,

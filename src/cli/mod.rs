@@ -83,6 +83,12 @@ pub(crate) struct GenerateArgs {
     /// URL of your tool server, written into targets that call one (Vapi, Retell, ElevenLabs).
     #[arg(long, value_name = "URL")]
     pub(crate) server_url: Option<String>,
+    /// A spec we do not bundle: generate from it (with --bindings, or the top match of `gen match`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) spec: Option<PathBuf>,
+    /// Bindings for --spec (e.g. a reviewed `gen match --write-bindings` draft).
+    #[arg(long, value_name = "FILE", requires = "spec")]
+    pub(crate) bindings: Option<PathBuf>,
 }
 
 impl GenerateArgs {
@@ -95,6 +101,8 @@ impl GenerateArgs {
             (!self.target.is_empty(), "--target"),
             (self.stdout, "--stdout"),
             (self.server_url.is_some(), "--server-url"),
+            (self.spec.is_some(), "--spec"),
+            (self.bindings.is_some(), "--bindings"),
         ]
         .into_iter()
         .find_map(|(given, flag)| given.then_some(flag))
@@ -212,6 +220,9 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Some(Command::Assess(args)) => assess::run(&Midcall::new(sources)?, &args),
         Some(Command::All) => generate::all(&Midcall::new(sources)?, &cli.generate.out),
         Some(Command::Check) => generate::check(&Midcall::new(sources)?, &cli.generate.out),
+        None if cli.generate.spec.is_some() => {
+            matcher::generate(&Midcall::new(sources)?, cli.generate)
+        }
         None => generate::one(&Midcall::new(sources)?, cli.generate),
     }
 }
