@@ -76,7 +76,14 @@ pub fn crm_id(api: &Api, file: &Path) -> String {
 pub fn draft(index: &Index, template: &Template, crm_id: &str) -> Result<Draft> {
     let ranked = top(index, template, 5);
     let mut first_error: Option<Error> = None;
+    let best = ranked.first().map_or(0, |c| c.score);
     for chosen in ranked {
+        // Only close runners-up, and never a read for a write.
+        let entry = &index.entries[chosen.entry];
+        let reads = matches!(entry.kind, OpKind::Search | OpKind::List | OpKind::Get);
+        if chosen.score + 15 < best || (template.access == Access::Write && reads) {
+            continue;
+        }
         match draft_from(index, template, crm_id, chosen) {
             Ok(d) => return Ok(d),
             Err(e) => {
