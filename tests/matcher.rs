@@ -38,7 +38,10 @@ fn realspecs() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("notice: {} is absent; skipping the real-spec checks", dir.display());
+        eprintln!(
+            "notice: {} is absent; skipping the real-spec checks",
+            dir.display()
+        );
         None
     }
 }
@@ -48,7 +51,10 @@ fn realspecs() -> Option<PathBuf> {
 fn ranks_first(spec: &str, template: &str, expected: &str) {
     let Some(dir) = realspecs() else { return };
     let path = dir.join(spec).display().to_string();
-    let out = gen(&root(), &["match", "--spec", &path, "--template", template, "--json"]);
+    let out = gen(
+        &root(),
+        &["match", "--spec", &path, "--template", template, "--json"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let list: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let list = list.as_array().expect("a list");
@@ -66,19 +72,34 @@ fn ranks_first(spec: &str, template: &str, expected: &str) {
         assert_eq!(sum, entry["score"].as_i64().unwrap(), "{entry}");
     }
     let scores: Vec<i64> = list.iter().map(|e| e["score"].as_i64().unwrap()).collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
-    let first = format!("{} {}", list[0]["method"].as_str().unwrap(), list[0]["path"].as_str().unwrap());
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+    let first = format!(
+        "{} {}",
+        list[0]["method"].as_str().unwrap(),
+        list[0]["path"].as_str().unwrap()
+    );
     assert_eq!(first, expected, "{spec} × {template}");
 }
 
 #[test]
 fn stripe_invoice_lookup_ranks_the_invoice_first() {
-    ranks_first("stripe/spec3.yaml", "invoice-lookup", "GET /v1/invoices/{invoice}");
+    ranks_first(
+        "stripe/spec3.yaml",
+        "invoice-lookup",
+        "GET /v1/invoices/{invoice}",
+    );
 }
 
 #[test]
 fn zendesk_ticket_status_ranks_show_ticket_first() {
-    ranks_first("zendesk/openapi-src.yaml", "ticket-status", "GET /api/v2/tickets/{ticket_id}");
+    ranks_first(
+        "zendesk/openapi-src.yaml",
+        "ticket-status",
+        "GET /api/v2/tickets/{ticket_id}",
+    );
 }
 
 #[test]
@@ -88,31 +109,62 @@ fn pipedrive_v2_contact_lookup_ranks_the_person_search_first() {
 
 #[test]
 fn calcom_appointment_book_ranks_create_booking_first() {
-    ranks_first("calcom/openapi.json", "appointment-book", "POST /v2/bookings");
+    ranks_first(
+        "calcom/openapi.json",
+        "appointment-book",
+        "POST /v2/bookings",
+    );
 }
 
 #[test]
 fn the_fixture_ranks_the_search_above_the_list_and_the_deprecated_one() {
-    let out = gen(&root(), &["match", "--spec", &fixture("acme.yaml"), "--template", "contact-lookup", "--json", "--top", "10"]);
+    let out = gen(
+        &root(),
+        &[
+            "match",
+            "--spec",
+            &fixture("acme.yaml"),
+            "--template",
+            "contact-lookup",
+            "--json",
+            "--top",
+            "10",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     let ops: Vec<String> = list
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| format!("{} {}", e["method"].as_str().unwrap(), e["path"].as_str().unwrap()))
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["method"].as_str().unwrap(),
+                e["path"].as_str().unwrap()
+            )
+        })
         .collect();
     let at = |op: &str| ops.iter().position(|o| o == op).unwrap_or(usize::MAX);
     assert_eq!(ops[0], "GET /people/search");
     assert!(at("GET /people/search") < at("GET /people"), "{ops:?}");
-    assert!(at("GET /people/search") < at("GET /contacts/find"), "{ops:?}");
+    assert!(
+        at("GET /people/search") < at("GET /contacts/find"),
+        "{ops:?}"
+    );
     let deprecated = &list[at("GET /contacts/find")];
-    assert!(deprecated["reasons"].to_string().contains("deprecated"), "{deprecated}");
+    assert!(
+        deprecated["reasons"].to_string().contains("deprecated"),
+        "{deprecated}"
+    );
 }
 
 #[test]
 fn without_a_template_each_operation_gets_its_best_templates() {
-    let out = gen(&root(), &["match", "--spec", &fixture("acme.yaml"), "--json"]);
+    let out = gen(
+        &root(),
+        &["match", "--spec", &fixture("acme.yaml"), "--json"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     let find = |method: &str, path: &str| {
@@ -123,23 +175,48 @@ fn without_a_template_each_operation_gets_its_best_templates() {
             .cloned()
             .unwrap_or(Value::Null)
     };
-    assert_eq!(find("GET", "/people/search")["templates"][0]["template"], "contact-lookup");
-    assert_eq!(find("POST", "/people")["templates"][0]["template"], "contact-create");
-    assert_eq!(find("GET", "/invoices/{invoice_id}")["templates"][0]["template"], "invoice-lookup");
+    assert_eq!(
+        find("GET", "/people/search")["templates"][0]["template"],
+        "contact-lookup"
+    );
+    assert_eq!(
+        find("POST", "/people")["templates"][0]["template"],
+        "contact-create"
+    );
+    assert_eq!(
+        find("GET", "/invoices/{invoice_id}")["templates"][0]["template"],
+        "invoice-lookup"
+    );
 }
 
 #[test]
 fn the_accuracy_command_scores_labels_and_lists_skipped_specs() {
     let out = gen(
         &root(),
-        &["match", "--accuracy", &fixture("labels.yaml"), "--realspecs", &fixture(""), "--json"],
+        &[
+            "match",
+            "--accuracy",
+            &fixture("labels.yaml"),
+            "--realspecs",
+            &fixture(""),
+            "--json",
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["overall"]["cases"], 3);
     assert_eq!(v["overall"]["top1"], 3);
     assert_eq!(v["skipped"][0]["spec"], "does-not-exist.yaml");
-    let human = gen(&root(), &["match", "--accuracy", &fixture("labels.yaml"), "--realspecs", &fixture("")]);
+    let human = gen(
+        &root(),
+        &[
+            "match",
+            "--accuracy",
+            &fixture("labels.yaml"),
+            "--realspecs",
+            &fixture(""),
+        ],
+    );
     let human = text(&human.stdout);
     assert!(human.contains("TOP-1") && human.contains("acme"), "{human}");
 }
@@ -151,7 +228,15 @@ fn the_draft_bindings_pass_the_checks_and_drive_the_generator() {
     let f = file.display().to_string();
     let out = gen(
         dir.path(),
-        &["match", "--spec", &fixture("acme.yaml"), "--template", "contact-lookup", "--write-bindings", &f],
+        &[
+            "match",
+            "--spec",
+            &fixture("acme.yaml"),
+            "--template",
+            "contact-lookup",
+            "--write-bindings",
+            &f,
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let draft = std::fs::read_to_string(&file).unwrap();
@@ -168,24 +253,52 @@ fn the_draft_bindings_pass_the_checks_and_drive_the_generator() {
     assert_eq!(field("first_name"), "/given_name");
     assert_eq!(field("last_name"), "/family_name");
     assert_eq!(field("company"), "/organization_name");
-    assert!(matches!(bindings.auth, midcall::bindings::AuthBinding::Header { ref header, .. } if header == "X-Api-Key"));
+    assert!(
+        matches!(bindings.auth, midcall::bindings::AuthBinding::Header { ref header, .. } if header == "X-Api-Key")
+    );
 
     // The generator uses it, without a note about the top match.
     let out_dir = dir.path().join("out");
     let o = out_dir.display().to_string();
     let out = gen(
         dir.path(),
-        &["--spec", &fixture("acme.yaml"), "--bindings", &f, "--template", "contact-lookup", "--out", &o],
+        &[
+            "--spec",
+            &fixture("acme.yaml"),
+            "--bindings",
+            &f,
+            "--template",
+            "contact-lookup",
+            "--out",
+            &o,
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(!text(&out.stderr).contains("top match"));
-    assert!(out_dir.join("acme-crm/contact-lookup/connector.rs").is_file());
+    assert!(out_dir
+        .join("acme-crm/contact-lookup/connector.rs")
+        .is_file());
     // An invoice template has no precheck or search box to guess: its
     // draft is the plain GET with the number in the path.
-    let out = gen(dir.path(), &["match", "--spec", &fixture("acme.yaml"), "--template", "invoice-lookup"]);
+    let out = gen(
+        dir.path(),
+        &[
+            "match",
+            "--spec",
+            &fixture("acme.yaml"),
+            "--template",
+            "invoice-lookup",
+        ],
+    );
     let shown = text(&out.stdout);
-    assert!(shown.contains("invoice_number     -> path `invoice_id`"), "{shown}");
-    assert!(shown.contains("contact_id         -> (nothing found: not sent)"), "{shown}");
+    assert!(
+        shown.contains("invoice_number     -> path `invoice_id`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("contact_id         -> (nothing found: not sent)"),
+        "{shown}"
+    );
 }
 
 /// Files under `dir`, recursively.
@@ -208,18 +321,47 @@ fn a_spec_we_do_not_bundle_gives_valid_tools_and_a_connector_that_answers_a_mock
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("out");
     let o = out_dir.display().to_string();
-    let out = gen(dir.path(), &["--spec", &fixture("acme.yaml"), "--template", "contact-lookup", "--out", &o]);
+    let out = gen(
+        dir.path(),
+        &[
+            "--spec",
+            &fixture("acme.yaml"),
+            "--template",
+            "contact-lookup",
+            "--out",
+            &o,
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("top match `GET /people/search`"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("top match `GET /people/search`"),
+        "{}",
+        text(&out.stderr)
+    );
     let action = out_dir.join("acme-crm/contact-lookup");
     let validate = gen(&root(), &["validate", &action.display().to_string()]);
-    assert!(validate.status.success(), "{}{}", text(&validate.stdout), text(&validate.stderr));
+    assert!(
+        validate.status.success(),
+        "{}{}",
+        text(&validate.stdout),
+        text(&validate.stderr)
+    );
     let platforms = root().join("../shared/platforms");
     if platforms.is_dir() {
-        let v = gen(&root(), &["validate", &action.display().to_string(), "--platforms", &platforms.display().to_string()]);
+        let v = gen(
+            &root(),
+            &[
+                "validate",
+                &action.display().to_string(),
+                "--platforms",
+                &platforms.display().to_string(),
+            ],
+        );
         assert!(v.status.success(), "{}{}", text(&v.stdout), text(&v.stderr));
     } else {
-        eprintln!("notice: ../shared/platforms is absent; validated against the built-in rules only");
+        eprintln!(
+            "notice: ../shared/platforms is absent; validated against the built-in rules only"
+        );
     }
 
     // Compile the connector in a crate of its own over midcall-runtime and
@@ -229,7 +371,11 @@ fn a_spec_we_do_not_bundle_gives_valid_tools_and_a_connector_that_answers_a_mock
     std::fs::create_dir_all(krate.join("tests")).unwrap();
     std::fs::copy(action.join("connector.rs"), krate.join("src/connector.rs")).unwrap();
     std::fs::copy(root().join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
-    let runtime = root().join("runtime").display().to_string().replace('\\', "/");
+    let runtime = root()
+        .join("runtime")
+        .display()
+        .to_string()
+        .replace('\\', "/");
     std::fs::write(
         krate.join("Cargo.toml"),
         format!(
@@ -237,7 +383,11 @@ fn a_spec_we_do_not_bundle_gives_valid_tools_and_a_connector_that_answers_a_mock
         ),
     )
     .unwrap();
-    std::fs::write(krate.join("src/lib.rs"), "//! The generated connector.\npub mod connector;\n").unwrap();
+    std::fs::write(
+        krate.join("src/lib.rs"),
+        "//! The generated connector.\npub mod connector;\n",
+    )
+    .unwrap();
     std::fs::write(
         krate.join("tests/mock.rs"),
         r#"
@@ -333,12 +483,19 @@ fn a_hostile_spec_gives_clean_output_inside_the_output_folder() {
     let s = spec.display().to_string();
     let out_dir = dir.path().join("nested/out");
     let o = out_dir.display().to_string();
-    let out = gen(dir.path(), &["--spec", &s, "--template", "contact-lookup", "--out", &o]);
+    let out = gen(
+        dir.path(),
+        &["--spec", &s, "--template", "contact-lookup", "--out", &o],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     // Everything written is under --out, in a sanitised folder.
     let all = files(dir.path());
     for f in &all {
-        assert!(f.starts_with(&out_dir) || f == &spec, "written outside --out: {}", f.display());
+        assert!(
+            f.starts_with(&out_dir) || f == &spec,
+            "written outside --out: {}",
+            f.display()
+        );
     }
     let action = out_dir.join("etc-passwd-x/contact-lookup");
     assert!(action.is_dir(), "{all:?}");
@@ -353,12 +510,33 @@ fn a_hostile_spec_gives_clean_output_inside_the_output_folder() {
     let validate = gen(&root(), &["validate", &action.display().to_string()]);
     assert!(validate.status.success(), "{}", text(&validate.stdout));
     // The ranking and the draft bindings survive it too.
-    let m = gen(dir.path(), &["match", "--spec", &s, "--template", "contact-lookup", "--json"]);
+    let m = gen(
+        dir.path(),
+        &[
+            "match",
+            "--spec",
+            &s,
+            "--template",
+            "contact-lookup",
+            "--json",
+        ],
+    );
     assert!(m.status.success());
     let list: Value = serde_json::from_slice(&m.stdout).unwrap();
     assert_eq!(list[0]["operationId"], "../../etc/passwd");
     let b = dir.path().join("nested/draft.yaml");
-    let m = gen(dir.path(), &["match", "--spec", &s, "--template", "contact-lookup", "--write-bindings", &b.display().to_string()]);
+    let m = gen(
+        dir.path(),
+        &[
+            "match",
+            "--spec",
+            &s,
+            "--template",
+            "contact-lookup",
+            "--write-bindings",
+            &b.display().to_string(),
+        ],
+    );
     assert!(m.status.success(), "{}", text(&m.stderr));
     let draft = std::fs::read_to_string(&b).unwrap();
     midcall::bindings::parse(&draft, "draft").expect("the draft parses");
@@ -386,26 +564,79 @@ fn twenty_thousand_operations_match_without_trouble() {
     let spec = serde_json::json!({"openapi": "3.0.0", "info": {"title": "Big", "version": "1"}, "paths": paths});
     let file = dir.path().join("big.json");
     std::fs::write(&file, spec.to_string()).unwrap();
-    let out = gen(dir.path(), &["match", "--spec", &file.display().to_string(), "--template", "contact-lookup", "--json", "--top", "3"]);
+    let out = gen(
+        dir.path(),
+        &[
+            "match",
+            "--spec",
+            &file.display().to_string(),
+            "--template",
+            "contact-lookup",
+            "--json",
+            "--top",
+            "3",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list[0]["path"], "/contacts/search");
-    let all = gen(dir.path(), &["match", "--spec", &file.display().to_string(), "--json"]);
+    let all = gen(
+        dir.path(),
+        &["match", "--spec", &file.display().to_string(), "--json"],
+    );
     assert!(all.status.success(), "{}", text(&all.stderr));
 }
 
 #[test]
 fn bad_input_is_one_line() {
     let dir = tempfile::tempdir().unwrap();
-    let out = gen(dir.path(), &["match", "--spec", "missing.yaml", "--template", "contact-lookup"]);
+    let out = gen(
+        dir.path(),
+        &[
+            "match",
+            "--spec",
+            "missing.yaml",
+            "--template",
+            "contact-lookup",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(text(&out.stderr).lines().count(), 1, "{}", text(&out.stderr));
-    let out = gen(dir.path(), &["match", "--spec", &fixture("acme.yaml"), "--template", "contact-lookp"]);
+    assert_eq!(
+        text(&out.stderr).lines().count(),
+        1,
+        "{}",
+        text(&out.stderr)
+    );
+    let out = gen(
+        dir.path(),
+        &[
+            "match",
+            "--spec",
+            &fixture("acme.yaml"),
+            "--template",
+            "contact-lookp",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("did you mean `contact-lookup`"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("did you mean `contact-lookup`"),
+        "{}",
+        text(&out.stderr)
+    );
     // A template the spec cannot serve: no draft, one line, nothing written.
     let b = dir.path().join("x.yaml");
-    let out = gen(dir.path(), &["match", "--spec", &fixture("acme.yaml"), "--template", "appointment-cancel", "--write-bindings", &b.display().to_string()]);
+    let out = gen(
+        dir.path(),
+        &[
+            "match",
+            "--spec",
+            &fixture("acme.yaml"),
+            "--template",
+            "appointment-cancel",
+            "--write-bindings",
+            &b.display().to_string(),
+        ],
+    );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(!b.exists());
 }

@@ -316,8 +316,20 @@ fn accuracy(midcall: &Midcall, labels: &Path, dir: &Path, json: bool) -> Result<
         }))?;
         return Ok(EXIT_OK);
     }
-    let pct = |n: usize, d: usize| if d == 0 { 0.0 } else { 100.0 * n as f64 / d as f64 };
-    say!("{:<16} {:>5} {:>14} {:>14}", "VENDOR", "CASES", "TOP-1", "TOP-3");
+    let pct = |n: usize, d: usize| {
+        if d == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / d as f64
+        }
+    };
+    say!(
+        "{:<16} {:>5} {:>14} {:>14}",
+        "VENDOR",
+        "CASES",
+        "TOP-1",
+        "TOP-3"
+    );
     let mut rows: Vec<(String, matcher::labels::Tally)> = acc.by_vendor().into_iter().collect();
     rows.push(("overall".to_string(), acc.overall()));
     for (vendor, t) in rows {
@@ -332,7 +344,12 @@ fn accuracy(midcall: &Midcall, labels: &Path, dir: &Path, json: bool) -> Result<
         );
     }
     for s in &acc.skipped {
-        say!("skipped: {} ({} case(s)): {}", s.spec, s.cases, matcher::one_line(&s.error, 160));
+        say!(
+            "skipped: {} ({} case(s)): {}",
+            s.spec,
+            s.cases,
+            matcher::one_line(&s.error, 160)
+        );
     }
     for o in acc.outcomes.iter().filter(|o| !o.top1) {
         say!(

@@ -10,9 +10,7 @@ use super::index::{Index, OpKind};
 use super::mapping::{self, Mapping};
 use super::{top, Candidate};
 use crate::action;
-use crate::bindings::{
-    ActionBinding, AuthBinding, Bindings, IdempotencyBinding, PrecheckBinding,
-};
+use crate::bindings::{ActionBinding, AuthBinding, Bindings, IdempotencyBinding, PrecheckBinding};
 use crate::catalog::{Access, IdempotencyKind, Template};
 use crate::error::{Error, Result};
 use crate::openapi::{Api, ParamLocation, SecurityScheme};
@@ -67,7 +65,12 @@ pub fn crm_id(api: &Api, file: &Path) -> String {
     if from_title != "api" {
         return from_title;
     }
-    sanitise_id(&file.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
+    sanitise_id(
+        &file
+            .file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default(),
+    )
 }
 
 /// Drafts bindings for `template` from the best candidate in `index`
@@ -93,7 +96,11 @@ pub fn draft(index: &Index, template: &Template, crm_id: &str) -> Result<Draft> 
     }
     Err(first_error.unwrap_or_else(|| {
         Error::invalid(
-            &index.apis.first().map(|a| a.origin.clone()).unwrap_or_default(),
+            &index
+                .apis
+                .first()
+                .map(|a| a.origin.clone())
+                .unwrap_or_default(),
             "paths",
             format!("no operation to bind template `{}` to", template.id),
         )
@@ -150,7 +157,9 @@ pub fn draft_from(
     };
     let binding = ActionBinding {
         operation: format!("{} {}", op.method, op.path),
-        retry_safe: (op.method == "POST" && entry.kind == OpKind::Search && template.access == Access::Read)
+        retry_safe: (op.method == "POST"
+            && entry.kind == OpKind::Search
+            && template.access == Access::Read)
             .then_some(true),
         idempotency,
         precheck: precheck.as_ref().map(|(c, m)| PrecheckBinding {
@@ -191,11 +200,18 @@ fn precheck(index: &Index, template: &Template, spec: usize) -> Result<(Candidat
     }
     for c in top(index, &lookup, 10) {
         let entry = &index.entries[c.entry];
-        let reads = entry.method == "GET" || (entry.method == "POST" && entry.kind == OpKind::Search);
+        let reads =
+            entry.method == "GET" || (entry.method == "POST" && entry.kind == OpKind::Search);
         if entry.spec != spec || !reads {
             continue;
         }
-        let m = mapping::propose(index.apis[spec], index.operation(entry), entry, template, Some(false));
+        let m = mapping::propose(
+            index.apis[spec],
+            index.operation(entry),
+            entry,
+            template,
+            Some(false),
+        );
         if !m.requests.is_empty() {
             return Ok((c, m));
         }
@@ -312,7 +328,10 @@ pub fn to_yaml(d: &Draft, template: &Template, command: &str) -> Result<String> 
         h.push_str(&super::one_line(text, 300));
         h.push('\n');
     };
-    line(&mut head, "DRAFT bindings written by midcall's matcher: review every line before use.");
+    line(
+        &mut head,
+        "DRAFT bindings written by midcall's matcher: review every line before use.",
+    );
     line(&mut head, &format!("Written by: {command}"));
     line(
         &mut head,
@@ -327,7 +346,10 @@ pub fn to_yaml(d: &Draft, template: &Template, command: &str) -> Result<String> 
     if !d.mapping.unmapped_inputs.is_empty() {
         line(
             &mut head,
-            &format!("arguments not sent (no field found): {}", d.mapping.unmapped_inputs.join(", ")),
+            &format!(
+                "arguments not sent (no field found): {}",
+                d.mapping.unmapped_inputs.join(", ")
+            ),
         );
     }
     if !d.mapping.unmapped_fields.is_empty() {
@@ -340,7 +362,13 @@ pub fn to_yaml(d: &Draft, template: &Template, command: &str) -> Result<String> 
         );
     }
     if let Some((c, _)) = &d.precheck {
-        line(&mut head, &format!("precheck (look-up before the write): `{} {}`", c.method, c.path));
+        line(
+            &mut head,
+            &format!(
+                "precheck (look-up before the write): `{} {}`",
+                c.method, c.path
+            ),
+        );
     }
     Ok(format!("{head}{body}"))
 }

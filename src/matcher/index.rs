@@ -111,7 +111,9 @@ pub struct Index<'a> {
 }
 
 /// Words after the noun that do not change what the resource is.
-const GENERIC_SUFFIXES: &[&str] = &["page", "info", "detail", "data", "list", "summary", "record"];
+const GENERIC_SUFFIXES: &[&str] = &[
+    "page", "info", "detail", "data", "list", "summary", "record",
+];
 
 /// Segments that name what is done, not the record (`/contacts/search`).
 const ACTION_SEGMENTS: &[&str] = &[
@@ -254,7 +256,9 @@ fn entry(api: &Api, spec: usize, i: usize, op: &Operation) -> OpEntry {
                 || has("query")
                 || has("find")
                 || id_has("search")
-                || op_id_words.last().is_some_and(|w| w == "query" || w == "search") =>
+                || op_id_words
+                    .last()
+                    .is_some_and(|w| w == "query" || w == "search") =>
         {
             OpKind::Search
         }
@@ -289,7 +293,16 @@ fn entry(api: &Api, spec: usize, i: usize, op: &Operation) -> OpEntry {
     if let Some(body) = &op.request_body {
         let mut budget = BODY_BUDGET;
         let mut seen = HashSet::new();
-        body_fields(api, &body.schema, "", 0, true, &mut budget, &mut seen, &mut inputs);
+        body_fields(
+            api,
+            &body.schema,
+            "",
+            0,
+            true,
+            &mut budget,
+            &mut seen,
+            &mut inputs,
+        );
     }
     OpEntry {
         spec,
@@ -360,7 +373,10 @@ fn body_fields<'s>(
                 }
                 let here = format!("{pointer}/{}", escape(name));
                 let req = required && needed.iter().any(|n| n == name);
-                if !out.iter().any(|i| i.location == "body" && i.pointer == here) {
+                if !out
+                    .iter()
+                    .any(|i| i.location == "body" && i.pointer == here)
+                {
                     out.push(Input {
                         key: key(name),
                         canonical: canonical(name),

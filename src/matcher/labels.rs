@@ -125,7 +125,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Label>> {
     let labels: Vec<Label> = serde_yaml::from_str(text).map_err(|e| Error::yaml(origin, &e))?;
     for (i, l) in labels.iter().enumerate() {
         if l.expect.is_empty() {
-            return Err(Error::invalid(origin, format!("[{i}].expect"), "lists no operation"));
+            return Err(Error::invalid(
+                origin,
+                format!("[{i}].expect"),
+                "lists no operation",
+            ));
         }
         for (j, e) in l.expect.iter().enumerate() {
             if e.split_once(' ').is_none() {

@@ -101,9 +101,8 @@ pub fn propose(
     let mut unfilled: Vec<String> = Vec::new();
     let mut used: Vec<String> = Vec::new();
     for group in groups {
-        let present = |name: &str| {
-            group == Some(name) || params.iter().any(|p| p.name == name && p.required)
-        };
+        let present =
+            |name: &str| group == Some(name) || params.iter().any(|p| p.name == name && p.required);
         let mut r = RequestBinding {
             when: group.map(|g| vec![g.to_string()]).unwrap_or_default(),
             ..RequestBinding::default()
@@ -119,7 +118,9 @@ pub fn propose(
             let Some((target, direct)) = targets.get(&p.name) else {
                 continue;
             };
-            if !present(&p.name) && !(optional_ok && matches!(target, Target::Body(_) | Target::Query(_))) {
+            if !present(&p.name)
+                && !(optional_ok && matches!(target, Target::Body(_) | Target::Query(_)))
+            {
                 continue;
             }
             if !present(&p.name) && template.tool.at_least_one_of.contains(&p.name) {
@@ -148,7 +149,9 @@ pub fn propose(
                         names_combined = true;
                     }
                 }
-                Target::Body(pointer) => set_pointer(&mut body, pointer, Value::String(placeholder)),
+                Target::Body(pointer) => {
+                    set_pointer(&mut body, pointer, Value::String(placeholder))
+                }
             }
             if group == Some(p.name.as_str()) {
                 any_for_group = true;
@@ -168,7 +171,9 @@ pub fn propose(
                 Target::Query(name) => {
                     r.query.insert(name.clone(), placeholder);
                 }
-                Target::Body(pointer) => set_pointer(&mut body, pointer, Value::String(placeholder)),
+                Target::Body(pointer) => {
+                    set_pointer(&mut body, pointer, Value::String(placeholder))
+                }
                 Target::Path(_) => {}
             }
             inputs.push((g.to_string(), format!("{} (free-text search)", describe(t))));
@@ -180,18 +185,31 @@ pub fn propose(
             // required argument not yet used.
             if let Some(p) = params
                 .iter()
-                .find(|p| p.required && !used.contains(&p.name) && template.intent.inputs.contains(&p.name))
-                .or_else(|| params.iter().find(|p| p.required && !used.contains(&p.name)))
+                .find(|p| {
+                    p.required
+                        && !used.contains(&p.name)
+                        && template.intent.inputs.contains(&p.name)
+                })
+                .or_else(|| {
+                    params
+                        .iter()
+                        .find(|p| p.required && !used.contains(&p.name))
+                })
             {
                 let placeholder = format!("{{{}}}", p.name);
                 match t {
                     Target::Query(name) => {
                         r.query.insert(name.clone(), placeholder);
                     }
-                    Target::Body(pointer) => set_pointer(&mut body, pointer, Value::String(placeholder)),
+                    Target::Body(pointer) => {
+                        set_pointer(&mut body, pointer, Value::String(placeholder))
+                    }
                     Target::Path(_) => {}
                 }
-                inputs.push((p.name.clone(), format!("{} (free-text search)", describe(t))));
+                inputs.push((
+                    p.name.clone(),
+                    format!("{} (free-text search)", describe(t)),
+                ));
                 used.push(p.name.clone());
             }
         }
@@ -224,7 +242,8 @@ pub fn propose(
                 .or_else(|| p.schema.enum_values.first().cloned());
             match fixed {
                 Some(Value::String(s)) => {
-                    r.query.insert(p.name.clone(), s.replace('{', "{{").replace('}', "}}"));
+                    r.query
+                        .insert(p.name.clone(), s.replace('{', "{{").replace('}', "}}"));
                 }
                 Some(v) if !v.is_null() => {
                     r.query.insert(p.name.clone(), v.to_string());
@@ -322,7 +341,11 @@ fn response(
             let prefix = format!("/{}", segs[..n].join("/"));
             let ends_array = segs[n - 1] == "*";
             let inner_star = segs[..n - 1].contains(&"*");
-            if !inner_star && (ends_array || n <= 3) && !records.contains(&prefix) && records.len() < 200 {
+            if !inner_star
+                && (ends_array || n <= 3)
+                && !records.contains(&prefix)
+                && records.len() < 200
+            {
                 records.push(prefix);
             }
         }
@@ -396,7 +419,12 @@ fn response(
 
 /// The pointer below `record` (a pattern with `*`) of the leaf that best
 /// holds result field `name`.
-fn field_pointer(leaves: &[String], record: &str, name: &str, template: &Template) -> Option<String> {
+fn field_pointer(
+    leaves: &[String],
+    record: &str,
+    name: &str,
+    template: &Template,
+) -> Option<String> {
     let start = format!("{record}/");
     let name_words = words(name);
     // `contact_id`, `invoice_number`: the record's own id or number.

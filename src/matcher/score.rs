@@ -129,7 +129,11 @@ pub fn accepts(entry: &OpEntry, template: &Template, input: &str) -> Option<Acce
     // right after that entity's segment (`/persons/{id}`).
     let w = words(input);
     if let Some((last, owner)) = w.split_last() {
-        if matches!(last.as_str(), "id" | "number" | "uid" | "code" | "no" | "key") && !owner.is_empty() {
+        if matches!(
+            last.as_str(),
+            "id" | "number" | "uid" | "code" | "no" | "key"
+        ) && !owner.is_empty()
+        {
             let owner_entities = owner_entities(template, owner);
             for (param, seg) in entry.path_params.iter().zip(&entry.param_owner) {
                 if owner_entities.iter().any(|e| contains_seq(seg, e)) {
@@ -177,8 +181,16 @@ pub fn accepts(entry: &OpEntry, template: &Template, input: &str) -> Option<Acce
 fn owner_entities(template: &Template, owner: &[String]) -> Vec<Vec<String>> {
     let text = owner.join("_");
     let mut out = vec![owner.to_vec()];
-    let is_entity = template.intent.entities.iter().any(|e| key(e) == key(&text));
-    if is_entity || matches!(text.as_str(), "contact" | "customer" | "ticket" | "order" | "invoice")
+    let is_entity = template
+        .intent
+        .entities
+        .iter()
+        .any(|e| key(e) == key(&text));
+    if is_entity
+        || matches!(
+            text.as_str(),
+            "contact" | "customer" | "ticket" | "order" | "invoice"
+        )
     {
         for (alias, share) in entity_aliases(&text) {
             if *share >= 50 {
@@ -223,10 +235,16 @@ pub fn score(entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
         add(40 * pct / 100, format!("path resource `{res}` is `{e}`"));
     } else if let Some((pct, e)) = head {
         named = true;
-        add(28 * pct / 100, format!("path resource `{res}` is a kind of `{e}`"));
+        add(
+            28 * pct / 100,
+            format!("path resource `{res}` is a kind of `{e}`"),
+        );
     } else if let Some((pct, e)) = best_entity(&ents, &path_words) {
         named = true;
-        add(15 * pct / 100, format!("`{e}` in the path, not as its resource"));
+        add(
+            15 * pct / 100,
+            format!("`{e}` in the path, not as its resource"),
+        );
     }
     if let Some((pct, e)) = best_entity(&ents, &entry.op_id_words) {
         named = true;
@@ -239,7 +257,10 @@ pub fn score(entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
         add(6 * pct / 100, format!("`{e}` in the tags"));
     }
     if !named {
-        add(-25, "no entity of the template in the path or operationId".to_string());
+        add(
+            -25,
+            "no entity of the template in the path or operationId".to_string(),
+        );
     }
 
     // The action.
@@ -260,7 +281,12 @@ pub fn score(entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
     };
     add(
         points,
-        format!("{} {} reads as `{}`; the template wants `{want}`", entry.method, entry.path, kind.as_str()),
+        format!(
+            "{} {} reads as `{}`; the template wants `{want}`",
+            entry.method,
+            entry.path,
+            kind.as_str()
+        ),
     );
     // Verbs of the template's id in the path or operationId.
     for verb in template.id.split('-').filter(|w| ID_VERBS.contains(w)) {
@@ -269,7 +295,10 @@ pub fn score(entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
             add(10, format!("`{verb}` in the path or operationId"));
         }
     }
-    if entry.op_id_words.first().is_some_and(|w| w == "search") && want == "search" && kind != OpKind::Search {
+    if entry.op_id_words.first().is_some_and(|w| w == "search")
+        && want == "search"
+        && kind != OpKind::Search
+    {
         add(6, "operationId starts with `search`".to_string());
     }
 
@@ -296,21 +325,35 @@ pub fn score(entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
         }
     }
     if !template.intent.inputs.is_empty() && any == 0 {
-        add(-10, format!("takes none of the key inputs ({})", template.intent.inputs.join(", ")));
+        add(
+            -10,
+            format!(
+                "takes none of the key inputs ({})",
+                template.intent.inputs.join(", ")
+            ),
+        );
     }
     if kind == OpKind::List && direct > 0 && matches!(want, "search" | "get") {
         add(6, "a list filtered by a key input".to_string());
     }
 
     // Path parameters no tool argument can fill.
-    let params: Vec<&str> = template.tool.parameters.iter().map(|p| p.name.as_str()).collect();
+    let params: Vec<&str> = template
+        .tool
+        .parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
     for (param, owner) in entry.path_params.iter().zip(&entry.param_owner) {
         let fillable = params.iter().any(|p| {
             same_field(p, param)
                 || matches!(accepts_path(entry, template, p), Some(ref n) if n == param)
         }) || owner.is_empty();
         if !fillable {
-            add(-15, format!("path parameter `{param}` matches no tool argument"));
+            add(
+                -15,
+                format!("path parameter `{param}` matches no tool argument"),
+            );
         }
     }
     let required_unfilled = entry
@@ -320,15 +363,25 @@ pub fn score(entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
         .filter(|i| !params.iter().any(|p| same_field(p, &i.name)))
         .count();
     if required_unfilled > 0 {
-        add(-3 * required_unfilled as i32, format!("{required_unfilled} required query parameter(s) match no tool argument"));
+        add(
+            -3 * required_unfilled as i32,
+            format!("{required_unfilled} required query parameter(s) match no tool argument"),
+        );
     }
     if entry.bulk {
-        add(-15, "works on many records at once (batch, bulk, import, export)".to_string());
+        add(
+            -15,
+            "works on many records at once (batch, bulk, import, export)".to_string(),
+        );
     }
     if entry.deprecated {
         add(-25, "deprecated".to_string());
     }
-    if entry.summary_words.iter().any(|w| w == "deprecated" || w == "legacy") {
+    if entry
+        .summary_words
+        .iter()
+        .any(|w| w == "deprecated" || w == "legacy")
+    {
         add(-10, "summary says deprecated or legacy".to_string());
     }
     let score = reasons.iter().map(|r| r.points).sum();

@@ -54,43 +54,10 @@ pub fn key(name: &str) -> String {
 /// `business`, `analysis`).
 pub fn singular(word: &str) -> String {
     const SAME: &[&str] = &[
-        "status",
-        "business",
-        "address",
-        "analysis",
-        "news",
-        "series",
-        "species",
-        "access",
-        "process",
-        "success",
-        "class",
-        "alias",
-        "bonus",
-        "campus",
-        "canvas",
-        "census",
-        "corpus",
-        "focus",
-        "virus",
-        "radius",
-        "sms",
-        "os",
-        "has",
-        "is",
-        "was",
-        "this",
-        "its",
-        "us",
-        "yes",
-        "less",
-        "always",
-        "details",
-        "settings",
-        "minus",
-        "plus",
-        "basis",
-        "axis",
+        "status", "business", "address", "analysis", "news", "series", "species", "access",
+        "process", "success", "class", "alias", "bonus", "campus", "canvas", "census", "corpus",
+        "focus", "virus", "radius", "sms", "os", "has", "is", "was", "this", "its", "us", "yes",
+        "less", "always", "details", "settings", "minus", "plus", "basis", "axis",
     ];
     if word.len() <= 3 || SAME.contains(&word) {
         return word.to_string();
@@ -142,7 +109,14 @@ const FIELD_SYNONYMS: &[&[&str]] = &[
         "first",
         "namefirst",
     ],
-    &["lastname", "familyname", "surname", "lname", "last", "namelast"],
+    &[
+        "lastname",
+        "familyname",
+        "surname",
+        "lname",
+        "last",
+        "namelast",
+    ],
     &[
         "company",
         "companyname",
@@ -155,7 +129,14 @@ const FIELD_SYNONYMS: &[&[&str]] = &[
     ],
     &["domain", "website", "companydomain", "url"],
     &[
-        "query", "q", "term", "search", "keyword", "searchterm", "text", "searchquery",
+        "query",
+        "q",
+        "term",
+        "search",
+        "keyword",
+        "searchterm",
+        "text",
+        "searchquery",
     ],
     &[
         "start",
@@ -177,8 +158,19 @@ const FIELD_SYNONYMS: &[&[&str]] = &[
         "startfrom",
     ],
     &[
-        "end", "endtime", "endat", "enddate", "enddatetime", "finish", "to", "endsat", "until",
-        "latest", "timemax", "before", "beforeend",
+        "end",
+        "endtime",
+        "endat",
+        "enddate",
+        "enddatetime",
+        "finish",
+        "to",
+        "endsat",
+        "until",
+        "latest",
+        "timemax",
+        "before",
+        "beforeend",
     ],
     &[
         "durationminute",
@@ -232,21 +224,57 @@ const FIELD_SYNONYMS: &[&[&str]] = &[
         "remaining",
     ],
     &["amountpaid", "paid", "paidamount", "totalpaid"],
-    &["updatedat", "updated", "lastmodified", "modifiedat", "updatedtime", "lastupdated", "lastmodifieddate", "updatetime"],
+    &[
+        "updatedat",
+        "updated",
+        "lastmodified",
+        "modifiedat",
+        "updatedtime",
+        "lastupdated",
+        "lastmodifieddate",
+        "updatetime",
+    ],
     &["location", "place", "address", "meetinglocation", "venue"],
-    &["hostname", "host", "organizer", "owner", "assignee", "ownername", "user"],
+    &[
+        "hostname",
+        "host",
+        "organizer",
+        "owner",
+        "assignee",
+        "ownername",
+        "user",
+    ],
     &["trackingnumber", "trackingcode", "tracking", "trackingid"],
     &["carrier", "shippingcarrier", "provider", "courier"],
     &["ordernumber", "orderid", "ordername", "order"],
     &["invoicenumber", "invoiceid", "invoiceno", "invoice"],
     &["ticketnumber", "ticketid", "ticketno", "ticket"],
-    &["contactid", "customerid", "customer", "personid", "person", "contact", "requesterid", "userid", "clientid"],
+    &[
+        "contactid",
+        "customerid",
+        "customer",
+        "personid",
+        "person",
+        "contact",
+        "requesterid",
+        "userid",
+        "clientid",
+    ],
     &["serialnumber", "serial", "serialno", "sn"],
     &["postalcode", "zip", "zipcode", "postcode"],
     &["country", "countrycode"],
     &["productid", "product", "itemid", "sku", "variantid"],
     &["quantity", "qty", "count"],
-    &["appointmentid", "bookingid", "bookinguid", "meetingid", "eventid", "uid", "appointment", "booking"],
+    &[
+        "appointmentid",
+        "bookingid",
+        "bookinguid",
+        "meetingid",
+        "eventid",
+        "uid",
+        "appointment",
+        "booking",
+    ],
     &["reason", "cancellationreason", "cancelreason"],
 ];
 
@@ -277,31 +305,99 @@ pub fn same_field(a: &str, b: &str) -> bool {
 /// points they earn (in percent).
 pub fn entity_aliases(entity: &str) -> &'static [(&'static str, u8)] {
     match entity {
-        "contact" => &[("person", 90), ("people", 90), ("user", 60), ("lead", 40), ("member", 40), ("client", 80), ("requester", 40)],
+        "contact" => &[
+            ("person", 90),
+            ("people", 90),
+            ("user", 60),
+            ("lead", 40),
+            ("member", 40),
+            ("client", 80),
+            ("requester", 40),
+        ],
         "customer" => &[("client", 80), ("user", 50), ("account", 30)],
-        "company" => &[("organization", 100), ("org", 90), ("business", 80), ("account", 90)],
-        "appointment" => &[("booking", 100), ("meeting", 100), ("event", 70), ("visit", 60), ("reservation", 80)],
+        "company" => &[
+            ("organization", 100),
+            ("org", 90),
+            ("business", 80),
+            ("account", 90),
+        ],
+        "appointment" => &[
+            ("booking", 100),
+            ("meeting", 100),
+            ("event", 70),
+            ("visit", 60),
+            ("reservation", 80),
+        ],
         "meeting" => &[("booking", 90), ("event", 70), ("appointment", 100)],
-        "availability" => &[("slot", 100), ("free_busy", 100), ("available_time", 100), ("busy_time", 80), ("schedule", 50), ("available", 90)],
+        "availability" => &[
+            ("slot", 100),
+            ("free_busy", 100),
+            ("available_time", 100),
+            ("busy_time", 80),
+            ("schedule", 50),
+            ("available", 90),
+        ],
         "calendar" => &[("schedule", 60)],
         "invoice" => &[("bill", 80)],
-        "ticket" => &[("case", 90), ("request", 40), ("issue", 60), ("conversation", 40)],
+        "ticket" => &[
+            ("case", 90),
+            ("request", 40),
+            ("issue", 60),
+            ("conversation", 40),
+        ],
         "note" => &[("comment", 60), ("activity", 40)],
         "order" => &[("purchase", 70), ("sale", 60), ("checkout", 50)],
         "payment" => &[("charge", 80), ("transaction", 70), ("payment_intent", 90)],
-        "product" => &[("item", 70), ("sku", 80), ("catalog", 50), ("pricebook", 40), ("material", 40)],
-        "article" => &[("knowledge", 80), ("help_center", 60), ("faq", 70), ("content", 30)],
-        "shipment" => &[("fulfillment", 90), ("tracking", 70), ("parcel", 100), ("delivery", 70)],
-        "repair" => &[("job", 60), ("work_order", 100), ("service_order", 100), ("appointment", 20)],
-        "asset" => &[("equipment", 90), ("installed_equipment", 100), ("device", 90)],
-        "device" => &[("equipment", 80), ("asset", 80), ("installed_equipment", 90)],
+        "product" => &[
+            ("item", 70),
+            ("sku", 80),
+            ("catalog", 50),
+            ("pricebook", 40),
+            ("material", 40),
+        ],
+        "article" => &[
+            ("knowledge", 80),
+            ("help_center", 60),
+            ("faq", 70),
+            ("content", 30),
+        ],
+        "shipment" => &[
+            ("fulfillment", 90),
+            ("tracking", 70),
+            ("parcel", 100),
+            ("delivery", 70),
+        ],
+        "repair" => &[
+            ("job", 60),
+            ("work_order", 100),
+            ("service_order", 100),
+            ("appointment", 20),
+        ],
+        "asset" => &[
+            ("equipment", 90),
+            ("installed_equipment", 100),
+            ("device", 90),
+        ],
+        "device" => &[
+            ("equipment", 80),
+            ("asset", 80),
+            ("installed_equipment", 90),
+        ],
         "lead" => &[("prospect", 90), ("opportunity", 40)],
         "deal" => &[("opportunity", 90)],
         "refund" => &[("return", 80), ("credit_note", 60)],
         "payment_link" => &[("checkout_session", 80), ("payment_page", 80), ("link", 40)],
-        "payment_plan" => &[("installment", 80), ("subscription_schedule", 60), ("payment_schedule", 80)],
+        "payment_plan" => &[
+            ("installment", 80),
+            ("subscription_schedule", 60),
+            ("payment_schedule", 80),
+        ],
         "reminder" => &[("send", 40), ("dunning", 80)],
-        "inventory" => &[("stock", 100), ("inventory_level", 100), ("availability", 40)],
+        "inventory" => &[
+            ("stock", 100),
+            ("inventory_level", 100),
+            ("availability", 40),
+        ],
         _ => &[],
     }
 }
@@ -312,9 +408,18 @@ mod tests {
 
     #[test]
     fn words_split_every_convention() {
-        assert_eq!(words("getContactByEmail"), ["get", "contact", "by", "email"]);
-        assert_eq!(words("/crm/v3/objects/contacts/search"), ["crm", "v3", "object", "contact", "search"]);
-        assert_eq!(words("HTTPServer_list-items"), ["http", "server", "list", "item"]);
+        assert_eq!(
+            words("getContactByEmail"),
+            ["get", "contact", "by", "email"]
+        );
+        assert_eq!(
+            words("/crm/v3/objects/contacts/search"),
+            ["crm", "v3", "object", "contact", "search"]
+        );
+        assert_eq!(
+            words("HTTPServer_list-items"),
+            ["http", "server", "list", "item"]
+        );
         assert_eq!(words("Companies and People"), ["company", "and", "person"]);
         assert_eq!(words("statuses"), ["status"]);
         assert_eq!(words("status"), ["status"]);
