@@ -12,6 +12,7 @@ pub mod assess;
 pub mod bindings;
 pub mod catalog;
 pub mod cli;
+pub mod derive;
 pub mod error;
 pub mod examples;
 pub mod names;
