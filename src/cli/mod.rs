@@ -15,6 +15,7 @@ macro_rules! say {
 }
 
 mod crms;
+mod derive;
 mod generate;
 mod matcher;
 mod ops;
@@ -134,6 +135,8 @@ enum Command {
     Assess(assess::AssessArgs),
     /// Rank a spec's operations for a template, explain why, draft bindings.
     Match(matcher::MatchArgs),
+    /// Cut each bundled spec (`specs/<crm>/openapi.yaml`) from the vendor's own files, as its `derive.yaml` says.
+    Derive(derive::DeriveArgs),
     /// List the operations of an OpenAPI spec (to write bindings for it).
     Ops {
         /// The spec file (YAML or JSON, OpenAPI 3.0).
@@ -155,6 +158,7 @@ impl Command {
             Command::Assess(_) => "assess",
             Command::Ops { .. } => "ops",
             Command::Match(_) => "match",
+            Command::Derive(_) => "derive",
         }
     }
 }
@@ -206,6 +210,13 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Some(Command::Ops { spec }) => ops::run(&spec),
         Some(Command::Match(args)) => matcher::run(&Midcall::new(sources)?, &args),
+        Some(Command::Derive(args)) => derive::run(
+            cli.sources
+                .specs
+                .as_deref()
+                .unwrap_or(std::path::Path::new("specs")),
+            &args,
+        ),
         Some(Command::Validate { paths, platforms }) => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from("generated")]
