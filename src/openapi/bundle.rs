@@ -423,12 +423,16 @@ impl Rewrite<'_> {
         if let [components, section, name] = tokens.as_slice() {
             if components == "components" {
                 if let Some(section) = SECTIONS.iter().find(|s| *s == section) {
-                    if let Some(merged) = self.names.get(&(target, *section, name.clone())) {
-                        return Some(format!(
-                            "#{}",
-                            pointer::join_all("", &["components", section, merged])
-                        ));
-                    }
+                    // A component its file lacks is looked for among the
+                    // merged ones (Zoho's files use each other's that way).
+                    let merged = self
+                        .names
+                        .get(&(target, *section, name.clone()))
+                        .unwrap_or(name);
+                    return Some(format!(
+                        "#{}",
+                        pointer::join_all("", &["components", section, merged])
+                    ));
                 }
             }
         }

@@ -293,7 +293,12 @@ fn taint(
     schemas: &mut BTreeMap<String, Schema>,
     broken: &BTreeMap<String, String>,
 ) -> HashMap<String, String> {
-    let mut why: HashMap<String, String> = broken.clone().into_iter().collect();
+    // Each entry reads on from "needs schema ": "`X`: reason", or
+    // "`U`, which needs `X`: reason".
+    let mut why: HashMap<String, String> = broken
+        .iter()
+        .map(|(name, reason)| (name.clone(), format!("`{name}`: {reason}")))
+        .collect();
     if why.is_empty() {
         return why;
     }
@@ -314,12 +319,7 @@ fn taint(
         let cause = why.get(&bad).cloned().unwrap_or_default();
         for user in users {
             if !why.contains_key(user) {
-                let text = if broken.contains_key(&bad) {
-                    format!("needs schema `{bad}`: {cause}")
-                } else {
-                    cause.clone()
-                };
-                why.insert(user.clone(), text);
+                why.insert(user.clone(), format!("`{user}`, which needs {cause}"));
                 queue.push_back(user.clone());
             }
         }
@@ -347,11 +347,7 @@ fn needs(op: &Operation, why: &HashMap<String, String>) -> Option<SpecError> {
             origin: String::new(),
             method: op.method.clone(),
             path: op.path.clone(),
-            reason: if cause.starts_with("needs schema") {
-                cause.clone()
-            } else {
-                format!("needs schema `{name}`: {cause}")
-            },
+            reason: format!("needs schema {cause}"),
         })
     })
 }
