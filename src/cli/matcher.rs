@@ -40,12 +40,10 @@ pub(crate) struct MatchArgs {
     realspecs: PathBuf,
 }
 
-/// Loads every spec file given.
+/// Loads the spec file(s) given as one API (several files: one spec split
+/// over them, external `$ref`s resolved).
 fn load_all(paths: &[PathBuf]) -> Result<Vec<Api>, Error> {
-    paths
-        .iter()
-        .map(|p| openapi::load_file(p).map_err(Error::from))
-        .collect()
+    Ok(vec![openapi::load_files(paths)?])
 }
 
 /// `gen match`.
@@ -229,7 +227,7 @@ pub(super) fn generate(midcall: &Midcall, args: GenerateArgs) -> Result<i32, Err
         return Ok(EXIT_USAGE);
     };
     let template = catalog::load(&midcall.sources, template_id)?;
-    let api = openapi::load_file(spec)?;
+    let api = openapi::load_files(&[spec])?;
     let crm = match &args.crm {
         Some(id) => {
             if let Some(problem) = names::id_problem(id) {

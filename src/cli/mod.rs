@@ -139,9 +139,9 @@ enum Command {
     Derive(derive::DeriveArgs),
     /// List the operations of an OpenAPI spec (to write bindings for it).
     Ops {
-        /// The spec file (YAML or JSON, OpenAPI 3.0).
-        #[arg(long, value_name = "FILE")]
-        spec: PathBuf,
+        /// The spec: one file, or several that make one API (YAML or JSON; OpenAPI 3.0, 3.1 or Swagger 2.0).
+        #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+        spec: Vec<PathBuf>,
     },
 }
 

@@ -157,11 +157,10 @@ pub fn measure(
     }
     let mut acc = Accuracy::default();
     for (spec, cases) in by_spec {
-        let loaded: std::result::Result<Vec<Api>, String> = spec
-            .files()
-            .iter()
-            .map(|f| openapi::load_file(&dir.join(f)).map_err(|e| e.to_string()))
-            .collect();
+        let files: Vec<std::path::PathBuf> = spec.files().iter().map(|f| dir.join(f)).collect();
+        let loaded: std::result::Result<Vec<Api>, String> = openapi::load_files(&files)
+            .map(|api| vec![api])
+            .map_err(|e| e.to_string());
         let apis = match loaded {
             Ok(apis) => apis,
             Err(error) => {

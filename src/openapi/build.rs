@@ -18,87 +18,66 @@ use super::refs;
 use super::schema::Schema;
 
 /// Builds the model of a decoded document. `doc` is the raw document the
-/// `spec` was decoded from; references are followed in it.
-pub(crate) fn build(
-    doc: &Value,
-    spec: &openapiv3::OpenAPI,
-    origin: &str,
-) -> Result<Api, SpecError> {
-    let components = spec.components.as_ref();
-    let mut builder = Builder {
-        origin,
-        doc,
-        component_schemas: components
-            .map(|c| c.schemas.keys().map(String::as_str).collect())
-            .unwrap_or_default(),
-        inline_cache: HashMap::new(),
-        inline_stack: Vec::new(),
-        inline_budget: super::convert::INLINE_NODE_BUDGET,
-    };
+/// `spec` was decoded from; references are followed in it. Each part of
+/// `spec` is dropped as soon as it is converted.
+pub(crate) fn build(doc: &Value, spec: openapiv3::OpenAPI, origin: &str) -> Result<Api, SpecError> {
+    let mut builder = Builder::new(doc, origin);
+    let openapiv3::OpenAPI {
+        openapi,
+        info,
+        servers,
+        paths,
+        components,
+        security,
+        ..
+    } = spec;
 
     let mut schemas = BTreeMap::new();
     let mut security_schemes = BTreeMap::new();
     if let Some(components) = components {
-        for (name, schema) in &components.schemas {
-            let at = pointer::join_all("", &["components", "schemas", name]);
-            schemas.insert(name.clone(), builder.schema(schema.into(), &at)?);
+        let openapiv3::Components {
+            schemas: component_schemas,
+            security_schemes: component_security,
+            ..
+        } = components;
+        for (name, schema) in component_schemas {
+            let at = pointer::join_all("", &["components", "schemas", &name]);
+            let converted = builder.schema((&schema).into(), &at)?;
+            schemas.insert(name, converted);
         }
-        for (name, scheme) in &components.security_schemes {
+        for (name, scheme) in &component_security {
             let at = pointer::join_all("", &["components", "securitySchemes", name]);
             let (scheme, _) = builder.resolve(scheme, &at)?;
             security_schemes.insert(name.clone(), security_scheme(&scheme));
         }
     }
 
-    let security: Vec<SecurityRequirement> = spec
-        .security
+    let security: Vec<SecurityRequirement> = security
         .iter()
         .flatten()
         .map(security_requirement)
         .collect();
 
     let mut operations = Vec::new();
-    for (path, item) in spec.paths.iter() {
-        let item_at = pointer::join("/paths", path);
-        let (item, item_src) = builder.resolve(item, &item_at)?;
-        let methods = [
-            ("get", &item.get),
-            ("put", &item.put),
-            ("post", &item.post),
-            ("delete", &item.delete),
-            ("options", &item.options),
-            ("head", &item.head),
-            ("patch", &item.patch),
-            ("trace", &item.trace),
-        ];
-        for (method, op) in methods {
-            let Some(op) = op else { continue };
-            let context = OpContext {
-                path,
-                method,
-                at: pointer::join(&item_at, method),
-                src: pointer::join(&item_src, method),
-                path_parameters: &item.parameters,
-                path_parameters_src: pointer::join(&item_src, "parameters"),
-                default_security: &security,
-            };
-            operations.push(builder.operation(op, &context)?);
+    for (path, item) in paths.paths {
+        for op in builder.path_item(&path, &item, &security)? {
+            operations.push(op.result?);
         }
     }
 
-    let info = &spec.info;
     Ok(Api {
         origin: origin.to_owned(),
-        title: info.title.clone(),
-        version: info.version.clone(),
-        openapi: spec.openapi.clone(),
-        description: info.description.clone(),
-        servers: spec.servers.iter().map(server_url).collect(),
+        title: info.title,
+        version: info.version,
+        openapi,
+        description: info.description,
+        servers: servers.iter().map(server_url).collect(),
         operations,
         schemas,
         security_schemes,
         security,
         warnings: Vec::new(),
+        unusable: Vec::new(),
     })
 }
 
@@ -113,6 +92,18 @@ struct OpContext<'s> {
     path_parameters: &'s [ReferenceOr<openapiv3::Parameter>],
     path_parameters_src: String,
     default_security: &'s [SecurityRequirement],
+}
+
+/// One operation of a path item, built or not, with where it is.
+pub(crate) struct Built {
+    /// Upper-case method.
+    pub(crate) method: String,
+    /// `operationId`.
+    pub(crate) operation_id: Option<String>,
+    /// Pointer under `/paths`.
+    pub(crate) at: String,
+    /// The operation, or why it cannot be built.
+    pub(crate) result: Result<Operation, SpecError>,
 }
 
 /// Converts while keeping track of schema references that are inlined.
@@ -130,6 +121,86 @@ pub(crate) struct Builder<'a> {
     pub(crate) inline_stack: Vec<String>,
     /// Schema nodes that inlining may still add to the model.
     pub(crate) inline_budget: usize,
+    /// Referenced parameters, already built, by the pointer of their text.
+    parameters: HashMap<String, Parameter>,
+    /// Referenced request bodies and responses, already built, by the
+    /// pointer of their text.
+    bodies: HashMap<String, Option<Body>>,
+}
+
+impl<'a> Builder<'a> {
+    /// A builder over `doc`, whose `components.schemas` names are read
+    /// from the document itself.
+    pub(crate) fn new(doc: &'a Value, origin: &'a str) -> Builder<'a> {
+        Builder {
+            origin,
+            doc,
+            component_schemas: doc
+                .get("components")
+                .and_then(|c| c.get("schemas"))
+                .and_then(Value::as_object)
+                .map(|m| m.keys().map(String::as_str).collect())
+                .unwrap_or_default(),
+            inline_cache: HashMap::new(),
+            inline_stack: Vec::new(),
+            inline_budget: super::convert::INLINE_NODE_BUDGET,
+            parameters: HashMap::new(),
+            bodies: HashMap::new(),
+        }
+    }
+
+    /// The operations of one path item, in method order. The outer error
+    /// is the path item's own (its `$ref` leads nowhere or its text has the
+    /// wrong shape); each operation then carries its own result.
+    pub(crate) fn path_item(
+        &mut self,
+        path: &str,
+        item: &ReferenceOr<openapiv3::PathItem>,
+        default_security: &[SecurityRequirement],
+    ) -> Result<Vec<Built>, SpecError> {
+        let item_at = pointer::join("/paths", path);
+        let (item, item_src) = self.resolve(item, &item_at)?;
+        let methods = [
+            ("get", &item.get),
+            ("put", &item.put),
+            ("post", &item.post),
+            ("delete", &item.delete),
+            ("options", &item.options),
+            ("head", &item.head),
+            ("patch", &item.patch),
+            ("trace", &item.trace),
+        ];
+        let mut out = Vec::new();
+        for (method, op) in methods {
+            let Some(op) = op else { continue };
+            let context = OpContext {
+                path,
+                method,
+                at: pointer::join(&item_at, method),
+                src: pointer::join(&item_src, method),
+                path_parameters: &item.parameters,
+                path_parameters_src: pointer::join(&item_src, "parameters"),
+                default_security,
+            };
+            out.push(Built {
+                method: method.to_ascii_uppercase(),
+                operation_id: op.operation_id.clone(),
+                at: context.at.clone(),
+                result: self.operation(op, &context),
+            });
+        }
+        Ok(out)
+    }
+
+    /// A `components.securitySchemes` entry.
+    pub(crate) fn security_scheme(
+        &self,
+        scheme: &ReferenceOr<openapiv3::SecurityScheme>,
+        at: &str,
+    ) -> Result<SecurityScheme, SpecError> {
+        let (scheme, _) = self.resolve(scheme, at)?;
+        Ok(security_scheme(&scheme))
+    }
 }
 
 impl Builder<'_> {
@@ -168,10 +239,30 @@ impl Builder<'_> {
         }
 
         let request_body = match &op.request_body {
-            Some(body) => {
-                let (body, src) =
-                    self.resolve(body, &pointer::join(&context.src, "requestBody"))?;
-                self.body(&body.content, &src, body.required, body.description.clone())?
+            Some(ReferenceOr::Item(body)) => self.body(
+                &body.content,
+                &pointer::join(&context.src, "requestBody"),
+                body.required,
+                body.description.clone(),
+            )?,
+            Some(ReferenceOr::Reference { reference }) => {
+                let at = pointer::join(&context.src, "requestBody");
+                let (target_at, target) = refs::follow(self.doc, self.origin, reference, &at)?;
+                match self.bodies.get(&target_at) {
+                    Some(done) => done.clone(),
+                    None => {
+                        let body: openapiv3::RequestBody =
+                            decode::decode_at(self.doc, target, &target_at, self.origin)?;
+                        let built = self.body(
+                            &body.content,
+                            &target_at,
+                            body.required,
+                            body.description.clone(),
+                        )?;
+                        self.bodies.insert(target_at, built.clone());
+                        built
+                    }
+                }
             }
             None => None,
         };
@@ -179,13 +270,23 @@ impl Builder<'_> {
         let (success_status, success_response) = match success(&op.responses) {
             Some((code, response)) => {
                 let at = pointer::join_all(&context.src, &["responses", &code.to_string()]);
-                let (response, src) = self.resolve(response, &at)?;
-                let body = self.body(
-                    &response.content,
-                    &src,
-                    true,
-                    Some(response.description.clone()).filter(|d| !d.is_empty()),
-                )?;
+                let body = match response {
+                    ReferenceOr::Item(response) => self.response_body(response, &at)?,
+                    ReferenceOr::Reference { reference } => {
+                        let (target_at, target) =
+                            refs::follow(self.doc, self.origin, reference, &at)?;
+                        match self.bodies.get(&target_at) {
+                            Some(done) => done.clone(),
+                            None => {
+                                let response: openapiv3::Response =
+                                    decode::decode_at(self.doc, target, &target_at, self.origin)?;
+                                let built = self.response_body(&response, &target_at)?;
+                                self.bodies.insert(target_at, built.clone());
+                                built
+                            }
+                        }
+                    }
+                };
                 (Some(code.to_string()), body)
             }
             None => (None, None),
@@ -218,8 +319,29 @@ impl Builder<'_> {
         param: &ReferenceOr<openapiv3::Parameter>,
         at: &str,
     ) -> Result<Parameter, SpecError> {
-        let (param, src) = self.resolve(param, at)?;
-        let (location, data) = match param.as_ref() {
+        match param {
+            ReferenceOr::Item(param) => self.parameter_item(param, at),
+            ReferenceOr::Reference { reference } => {
+                let (target_at, target) = refs::follow(self.doc, self.origin, reference, at)?;
+                if let Some(done) = self.parameters.get(&target_at) {
+                    return Ok(done.clone());
+                }
+                let decoded: openapiv3::Parameter =
+                    decode::decode_at(self.doc, target, &target_at, self.origin)?;
+                let built = self.parameter_item(&decoded, &target_at)?;
+                self.parameters.insert(target_at, built.clone());
+                Ok(built)
+            }
+        }
+    }
+
+    fn parameter_item(
+        &mut self,
+        param: &openapiv3::Parameter,
+        src: &str,
+    ) -> Result<Parameter, SpecError> {
+        let src = src.to_owned();
+        let (location, data) = match param {
             openapiv3::Parameter::Query { parameter_data, .. } => {
                 (ParamLocation::Query, parameter_data)
             }
@@ -259,6 +381,20 @@ impl Builder<'_> {
             schema,
             example: data.example.clone(),
         })
+    }
+
+    /// The body of a response found at `src`.
+    fn response_body(
+        &mut self,
+        response: &openapiv3::Response,
+        src: &str,
+    ) -> Result<Option<Body>, SpecError> {
+        self.body(
+            &response.content,
+            src,
+            true,
+            Some(response.description.clone()).filter(|d| !d.is_empty()),
+        )
     }
 
     /// The body for a `content` map found at `src`; `None` when it is empty.
@@ -346,7 +482,7 @@ fn pick_media_type(content: &openapiv3::Content) -> Option<(&str, &openapiv3::Me
         .map(|(mt, m)| (mt.as_str(), m))
 }
 
-fn security_requirement(req: &openapiv3::SecurityRequirement) -> SecurityRequirement {
+pub(crate) fn security_requirement(req: &openapiv3::SecurityRequirement) -> SecurityRequirement {
     SecurityRequirement {
         schemes: req
             .iter()
@@ -417,7 +553,7 @@ fn security_scheme(scheme: &openapiv3::SecurityScheme) -> SecurityScheme {
 
 /// The server URL with `{variables}` replaced by their defaults (unknown
 /// ones are left as written).
-fn server_url(server: &openapiv3::Server) -> String {
+pub(crate) fn server_url(server: &openapiv3::Server) -> String {
     let mut out = String::with_capacity(server.url.len());
     let mut rest = server.url.as_str();
     while let Some(open) = rest.find('{') {

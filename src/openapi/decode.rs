@@ -1,6 +1,9 @@
 //! From a JSON value to `openapiv3` types, with errors that carry a JSON
 //! pointer.
 //!
+//! Decoding first runs plain serde, which is fast; only when that fails is
+//! the part decoded again with path tracking, to explain the error.
+//!
 //! `serde_path_to_error` loses track of the path inside `#[serde(flatten)]`
 //! and untagged enums, which `openapiv3` uses for `paths`, `responses`,
 //! `ReferenceOr` and every schema. So when decoding fails, [`refine`] decodes
@@ -31,6 +34,9 @@ pub(crate) fn decode_at<T: DeserializeOwned>(
     at: &str,
     origin: &str,
 ) -> Result<T, SpecError> {
+    if let Some(decoded) = fast::<T>(value) {
+        return Ok(decoded);
+    }
     match tracked::<T>(value) {
         Ok(decoded) => Ok(decoded),
         Err((path, message)) => {
@@ -42,6 +48,14 @@ pub(crate) fn decode_at<T: DeserializeOwned>(
             })
         }
     }
+}
+
+/// Decodes without path tracking; `None` on any failure (or a panic inside
+/// a decoder), which [`tracked`] then explains.
+pub(crate) fn fast<T: DeserializeOwned>(value: &Value) -> Option<T> {
+    panic::catch_unwind(panic::AssertUnwindSafe(|| T::deserialize(value).ok()))
+        .ok()
+        .flatten()
 }
 
 /// Decodes with path tracking. Returns the pointer (relative to `value`) and

@@ -148,6 +148,41 @@ pub enum SpecError {
         cycle: Vec<String>,
     },
 
+    /// The file is a known API description format that is not OpenAPI
+    /// (a GraphQL introspection result, a Google API Discovery document).
+    #[error(
+        "{}: #: not an OpenAPI document: this is {} (midcall reads OpenAPI 3.0, 3.1 and Swagger 2.0)",
+        OneLine(origin),
+        OneLine(what)
+    )]
+    OtherFormat {
+        /// File name (or other origin) of the text.
+        origin: String,
+        /// What the file is, by name ("a GraphQL introspection result ...").
+        what: String,
+    },
+
+    /// An operation asked for by a caller cannot be used: something it
+    /// needs is broken (a dangling `$ref`, a reference cycle, a part of the
+    /// wrong shape). Other operations of the same spec may be fine.
+    #[error(
+        "{}: {} {} cannot be used: {}",
+        OneLine(origin),
+        OneLine(method),
+        OneLine(path),
+        OneLine(reason)
+    )]
+    Unusable {
+        /// File name (or other origin) of the spec.
+        origin: String,
+        /// Upper-case method of the operation.
+        method: String,
+        /// Its path template.
+        path: String,
+        /// Why, one line: the place and the defect.
+        reason: String,
+    },
+
     /// The loader itself failed on this document (a bug: please report it
     /// with the document).
     #[error(
@@ -175,6 +210,8 @@ impl SpecError {
             | SpecError::Ref { origin, .. }
             | SpecError::ExternalRef { origin, .. }
             | SpecError::Cycle { origin, .. }
+            | SpecError::OtherFormat { origin, .. }
+            | SpecError::Unusable { origin, .. }
             | SpecError::Internal { origin } => origin.clone(),
         }
     }

@@ -18,22 +18,26 @@
 //! model is bounded, so recursive schemas are safe.
 
 mod build;
+mod bundle;
 mod convert;
 mod decode;
+mod dialect;
 mod error;
+mod lenient;
 mod load;
 mod model;
 mod pointer;
 mod quirks;
 mod refs;
 mod schema;
+mod swagger;
 mod walk;
 
 use std::path::Path;
 
 pub use error::SpecError;
 pub use model::{
-    Api, Body, Operation, ParamLocation, Parameter, SecurityRequirement, SecurityScheme,
+    Api, Body, Operation, ParamLocation, Parameter, SecurityRequirement, SecurityScheme, Unusable,
 };
 pub use schema::{Schema, SchemaKind};
 pub use walk::{LEAF_POINTER_LIMIT, LEAF_WALK_BUDGET};
@@ -44,9 +48,62 @@ pub fn load_file(path: &Path) -> Result<Api, SpecError> {
     load_str(&text, &path.display().to_string())
 }
 
+/// Loads one spec given as one or several files, as forgivingly as it can
+/// be done without guessing: the widened loader behind `gen ops --spec`.
+///
+/// - OpenAPI 3.0, 3.1 (read as 3.0: `type` lists with `null`, `const`,
+///   `examples`, numeric `exclusiveMinimum`, `$ref` with siblings;
+///   `webhooks` ignored) and Swagger 2.0 (converted), in YAML or JSON;
+/// - `$ref`s to other files, relative to the file they are in (absolute
+///   URLs are matched by file name against the files given and the files
+///   beside the referring one; nothing is downloaded);
+/// - several files given together (GoHighLevel's `apps/*.json`, Zoho's
+///   per-API files) merge into one [`Api`]: the first file's `info` and
+///   servers, every file's operations and components.
+///
+/// A defect in one part (a dangling `$ref`, a reference cycle, a part of
+/// the wrong shape) does not fail the load: it is a line in
+/// [`Api::warnings`], and the operations that need that part are in
+/// [`Api::unusable`], where [`Api::usable`] reports it when one is asked
+/// for. A file that cannot be read or parsed, is not an OpenAPI document
+/// (a GraphQL introspection result and a Google Discovery document are
+/// named as such), or whose `info` has the wrong shape is an error.
+pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> Result<Api, SpecError> {
+    let paths: Vec<&Path> = paths.iter().map(AsRef::as_ref).collect();
+    on_big_stack(
+        &paths
+            .first()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        || {
+            let bundle::Bundle {
+                doc,
+                origin,
+                version,
+                notes,
+            } = bundle::load(&paths)?;
+            let mut api = lenient::build(&doc, &origin)?;
+            drop(doc);
+            api.openapi = version;
+            let mut warnings = notes;
+            warnings.append(&mut api.warnings);
+            api.warnings = warnings;
+            Ok(api)
+        },
+    )
+}
+
 /// Loads from text; `origin` is the name used in errors (a file path or
 /// `"<bundled hubspot>"`).
 pub fn load_str(text: &str, origin: &str) -> Result<Api, SpecError> {
+    on_big_stack(origin, || load_here(text, origin))
+}
+
+/// Runs `work` on a thread with a stack sized for the deepest documents.
+fn on_big_stack(
+    origin: &str,
+    work: impl Fn() -> Result<Api, SpecError> + Sync,
+) -> Result<Api, SpecError> {
     // Decoding nested schemas with `openapiv3` takes tens of kilobytes of
     // stack per level in debug builds, more than a test thread's 2 MiB at the
     // nesting the parsers allow. So the work runs on a thread of its own with
@@ -55,7 +112,7 @@ pub fn load_str(text: &str, origin: &str) -> Result<Api, SpecError> {
         let worker = std::thread::Builder::new()
             .name("midcall-spec-load".into())
             .stack_size(LOAD_STACK_BYTES)
-            .spawn_scoped(scope, || load_here(text, origin));
+            .spawn_scoped(scope, || work());
         match worker {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
                 Err(SpecError::Internal {
@@ -63,7 +120,7 @@ pub fn load_str(text: &str, origin: &str) -> Result<Api, SpecError> {
                 })
             }),
             // No thread to be had: do the work here.
-            Err(_) => load_here(text, origin),
+            Err(_) => work(),
         }
     })
 }
@@ -78,7 +135,7 @@ fn load_here(text: &str, origin: &str) -> Result<Api, SpecError> {
     let warnings = quirks::repair(&mut doc);
     refs::check(&doc, origin)?;
     let spec = decode::document(&doc, origin)?;
-    let mut api = build::build(&doc, &spec, origin)?;
+    let mut api = build::build(&doc, spec, origin)?;
     api.warnings = warnings;
     Ok(api)
 }

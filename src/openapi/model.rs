@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::error::SpecError;
 use super::schema::Schema;
 
 /// An OpenAPI 3.0 document, loaded into midcall's model.
@@ -33,6 +34,27 @@ pub struct Api {
     /// Quirks of the document that the loader read leniently, one line each
     /// ("#/pointer: what was done"), in document order.
     pub warnings: Vec<String>,
+    /// Operations that [`load_files`](super::load_files) found but cannot
+    /// build, each with why (the strict [`load_file`](super::load_file)
+    /// fails instead, so it leaves this empty). They are not in
+    /// [`operations`](Self::operations); [`usable`](Self::usable) turns
+    /// asking for one into its error.
+    pub unusable: Vec<Unusable>,
+}
+
+/// An operation of the spec that cannot be used, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unusable {
+    /// Upper case: "GET", "POST"...
+    pub method: String,
+    /// The path template as written in the spec.
+    pub path: String,
+    /// `operationId`, when it could be read.
+    pub operation_id: Option<String>,
+    /// JSON pointer of the operation, as in [`Operation::pointer`].
+    pub pointer: String,
+    /// Why, one line: the place of the defect and what is wrong there.
+    pub reason: String,
 }
 
 impl Api {
@@ -49,6 +71,50 @@ impl Api {
         self.operations
             .iter()
             .find(|op| op.operation_id.as_deref() == Some(id))
+    }
+
+    /// Like [`operation`](Self::operation), but an operation the loader
+    /// set aside as [unusable](Self::unusable) gives its error: a defect
+    /// elsewhere in the spec stays a warning until an operation that needs
+    /// it is asked for. `Ok(None)` when the spec has no such operation.
+    pub fn usable(&self, method: &str, path: &str) -> Result<Option<&Operation>, SpecError> {
+        if let Some(op) = self.operation(method, path) {
+            return Ok(Some(op));
+        }
+        match self
+            .unusable
+            .iter()
+            .find(|u| u.path == path && u.method.eq_ignore_ascii_case(method))
+        {
+            Some(u) => Err(self.unusable_error(u)),
+            None => Ok(None),
+        }
+    }
+
+    /// Like [`operation_by_id`](Self::operation_by_id), with the error of
+    /// an [unusable](Self::unusable) operation as in [`usable`](Self::usable).
+    pub fn usable_by_id(&self, id: &str) -> Result<Option<&Operation>, SpecError> {
+        if let Some(op) = self.operation_by_id(id) {
+            return Ok(Some(op));
+        }
+        match self
+            .unusable
+            .iter()
+            .find(|u| u.operation_id.as_deref() == Some(id))
+        {
+            Some(u) => Err(self.unusable_error(u)),
+            None => Ok(None),
+        }
+    }
+
+    /// The error for an unusable operation.
+    pub fn unusable_error(&self, unusable: &Unusable) -> SpecError {
+        SpecError::Unusable {
+            origin: self.origin.clone(),
+            method: unusable.method.clone(),
+            path: unusable.path.clone(),
+            reason: unusable.reason.clone(),
+        }
     }
 }
 

@@ -26,9 +26,18 @@ const METHODS: [&str; 8] = [
 /// Rewrites known quirks in place; returns one note per rewrite, each
 /// "#/pointer: what was done".
 pub(crate) fn repair(doc: &mut Value) -> Vec<String> {
+    repair_dialect(doc, false)
+}
+
+/// Like [`repair`]; with `v31`, the document is OpenAPI 3.1 and its own
+/// ways (`type` lists, numeric `exclusiveMinimum`, `const`, `examples`
+/// lists, `$ref` with siblings, `anyOf` with `type: 'null'`, boolean
+/// schemas) are read as their 3.0 equivalents without a note each.
+pub(crate) fn repair_dialect(doc: &mut Value, v31: bool) -> Vec<String> {
     let mut fixer = Fixer {
         notes: Vec::new(),
         at: String::new(),
+        v31,
     };
     fixer.document(doc);
     fixer.notes
@@ -38,9 +47,93 @@ struct Fixer {
     notes: Vec<String>,
     /// Pointer of the value being looked at.
     at: String,
+    /// The document is OpenAPI 3.1.
+    v31: bool,
 }
 
+/// Keywords next to a 3.1 `$ref` that only annotate it; others change
+/// what the schema accepts, so the `$ref` moves under `allOf` beside them.
+const REF_ANNOTATIONS: [&str; 10] = [
+    "$ref",
+    "description",
+    "summary",
+    "title",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "example",
+    "examples",
+    "$comment",
+];
+
 impl Fixer {
+    /// Notes a rewrite that is a quirk in 3.0 but normal in 3.1.
+    fn note_30(&mut self, what: &str) {
+        if !self.v31 {
+            self.note(what);
+        }
+    }
+
+    /// 3.1 rules for one schema, before anything else looks at it.
+    fn schema_31(&mut self, schema: &mut Value) {
+        if let Value::Bool(accepts) = schema {
+            *schema = if *accepts {
+                Value::Object(Map::new())
+            } else {
+                serde_json::json!({"not": {}})
+            };
+            return;
+        }
+        let Value::Object(map) = schema else { return };
+        let structural = map.get("$ref").is_some_and(Value::is_string)
+            && map
+                .keys()
+                .any(|k| !REF_ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"));
+        if structural {
+            if let Some(reference) = map.remove("$ref") {
+                let mut only_ref = Map::new();
+                only_ref.insert("$ref".into(), reference);
+                match map.get_mut("allOf") {
+                    Some(Value::Array(members)) => members.insert(0, Value::Object(only_ref)),
+                    _ => {
+                        map.insert("allOf".into(), Value::Array(vec![Value::Object(only_ref)]));
+                    }
+                }
+            }
+        }
+        if let Some(value) = map.remove("const") {
+            map.entry("enum").or_insert(Value::Array(vec![value]));
+        }
+        if let Some(Value::Array(examples)) = map.get("examples") {
+            if let Some(first) = examples.first().cloned() {
+                map.entry("example").or_insert(first);
+            }
+            map.remove("examples");
+        }
+        for key in ["anyOf", "oneOf"] {
+            let Some(Value::Array(members)) = map.get_mut(key) else {
+                continue;
+            };
+            let before = members.len();
+            members.retain(|m| m.get("type").and_then(Value::as_str) != Some("null"));
+            if members.len() == before {
+                continue;
+            }
+            map.insert("nullable".into(), Value::Bool(true));
+            let remaining = match map.get(key) {
+                Some(Value::Array(members)) => members.len(),
+                _ => 0,
+            };
+            if remaining == 0 {
+                map.remove(key);
+            } else if remaining == 1 && !map.contains_key("allOf") {
+                if let Some(Value::Array(members)) = map.remove(key) {
+                    map.insert("allOf".into(), Value::Array(members));
+                }
+            }
+        }
+    }
+
     fn note(&mut self, what: &str) {
         self.notes
             .push(format!("{}: {what}", pointer::display(&self.at)));
@@ -248,7 +341,13 @@ impl Fixer {
     }
 
     fn schema(&mut self, schema: &mut Value, depth: usize) {
-        if depth > MAX_DEPTH || is_ref(schema) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if self.v31 {
+            self.schema_31(schema);
+        }
+        if is_ref(schema) {
             return;
         }
         let Value::Object(map) = schema else { return };
@@ -326,7 +425,7 @@ impl Fixer {
             if has_null {
                 map.insert("nullable".into(), Value::Bool(true));
             }
-            self.note("`type` was a list (OpenAPI 3.1 style); read as one type plus `nullable`");
+            self.note_30("`type` was a list (OpenAPI 3.1 style); read as one type plus `nullable`");
         }
         // `enum: value` instead of a list.
         if let Some(single) = map.get("enum").filter(|v| !v.is_array()).cloned() {
@@ -342,7 +441,7 @@ impl Fixer {
                 let n = n.clone();
                 map.insert(exclusive.into(), Value::Bool(true));
                 map.entry(bound).or_insert(Value::Number(n));
-                self.note(&format!(
+                self.note_30(&format!(
                     "numeric `{exclusive}` (OpenAPI 3.1 style); read as `{bound}` plus `{exclusive}: true`"
                 ));
             }

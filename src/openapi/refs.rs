@@ -1,6 +1,7 @@
 //! `$ref` checks over the raw document, and following `$ref` chains.
 //!
-//! Before anything is built, every `$ref` in the document is checked once:
+//! Before anything is built, every `$ref` in the document is checked, in one
+//! pass:
 //! external references are refused, local ones must point to something, and
 //! a chain of references must end in something that is not a reference (a
 //! pure cycle like `A: {$ref: B}`, `B: {$ref: A}` is an error). A recursive
@@ -23,30 +24,62 @@ const MAX_HOPS: usize = 64;
 /// Nesting beyond this is not searched (the parsers stop at 128 anyway).
 const MAX_DEPTH: usize = 256;
 
-/// Checks every `$ref` in the document: first that none is external (a
-/// spec split over files is reported as such even when it also has broken
-/// local references, which bundling may well fix), then that the local ones
-/// lead somewhere.
+/// Checks every `$ref` in the document: an external one is reported first
+/// (a spec split over files is reported as such even when it also has
+/// broken local references, which bundling may well fix), else the first
+/// local one that leads nowhere. One pass over the document.
 pub(crate) fn check(doc: &Value, origin: &str) -> Result<(), SpecError> {
-    for external_only in [true, false] {
-        let mut scan = Scan {
-            doc,
-            origin,
-            external_only,
-            ok: HashSet::new(),
-        };
-        scan.value(doc, &mut String::new(), 0)?;
+    let mut scan = Scan {
+        doc,
+        origin,
+        mode: Mode::Strict,
+        ok: HashSet::new(),
+        first_local: None,
+        found: Vec::new(),
+    };
+    scan.value(doc, &mut String::new(), 0)?;
+    match scan.first_local {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Every `$ref` problem in the document, in document order, each with the
+/// pointer of the object holding the `$ref`: for a loader that sets the
+/// parts they are in aside instead of failing.
+pub(crate) fn collect(doc: &Value, origin: &str) -> Vec<SpecError> {
+    let mut scan = Scan {
+        doc,
+        origin,
+        mode: Mode::Collect,
+        ok: HashSet::new(),
+        first_local: None,
+        found: Vec::new(),
+    };
+    // Collecting never returns early.
+    let _ = scan.value(doc, &mut String::new(), 0);
+    scan.found
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// Return at the first external reference; remember the first local
+    /// problem.
+    Strict,
+    /// Note every problem.
+    Collect,
 }
 
 struct Scan<'a> {
     doc: &'a Value,
     origin: &'a str,
-    /// Only look for external references in this pass.
-    external_only: bool,
+    mode: Mode,
     /// References already followed to their end without trouble.
     ok: HashSet<&'a str>,
+    /// The first local reference that leads nowhere ([`Mode::Strict`]).
+    first_local: Option<SpecError>,
+    /// Every problem ([`Mode::Collect`]).
+    found: Vec<SpecError>,
 }
 
 impl<'a> Scan<'a> {
@@ -105,21 +138,36 @@ impl<'a> Scan<'a> {
     }
 
     fn reference(&mut self, reference: &'a str, at: &str) -> Result<(), SpecError> {
-        if self.external_only {
-            if reference.starts_with('#') {
-                return Ok(());
-            }
-            return Err(SpecError::ExternalRef {
+        if !reference.starts_with('#') {
+            let error = SpecError::ExternalRef {
                 origin: self.origin.to_owned(),
                 pointer: at.to_owned(),
                 reference: reference.to_owned(),
-            });
+            };
+            return match self.mode {
+                Mode::Strict => Err(error),
+                Mode::Collect => {
+                    self.found.push(error);
+                    Ok(())
+                }
+            };
         }
         if self.ok.contains(reference) {
             return Ok(());
         }
-        follow(self.doc, self.origin, reference, at)?;
-        self.ok.insert(reference);
+        if self.mode == Mode::Strict && self.first_local.is_some() {
+            // Only an external reference can still change the outcome.
+            return Ok(());
+        }
+        match follow(self.doc, self.origin, reference, at) {
+            Ok(_) => {
+                self.ok.insert(reference);
+            }
+            Err(e) => match self.mode {
+                Mode::Strict => self.first_local = Some(e),
+                Mode::Collect => self.found.push(e),
+            },
+        }
         Ok(())
     }
 }

@@ -1,0 +1,374 @@
+//! The forgiving build behind [`load_files`](super::load_files): each part
+//! of the document is decoded and converted on its own and dropped once
+//! converted, so that a defect stays where it is.
+//!
+//! A schema component that cannot be built (a dangling `$ref`, a reference
+//! cycle, the wrong shape), and every component that refers to one, is left
+//! out of [`Api::schemas`]; an operation that cannot be built, or whose
+//! parameters, body or response refer to a left-out schema, goes to
+//! [`Api::unusable`] with the reason. Each is also one line in
+//! [`Api::warnings`]. Only a defect of the document as a whole (its `info`
+//! has the wrong shape) fails the load.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use openapiv3::ReferenceOr;
+use serde_json::Value;
+
+use super::build::{self, Builder, Built};
+use super::decode;
+use super::error::SpecError;
+use super::model::{Api, Operation, SecurityRequirement, Unusable};
+use super::pointer;
+use super::refs;
+use super::schema::{Schema, SchemaKind};
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Builds the model of a 3.0-shaped document, setting broken parts aside.
+pub(crate) fn build(doc: &Value, origin: &str) -> Result<Api, SpecError> {
+    let mut warnings = Vec::new();
+    let mut builder = Builder::new(doc, origin);
+
+    // Where `$ref`s lead nowhere or in circles: schema components so
+    // affected are broken; the rest is noted, and fails where it is used.
+    let mut broken: BTreeMap<String, String> = BTreeMap::new();
+    for defect in refs::collect(doc, origin) {
+        let text = reason(&defect, origin);
+        if let Some(name) = defect.pointer().and_then(schema_component) {
+            broken.entry(name).or_insert_with(|| text.clone());
+        }
+        warnings.push(text);
+    }
+
+    let info: openapiv3::Info = match doc.get("info") {
+        Some(info) => decode::decode_at(doc, info, "/info", origin)?,
+        None => {
+            warnings.push("#: the document has no `info`".to_owned());
+            openapiv3::Info::default()
+        }
+    };
+    let servers: Vec<openapiv3::Server> =
+        part(doc, "/servers", origin, &mut warnings).unwrap_or_default();
+    let security: Vec<SecurityRequirement> =
+        part::<Vec<openapiv3::SecurityRequirement>>(doc, "/security", origin, &mut warnings)
+            .unwrap_or_default()
+            .iter()
+            .map(build::security_requirement)
+            .collect();
+
+    let components = doc.get("components");
+    let mut schemas = BTreeMap::new();
+    if let Some(Value::Object(entries)) = components.and_then(|c| c.get("schemas")) {
+        for (name, value) in entries {
+            if broken.contains_key(name) {
+                continue;
+            }
+            let at = pointer::join_all("", &["components", "schemas", name]);
+            let converted =
+                decode::decode_at::<ReferenceOr<openapiv3::Schema>>(doc, value, &at, origin)
+                    .and_then(|schema| builder.schema((&schema).into(), &at));
+            match converted {
+                Ok(schema) => {
+                    schemas.insert(name.clone(), schema);
+                }
+                Err(e) => {
+                    let text = reason(&e, origin);
+                    warnings.push(text.clone());
+                    broken.insert(name.clone(), text);
+                }
+            }
+        }
+    }
+    let mut security_schemes = BTreeMap::new();
+    if let Some(Value::Object(entries)) = components.and_then(|c| c.get("securitySchemes")) {
+        for (name, value) in entries {
+            let at = pointer::join_all("", &["components", "securitySchemes", name]);
+            let scheme = decode::decode_at::<ReferenceOr<openapiv3::SecurityScheme>>(
+                doc, value, &at, origin,
+            )
+            .and_then(|s| builder.security_scheme(&s, &at));
+            match scheme {
+                Ok(scheme) => {
+                    security_schemes.insert(name.clone(), scheme);
+                }
+                Err(e) => warnings.push(reason(&e, origin)),
+            }
+        }
+    }
+
+    // A schema that refers to a broken one is broken too.
+    let why = taint(&mut schemas, &broken);
+
+    let mut operations = Vec::new();
+    let mut unusable = Vec::new();
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for (path, value) in paths {
+            if path.starts_with("x-") {
+                continue;
+            }
+            for built in path_item(&mut builder, doc, path, value, &security, origin) {
+                let result = built.result.and_then(|op| match needs(&op, &why) {
+                    Some(reason) => Err(reason),
+                    None => Ok(op),
+                });
+                match result {
+                    Ok(op) => operations.push(op),
+                    Err(e) => {
+                        let text = match &e {
+                            SpecError::Unusable { reason, .. } => reason.clone(),
+                            other => reason(other, origin),
+                        };
+                        warnings.push(format!("{} {path}: cannot be used: {text}", built.method));
+                        unusable.push(Unusable {
+                            method: built.method,
+                            path: path.clone(),
+                            operation_id: built.operation_id,
+                            pointer: built.at,
+                            reason: text,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    Ok(Api {
+        origin: origin.to_owned(),
+        title: info.title,
+        version: info.version,
+        openapi: String::new(),
+        description: info.description,
+        servers: servers.iter().map(build::server_url).collect(),
+        operations,
+        schemas,
+        security_schemes,
+        security,
+        warnings,
+        unusable,
+    })
+}
+
+/// A top-level part, decoded; a defect there is a warning.
+fn part<T: serde::de::DeserializeOwned>(
+    doc: &Value,
+    at: &str,
+    origin: &str,
+    warnings: &mut Vec<String>,
+) -> Option<T> {
+    let value = pointer::lookup(doc, at)?;
+    match decode::decode_at(doc, value, at, origin) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            warnings.push(format!("{}; ignored", reason(&e, origin)));
+            None
+        }
+    }
+}
+
+/// An error's message without the origin in front.
+fn reason(e: &SpecError, origin: &str) -> String {
+    let text = e.to_string();
+    text.strip_prefix(origin)
+        .and_then(|rest| rest.strip_prefix(": "))
+        .map_or(text.clone(), str::to_owned)
+}
+
+/// The schema component a pointer is inside of.
+fn schema_component(at: &str) -> Option<String> {
+    let tokens = pointer::split(at)?;
+    match tokens.as_slice() {
+        [c, s, name, ..] if c == "components" && s == "schemas" => Some(name.clone().into_owned()),
+        _ => None,
+    }
+}
+
+/// The operations of one path item. When the item as a whole has the
+/// wrong shape, each operation is decoded on its own so that only the
+/// broken ones are lost.
+fn path_item(
+    builder: &mut Builder<'_>,
+    doc: &Value,
+    path: &str,
+    value: &Value,
+    security: &[SecurityRequirement],
+    origin: &str,
+) -> Vec<Built> {
+    let item_at = pointer::join("/paths", path);
+    let mut failed: Vec<Built> = Vec::new();
+    let item: ReferenceOr<openapiv3::PathItem> = match decode::fast(value) {
+        Some(item) => item,
+        None => {
+            let mut item = openapiv3::PathItem::default();
+            let shared = value.get("parameters").map(|p| {
+                let at = pointer::join(&item_at, "parameters");
+                decode::decode_at::<Vec<ReferenceOr<openapiv3::Parameter>>>(doc, p, &at, origin)
+            });
+            let shared_error = match shared {
+                Some(Ok(params)) => {
+                    item.parameters = params;
+                    None
+                }
+                Some(Err(e)) => Some(e),
+                None => None,
+            };
+            for method in METHODS {
+                let Some(op_value) = value.get(method) else {
+                    continue;
+                };
+                let at = pointer::join(&item_at, method);
+                let decoded = match &shared_error {
+                    Some(e) => Err(SpecError::Unusable {
+                        origin: origin.to_owned(),
+                        method: method.to_ascii_uppercase(),
+                        path: path.to_owned(),
+                        reason: reason(e, origin),
+                    }),
+                    None => decode::decode_at::<openapiv3::Operation>(doc, op_value, &at, origin),
+                };
+                match decoded {
+                    Ok(op) => match method {
+                        "get" => item.get = Some(op),
+                        "put" => item.put = Some(op),
+                        "post" => item.post = Some(op),
+                        "delete" => item.delete = Some(op),
+                        "options" => item.options = Some(op),
+                        "head" => item.head = Some(op),
+                        "patch" => item.patch = Some(op),
+                        _ => item.trace = Some(op),
+                    },
+                    Err(e) => failed.push(Built {
+                        method: method.to_ascii_uppercase(),
+                        operation_id: op_value
+                            .get("operationId")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned),
+                        at,
+                        result: Err(e),
+                    }),
+                }
+            }
+            ReferenceOr::Item(item)
+        }
+    };
+    let mut out = match builder.path_item(path, &item, security) {
+        Ok(built) => built,
+        Err(e) => METHODS
+            .iter()
+            .filter(|m| value.get(**m).is_some() || value.get("$ref").is_some())
+            .map(|m| Built {
+                method: m.to_ascii_uppercase(),
+                operation_id: None,
+                at: pointer::join(&item_at, m),
+                result: Err(SpecError::Unusable {
+                    origin: origin.to_owned(),
+                    method: m.to_ascii_uppercase(),
+                    path: path.to_owned(),
+                    reason: reason(&e, origin),
+                }),
+            })
+            .take(if value.get("$ref").is_some() { 1 } else { 8 })
+            .collect(),
+    };
+    out.extend(failed);
+    let order = |b: &Built| {
+        METHODS
+            .iter()
+            .position(|m| m.eq_ignore_ascii_case(&b.method))
+    };
+    out.sort_by_key(order);
+    out
+}
+
+/// Removes from `schemas` every schema that refers, directly or through
+/// others, to a broken one; returns why each broken or removed schema
+/// cannot be used.
+fn taint(
+    schemas: &mut BTreeMap<String, Schema>,
+    broken: &BTreeMap<String, String>,
+) -> HashMap<String, String> {
+    // Each entry reads on from "needs schema ": "`X`: reason", or
+    // "`U`, which needs `X`: reason".
+    let mut why: HashMap<String, String> = broken
+        .iter()
+        .map(|(name, reason)| (name.clone(), format!("`{name}`: {reason}")))
+        .collect();
+    if why.is_empty() {
+        return why;
+    }
+    // Who refers to whom, reversed.
+    let mut referrers: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, schema) in schemas.iter() {
+        let mut names = HashSet::new();
+        ref_names(schema, &mut names);
+        for target in names {
+            referrers.entry(target).or_default().push(name.clone());
+        }
+    }
+    let mut queue: VecDeque<String> = why.keys().cloned().collect();
+    while let Some(bad) = queue.pop_front() {
+        let Some(users) = referrers.get(&bad) else {
+            continue;
+        };
+        let cause = why.get(&bad).cloned().unwrap_or_default();
+        for user in users {
+            if !why.contains_key(user) {
+                why.insert(user.clone(), format!("`{user}`, which needs {cause}"));
+                queue.push_back(user.clone());
+            }
+        }
+    }
+    schemas.retain(|name, _| !why.contains_key(name));
+    why
+}
+
+/// Why an operation cannot be used: it refers to a schema that is out.
+fn needs(op: &Operation, why: &HashMap<String, String>) -> Option<SpecError> {
+    if why.is_empty() {
+        return None;
+    }
+    let mut names = HashSet::new();
+    for param in &op.parameters {
+        ref_names(&param.schema, &mut names);
+    }
+    for body in op.request_body.iter().chain(op.success_response.iter()) {
+        ref_names(&body.schema, &mut names);
+    }
+    let mut names: Vec<&String> = names.iter().collect();
+    names.sort();
+    names.into_iter().find_map(|name| {
+        why.get(name).map(|cause| SpecError::Unusable {
+            origin: String::new(),
+            method: op.method.clone(),
+            path: op.path.clone(),
+            reason: format!("needs schema {cause}"),
+        })
+    })
+}
+
+/// The component names a schema refers to directly (not following them).
+fn ref_names(schema: &Schema, out: &mut HashSet<String>) {
+    let mut stack = vec![schema];
+    while let Some(current) = stack.pop() {
+        match &current.kind {
+            SchemaKind::Ref(name) => {
+                out.insert(name.clone());
+            }
+            SchemaKind::Object {
+                properties,
+                additional,
+                ..
+            } => {
+                stack.extend(properties.values());
+                stack.extend(additional.as_deref());
+            }
+            SchemaKind::Array(items) => stack.push(items),
+            SchemaKind::AllOf(members)
+            | SchemaKind::OneOf(members)
+            | SchemaKind::AnyOf(members) => stack.extend(members),
+            _ => {}
+        }
+    }
+}
