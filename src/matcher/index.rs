@@ -349,13 +349,11 @@ fn body_fields<'s>(
     }
     *budget -= 1;
     match &schema.kind {
-        SchemaKind::Ref(name) => {
-            if seen.insert(name) {
-                if let Some(target) = api.schemas.get(name) {
-                    body_fields(api, target, pointer, depth, required, budget, seen, out);
-                }
-                seen.remove(name.as_str());
+        SchemaKind::Ref(name) if seen.insert(name) => {
+            if let Some(target) = api.schemas.get(name) {
+                body_fields(api, target, pointer, depth, required, budget, seen, out);
             }
+            seen.remove(name.as_str());
         }
         SchemaKind::AllOf(members) | SchemaKind::OneOf(members) | SchemaKind::AnyOf(members) => {
             for m in members {

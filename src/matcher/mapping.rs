@@ -118,8 +118,8 @@ pub fn propose(
             let Some((target, direct)) = targets.get(&p.name) else {
                 continue;
             };
-            if !present(&p.name)
-                && !(optional_ok && matches!(target, Target::Body(_) | Target::Query(_)))
+            if !(present(&p.name)
+                || optional_ok && matches!(target, Target::Body(_) | Target::Query(_)))
             {
                 continue;
             }

@@ -112,7 +112,7 @@ fn on_big_stack(
         let worker = std::thread::Builder::new()
             .name("midcall-spec-load".into())
             .stack_size(LOAD_STACK_BYTES)
-            .spawn_scoped(scope, || work());
+            .spawn_scoped(scope, &work);
         match worker {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
                 Err(SpecError::Internal {
