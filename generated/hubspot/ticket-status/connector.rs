@@ -41,7 +41,7 @@ pub const MAX_RESULT_BYTES: usize = 1024;
 /// The tool's arguments, as the voice platform sends them.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 pub struct Args {
-    /// The ticket number as the caller reads it, digits only or upper-case letters, without spaces or a leading
+    /// The ticket number as the caller reads it, digits only or upper-case letters, without spaces or a leading #.
     #[serde(default)]
     pub ticket_number: Option<String>,
     /// The caller's CRM contact id from lookup_contact or verify_account; never ask the caller for it.
