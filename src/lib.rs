@@ -14,6 +14,8 @@ pub mod catalog;
 pub mod cli;
 pub mod error;
 pub mod examples;
+pub mod explain;
+pub mod input;
 pub mod names;
 pub mod openapi;
 pub mod output;
