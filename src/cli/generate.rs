@@ -55,8 +55,21 @@ fn write_files(
     files: &[crate::render::Rendered],
 ) -> Result<(), Error> {
     let paths = output::write_action(out, crm, template, files)?;
-    let names: Vec<&str> = files.iter().map(|f| f.file_name.as_str()).collect();
     let dir = out.join(output::action_dir(crm, template));
+    if paths.is_empty() {
+        say!(
+            "{crm}/{template}: {} file{} in {} already up to date",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            dir.display()
+        );
+        return Ok(());
+    }
+    let names: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
     say!(
         "{crm}/{template}: wrote {} file{} to {}: {}",
         paths.len(),
