@@ -45,7 +45,12 @@ pub struct Example {
 /// Explains template `id`, with an example for `target` rendered for `crm`
 /// (default: the first CRM that binds the template; none: generic, which
 /// a target that needs a CRM refuses).
-pub fn explain(midcall: &Midcall, id: &str, target: &str, crm: Option<&str>) -> Result<Explanation> {
+pub fn explain(
+    midcall: &Midcall,
+    id: &str,
+    target: &str,
+    crm: Option<&str>,
+) -> Result<Explanation> {
     let template = catalog::load(&midcall.sources, id)?;
     let crms = catalog::supporting_crms(&midcall.sources, &template.id)?;
     let assessment = assess::assess(&template.profile);

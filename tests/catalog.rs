@@ -287,7 +287,10 @@ fn text_cut_short_is_refused() {
     // A description that ends mid-sentence, in every place the caller or
     // the LLM reads.
     rejected(
-        &GOOD_WRITE.replace("description: The thing's label.", "description: The thing's"),
+        &GOOD_WRITE.replace(
+            "description: The thing's label.",
+            "description: The thing's",
+        ),
         &["tool.parameters[0].description", "mid-sentence"],
     );
     rejected(

@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use std::fmt::Write as _;
 
-use super::{emit, print_json, wrap, EXIT_OK};
 use super::terminal::one_line;
+use super::{emit, print_json, wrap, EXIT_OK};
 use crate::catalog::{self, Access, Category, Entry};
 use crate::error::Error;
 use crate::explain;

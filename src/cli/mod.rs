@@ -253,7 +253,12 @@ fn server_url(value: &str) -> Result<String, String> {
     }
     let (host, port) = match authority.strip_prefix('[') {
         Some(v6) => match v6.split_once(']') {
-            Some((ip, after)) if !ip.is_empty() && ip.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') => {
+            Some((ip, after))
+                if !ip.is_empty()
+                    && ip
+                        .chars()
+                        .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') =>
+            {
                 ("[v6]", after.strip_prefix(':'))
             }
             _ => return problem("its IPv6 address is malformed"),
@@ -271,7 +276,9 @@ fn server_url(value: &str) -> Result<String, String> {
             && !host.starts_with(['.', '-'])
             && !host.ends_with('-')
             && !host.contains("..")
-            && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
     if !host_ok {
         return problem("it has no valid host name");
     }
