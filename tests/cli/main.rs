@@ -42,6 +42,12 @@ pub struct Ran {
     pub stderr: String,
 }
 
+impl Default for Gen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Gen {
     /// `gen` with no arguments, in the repository root, expecting exit 0.
     pub fn new() -> Self {
