@@ -315,6 +315,26 @@ fn text_cut_short_is_refused() {
         ),
         &["t.yaml:", "YAML comment"],
     );
+    // Values listed in prose cannot be narrowed per CRM: `values:` can.
+    rejected(
+        &GOOD_WRITE.replace(
+            "description: The label saved.",
+            "description: One of red or blue.",
+        ),
+        &["result[1].description", "values:"],
+    );
+    assert!(parse(&GOOD_WRITE.replace(
+        "description: The label saved.}",
+        "description: The colour., values: [red, blue]}",
+    ))
+    .is_ok());
+    rejected(
+        &GOOD_WRITE.replace(
+            "description: The label saved.}",
+            "description: The colour., values: [red, red]}",
+        ),
+        &["result[1].values"],
+    );
     // Quoted, the same text is whole.
     assert!(parse(&GOOD_WRITE.replace(
         "description: The thing's label.",

@@ -184,6 +184,27 @@ pub fn check(t: &Template, origin: &str, folder: Option<&str>) -> Result<()> {
         if f.description.trim().is_empty() {
             return bad(&place, format!("field `{}` has no description", f.name));
         }
+        if f.description.to_lowercase().contains("one of ") {
+            return bad(
+                &format!("{place}.description"),
+                format!(
+                    "field `{}` lists its values in prose; list them under `values:` so that each CRM's schema names only the values its binding produces",
+                    f.name
+                ),
+            );
+        }
+        if let Some(values) = &f.values {
+            let distinct: BTreeSet<&String> = values.iter().collect();
+            if f.ty != ValueType::String || values.is_empty() || distinct.len() != values.len() {
+                return bad(
+                    &format!("{place}.values"),
+                    format!(
+                        "field `{}`: `values` is a non-empty list of distinct texts on a string field",
+                        f.name
+                    ),
+                );
+            }
+        }
     }
     if let Some((place, problem)) = unfinished_text(t) {
         return bad(&place, problem);
