@@ -13,6 +13,7 @@
 mod catalog;
 mod generate;
 mod inputs;
+mod installed;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
