@@ -12,7 +12,9 @@ use super::{root, Gen};
 fn readme_block(name: &str) -> String {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let marker = format!("<!-- installed-gen: {name} -->");
-    let after = &readme[readme.find(&marker).unwrap_or_else(|| panic!("README lacks {marker}"))..];
+    let after = &readme[readme
+        .find(&marker)
+        .unwrap_or_else(|| panic!("README lacks {marker}"))..];
     let fence = after.find("```").expect("a fenced block");
     let body = &after[fence..];
     let start = body.find('\n').unwrap() + 1;
