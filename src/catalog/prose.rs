@@ -72,7 +72,7 @@ pub fn comment_after_plain_scalar(yaml: &str) -> Option<(usize, usize)> {
     }
     let strings: Vec<String> = strings.iter().map(|s| squash(s)).collect();
     for (i, line) in yaml.lines().enumerate() {
-        if line.trim_start().starts_with('#') {
+        if line.trim_start().starts_with('#') || quoted_value(line) {
             continue;
         }
         for (at, _) in line.match_indices('#') {
@@ -80,8 +80,18 @@ pub fn comment_after_plain_scalar(yaml: &str) -> Option<(usize, usize)> {
             if !before.ends_with([' ', '\t']) {
                 continue;
             }
-            let fragment = squash(line[at..].trim_end().trim_end_matches(['"', '\'']));
-            if strings.iter().any(|s| s.contains(&fragment)) {
+            // The text from `#` to the end of the line, or to the quote
+            // that closes a quoted scalar (inside a flow collection).
+            let tail = &line[at..];
+            let to_quote = tail.find(['"', '\'']).map_or(tail, |q| &tail[..q]);
+            let candidates = [
+                squash(tail.trim_end().trim_end_matches(['"', '\''])),
+                squash(to_quote),
+            ];
+            if candidates
+                .iter()
+                .any(|c| strings.iter().any(|s| s.contains(c.as_str())))
+            {
                 continue;
             }
             let value = before.trim_end();
@@ -95,6 +105,19 @@ pub fn comment_after_plain_scalar(yaml: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// Whether the line's value (after `- ` and `key: `) is a quoted scalar,
+/// in which a `#` is text.
+fn quoted_value(line: &str) -> bool {
+    let mut rest = line.trim_start();
+    while let Some(r) = rest.strip_prefix("- ") {
+        rest = r.trim_start();
+    }
+    if let Some((_, value)) = rest.split_once(": ") {
+        rest = value.trim_start();
+    }
+    rest.starts_with(['"', '\''])
 }
 
 fn collect_strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
