@@ -22,6 +22,7 @@
     )
 )]
 
+mod answer;
 mod bound;
 mod client;
 mod config;
@@ -32,6 +33,7 @@ pub mod project;
 mod request;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod vendor_error;
 
 pub use bound::{bounded_json, parse_args, tool_result};
 pub use client::{Client, Deadline};
