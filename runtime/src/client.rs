@@ -176,6 +176,15 @@ impl Client {
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(_) => tracing::debug!(attempts, elapsed_ms, "crm request succeeded"),
+            // Not the caller's doing: the binding needs a fix.
+            Err(e) if e.kind == ErrorKind::Refused => tracing::error!(
+                attempts,
+                elapsed_ms,
+                kind = e.kind.as_str(),
+                status = e.status,
+                detail = %e.detail,
+                "the crm refused the request the connector built"
+            ),
             Err(e) => tracing::warn!(
                 attempts,
                 elapsed_ms,
@@ -251,9 +260,9 @@ impl Client {
             }
         };
         if success {
-            return Attempt::Done(answer::success(&body, &content_type, status, what));
+            return Attempt::Done(answer::success(&body, &content_type, status, what, request));
         }
-        let error = answer::failure(&body, status, what);
+        let error = answer::failure(&body, status, what, request);
         if answer::transient(status) {
             Attempt::Retry(error, retry_after)
         } else {
