@@ -32,6 +32,7 @@ pub mod mask;
 mod natural_key;
 pub mod project;
 mod request;
+mod sized;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod vendor_error;
