@@ -278,10 +278,10 @@ impl<'a> ser::Serializer for Sizer<'a> {
         })
     }
 
-    fn serialize_map(self, _len: Option<usize>) -> Result<Obj<'a>, Error> {
+    fn serialize_map(self, len: Option<usize>) -> Result<Obj<'a>, Error> {
         *self.bytes += 2;
         Ok(Obj {
-            map: Map::new(),
+            map: Map::with_capacity(len.unwrap_or(0)),
             key: None,
             bytes: self.bytes,
         })
