@@ -135,7 +135,17 @@ impl Client {
         request: Request,
         deadline: Deadline,
     ) -> Result<Value, ActionError> {
-        let what = What(&request);
+        self.send_ref(&request, deadline).await
+    }
+
+    /// [`Client::send_by`] on a borrowed request, for the steps of an
+    /// action that may send the same request twice.
+    pub(crate) async fn send_ref(
+        &self,
+        request: &Request,
+        deadline: Deadline,
+    ) -> Result<Value, ActionError> {
+        let what = What(request);
         let span = tracing::info_span!(
             "crm_request",
             method = request.method.as_str(),
@@ -156,7 +166,7 @@ impl Client {
             let tries = if request.retry_safe { 2 } else { 1 };
             loop {
                 attempts += 1;
-                match self.attempt(&request, what).await {
+                match self.attempt(request, what).await {
                     Attempt::Done(result) => return result,
                     Attempt::Retry(error, retry_after) => {
                         if attempts >= tries {
