@@ -61,7 +61,7 @@ pub(super) fn run(midcall: &Midcall, args: &MatchArgs) -> Result<i32, Error> {
             if args.json {
                 print_json(&ranked)?;
             } else {
-                print_ranked(&index, &template, &ranked);
+                print_ranked(&index, &template, &ranked)?;
             }
             if let Some(file) = &args.write_bindings {
                 let crm = draft::crm_id(index.apis[0], &args.spec[0]);
@@ -86,7 +86,7 @@ pub(super) fn run(midcall: &Midcall, args: &MatchArgs) -> Result<i32, Error> {
                 );
             } else if !args.json {
                 if let Some(c) = ranked.first() {
-                    print_mapping(&index, &template, c);
+                    print_mapping(&index, &template, c)?;
                 }
             }
         }
@@ -140,7 +140,11 @@ fn all_templates(midcall: &Midcall) -> Result<Vec<Template>, Error> {
         .collect()
 }
 
-fn print_ranked(index: &Index, template: &Template, ranked: &[matcher::Candidate]) {
+fn print_ranked(
+    index: &Index,
+    template: &Template,
+    ranked: &[matcher::Candidate],
+) -> Result<(), Error> {
     let titles: Vec<String> = index
         .apis
         .iter()
@@ -173,10 +177,11 @@ fn print_ranked(index: &Index, template: &Template, ranked: &[matcher::Candidate
             say!("        {:+4}  {}", r.points, r.text);
         }
     }
+    Ok(())
 }
 
 /// The proposed mapping of the top candidate.
-fn print_mapping(index: &Index, template: &Template, c: &matcher::Candidate) {
+fn print_mapping(index: &Index, template: &Template, c: &matcher::Candidate) -> Result<(), Error> {
     let entry = &index.entries[c.entry];
     let m = matcher::mapping::propose(
         index.apis[entry.spec],
@@ -211,6 +216,7 @@ fn print_mapping(index: &Index, template: &Template, c: &matcher::Candidate) {
         say!("  result   {field:<18} <- {text}");
     }
     say!("Draft bindings from this: add --write-bindings FILE");
+    Ok(())
 }
 
 /// `gen --spec FILE --template T [--bindings FILE]`: an in-memory CRM (the
@@ -274,9 +280,9 @@ pub(super) fn generate(midcall: &Midcall, args: GenerateArgs) -> Result<i32, Err
         let single = files.len() == 1;
         for file in &files {
             if single {
-                super::emit(&file.contents);
+                super::emit_file(&file.contents)?;
             } else {
-                super::emit(&format!("==== {} ====\n{}", file.file_name, file.contents));
+                super::emit_file(&format!("==== {} ====\n{}", file.file_name, file.contents))?;
             }
         }
         return Ok(EXIT_OK);

@@ -10,7 +10,9 @@ use super::index::{Index, OpKind};
 use super::mapping::{self, Mapping};
 use super::{top, Candidate};
 use crate::action;
-use crate::bindings::{ActionBinding, AuthBinding, Bindings, IdempotencyBinding, PrecheckBinding};
+use crate::bindings::{
+    ActionBinding, AuthBinding, Bindings, FieldBinding, IdempotencyBinding, PrecheckBinding,
+};
 use crate::catalog::{Access, IdempotencyKind, Template};
 use crate::error::{Error, Result};
 use crate::openapi::{Api, ParamLocation, SecurityScheme};
@@ -155,7 +157,47 @@ pub fn draft_from(
         }
         _ => None,
     };
+    // A field with a closed set of values cannot pass the CRM's raw value
+    // on: it needs a value map, which only a person can write.
+    let mut mapping = mapping;
+    let mut precheck = precheck;
+    let closed: Vec<String> = template
+        .result
+        .iter()
+        .filter(|f| f.values.is_some())
+        .map(|f| f.name.clone())
+        .collect();
+    let responses = std::iter::once(&mut mapping).chain(precheck.as_mut().map(|(_, m)| m));
+    for m in responses {
+        for name in &closed {
+            if let Some(slot @ Some(FieldBinding::Pointer(_))) = m.response.fields.get_mut(name) {
+                *slot = None;
+                m.unmapped_fields.push(format!(
+                    "{name} (needs a value map onto the template's values)"
+                ));
+            }
+        }
+    }
+    let missing: Vec<&str> = template
+        .result
+        .iter()
+        .filter(|f| {
+            mapping
+                .response
+                .fields
+                .get(&f.name)
+                .is_some_and(Option::is_none)
+        })
+        .map(|f| f.name.as_str())
+        .collect();
+    let differs = (!missing.is_empty()).then(|| {
+        format!(
+            "this draft leaves out {}, which the spec's answer does not give as the template means it",
+            missing.join(", ")
+        )
+    });
     let binding = ActionBinding {
+        differs,
         operation: format!("{} {}", op.method, op.path),
         retry_safe: (op.method == "POST"
             && entry.kind == OpKind::Search
@@ -179,7 +221,7 @@ pub fn draft_from(
         auth: auth(api, op, crm_id),
         actions: [(template.id.clone(), binding)].into_iter().collect(),
     };
-    action::resolve(crm_id, &bindings, &origin, api, template)?;
+    crate::promise::bind(action::resolve(crm_id, &bindings, &origin, api, template)?)?;
     Ok(Draft {
         crm_id: crm_id.to_string(),
         spec: entry.spec,

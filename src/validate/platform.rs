@@ -151,7 +151,7 @@ fn prepared(file: &Path, folder: &str) -> Result<Arc<Prepared>> {
     if let Some(done) = cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
         return Ok(done);
     }
-    let text = fs::read_to_string(file).map_err(|e| Error::io(file, &e))?;
+    let text = crate::input::read_text(file).map_err(|e| Error::io(file, &e))?;
     let mut doc: Value = if text.trim_start().starts_with('{') {
         serde_json::from_str(&text).map_err(|e| Error::Io {
             path: file.to_path_buf(),
