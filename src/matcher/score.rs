@@ -108,11 +108,14 @@ const ID_VERBS: &[&str] = &[
 /// How an operation takes the template input `input`, if it does.
 pub fn accepts(entry: &OpEntry, template: &Template, input: &str) -> Option<Accepts> {
     let usable = |i: &&Input| i.location != "header";
+    // Keys computed once per call, not once per field (Stripe's bodies
+    // have hundreds of fields).
+    let (input_key, input_canonical) = (key(input), canonical(input));
     if let Some(found) = entry
         .inputs
         .iter()
         .filter(usable)
-        .find(|i| same_field(&i.name, input))
+        .find(|i| !i.key.is_empty() && (i.key == input_key || i.canonical == input_canonical))
     {
         return Some(if found.location == "path" {
             Accepts::PathId {
