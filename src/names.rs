@@ -92,7 +92,10 @@ fn snake_problem(name: &str) -> Option<String> {
     None
 }
 
-/// Why `id` is not a valid kebab-case id (templates, CRMs, targets), or `None`.
+/// Why `id` is not a valid id (templates, CRMs, targets), or `None`: lower-case
+/// kebab-case, `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`, at most 64 characters.
+/// Words are joined by single hyphens, so each id has its own module name
+/// ([`module_ident`]): `a-b` and `a--b` cannot both exist.
 pub fn id_problem(id: &str) -> Option<String> {
     if id.is_empty() || id.len() > 64 {
         return Some("must be 1 to 64 characters".to_string());
@@ -105,11 +108,50 @@ pub fn id_problem(id: &str) -> Option<String> {
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
     {
         return Some(format!(
-            "has `{}`; use kebab-case (a-z, 0-9, -)",
+            "has `{}`; use lower-case kebab-case (a-z, 0-9, words joined by single hyphens)",
             bad.escape_default()
         ));
     }
+    if id.ends_with('-') || id.contains("--") {
+        return Some(
+            "must join its words by single hyphens, with none at the end (lower-case kebab-case)"
+                .to_string(),
+        );
+    }
     None
+}
+
+/// Folder names of the output crate that are not a CRM's (the crate's own
+/// tests, build folder and sources), so no CRM may be called that.
+pub const RESERVED_CRM_IDS: &[&str] = &["benches", "examples", "src", "target", "tests"];
+
+/// Why `id` cannot name a CRM, or `None`: an [`id_problem`], or one of
+/// [`RESERVED_CRM_IDS`].
+pub fn crm_id_problem(id: &str) -> Option<String> {
+    if let Some(p) = id_problem(id) {
+        return Some(p);
+    }
+    RESERVED_CRM_IDS
+        .contains(&id)
+        .then(|| "is a folder of the output crate itself; pick another name".to_string())
+}
+
+/// The folder of a CRM or template id under the output folder
+/// (`<out>/<crm>/<template>/`): the id itself.
+pub fn folder(id: &str) -> &str {
+    id
+}
+
+/// The Rust module name of a CRM or template id: hyphens become `_`, a
+/// keyword gets a trailing `_` (`zoho-crm` → `zoho_crm`, `type` → `type_`).
+/// One-to-one on valid ids ([`id_problem`]), which have no `_`. The
+/// output crate's `lib.rs` declares `<crm>::<template>` with these names.
+pub fn module_ident(id: &str) -> String {
+    let mut ident = id.replace('-', "_");
+    if RUST_KEYWORDS.contains(&ident.as_str()) {
+        ident.push('_');
+    }
+    ident
 }
 
 const RUST_KEYWORDS: &[&str] = &[
@@ -178,6 +220,22 @@ mod tests {
         assert_eq!(rust_ident("firstName"), "first_name");
         assert_eq!(rust_ident("2fa"), "_2fa");
         assert_eq!(rust_ident("a-b c"), "a_b_c");
+    }
+
+    #[test]
+    fn ids_are_lower_case_kebab_case() {
+        for ok in ["hubspot", "zoho-crm", "google-calendar", "a1-b2"] {
+            assert_eq!(crm_id_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "HubSpot2", "my_crm", "a--b", "a-", "-a", "1a", "", "tests", "zoho crm",
+        ] {
+            assert!(crm_id_problem(bad).is_some(), "{bad}");
+        }
+        assert_eq!(module_ident("zoho-crm"), "zoho_crm");
+        assert_eq!(module_ident("type"), "type_");
+        assert_eq!(module_ident("contact-lookup"), "contact_lookup");
+        assert_eq!(folder("zoho-crm"), "zoho-crm");
     }
 
     #[test]
