@@ -20,6 +20,7 @@ pub mod names;
 pub mod openapi;
 pub mod output;
 pub mod plan;
+pub mod platforms;
 pub mod render;
 pub mod source;
 pub mod suggest;

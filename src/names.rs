@@ -2,49 +2,25 @@
 
 use heck::ToSnakeCase;
 
-/// Longest tool name every target accepts (Vapi caps some tools at 40).
-pub const MAX_TOOL_NAME: usize = 40;
-
 /// Longest property key (OpenAI, Anthropic, ElevenLabs: 64).
 pub const MAX_KEY: usize = 64;
 
-/// Names the voice platforms give their own built-in tools; a custom tool
-/// with one of them is refused or shadows the built-in one. From the
-/// platforms' published schemas: ElevenLabs' system tools, Retell's tool
-/// types, Vapi's built-in tool types (in snake_case).
-pub const RESERVED_TOOL_NAMES: &[&str] = &[
-    "agent_swap",
-    "book_appointment_cal",
-    "check_availability_cal",
-    "dtmf",
-    "end_call",
-    "extract_dynamic_variable",
-    "language_detection",
-    "play_keypad_touch_tone",
-    "press_digit",
-    "send_sms",
-    "skip_turn",
-    "transfer_call",
-    "transfer_to_agent",
-    "transfer_to_number",
-    "voicemail",
-    "voicemail_detection",
-];
-
 /// Why `name` is not a valid tool name, or `None` when it is: snake_case
-/// ASCII, starting with a letter, at most 40 characters, not a name a
-/// voice platform reserves for its own tools.
+/// ASCII, starting with a letter, no longer than every platform accepts
+/// (40, Vapi's), not a name a voice platform reserves for its own tools.
+/// The limits come from the platform registry ([`crate::platforms`]).
 pub fn tool_name_problem(name: &str) -> Option<String> {
     if name.is_empty() {
         return Some("is empty".to_string());
     }
-    if name.len() > MAX_TOOL_NAME {
+    let max = crate::platforms::max_tool_name();
+    if name.len() > max {
         return Some(format!(
-            "is {} characters long; the limit is {MAX_TOOL_NAME}",
+            "is {} characters long; the limit is {max}",
             name.len()
         ));
     }
-    if RESERVED_TOOL_NAMES.contains(&name) {
+    if crate::platforms::reserved_tool_names().contains(&name) {
         return Some("is reserved for a voice platform's built-in tool".to_string());
     }
     snake_problem(name)

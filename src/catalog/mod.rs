@@ -5,7 +5,7 @@ mod template;
 
 pub use index::{
     catalogue_problems, entries, first_sentence, load_all, platform_name_problems, supporting_crms,
-    Entry, PLATFORM_NAME_RULES,
+    Entry,
 };
 pub use template::{
     Access, Category, Idempotency, IdempotencyKind, Intent, Limits, Param, Profile, ResultField,

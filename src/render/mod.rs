@@ -1,7 +1,9 @@
-//! Rendering: one tera file per target under `templates/targets/`.
+//! Rendering: one target template (a tera file) per target under
+//! `templates/targets/`.
 //!
-//! A target file is named `<target>.<ext>.tera` and writes `<target>.<ext>`;
-//! adding a target is adding a file. Output is checked by its extension:
+//! A target template is named `<target>.<ext>.tera` and writes
+//! `<target>.<ext>`; adding a target is adding a file (and, for a
+//! platform's tool definition, its entry in [`crate::platforms`]). Output is checked by its extension:
 //! `.json` is parsed back and pretty-printed (so a template can never emit
 //! invalid JSON unnoticed), `.rs` is parsed as a Rust file.
 
@@ -176,7 +178,19 @@ impl Renderer {
             target: target.origin.clone(),
             message,
         };
-        let ctx = tera::Context::from_serialize(context).map_err(|e| err(tera_message(&e)))?;
+        let mut ctx = tera::Context::from_serialize(context).map_err(|e| err(tera_message(&e)))?;
+        // What the target's platform needs, from its registry entry:
+        // `platform.timeout`, in the unit of its timeout field.
+        if let Some(p) = crate::platforms::get(&target.name) {
+            let deadline_ms = context.limits["timeout_ms"].as_u64().unwrap_or(0);
+            ctx.insert(
+                "platform",
+                &serde_json::json!({
+                    "id": p.platform,
+                    "timeout": p.timeout.map(|t| t.value(deadline_ms)),
+                }),
+            );
+        }
         let raw = self
             .tera
             .render(&target.name, &ctx)

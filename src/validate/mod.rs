@@ -56,7 +56,7 @@ impl Validator {
                     message: "platform schema folder not found".to_string(),
                 });
             }
-            for (target, ..) in platform::LOCATIONS {
+            for target in crate::platforms::PLATFORMS.iter().map(|p| p.target) {
                 if let Some(schema) = PlatformSchema::load(dir, target)? {
                     map.insert(target.to_string(), schema);
                 }
@@ -72,7 +72,7 @@ impl Validator {
 
     /// Whether there is anything to check a `target` file against.
     pub fn knows(&self, target: &str) -> bool {
-        rules::KNOWN.contains(&target) || self.platforms.contains_key(target)
+        crate::platforms::get(target).is_some() || self.platforms.contains_key(target)
     }
 
     /// Checks one document as a `target` file.
@@ -90,7 +90,7 @@ impl Validator {
                 });
             }
         }
-        if rules::KNOWN.contains(&target) {
+        if crate::platforms::get(target).is_some() {
             checked_against.push("rules".to_string());
             for f in rules::check(target, doc) {
                 violations.push(Violation {
