@@ -37,11 +37,11 @@ pub struct Target {
     pub name: String,
     /// The file it writes: `vapi.json`.
     pub file_name: String,
-    /// Where its template came from.
+    /// Where its target template came from.
     pub origin: String,
     /// How its output is checked.
     pub kind: OutputKind,
-    /// Why its template does not parse; reported only when it is chosen,
+    /// Why its target template does not parse; reported only when it is chosen,
     /// so one broken target never blocks the others.
     pub broken: Option<String>,
 }
@@ -54,7 +54,7 @@ impl Target {
     }
 }
 
-/// The targets and a tera engine holding their templates.
+/// The targets and a tera engine holding their target templates.
 pub struct Renderer {
     tera: tera::Tera,
     targets: Vec<Target>,
@@ -72,7 +72,7 @@ pub struct Rendered {
 }
 
 impl Renderer {
-    /// Loads every `templates/targets/*.tera` from the sources.
+    /// Loads every target template, `templates/targets/*.tera`, from the sources.
     pub fn new(sources: &Sources) -> Result<Self> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![]);
