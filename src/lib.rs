@@ -171,15 +171,17 @@ impl Midcall {
     /// (`specs/<crm>/examples/<template>.yaml`) exist and name only the
     /// template's parameters, and no example file names an unbound template.
     pub fn bound_pairs(&self) -> Result<Vec<(String, String)>> {
-        let mut pairs = Vec::new();
+        let pairs = self.bound()?;
         for crm in self.crm_ids() {
-            let (bindings, _) = bindings::load(&self.sources, &crm)?;
-            let bound: Vec<&str> = bindings.actions.keys().map(String::as_str).collect();
+            let bound: Vec<&str> = pairs
+                .iter()
+                .filter(|(c, _)| *c == crm)
+                .map(|(_, t)| t.as_str())
+                .collect();
             examples::check_orphans(&self.sources, &crm, &bound)?;
-            for template in bindings.actions.keys() {
+            for template in &bound {
                 let loaded = catalog::load(&self.sources, template)?;
                 examples::load(&self.sources, &crm, &loaded)?;
-                pairs.push((crm.clone(), template.clone()));
             }
         }
         Ok(pairs)
