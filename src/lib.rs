@@ -14,6 +14,7 @@ pub mod bindings;
 pub mod catalog;
 pub mod cli;
 pub mod crate_index;
+pub mod derive;
 pub mod error;
 pub mod examples;
 pub mod names;
