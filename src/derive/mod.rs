@@ -238,15 +238,26 @@ fn read_text(path: &Path) -> Result<String> {
 /// Reads a vendor file (JSON or YAML, told apart by its first character).
 fn read_document(path: &Path, name: &str) -> Result<Document> {
     let text = read_text(path)?;
-    let origin = path.display().to_string();
+    let value = parse_document(&text, &path.display().to_string())?;
+    Ok(Document {
+        name: name.to_string(),
+        path: path.to_path_buf(),
+        value,
+    })
+}
+
+/// Parses a spec document (JSON or YAML, told apart by its first
+/// character) into a JSON value; `origin` names it in errors.
+pub fn parse_document(text: &str, origin: &str) -> Result<Value> {
+    let origin = origin.to_string();
     let value: Value = if text.trim_start().starts_with('{') {
-        serde_json::from_str(&text).map_err(|e| Error::Yaml {
+        serde_json::from_str(text).map_err(|e| Error::Yaml {
             origin: origin.clone(),
             location: format!(":{}:{}", e.line(), e.column()),
             message: e.to_string(),
         })?
     } else {
-        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| Error::Yaml {
+        let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| Error::Yaml {
             origin: origin.clone(),
             location: e
                 .location()
@@ -256,11 +267,7 @@ fn read_document(path: &Path, name: &str) -> Result<Document> {
         })?;
         yaml_to_json(yaml)
     };
-    Ok(Document {
-        name: name.to_string(),
-        path: path.to_path_buf(),
-        value,
-    })
+    Ok(value)
 }
 
 /// YAML to JSON values; non-string keys (`200:`) become their text.
