@@ -221,11 +221,14 @@ fn a_hyphenated_crm_id_gives_a_crate_that_builds() {
     );
     assert!(index.contains("pub mod hubspot"), "{index}");
 
-    // The workspace's target folder: the dependencies are built already.
+    // The target folder tests/cli/installed.rs builds the same kind of
+    // crate into (same dependencies and features), so they share the
+    // compiled runtime; not the workspace's own, which `cargo test` holds.
     let build = Command::new(env!("CARGO"))
         .current_dir(&krate)
         .args(["build", "--offline", "--quiet"])
-        .env("CARGO_TARGET_DIR", root().join("target"))
+        .env("CARGO_TARGET_DIR", root().join("target/installed-gen"))
+        .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs");
     assert!(

@@ -1,7 +1,6 @@
 //! Generating files: one CRM × template, all of them, and the staleness
 //! check; each writes or compares a [`Plan`].
 
-use std::io::Write;
 use std::path::Path;
 
 use super::{GenerateArgs, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE};
@@ -36,17 +35,12 @@ pub(super) fn one(midcall: &Midcall, args: GenerateArgs) -> Result<i32, Error> {
         ),
     };
     if args.stdout {
-        let mut out = std::io::stdout().lock();
         let single = files.len() == 1;
         for file in &files {
-            let result = if single {
-                out.write_all(file.contents.as_bytes())
+            if single {
+                super::emit_file(&file.contents)?;
             } else {
-                write!(out, "==== {} ====\n{}", file.file_name, file.contents)
-            };
-            if result.is_err() {
-                // A closed pipe (`| head`) is not an error worth a message.
-                return Ok(EXIT_OK);
+                super::emit_file(&format!("==== {} ====\n{}", file.file_name, file.contents))?;
             }
         }
         return Ok(EXIT_OK);
@@ -58,13 +52,34 @@ pub(super) fn one(midcall: &Midcall, args: GenerateArgs) -> Result<i32, Error> {
     }
     let written = plan.write(&args.out)?;
     let dir = args.out.join(output::action_dir(crm, template));
-    let names: Vec<&str> = files.iter().map(|f| f.file_name.as_str()).collect();
-    say!(
-        "{crm}/{template}: {} to {}: {}",
-        summary(&written, plan.files().len()),
-        dir.display(),
-        names.join(", ")
-    );
+    let changed: Vec<String> = written
+        .changed
+        .iter()
+        .filter(|p| p.starts_with(&dir))
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    if changed.is_empty() {
+        say!(
+            "{crm}/{template}: {} file{} in {} already up to date",
+            files.len(),
+            s(files.len()),
+            dir.display()
+        );
+    } else {
+        say!(
+            "{crm}/{template}: wrote {} file{} to {}: {}",
+            changed.len(),
+            s(changed.len()),
+            dir.display(),
+            changed.join(", ")
+        );
+    }
+    let index = args.out.join(INDEX);
+    if written.changed.contains(&index) {
+        say!("updated {}", index.display());
+    }
     Ok(EXIT_OK)
 }
 
