@@ -26,12 +26,17 @@ mod bound;
 mod client;
 mod config;
 mod error;
+pub mod form;
+pub mod graphql;
 pub mod mask;
 mod natural_key;
 pub mod project;
 mod request;
+mod settings;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod time;
+pub mod transform;
 
 pub use bound::{bounded_json, parse_args, tool_result};
 pub use client::{Client, Deadline};
@@ -39,6 +44,7 @@ pub use config::{Auth, AuthSpec, Config, CrmEnv, DEFAULT_MAX_BODY_BYTES, DEFAULT
 pub use error::{ActionError, ErrorKind};
 pub use natural_key::Written;
 pub use request::{encode_path_segment, new_idempotency_key, Method, Request};
+pub use settings::{Setting, SettingKind, Settings};
 
 /// Re-exported so generated code needs no direct dependency on `serde_json`.
 pub use serde_json::{json, Value};
