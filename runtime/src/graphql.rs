@@ -182,7 +182,7 @@ fn throttle_pause(answer: &Value) -> Option<Duration> {
         .pointer("/throttleStatus/currentlyAvailable")?
         .as_f64()?;
     let rate = cost.pointer("/throttleStatus/restoreRate")?.as_f64()?;
-    if !(rate > 0.0) {
+    if !rate.is_finite() || rate <= 0.0 {
         return None;
     }
     let secs = ((requested - available) / rate).clamp(0.1, 60.0);
