@@ -22,6 +22,7 @@
     )
 )]
 
+mod answer;
 mod bound;
 mod client;
 mod config;
@@ -37,6 +38,7 @@ mod settings;
 pub mod testing;
 pub mod time;
 pub mod transform;
+mod vendor_error;
 
 pub use bound::{bounded_json, parse_args, tool_result};
 pub use client::{Client, Deadline};
