@@ -1,6 +1,7 @@
 //! The HTTP client: one per configuration, pooled, with a total deadline;
 //! sending and retries. What an answer means is [`crate::answer`]'s.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -11,7 +12,9 @@ use crate::answer;
 use crate::config::{Auth, Config};
 use crate::error::{ActionError, ErrorKind};
 use crate::mask;
-use crate::request::Request;
+use crate::oauth::TokenCache;
+use crate::request::{BodyFormat, Request};
+use crate::{form, graphql};
 
 /// Pause before a retry when the server names none.
 const DEFAULT_PAUSE: Duration = Duration::from_millis(100);
@@ -30,6 +33,8 @@ pub(crate) const MIN_ATTEMPT: Duration = Duration::from_millis(50);
 pub struct Client {
     http: reqwest::Client,
     config: Config,
+    /// The client-credentials token, shared by every clone.
+    tokens: Arc<TokenCache>,
 }
 
 /// The moment a whole call must end by. [`Client::send`] starts one per
@@ -38,7 +43,7 @@ pub struct Client {
 /// budget covers all steps and all retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadline {
-    at: Instant,
+    pub(crate) at: Instant,
     budget: Duration,
 }
 
@@ -70,6 +75,9 @@ enum Attempt {
     /// A transient failure worth one more try after the pause (the
     /// server's `Retry-After` when it gave one).
     Retry(ActionError, Option<Duration>),
+    /// A 401 with a cached client-credentials token, now dropped: worth
+    /// one more try with a fresh token (the server did nothing).
+    Reauth(ActionError),
 }
 
 impl Client {
@@ -88,7 +96,17 @@ impl Client {
                     format!("building the HTTP client: {}", e.without_url()),
                 )
             })?;
-        Ok(Client { http, config })
+        Ok(Client {
+            http,
+            config,
+            tokens: Arc::default(),
+        })
+    }
+
+    /// The value of the account setting `name` (see [`crate::Vendor`]);
+    /// an undeclared name is a `misconfigured` error.
+    pub fn setting(&self, name: &str) -> Result<&str, ActionError> {
+        self.config.settings.get(name)
     }
 
     /// The configuration in use.
@@ -136,10 +154,19 @@ impl Client {
         let mut attempts = 0u32;
         let work = async {
             let tries = if request.retry_safe { 2 } else { 1 };
+            let mut reauthed = false;
             loop {
                 attempts += 1;
-                match self.attempt(&request, &what).await {
+                match self.attempt(&request, &what, deadline).await {
                     Attempt::Done(result) => return result,
+                    Attempt::Reauth(error) => {
+                        if reauthed || deadline.remaining() < MIN_ATTEMPT {
+                            return Err(error);
+                        }
+                        reauthed = true;
+                        attempts -= 1;
+                        tracing::debug!("token refused: fetching a fresh one");
+                    }
                     Attempt::Retry(error, retry_after) => {
                         if attempts >= tries {
                             return Err(error);
@@ -188,25 +215,50 @@ impl Client {
         result
     }
 
-    async fn attempt(&self, request: &Request, what: &str) -> Attempt {
+    async fn attempt(&self, request: &Request, what: &str, deadline: Deadline) -> Attempt {
         let url = format!("{}{}", self.config.base_url, request.path);
         let mut builder = self.http.request(request.method.to_reqwest(), &url);
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
+        // The client-credentials token used, and whether it is fresh.
+        let mut issued = None;
         builder = match &self.config.auth {
             Auth::Bearer(token) => builder.bearer_auth(token),
             Auth::Header(name, value) => builder.header(name.as_str(), value.as_str()),
             Auth::Query(name, value) => builder.query(&[(name, value)]),
             Auth::Basic(user, password) => builder.basic_auth(user, Some(password)),
+            Auth::ClientCredentials(credentials) => {
+                match self
+                    .tokens
+                    .token(&self.http, credentials, deadline.at)
+                    .await
+                {
+                    Ok(token) => {
+                        let b = builder.bearer_auth(&token.value);
+                        issued = Some(token);
+                        b
+                    }
+                    // Already tried as often as the deadline allows.
+                    Err(e) => return Attempt::Done(Err(e)),
+                }
+            }
             Auth::None => builder,
         };
-        for (name, value) in &request.headers {
+        for (name, value) in self.config.headers.iter().chain(&request.headers) {
             builder = builder.header(name.as_str(), value.as_str());
         }
         builder = builder.header(reqwest::header::ACCEPT, "application/json");
         if let Some(body) = &request.body {
-            builder = builder.json(body);
+            builder = match request.format {
+                BodyFormat::Json | BodyFormat::GraphQl => builder.json(body),
+                BodyFormat::Form => builder
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(form::encode(body)),
+            };
         }
         let response = match builder.send().await {
             Ok(r) => r,
@@ -250,10 +302,29 @@ impl Client {
                 .with_status(status)))
             }
         };
+        if success && request.format == BodyFormat::GraphQl {
+            let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+                // Not JSON: the plain reading names what came instead.
+                return Attempt::Done(answer::success(&body, &content_type, status, what));
+            };
+            return match graphql::read_answer(value, what) {
+                Ok(data) => Attempt::Done(Ok(data)),
+                Err(f) if f.error.kind == ErrorKind::RateLimited => {
+                    Attempt::Retry(f.error.with_status(status), f.retry_after)
+                }
+                Err(f) => Attempt::Done(Err(f.error.with_status(status))),
+            };
+        }
         if success {
             return Attempt::Done(answer::success(&body, &content_type, status, what));
         }
         let error = answer::failure(&body, status, what);
+        if status == 401 {
+            if let Some(token) = issued.filter(|t| !t.fresh) {
+                self.tokens.invalidate(&token.value).await;
+                return Attempt::Reauth(error);
+            }
+        }
         if answer::transient(status) {
             Attempt::Retry(error, retry_after)
         } else {
