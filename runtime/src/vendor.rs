@@ -88,6 +88,32 @@ pub struct Vendor {
     pub headers: &'static [(&'static str, &'static str)],
 }
 
+impl Vendor {
+    /// Every environment variable the connector reads, in a fixed order:
+    /// the settings', the auth kind's, then the overrides (base URL, token
+    /// endpoint). For listings such as `gen crms`.
+    pub fn variables(&self) -> Vec<&'static str> {
+        let mut vars: Vec<&'static str> = self.settings.iter().map(|s| s.env).collect();
+        match self.auth {
+            AuthKind::Bearer { env }
+            | AuthKind::Header { env, .. }
+            | AuthKind::Query { env, .. }
+            | AuthKind::Basic { env, .. } => vars.push(env),
+            AuthKind::ClientCredentials {
+                client_id_env,
+                client_secret_env,
+                ..
+            } => vars.extend([client_id_env, client_secret_env]),
+            AuthKind::None => {}
+        }
+        vars.push(self.base_url_env);
+        if let AuthKind::ClientCredentials { token_url_env, .. } = self.auth {
+            vars.push(token_url_env);
+        }
+        vars
+    }
+}
+
 impl Config {
     /// Reads a vendor's settings, secret(s), base URL and fixed headers
     /// from the environment and checks them (see [`Config::from_vendor_lookup`]).
@@ -110,10 +136,17 @@ impl Config {
         let crm = vendor.name;
         let settings = Settings::read(crm, vendor.settings, &lookup)?;
         let get = |name: &str| {
-            lookup(name)
+            let value = lookup(name)
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
-                .ok_or_else(|| ActionError::missing_env(crm, name))
+                .ok_or_else(|| ActionError::missing_env(crm, name))?;
+            if value.chars().any(char::is_control) {
+                return Err(ActionError::new(
+                    ErrorKind::Misconfigured,
+                    format!("{crm}: environment variable {name} holds a control character"),
+                ));
+            }
+            Ok(value)
         };
         let with_secret = |template: &str, secret: &str| {
             settings::fill(template, |name| {

@@ -144,6 +144,10 @@ async fn a_missing_or_bad_setting_is_misconfigured_before_any_call() {
     env.retain(|(k, _)| *k != "ACME_TOKEN");
     let err = Config::from_vendor_lookup(&LOCAL, lookup(&env)).unwrap_err();
     assert!(err.detail.contains("ACME_TOKEN"), "{}", err.detail);
+    env.push(("ACME_TOKEN", "t\nX-Injected: 1".to_string()));
+    let err = Config::from_vendor_lookup(&LOCAL, lookup(&env)).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Misconfigured);
+    assert!(err.detail.contains("ACME_TOKEN"), "{}", err.detail);
     assert_eq!(requests(&server).await, 0);
 }
 
@@ -553,6 +557,17 @@ fn debug_never_shows_a_client_secret() {
         ("ST_CLIENT_SECRET", CLIENT_SECRET.to_string()),
     ];
     let config = Config::from_vendor_lookup(&SERVICETITAN, lookup(&env)).unwrap();
+    assert_eq!(
+        SERVICETITAN.variables(),
+        [
+            "ST_TENANT_ID",
+            "ST_APP_KEY",
+            "ST_CLIENT_ID",
+            "ST_CLIENT_SECRET",
+            "ST_BASE_URL",
+            "ST_TOKEN_URL"
+        ]
+    );
     let shown = format!("{config:?} {:?}", Client::new(config.clone()).unwrap());
     assert!(shown.contains("auth.servicetitan.io"), "{shown}");
     assert!(!shown.contains(CLIENT_SECRET), "{shown}");
