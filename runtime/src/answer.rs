@@ -4,8 +4,10 @@
 
 use serde_json::Value;
 
+use crate::blame::{blame, is_shape_code, Blame};
 use crate::error::{ActionError, ErrorKind};
-use crate::vendor_error;
+use crate::request::Request;
+use crate::vendor_error::{self, VendorError};
 
 /// A 2xx body: empty is `Null`; JSON is parsed and checked for an error
 /// shape; anything else is an unusable answer.
@@ -14,6 +16,7 @@ pub(crate) fn success(
     content_type: &str,
     status: u16,
     what: &str,
+    request: &Request,
 ) -> Result<Value, ActionError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
@@ -34,21 +37,31 @@ pub(crate) fn success(
         .with_status(status)
     })?;
     if let Some(kind) = error_in_success(&value) {
-        let message = vendor_error::from_value(&value)
-            .map(|v| v.message)
-            .unwrap_or_else(|| "no message".to_string());
-        return Err(ActionError::new(
+        let vendor = vendor_error::from_value(&value);
+        let message = vendor.as_ref().map_or("no message", |v| v.message.as_str());
+        let detail = format!("{what}: status {status} with an error body: {message}");
+        // A code about the request's shape is the request's, whatever the
+        // category said.
+        let shape = vendor
+            .as_ref()
+            .is_some_and(|v| v.codes.iter().any(|c| is_shape_code(c)));
+        let kind = if shape { ErrorKind::InvalidInput } else { kind };
+        return Err(caller_or_request(
             kind,
-            format!("{what}: status {status} with an error body: {message}"),
-        )
-        .with_status(status));
+            detail,
+            status,
+            vendor.as_ref(),
+            request,
+        ));
     }
     Ok(value)
 }
 
 /// A non-2xx answer as an error: the kind from the status, the vendor's
-/// message (when its body has one) in the detail.
-pub(crate) fn failure(body: &[u8], status: u16, what: &str) -> ActionError {
+/// message (when its body has one) in the detail. A 4xx that is not about
+/// auth, a missing record or the rate is `invalid_input` or `refused`, as
+/// [`crate::blame`] decides.
+pub(crate) fn failure(body: &[u8], status: u16, what: &str, request: &Request) -> ActionError {
     let vendor = vendor_error::parse(body);
     let detail = match &vendor {
         Some(v) => format!("{what}: status {status}: {}", v.message),
@@ -62,7 +75,29 @@ pub(crate) fn failure(body: &[u8], status: u16, what: &str) -> ActionError {
         400..=499 => ErrorKind::InvalidInput,
         _ => ErrorKind::Unavailable,
     };
-    ActionError::new(kind, detail).with_status(status)
+    caller_or_request(kind, detail, status, vendor.as_ref(), request)
+}
+
+/// The error; an `invalid_input` the request caused becomes `refused`,
+/// with the reason, the vendor's codes and the fields it names added to
+/// the detail.
+fn caller_or_request(
+    kind: ErrorKind,
+    detail: String,
+    status: u16,
+    vendor: Option<&VendorError>,
+    request: &Request,
+) -> ActionError {
+    if kind != ErrorKind::InvalidInput {
+        return ActionError::new(kind, detail).with_status(status);
+    }
+    match blame(status, vendor, request) {
+        Blame::Caller => ActionError::new(kind, detail),
+        Blame::Request(why) => {
+            ActionError::new(ErrorKind::Refused, format!("{detail} (refused: {why})"))
+        }
+    }
+    .with_status(status)
 }
 
 /// Whether a failed status is worth another try (a request safe to repeat).
@@ -160,13 +195,15 @@ mod tests {
 
     #[test]
     fn maps_error_statuses_to_kinds() {
-        assert_eq!(failure(b"", 404, "GET /x").kind, ErrorKind::NotFound);
-        assert_eq!(failure(b"", 403, "GET /x").kind, ErrorKind::Unauthorized);
-        assert_eq!(failure(b"", 429, "GET /x").kind, ErrorKind::RateLimited);
-        assert_eq!(failure(b"", 408, "GET /x").kind, ErrorKind::Unavailable);
-        assert_eq!(failure(b"", 422, "GET /x").kind, ErrorKind::InvalidInput);
-        assert_eq!(failure(b"", 502, "GET /x").kind, ErrorKind::Unavailable);
-        let e = failure(br#"{"message": "bad"}"#, 400, "GET /x");
+        let r = &Request::new(crate::Method::Get, "/x");
+        assert_eq!(failure(b"", 404, "GET /x", r).kind, ErrorKind::NotFound);
+        assert_eq!(failure(b"", 403, "GET /x", r).kind, ErrorKind::Unauthorized);
+        assert_eq!(failure(b"", 429, "GET /x", r).kind, ErrorKind::RateLimited);
+        assert_eq!(failure(b"", 408, "GET /x", r).kind, ErrorKind::Unavailable);
+        assert_eq!(failure(b"", 422, "GET /x", r).kind, ErrorKind::InvalidInput);
+        assert_eq!(failure(b"", 415, "GET /x", r).kind, ErrorKind::Refused);
+        assert_eq!(failure(b"", 502, "GET /x", r).kind, ErrorKind::Unavailable);
+        let e = failure(br#"{"message": "bad"}"#, 400, "GET /x", r);
         assert_eq!(e.detail, "GET /x: status 400: bad");
         assert!(transient(503) && transient(429) && !transient(400));
     }

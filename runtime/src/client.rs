@@ -203,6 +203,15 @@ impl Client {
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(_) => tracing::debug!(attempts, elapsed_ms, "crm request succeeded"),
+            // Not the caller's doing: the binding needs a fix.
+            Err(e) if e.kind == ErrorKind::Refused => tracing::error!(
+                attempts,
+                elapsed_ms,
+                kind = e.kind.as_str(),
+                status = e.status,
+                detail = %e.detail,
+                "the crm refused the request the connector built"
+            ),
             Err(e) => tracing::warn!(
                 attempts,
                 elapsed_ms,
@@ -305,7 +314,7 @@ impl Client {
         if success && request.format == BodyFormat::GraphQl {
             let Ok(value) = serde_json::from_slice::<Value>(&body) else {
                 // Not JSON: the plain reading names what came instead.
-                return Attempt::Done(answer::success(&body, &content_type, status, what));
+                return Attempt::Done(answer::success(&body, &content_type, status, what, request));
             };
             return match graphql::read_answer(value, what) {
                 Ok(data) => Attempt::Done(Ok(data)),
@@ -316,9 +325,9 @@ impl Client {
             };
         }
         if success {
-            return Attempt::Done(answer::success(&body, &content_type, status, what));
+            return Attempt::Done(answer::success(&body, &content_type, status, what, request));
         }
-        let error = answer::failure(&body, status, what);
+        let error = answer::failure(&body, status, what, request);
         if status == 401 {
             if let Some(token) = issued.filter(|t| !t.fresh) {
                 self.tokens.invalidate(&token.value).await;

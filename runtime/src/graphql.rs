@@ -3,8 +3,8 @@
 //! A GraphQL server answers 200 to almost everything. What went wrong is in
 //! the body: top-level `errors` (with `extensions.code`: Shopify's
 //! `THROTTLED`, `ACCESS_DENIED`, the common `UNAUTHENTICATED`,
-//! `BAD_USER_INPUT`, …) or, for a mutation, the payload's `userErrors`
-//! (`customerUserErrors`, …). [`read_answer`] turns either into one of our
+//! `BAD_USER_INPUT`; a query the server cannot run is `refused`) or, for
+//! a mutation, the payload's `userErrors` (`customerUserErrors`, …). [`read_answer`] turns either into one of our
 //! error kinds and hands back `data` otherwise; a throttled answer carries
 //! the pause Shopify's cost figures imply.
 
@@ -166,8 +166,20 @@ fn kind_of_code(code: &str) -> ErrorKind {
         }
         "NOT_FOUND" => ErrorKind::NotFound,
         "BAD_USER_INPUT" => ErrorKind::InvalidInput,
-        // A query we wrote wrong, a cost over the maximum, a server error:
-        // nothing the caller can fix.
+        // The document the connector sent is wrong or too costly: the
+        // server turned down our request, not the caller's values.
+        "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED" | "MAX_COST_EXCEEDED" => {
+            ErrorKind::Refused
+        }
+        // graphql-ruby's static validation codes (Shopify): camelCase,
+        // `undefinedField`, `argumentLiteralsIncompatible`, …
+        _ if code.starts_with(|c: char| c.is_ascii_lowercase())
+            && code.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            ErrorKind::Refused
+        }
+        // A server error, an inactive shop, no code at all: nothing the
+        // caller can fix, and maybe passing.
         _ => ErrorKind::Unavailable,
     }
 }
@@ -262,8 +274,11 @@ mod tests {
             ("NOT_FOUND", ErrorKind::NotFound),
             ("BAD_USER_INPUT", ErrorKind::InvalidInput),
             ("INTERNAL_SERVER_ERROR", ErrorKind::Unavailable),
-            ("undefinedField", ErrorKind::Unavailable),
-            ("MAX_COST_EXCEEDED", ErrorKind::Unavailable),
+            ("SHOP_INACTIVE", ErrorKind::Unavailable),
+            ("undefinedField", ErrorKind::Refused),
+            ("argumentLiteralsIncompatible", ErrorKind::Refused),
+            ("GRAPHQL_VALIDATION_FAILED", ErrorKind::Refused),
+            ("MAX_COST_EXCEEDED", ErrorKind::Refused),
         ] {
             let f = fails(json!({"errors": [{"message": "m", "extensions": {"code": code}}]}));
             assert_eq!(f.error.kind, kind, "{code}");

@@ -23,6 +23,7 @@
 )]
 
 mod answer;
+mod blame;
 mod bound;
 mod client;
 mod config;

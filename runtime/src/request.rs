@@ -90,6 +90,12 @@ pub struct Request {
     pub retry_safe: bool,
     /// How the body is sent and the answer read.
     pub format: BodyFormat,
+    /// The vendor's names of the fields whose values come from the
+    /// caller's arguments (query names, body members, path parameters),
+    /// when the connector says ([`Request::caller_fields`]); `None` when it
+    /// does not. Tells a 4xx the caller caused (`invalid_input`) from one
+    /// the request caused (`refused`).
+    pub caller_fields: Option<Vec<String>>,
 }
 
 impl fmt::Debug for Request {
@@ -105,6 +111,7 @@ impl fmt::Debug for Request {
             .field("body", &self.body.as_ref().map(|_| "…"))
             .field("retry_safe", &self.retry_safe)
             .field("format", &self.format)
+            .field("caller_fields", &self.caller_fields)
             .finish()
     }
 }
@@ -120,6 +127,7 @@ impl Request {
             body: None,
             retry_safe: method == Method::Get,
             format: BodyFormat::Json,
+            caller_fields: None,
         }
     }
 
@@ -188,6 +196,24 @@ impl Request {
     pub fn form(mut self, body: Value) -> Self {
         self.body = Some(body);
         self.format = BodyFormat::Form;
+        self
+    }
+
+    /// Says which of the request's fields carry the caller's values, by
+    /// the vendor's names (`email`, `properties.email`,
+    /// `filters[0].value`; compared on the last segment, ignoring case).
+    /// A 4xx whose vendor error names only other fields, or names none
+    /// when this list is empty, is then [`crate::ErrorKind::Refused`]: the
+    /// request the connector built was turned down, and the caller cannot
+    /// fix it. Calls add to the list.
+    pub fn caller_fields<I, S>(mut self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.caller_fields
+            .get_or_insert_with(Vec::new)
+            .extend(fields.into_iter().map(Into::into));
         self
     }
 
