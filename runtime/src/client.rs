@@ -109,6 +109,12 @@ impl Client {
         self.config.settings.get(name)
     }
 
+    /// The account's settings, to fill a path (`client.settings().fill_path(
+    /// "/tenant/{tenant}/customers")`) or read an offset.
+    pub fn settings(&self) -> &crate::Settings {
+        &self.config.settings
+    }
+
     /// The configuration in use.
     pub fn config(&self) -> &Config {
         &self.config

@@ -318,8 +318,7 @@ fn servicetitan(server: &MockServer, timeout: Duration) -> Client {
 
 fn customers(client: &Client) -> Request {
     let path = client
-        .config()
-        .settings
+        .settings()
         .fill_path("/crm/v2/tenant/{tenant}/customers")
         .unwrap();
     Request::new(Method::Get, path).query("name", "Jane")
