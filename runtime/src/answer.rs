@@ -2,6 +2,8 @@
 //! disguise), an error status mapped to an [`ErrorKind`] with the vendor's
 //! reason in the detail.
 
+use std::fmt;
+
 use serde_json::Value;
 
 use crate::blame::{blame, is_shape_code, Blame};
@@ -15,7 +17,7 @@ pub(crate) fn success(
     body: &[u8],
     content_type: &str,
     status: u16,
-    what: &str,
+    what: &dyn fmt::Display,
     request: &Request,
 ) -> Result<Value, ActionError> {
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -61,7 +63,12 @@ pub(crate) fn success(
 /// message (when its body has one) in the detail. A 4xx that is not about
 /// auth, a missing record or the rate is `invalid_input` or `refused`, as
 /// [`crate::blame`] decides.
-pub(crate) fn failure(body: &[u8], status: u16, what: &str, request: &Request) -> ActionError {
+pub(crate) fn failure(
+    body: &[u8],
+    status: u16,
+    what: &dyn fmt::Display,
+    request: &Request,
+) -> ActionError {
     let vendor = vendor_error::parse(body);
     let detail = match &vendor {
         Some(v) => format!("{what}: status {status}: {}", v.message),
@@ -196,14 +203,20 @@ mod tests {
     #[test]
     fn maps_error_statuses_to_kinds() {
         let r = &Request::new(crate::Method::Get, "/x");
-        assert_eq!(failure(b"", 404, "GET /x", r).kind, ErrorKind::NotFound);
-        assert_eq!(failure(b"", 403, "GET /x", r).kind, ErrorKind::Unauthorized);
-        assert_eq!(failure(b"", 429, "GET /x", r).kind, ErrorKind::RateLimited);
-        assert_eq!(failure(b"", 408, "GET /x", r).kind, ErrorKind::Unavailable);
-        assert_eq!(failure(b"", 422, "GET /x", r).kind, ErrorKind::InvalidInput);
-        assert_eq!(failure(b"", 415, "GET /x", r).kind, ErrorKind::Refused);
-        assert_eq!(failure(b"", 502, "GET /x", r).kind, ErrorKind::Unavailable);
-        let e = failure(br#"{"message": "bad"}"#, 400, "GET /x", r);
+        assert_eq!(failure(b"", 404, &"GET /x", r).kind, ErrorKind::NotFound);
+        assert_eq!(
+            failure(b"", 403, &"GET /x", r).kind,
+            ErrorKind::Unauthorized
+        );
+        assert_eq!(failure(b"", 429, &"GET /x", r).kind, ErrorKind::RateLimited);
+        assert_eq!(failure(b"", 408, &"GET /x", r).kind, ErrorKind::Unavailable);
+        assert_eq!(
+            failure(b"", 422, &"GET /x", r).kind,
+            ErrorKind::InvalidInput
+        );
+        assert_eq!(failure(b"", 415, &"GET /x", r).kind, ErrorKind::Refused);
+        assert_eq!(failure(b"", 502, &"GET /x", r).kind, ErrorKind::Unavailable);
+        let e = failure(br#"{"message": "bad"}"#, 400, &"GET /x", r);
         assert_eq!(e.detail, "GET /x: status 400: bad");
         assert!(transient(503) && transient(429) && !transient(400));
     }

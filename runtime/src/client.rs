@@ -1,6 +1,7 @@
 //! The HTTP client: one per configuration, pooled, with a total deadline;
 //! sending and retries. What an answer means is [`crate::answer`]'s.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,11 +62,22 @@ impl Deadline {
         self.at.saturating_duration_since(Instant::now())
     }
 
-    fn timeout(&self, what: &str) -> ActionError {
+    fn timeout(&self, what: What<'_>) -> ActionError {
         ActionError::new(
             ErrorKind::Timeout,
             format!("{what}: no answer within {} ms", self.budget.as_millis()),
         )
+    }
+}
+
+/// `METHOD /path` for error details, the path masked when it is written
+/// (errors only), not on every call.
+#[derive(Clone, Copy)]
+struct What<'a>(&'a Request);
+
+impl fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0.method.as_str(), mask::text(&self.0.path))
     }
 }
 
@@ -147,12 +159,18 @@ impl Client {
         request: Request,
         deadline: Deadline,
     ) -> Result<Value, ActionError> {
-        let path = mask::text(&request.path);
-        let what = format!("{} {path}", request.method.as_str());
-        let span =
-            tracing::info_span!("crm_request", method = request.method.as_str(), path = %path);
+        let what = What(&request);
+        let span = tracing::info_span!(
+            "crm_request",
+            method = request.method.as_str(),
+            path = tracing::field::Empty
+        );
+        // Masked only when someone listens.
+        if !span.is_disabled() {
+            span.record("path", tracing::field::display(mask::text(&request.path)));
+        }
         if deadline.remaining().is_zero() {
-            let error = deadline.timeout(&what);
+            let error = deadline.timeout(what);
             tracing::warn!(parent: &span, kind = error.kind.as_str(), "deadline spent before the request");
             return Err(error);
         }
@@ -163,7 +181,7 @@ impl Client {
             let mut reauthed = false;
             loop {
                 attempts += 1;
-                match self.attempt(&request, &what, deadline).await {
+                match self.attempt(&request, what, deadline).await {
                     Attempt::Done(result) => return result,
                     Attempt::Reauth(error) => {
                         if reauthed || deadline.remaining() < MIN_ATTEMPT {
@@ -200,7 +218,7 @@ impl Client {
         let result = async {
             match tokio::time::timeout_at(deadline.at, work).await {
                 Ok(result) => result,
-                Err(_) => Err(deadline.timeout(&what)),
+                Err(_) => Err(deadline.timeout(what)),
             }
         }
         .instrument(span.clone())
@@ -230,7 +248,7 @@ impl Client {
         result
     }
 
-    async fn attempt(&self, request: &Request, what: &str, deadline: Deadline) -> Attempt {
+    async fn attempt(&self, request: &Request, what: What<'_>, deadline: Deadline) -> Attempt {
         let url = format!("{}{}", self.config.base_url, request.path);
         let mut builder = self.http.request(request.method.to_reqwest(), &url);
         if !request.query.is_empty() {
@@ -294,17 +312,20 @@ impl Client {
             }
         };
         let status = response.status().as_u16();
-        let header = |name: reqwest::header::HeaderName| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let retry_after = header(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
-        let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
         tracing::debug!(status, "crm answered");
         let success = (200..300).contains(&status);
+        let headers = response.headers();
+        // Read only where they are used: a pause after a failure, the
+        // content type in the detail of an unusable success.
+        let retry_after = if success {
+            None
+        } else {
+            headers
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after)
+        };
+        let content_type = headers.get(reqwest::header::CONTENT_TYPE).cloned();
         let body = match read_capped(response, self.config.max_body_bytes).await {
             Ok(b) => b,
             // An error status means the same without its body.
@@ -320,9 +341,16 @@ impl Client {
         if success && request.format == BodyFormat::GraphQl {
             let Ok(value) = serde_json::from_slice::<Value>(&body) else {
                 // Not JSON: the plain reading names what came instead.
-                return Attempt::Done(answer::success(&body, &content_type, status, what, request));
+                let content_type = content_type.as_ref().and_then(|v| v.to_str().ok());
+                return Attempt::Done(answer::success(
+                    &body,
+                    content_type.unwrap_or_default(),
+                    status,
+                    &what,
+                    request,
+                ));
             };
-            return match graphql::read_answer(value, what) {
+            return match graphql::read_answer(value, &what.to_string()) {
                 Ok(data) => Attempt::Done(Ok(data)),
                 Err(f) if f.error.kind == ErrorKind::RateLimited => {
                     Attempt::Retry(f.error.with_status(status), f.retry_after)
@@ -331,9 +359,16 @@ impl Client {
             };
         }
         if success {
-            return Attempt::Done(answer::success(&body, &content_type, status, what, request));
+            let content_type = content_type.as_ref().and_then(|v| v.to_str().ok());
+            return Attempt::Done(answer::success(
+                &body,
+                content_type.unwrap_or_default(),
+                status,
+                &what,
+                request,
+            ));
         }
-        let error = answer::failure(&body, status, what, request);
+        let error = answer::failure(&body, status, &what, request);
         if status == 401 {
             if let Some(token) = issued.filter(|t| !t.fresh) {
                 self.tokens.invalidate(&token.value).await;

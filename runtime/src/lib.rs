@@ -36,6 +36,7 @@ mod oauth;
 pub mod project;
 mod request;
 mod settings;
+mod sized;
 mod steps;
 #[cfg(feature = "test-support")]
 pub mod testing;

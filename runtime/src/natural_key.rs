@@ -5,7 +5,6 @@ use serde_json::Value;
 
 use crate::client::{Client, Deadline, MIN_ATTEMPT};
 use crate::error::{ActionError, ErrorKind};
-use crate::project;
 use crate::request::Request;
 
 /// How [`Client::write_unless_found`] ended: the record it returns, and
@@ -71,7 +70,7 @@ impl Client {
         let first = match self.send_by(write.clone(), deadline).await {
             Ok(answer) => {
                 tracing::info!(path = "created", writes = 1, "natural-key write: created");
-                return Ok(Written::Created(record_of(&answer, write_record)));
+                return Ok(Written::Created(record_of(answer, write_record)));
             }
             Err(e) if look_again(&e) => e,
             Err(e) => return Err(e),
@@ -137,7 +136,7 @@ impl Client {
             writes = 2,
             "natural-key write: created"
         );
-        Ok(Written::Created(record_of(&answer, write_record)))
+        Ok(Written::Created(record_of(answer, write_record)))
     }
 
     /// Runs the look-up: the record, `None` when there is none (a 404 or
@@ -149,18 +148,27 @@ impl Client {
         deadline: Deadline,
     ) -> Result<Option<Value>, ActionError> {
         match self.send_by(precheck.clone(), deadline).await {
-            Ok(answer) => Ok(project::at(&answer, record).cloned()),
+            Ok(answer) => Ok(take(answer, record)),
             Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
     }
 }
 
+/// The value at `pointer` in `answer`, moved out of it (not copied);
+/// `None` when absent or `null`, as [`crate::project::at`].
+fn take(mut answer: Value, pointer: &str) -> Option<Value> {
+    answer
+        .pointer_mut(pointer)
+        .filter(|v| !v.is_null())
+        .map(Value::take)
+}
+
 /// The record in a write's answer, `Null` when there is nothing at the
 /// pointer (the write succeeded all the same).
-fn record_of(answer: &Value, pointer: &str) -> Value {
-    match project::at(answer, pointer) {
-        Some(record) => record.clone(),
+fn record_of(answer: Value, pointer: &str) -> Value {
+    match take(answer, pointer) {
+        Some(record) => record,
         None => {
             tracing::warn!("natural-key write: the write's answer has no record at its pointer");
             Value::Null
