@@ -159,7 +159,17 @@ impl Client {
         request: Request,
         deadline: Deadline,
     ) -> Result<Value, ActionError> {
-        let what = What(&request);
+        self.send_ref(&request, deadline).await
+    }
+
+    /// [`Client::send_by`] on a borrowed request, for the steps of an
+    /// action that may send the same request twice.
+    pub(crate) async fn send_ref(
+        &self,
+        request: &Request,
+        deadline: Deadline,
+    ) -> Result<Value, ActionError> {
+        let what = What(request);
         let span = tracing::info_span!(
             "crm_request",
             method = request.method.as_str(),
@@ -181,7 +191,7 @@ impl Client {
             let mut reauthed = false;
             loop {
                 attempts += 1;
-                match self.attempt(&request, what, deadline).await {
+                match self.attempt(request, what, deadline).await {
                     Attempt::Done(result) => return result,
                     Attempt::Reauth(error) => {
                         if reauthed || deadline.remaining() < MIN_ATTEMPT {

@@ -67,7 +67,7 @@ impl Client {
             );
             return Ok(Written::Found(record));
         }
-        let first = match self.send_by(write.clone(), deadline).await {
+        let first = match self.send_ref(&write, deadline).await {
             Ok(answer) => {
                 tracing::info!(path = "created", writes = 1, "natural-key write: created");
                 return Ok(Written::Created(record_of(answer, write_record)));
@@ -130,7 +130,7 @@ impl Client {
             kind = first.kind.as_str(),
             "natural-key write: second write"
         );
-        let answer = self.send_by(write, deadline).await?;
+        let answer = self.send_ref(&write, deadline).await?;
         tracing::info!(
             path = "created on second write",
             writes = 2,
@@ -147,7 +147,7 @@ impl Client {
         record: &str,
         deadline: Deadline,
     ) -> Result<Option<Value>, ActionError> {
-        match self.send_by(precheck.clone(), deadline).await {
+        match self.send_ref(precheck, deadline).await {
             Ok(answer) => Ok(take(answer, record)),
             Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
