@@ -50,7 +50,7 @@ pub enum Error {
     /// A target template failed to render or produced invalid output.
     #[error("{target}: {message}")]
     Render {
-        /// The target file, e.g. `templates/targets/vapi.json.tera`.
+        /// The target template, e.g. `templates/targets/vapi.json.tera`.
         target: String,
         /// What went wrong.
         message: String,

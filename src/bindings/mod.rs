@@ -277,6 +277,15 @@ pub fn load(sources: &Sources, crm: &str) -> Result<(Bindings, String)> {
         let valid: Vec<&str> = ids.iter().map(String::as_str).collect();
         return Err(suggest::unknown("CRM", crm, &valid));
     };
+    // The folder's name is the CRM id: it becomes an output folder and a
+    // Rust module, so it must be one that maps to both one-to-one.
+    if let Some(p) = names::crm_id_problem(crm) {
+        return Err(Error::invalid(
+            &file.origin,
+            "folder name",
+            format!("CRM id `{crm}` {p} (rename the folder, e.g. `zoho-crm`)"),
+        ));
+    }
     let bindings = parse(&file.text, &file.origin)?;
     Ok((bindings, file.origin.clone()))
 }

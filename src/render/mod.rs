@@ -1,7 +1,9 @@
-//! Rendering: one tera file per target under `templates/targets/`.
+//! Rendering: one target template (a tera file) per target under
+//! `templates/targets/`.
 //!
-//! A target file is named `<target>.<ext>.tera` and writes `<target>.<ext>`;
-//! adding a target is adding a file. Output is checked by its extension:
+//! A target template is named `<target>.<ext>.tera` and writes
+//! `<target>.<ext>`; adding a target is adding a file (and, for a
+//! platform's tool definition, its entry in [`crate::platforms`]). Output is checked by its extension:
 //! `.json` is parsed back and pretty-printed (so a template can never emit
 //! invalid JSON unnoticed), `.rs` is parsed as a Rust file.
 
@@ -35,11 +37,11 @@ pub struct Target {
     pub name: String,
     /// The file it writes: `vapi.json`.
     pub file_name: String,
-    /// Where its template came from.
+    /// Where its target template came from.
     pub origin: String,
     /// How its output is checked.
     pub kind: OutputKind,
-    /// Why its template does not parse; reported only when it is chosen,
+    /// Why its target template does not parse; reported only when it is chosen,
     /// so one broken target never blocks the others.
     pub broken: Option<String>,
 }
@@ -52,7 +54,7 @@ impl Target {
     }
 }
 
-/// The targets and a tera engine holding their templates.
+/// The targets and a tera engine holding their target templates.
 pub struct Renderer {
     tera: tera::Tera,
     targets: Vec<Target>,
@@ -70,7 +72,7 @@ pub struct Rendered {
 }
 
 impl Renderer {
-    /// Loads every `templates/targets/*.tera` from the sources.
+    /// Loads every target template, `templates/targets/*.tera`, from the sources.
     pub fn new(sources: &Sources) -> Result<Self> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![]);
@@ -176,7 +178,19 @@ impl Renderer {
             target: target.origin.clone(),
             message,
         };
-        let ctx = tera::Context::from_serialize(context).map_err(|e| err(tera_message(&e)))?;
+        let mut ctx = tera::Context::from_serialize(context).map_err(|e| err(tera_message(&e)))?;
+        // What the target's platform needs, from its registry entry:
+        // `platform.timeout`, in the unit of its timeout field.
+        if let Some(p) = crate::platforms::get(&target.name) {
+            let deadline_ms = context.limits["timeout_ms"].as_u64().unwrap_or(0);
+            ctx.insert(
+                "platform",
+                &serde_json::json!({
+                    "id": p.platform,
+                    "timeout": p.timeout.map(|t| t.value(deadline_ms)),
+                }),
+            );
+        }
         let raw = self
             .tera
             .render(&target.name, &ctx)
