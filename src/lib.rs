@@ -2,16 +2,18 @@
 //! ready-to-register tool definitions for voice platforms and a Rust
 //! connector that performs the call.
 //!
-//! Data flows one way: spec → [`openapi::Api`] → [`action::Action`] (template +
-//! binding + operation, checked) → [`render`] (one tera file per target) →
-//! files under `generated/` ([`output`]).
+//! Data flows one way: spec → [`openapi::Api`] → [`call::BoundAction`]
+//! (template + binding + operations, checked into a typed call model) →
+//! [`render`] (one tera file per tool-definition target; the connector is
+//! emitted from the model) → files under `generated/` ([`output`]).
 #![deny(missing_docs)]
 
-pub mod action;
 pub mod assess;
 pub mod bindings;
+pub mod call;
 pub mod catalog;
 pub mod cli;
+pub mod diagnostic;
 pub mod error;
 pub mod examples;
 pub mod names;
@@ -24,7 +26,7 @@ pub mod validate;
 
 pub use error::{Error, Result};
 
-use action::Action;
+use call::BoundAction;
 use render::{RenderOptions, Rendered, Renderer};
 use source::Sources;
 
@@ -106,12 +108,13 @@ impl Midcall {
         Ok(pairs)
     }
 
-    /// Loads, binds and checks one CRM × template.
-    pub fn action(&self, crm: &str, template: &str) -> Result<Action> {
+    /// Loads, binds and checks one CRM × template: the typed call model,
+    /// or every problem of the binding.
+    pub fn action(&self, crm: &str, template: &str) -> Result<BoundAction> {
         let (bindings, origin) = bindings::load(&self.sources, crm)?;
         let template = catalog::load(&self.sources, template)?;
         let api = self.load_spec(crm)?;
-        action::resolve(crm, &bindings, &origin, &api, &template)
+        call::bind(crm, &bindings, &origin, &api, &template)
     }
 
     /// Renders the named targets (all that need no CRM, when empty) from a

@@ -168,7 +168,10 @@ where
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            // A check's problems are one line each.
+            for line in e.to_string().lines() {
+                eprintln!("error: {line}");
+            }
             EXIT_USAGE
         }
     }
