@@ -106,3 +106,26 @@ fn a_variant_after_one_that_always_applies_is_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn problems_outside_the_actions_are_collected_too() {
+    let text = edited(&[
+        (
+            "base_url: https://api.hubapi.com",
+            "base_url: api.hubapi.com",
+        ),
+        ("  env: HUBSPOT_ACCESS_TOKEN", "  env: hubspot-token"),
+    ]);
+    let (code, stderr, _dir) = run(&text, "contact-lookup");
+    assert_eq!(code, Some(2), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].contains(": auth.env: `hubspot-token` is not an environment variable name"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].contains(": base_url: `api.hubapi.com` is not an http(s) URL"),
+        "{stderr}"
+    );
+}
