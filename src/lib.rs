@@ -18,9 +18,12 @@ pub mod derive;
 pub mod diagnostic;
 pub mod error;
 pub mod examples;
+pub mod explain;
+pub mod input;
 pub mod names;
 pub mod openapi;
 pub mod output;
+pub mod promise;
 pub mod render;
 pub mod source;
 pub mod suggest;
@@ -150,12 +153,20 @@ impl Midcall {
     }
 
     /// Loads, binds and checks one CRM × template: the typed call model,
-    /// or every problem of the binding.
+    /// or every problem of the binding; the template comes back narrowed
+    /// to what the binding fills ([`promise::bind`]).
     pub fn action(&self, crm: &str, template: &str) -> Result<BoundAction> {
         let (bindings, origin) = bindings::load(&self.sources, crm)?;
         let template = catalog::load(&self.sources, template)?;
         let api = self.load_spec(crm)?;
-        call::bind(crm, &bindings, &origin, &api, &template)
+        let differs = bindings
+            .actions
+            .get(&template.id)
+            .and_then(|b| b.differs.clone());
+        promise::bind(
+            call::bind(crm, &bindings, &origin, &api, &template)?,
+            differs.as_deref(),
+        )
     }
 
     /// Renders the named targets (all that need no CRM, when empty) from a
