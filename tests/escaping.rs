@@ -11,8 +11,9 @@ use serde_json::Value;
 fn hostile() -> String {
     let mut s = String::from(
         "Quote \" backslash \\ newline\n tab\t {{ tera }} {% if x %} </script> \u{1F600} \
-         `rust` */ /* // \r\n #[doc] \u{2028} \"# r#\"raw\"# bidi \u{202A}\u{202B}\u{202C}\u{202D}\u{202E} \
-         isolates \u{2066}\u{2067}\u{2068}\u{2069} controls \u{7}\u{1b}[2J\u{0} \u{200B}\u{FEFF} end",
+         controls \u{7}\u{1b}[2J\u{0} q\"# r#\"raw\"# `rust` */ /* // \r\n #[doc] \u{2028} \
+         bidi \u{202A}\u{202B}\u{202C}\u{202D}\u{202E} isolates \u{2066}\u{2067}\u{2068}\u{2069} \
+         \u{200B}\u{FEFF} end",
     );
     while s.len() < 2000 {
         s.push_str(" padding-é-ß-漢字");
