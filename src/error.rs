@@ -34,6 +34,11 @@ pub enum Error {
         message: String,
     },
 
+    /// Every problem a check found in one input (a bindings file), one
+    /// per line, sorted.
+    #[error("{0}")]
+    Checks(crate::diagnostic::Diagnostics),
+
     /// A name given on the command line (or in a file) matches nothing.
     #[error("unknown {kind} `{name}`{suggestion}; valid: {valid}")]
     Unknown {

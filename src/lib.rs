@@ -2,20 +2,23 @@
 //! ready-to-register tool definitions for voice platforms and a Rust
 //! connector that performs the call.
 //!
-//! Data flows one way: spec → [`openapi::Api`] → [`action::Action`] (template +
-//! binding + operation, checked) → [`render`] (one target template per
-//! target) → a [`plan::Plan`] of every file, `lib.rs` included
-//! ([`crate_index`]) → files under `generated/` ([`output`]).
+//! Data flows one way: spec → [`openapi::Api`] → [`call::BoundAction`]
+//! (template + binding + operations, checked into a typed call model) →
+//! [`render`] (one target template per tool-definition target; the
+//! connector is emitted from the model) → a [`plan::Plan`] of every file,
+//! `lib.rs` included ([`crate_index`]) → files under `generated/`
+//! ([`output`]).
 #![deny(missing_docs)]
 
-pub mod action;
 pub mod assess;
 pub mod bindings;
+pub mod call;
 pub mod catalog;
 pub mod cli;
 pub mod conformance;
 pub mod crate_index;
 pub mod derive;
+pub mod diagnostic;
 pub mod error;
 pub mod examples;
 pub mod explain;
@@ -35,7 +38,7 @@ pub use error::{Error, Result};
 
 use std::path::Path;
 
-use action::Action;
+use call::BoundAction;
 use crate_index::Connector;
 use plan::{Plan, INDEX};
 use render::{OutputKind, RenderOptions, Rendered, Renderer};
@@ -231,13 +234,21 @@ impl Midcall {
         Ok(())
     }
 
-    /// Loads, binds and checks one CRM × template; the template comes back
-    /// narrowed to what the binding fills ([`promise::bind`]).
-    pub fn action(&self, crm: &str, template: &str) -> Result<Action> {
+    /// Loads, binds and checks one CRM × template: the typed call model,
+    /// or every problem of the binding; the template comes back narrowed
+    /// to what the binding fills ([`promise::bind`]).
+    pub fn action(&self, crm: &str, template: &str) -> Result<BoundAction> {
         let (bindings, origin) = bindings::load(&self.sources, crm)?;
         let template = catalog::load(&self.sources, template)?;
         let api = self.load_spec(crm)?;
-        promise::bind(action::resolve(crm, &bindings, &origin, &api, &template)?)
+        let differs = bindings
+            .actions
+            .get(&template.id)
+            .and_then(|b| b.differs.clone());
+        promise::bind(
+            call::bind(crm, &bindings, &origin, &api, &template)?,
+            differs.as_deref(),
+        )
     }
 
     /// Renders the named targets (all that need no CRM, when empty) from a

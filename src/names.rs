@@ -155,23 +155,10 @@ pub fn rust_ident(name: &str) -> String {
     ident
 }
 
-/// A Rust string literal holding exactly `s`.
+/// A Rust string literal holding exactly `s`; the one escaping rule is
+/// [`crate::render::rust_text::literal`]'s.
 pub fn rust_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::render::rust_text::literal_text(s)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Rendering: one target template (a tera file) per target under
-//! `templates/targets/`.
+//! `templates/targets/`, plus the built-in `connector` target, emitted
+//! from the call model ([`connector::render`]).
 //!
 //! A target template is named `<target>.<ext>.tera` and writes
 //! `<target>.<ext>`; adding a target is adding a file (and, for a
@@ -7,14 +8,15 @@
 //! `.json` is parsed back and pretty-printed (so a template can never emit
 //! invalid JSON unnoticed), `.rs` is parsed as a Rust file.
 
+pub mod connector;
 mod context;
-mod rust;
+pub mod rust_text;
 
 pub use context::{build as build_context, for_template, param_schema, Context, RenderOptions};
 
 use std::error::Error as _;
 
-use crate::action::Action;
+use crate::call::BoundAction;
 use crate::error::{Error, Result};
 use crate::source::Sources;
 use crate::suggest;
@@ -28,7 +30,12 @@ pub enum OutputKind {
     Rust,
     /// Written as rendered.
     Text,
+    /// The Rust connector, emitted from the call model (no template).
+    Connector,
 }
+
+/// The built-in target that writes the Rust connector.
+pub const CONNECTOR: &str = "connector";
 
 /// One render target.
 #[derive(Debug, Clone)]
@@ -50,7 +57,7 @@ impl Target {
     /// Whether the target needs a CRM binding (code that calls the CRM),
     /// not only a template. Rust targets do.
     pub fn needs_crm(&self) -> bool {
-        self.kind == OutputKind::Rust
+        matches!(self.kind, OutputKind::Rust | OutputKind::Connector)
     }
 }
 
@@ -84,6 +91,14 @@ impl Renderer {
                 .split_once('.')
                 .map(|(n, e)| (n.to_string(), e.to_string()))
                 .unwrap_or_else(|| (file_name.clone(), String::new()));
+            if name == CONNECTOR {
+                return Err(Error::Render {
+                    target: source.origin.clone(),
+                    message: format!(
+                        "target `{CONNECTOR}` is emitted from the bindings' call model, not from a target template; name this one differently"
+                    ),
+                });
+            }
             if let Some(p) = crate::names::id_problem(&name) {
                 return Err(Error::Render {
                     target: source.origin.clone(),
@@ -107,6 +122,14 @@ impl Renderer {
                 broken,
             });
         }
+        targets.push(Target {
+            name: CONNECTOR.to_string(),
+            file_name: "connector.rs".to_string(),
+            origin: "the connector emitter (src/render/connector)".to_string(),
+            kind: OutputKind::Connector,
+            broken: None,
+        });
+        targets.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Renderer { tera, targets })
     }
 
@@ -223,6 +246,11 @@ impl Renderer {
                 s
             }
             OutputKind::Text => raw,
+            OutputKind::Connector => {
+                return Err(err(format!(
+                    "target `{CONNECTOR}` needs a CRM binding; give --crm as well"
+                )))
+            }
         };
         Ok(Rendered {
             target: target.name.clone(),
@@ -235,11 +263,26 @@ impl Renderer {
     pub fn render_all(
         &self,
         targets: &[&Target],
-        action: &Action,
+        action: &BoundAction,
         options: &RenderOptions,
     ) -> Result<Vec<Rendered>> {
         let context = build_context(action, options);
-        targets.iter().map(|t| self.render(t, &context)).collect()
+        targets
+            .iter()
+            .map(|t| match t.kind {
+                OutputKind::Connector => connector::render(action)
+                    .map(|contents| Rendered {
+                        target: t.name.clone(),
+                        file_name: t.file_name.clone(),
+                        contents,
+                    })
+                    .map_err(|message| Error::Render {
+                        target: t.origin.clone(),
+                        message,
+                    }),
+                _ => self.render(t, &context),
+            })
+            .collect()
     }
 }
 
@@ -256,13 +299,13 @@ fn register_filters(tera: &mut tera::Tera) {
     tera.register_filter(
         "rust_str",
         |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
-            Ok(tera::Value::String(crate::names::rust_str(&text(value))))
+            Ok(tera::Value::String(rust_text::literal_text(&text(value))))
         },
     );
     tera.register_filter(
         "doc",
         |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
-            Ok(tera::Value::String(rust::doc_line(&text(value))))
+            Ok(tera::Value::String(rust_text::doc_line(&text(value))))
         },
     );
 }
