@@ -287,13 +287,17 @@ pub(super) fn generate(midcall: &Midcall, args: GenerateArgs) -> Result<i32, Err
         }
         return Ok(EXIT_OK);
     }
-    let paths = output::write_action(&args.out, &crm, template_id, &files)?;
-    output::write_index(&args.out)?;
+    let mut plan = crate::plan::Plan::new();
+    plan.add_action(&crm, template_id, &files);
+    if let Some(index) = local.index_for(&args.out, &plan)? {
+        plan.add(crate::plan::INDEX, index);
+    }
+    plan.write(&args.out)?;
     let dir = args.out.join(output::action_dir(&crm, template_id));
     say!(
         "{crm}/{template_id}: wrote {} file{} to {}",
-        paths.len(),
-        if paths.len() == 1 { "" } else { "s" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
         dir.display()
     );
     Ok(EXIT_OK)

@@ -1,7 +1,7 @@
 //! A draft bindings file from the top match: the CRM's name, base URL and
 //! auth read from the spec, and one action for the template, in the format
 //! of `specs/<crm>/bindings.yaml`. It is checked like any bindings
-//! ([`crate::action::resolve`]) before anyone sees it, and its text says it
+//! ([`crate::call::bind`]) before anyone sees it, and its text says it
 //! is a draft to review and what could not be mapped.
 
 use std::path::Path;
@@ -9,7 +9,6 @@ use std::path::Path;
 use super::index::{Index, OpKind};
 use super::mapping::{self, Mapping};
 use super::{top, Candidate};
-use crate::action;
 use crate::bindings::{
     ActionBinding, AuthBinding, Bindings, FieldBinding, IdempotencyBinding, PrecheckBinding,
 };
@@ -109,7 +108,7 @@ pub fn draft(index: &Index, template: &Template, crm_id: &str) -> Result<Draft> 
     }))
 }
 
-/// Drafts from one candidate; the bindings must pass [`action::resolve`].
+/// Drafts from one candidate; the bindings must pass [`crate::call::bind`].
 pub fn draft_from(
     index: &Index,
     template: &Template,
@@ -221,7 +220,14 @@ pub fn draft_from(
         auth: auth(api, op, crm_id),
         actions: [(template.id.clone(), binding)].into_iter().collect(),
     };
-    crate::promise::bind(action::resolve(crm_id, &bindings, &origin, api, template)?)?;
+    let differs = bindings
+        .actions
+        .get(&template.id)
+        .and_then(|b| b.differs.clone());
+    crate::promise::bind(
+        crate::call::bind(crm_id, &bindings, &origin, api, template)?,
+        differs.as_deref(),
+    )?;
     Ok(Draft {
         crm_id: crm_id.to_string(),
         spec: entry.spec,

@@ -217,7 +217,7 @@ pub fn propose(
             continue;
         }
         // Path parameters no argument fills.
-        for name in crate::action::path_params(&op.path) {
+        for name in path_params(&op.path) {
             if !r.path.contains_key(&name) {
                 let line = format!("path parameter `{name}` of `{} {}`", op.method, op.path);
                 if !unfilled.contains(&line) {
@@ -280,6 +280,14 @@ pub fn propose(
         unfilled,
         unmapped_fields,
     }
+}
+
+/// Names of `{params}` in a spec path.
+fn path_params(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_string()))
+        .collect()
 }
 
 fn describe(t: &Target) -> String {

@@ -5,56 +5,12 @@
 //! `gen validate --platforms DIR` (or `MIDCALL_PLATFORMS`) at a folder laid
 //! out like `../shared/platforms/`: `<platform>/<file>.json|yaml`.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-
-/// Where each target's tool object is defined: platform folder, file name
-/// prefix (the newest matching file, by name, is used) and JSON pointer.
-pub const LOCATIONS: &[(&str, &str, &str, &str)] = &[
-    (
-        "elevenlabs",
-        "elevenlabs",
-        "openapi",
-        "/components/schemas/WebhookToolConfig-Input",
-    ),
-    ("mcp", "mcp", "schema-", "/$defs/Tool"),
-    (
-        "openai-chat",
-        "openai",
-        "openapi",
-        "/components/schemas/ChatCompletionTool",
-    ),
-    (
-        "openai-realtime",
-        "openai",
-        "openapi",
-        "/components/schemas/RealtimeFunctionTool",
-    ),
-    (
-        "openai-responses",
-        "openai",
-        "openapi",
-        "/components/schemas/FunctionTool",
-    ),
-    (
-        "retell",
-        "retell",
-        "openapi",
-        "/components/schemas/CustomTool",
-    ),
-    (
-        "vapi",
-        "vapi",
-        "openapi",
-        "/components/schemas/CreateFunctionToolDTO",
-    ),
-];
 
 /// A compiled validator for one target's published tool schema.
 pub struct PlatformSchema {
@@ -67,13 +23,27 @@ impl PlatformSchema {
     /// Loads the schema of `target` from `dir`; `Ok(None)` when the target
     /// has no published schema or its file is not in `dir`.
     pub fn load(dir: &Path, target: &str) -> Result<Option<Self>> {
-        let Some((_, folder, prefix, pointer)) = LOCATIONS.iter().find(|l| l.0 == target) else {
+        // Where the tool object is: the target's registry entry.
+        let Some(crate::platforms::SchemaLocation {
+            folder,
+            prefix,
+            pointer,
+        }) = crate::platforms::get(target).and_then(|p| p.schema)
+        else {
             return Ok(None);
         };
         let Some(file) = newest(&dir.join(folder), prefix)? else {
             return Ok(None);
         };
-        let prepared = prepared(&file, folder)?;
+        let text = crate::input::read_text(&file).map_err(|e| Error::io(&file, &e))?;
+        let mut doc: Value = if text.trim_start().starts_with('{') {
+            serde_json::from_str(&text).map_err(|e| Error::Io {
+                path: file.clone(),
+                message: format!("not JSON: {e}"),
+            })?
+        } else {
+            serde_yaml::from_str(&text).map_err(|e| Error::yaml(&file.display().to_string(), &e))?
+        };
         let source = format!(
             "{}/{}#{pointer}",
             folder,
@@ -81,23 +51,27 @@ impl PlatformSchema {
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default()
         );
-        if !prepared.pointers.iter().any(|p| p == pointer) {
+        if doc.pointer(pointer).is_none() {
             return Err(Error::Io {
                 path: file,
                 message: format!("has nothing at #{pointer}"),
             });
         }
-        // The whole document is a registered resource, so the tool
-        // object's internal `$ref`s resolve; the root only points at it.
-        let root = serde_json::json!({
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$ref": format!("{}#{pointer}", prepared.uri),
-        });
+        normalise(&mut doc);
+        // The whole document is the schema resource, so the tool object's
+        // internal `$ref`s resolve; its root only points at the tool object
+        // (OpenAPI's own top-level keys are unknown keywords, ignored).
+        if let Value::Object(map) = &mut doc {
+            map.insert("$ref".into(), Value::String(format!("#{pointer}")));
+            map.insert(
+                "$schema".into(),
+                Value::String("https://json-schema.org/draft/2020-12/schema".into()),
+            );
+        }
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(false)
-            .with_registry(prepared.registry.clone())
-            .build(&root)
+            .build(&doc)
             .map_err(|e| Error::Io {
                 path: file.clone(),
                 message: format!("schema at #{pointer} does not compile: {e}"),
@@ -127,61 +101,6 @@ impl PlatformSchema {
         out.dedup();
         out
     }
-}
-
-/// A platform document read, normalised and registered: once per file and
-/// process, however many targets it defines (OpenAI's defines three).
-struct Prepared {
-    /// The URI the document is registered under.
-    uri: String,
-    /// A registry holding the document.
-    registry: jsonschema::Registry,
-    /// Which of the [`LOCATIONS`] pointers the document has.
-    pointers: Vec<&'static str>,
-}
-
-/// The prepared documents of this process, by file.
-fn cache() -> &'static Mutex<HashMap<PathBuf, Arc<Prepared>>> {
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Prepared>>>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
-fn prepared(file: &Path, folder: &str) -> Result<Arc<Prepared>> {
-    let key = fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-    if let Some(done) = cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return Ok(done);
-    }
-    let text = crate::input::read_text(file).map_err(|e| Error::io(file, &e))?;
-    let mut doc: Value = if text.trim_start().starts_with('{') {
-        serde_json::from_str(&text).map_err(|e| Error::Io {
-            path: file.to_path_buf(),
-            message: format!("not JSON: {e}"),
-        })?
-    } else {
-        serde_yaml::from_str(&text).map_err(|e| Error::yaml(&file.display().to_string(), &e))?
-    };
-    drop(text);
-    let pointers = LOCATIONS
-        .iter()
-        .filter(|l| l.1 == folder && doc.pointer(l.3).is_some())
-        .map(|l| l.3)
-        .collect();
-    normalise(&mut doc);
-    let uri = format!("urn:midcall:platform:{folder}");
-    let resource = jsonschema::Draft::Draft202012.create_resource(doc);
-    let registry = jsonschema::Registry::try_new(&uri, resource).map_err(|e| Error::Io {
-        path: file.to_path_buf(),
-        message: format!("cannot be registered as a schema: {e}"),
-    })?;
-    let done = Arc::new(Prepared {
-        uri,
-        registry,
-        pointers,
-    });
-    if let Ok(mut c) = cache().lock() {
-        c.insert(key, done.clone());
-    }
-    Ok(done)
 }
 
 /// The last file (by name) in `dir` whose name starts with `prefix` and
