@@ -67,3 +67,40 @@ pub fn timeout(crm: &str, template: &str) -> Option<std::time::Duration> {
         _ => None,
     }
 }
+
+/// The rendered tool definition of `crm` × `template` for `target`
+/// (`mcp`, `vapi`, …: the file `<crm>/<template>/<target>.<ext>`).
+/// `None` when this crate has no such file.
+#[rustfmt::skip]
+pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'static str> {
+    match (crm, template, target) {
+        ("hubspot", "contact-create", "anthropic") => Some(include_str!("hubspot/contact-create/anthropic.json")),
+        ("hubspot", "contact-create", "elevenlabs") => Some(include_str!("hubspot/contact-create/elevenlabs.json")),
+        ("hubspot", "contact-create", "gemini") => Some(include_str!("hubspot/contact-create/gemini.json")),
+        ("hubspot", "contact-create", "mcp") => Some(include_str!("hubspot/contact-create/mcp.json")),
+        ("hubspot", "contact-create", "openai-chat") => Some(include_str!("hubspot/contact-create/openai-chat.json")),
+        ("hubspot", "contact-create", "openai-realtime") => Some(include_str!("hubspot/contact-create/openai-realtime.json")),
+        ("hubspot", "contact-create", "openai-responses") => Some(include_str!("hubspot/contact-create/openai-responses.json")),
+        ("hubspot", "contact-create", "retell") => Some(include_str!("hubspot/contact-create/retell.json")),
+        ("hubspot", "contact-create", "vapi") => Some(include_str!("hubspot/contact-create/vapi.json")),
+        ("hubspot", "contact-lookup", "anthropic") => Some(include_str!("hubspot/contact-lookup/anthropic.json")),
+        ("hubspot", "contact-lookup", "elevenlabs") => Some(include_str!("hubspot/contact-lookup/elevenlabs.json")),
+        ("hubspot", "contact-lookup", "gemini") => Some(include_str!("hubspot/contact-lookup/gemini.json")),
+        ("hubspot", "contact-lookup", "mcp") => Some(include_str!("hubspot/contact-lookup/mcp.json")),
+        ("hubspot", "contact-lookup", "openai-chat") => Some(include_str!("hubspot/contact-lookup/openai-chat.json")),
+        ("hubspot", "contact-lookup", "openai-realtime") => Some(include_str!("hubspot/contact-lookup/openai-realtime.json")),
+        ("hubspot", "contact-lookup", "openai-responses") => Some(include_str!("hubspot/contact-lookup/openai-responses.json")),
+        ("hubspot", "contact-lookup", "retell") => Some(include_str!("hubspot/contact-lookup/retell.json")),
+        ("hubspot", "contact-lookup", "vapi") => Some(include_str!("hubspot/contact-lookup/vapi.json")),
+        ("hubspot", "ticket-status", "anthropic") => Some(include_str!("hubspot/ticket-status/anthropic.json")),
+        ("hubspot", "ticket-status", "elevenlabs") => Some(include_str!("hubspot/ticket-status/elevenlabs.json")),
+        ("hubspot", "ticket-status", "gemini") => Some(include_str!("hubspot/ticket-status/gemini.json")),
+        ("hubspot", "ticket-status", "mcp") => Some(include_str!("hubspot/ticket-status/mcp.json")),
+        ("hubspot", "ticket-status", "openai-chat") => Some(include_str!("hubspot/ticket-status/openai-chat.json")),
+        ("hubspot", "ticket-status", "openai-realtime") => Some(include_str!("hubspot/ticket-status/openai-realtime.json")),
+        ("hubspot", "ticket-status", "openai-responses") => Some(include_str!("hubspot/ticket-status/openai-responses.json")),
+        ("hubspot", "ticket-status", "retell") => Some(include_str!("hubspot/ticket-status/retell.json")),
+        ("hubspot", "ticket-status", "vapi") => Some(include_str!("hubspot/ticket-status/vapi.json")),
+        _ => None,
+    }
+}

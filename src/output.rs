@@ -104,7 +104,7 @@ pub fn index(out: &Path) -> Result<Option<String>> {
         s.push_str("}\n");
     }
     if !crms.is_empty() {
-        s.push_str(&dispatch(&crms));
+        s.push_str(&dispatch(out, &crms)?);
     }
     Ok(Some(s))
 }
@@ -112,7 +112,7 @@ pub fn index(out: &Path) -> Result<Option<String>> {
 /// The index's look-ups by (CRM id, template id): `CONNECTORS`,
 /// `call_json`, `crm_env` and `timeout`, one `match` arm per connector, so a
 /// host (or the example-case test) can pick a connector from data.
-fn dispatch(crms: &[(String, Vec<String>)]) -> String {
+fn dispatch(out: &Path, crms: &[(String, Vec<String>)]) -> Result<String> {
     let pairs: Vec<(&str, &str, String)> = crms
         .iter()
         .flat_map(|(crm, templates)| {
@@ -167,7 +167,43 @@ fn dispatch(crms: &[(String, Vec<String>)]) -> String {
              match (crm, template) {{\n{}        _ => None,\n    }}\n}}\n",
         arms(&|m| format!("Some({m}::TIMEOUT)"))
     ));
-    s
+    s.push_str(&tool_definitions(out, &pairs)?);
+    Ok(s)
+}
+
+/// `tool_definition(crm, template, target)`: every target file beside a
+/// connector (`<target>.<ext>`, `connector.rs` aside), embedded with
+/// `include_str!`, so a tool server can list the rendered tools.
+fn tool_definitions(out: &Path, pairs: &[(&str, &str, String)]) -> Result<String> {
+    let mut arms = String::new();
+    for (crm, t, _) in pairs {
+        let dir = out.join(crm).join(t);
+        let mut files = Vec::new();
+        for entry in fs::read_dir(&dir).map_err(|e| Error::io(&dir, &e))? {
+            let entry = entry.map_err(|e| Error::io(&dir, &e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_file() && name != "connector.rs" && !name.starts_with('.') {
+                if let Some((target, _)) = name.split_once('.') {
+                    files.push((target.to_string(), name));
+                }
+            }
+        }
+        files.sort();
+        for (target, name) in files {
+            arms.push_str(&format!(
+                "        ({crm:?}, {t:?}, {target:?}) => Some(include_str!({:?})),\n",
+                format!("{crm}/{t}/{name}")
+            ));
+        }
+    }
+    Ok(format!(
+        "\n/// The rendered tool definition of `crm` × `template` for `target`\n\
+         /// (`mcp`, `vapi`, …: the file `<crm>/<template>/<target>.<ext>`).\n\
+         /// `None` when this crate has no such file.\n\
+         #[rustfmt::skip]\n\
+         pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'static str> {{\n    \
+             match (crm, template, target) {{\n{arms}        _ => None,\n    }}\n}}\n"
+    ))
 }
 
 /// Rewrites `<out>/lib.rs` when `out` is a crate.
