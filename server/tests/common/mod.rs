@@ -126,7 +126,11 @@ pub async fn hubspot(delay: Duration) -> MockServer {
 }
 
 pub async fn crm_requests(server: &MockServer) -> usize {
-    server.received_requests().await.map(|r| r.len()).unwrap_or(0)
+    server
+        .received_requests()
+        .await
+        .map(|r| r.len())
+        .unwrap_or(0)
 }
 
 /// The published platform schemas, when `../shared/platforms` is there.
@@ -147,7 +151,10 @@ pub fn schema_at(file: &std::path::Path, pointer: &str) -> jsonschema::Validator
     assert!(doc.pointer(pointer).is_some(), "{pointer}");
     let map = doc.as_object_mut().unwrap();
     map.insert("$ref".into(), json!(format!("#{pointer}")));
-    map.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+    map.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(false)
@@ -157,6 +164,12 @@ pub fn schema_at(file: &std::path::Path, pointer: &str) -> jsonschema::Validator
 
 pub fn violations(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
     v.iter_errors(doc)
-        .map(|e| format!("{}: {}", e.instance_path, e.to_string().chars().take(200).collect::<String>()))
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e.instance_path,
+                e.to_string().chars().take(200).collect::<String>()
+            )
+        })
         .collect()
 }
