@@ -12,6 +12,8 @@ pub mod assess;
 pub mod bindings;
 pub mod catalog;
 pub mod cli;
+pub mod conformance;
+pub mod derive;
 pub mod error;
 pub mod examples;
 pub mod names;
@@ -99,11 +101,50 @@ impl Midcall {
             examples::check_orphans(&self.sources, &crm, &bound)?;
             for template in bindings.actions.keys() {
                 let loaded = catalog::load(&self.sources, template)?;
-                examples::load(&self.sources, &crm, &loaded)?;
+                let cases = examples::load(&self.sources, &crm, &loaded)?;
+                self.check_example_requests(&crm, template, &cases)?;
                 pairs.push((crm.clone(), template.clone()));
             }
         }
         Ok(pairs)
+    }
+
+    /// Checks that every request the example cases of `crm` × `template`
+    /// teach the connector is one the CRM's spec accepts (see
+    /// [`conformance`]).
+    pub fn check_example_requests(
+        &self,
+        crm: &str,
+        template: &str,
+        cases: &[examples::ExampleCase],
+    ) -> Result<()> {
+        let Some(file) = ["openapi.yaml", "openapi.yml", "openapi.json"]
+            .iter()
+            .find_map(|name| self.sources.get(&format!("specs/{crm}/{name}")))
+        else {
+            return Ok(());
+        };
+        let spec = derive::parse_document(&file.text, &file.origin)?;
+        let path = examples::path(crm, template);
+        let origin = self.sources.get(&path).map_or(path, |f| f.origin.clone());
+        for (i, case) in cases.iter().enumerate() {
+            for (j, request) in case.requests.iter().enumerate() {
+                let problems = conformance::check_request(&spec, request);
+                if !problems.is_empty() {
+                    return Err(Error::invalid(
+                        &origin,
+                        format!("[{i}].requests[{j}]"),
+                        format!(
+                            "case `{}`: {} (the spec is {})",
+                            case.name,
+                            problems.join("; "),
+                            file.origin
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Loads, binds and checks one CRM × template.

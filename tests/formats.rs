@@ -160,7 +160,7 @@ fn an_auth_the_operation_does_not_accept_is_refused() {
         "scheme: header\n  header: X-Api-Key\n  env: HUBSPOT_ACCESS_TOKEN",
     ));
     assert!(
-        msg.contains("b.yaml: auth:") && msg.contains("http bearer"),
+        msg.contains("b.yaml: auth:") && msg.contains("oauth2 (bearer token)"),
         "{msg}"
     );
 }

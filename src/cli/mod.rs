@@ -15,6 +15,7 @@ macro_rules! say {
 }
 
 mod crms;
+mod derive;
 mod generate;
 mod ops;
 mod validate;
@@ -123,6 +124,8 @@ enum Command {
     Show(catalog::ShowArgs),
     /// Rate a use case against the brief's evaluation matrix (exit 0 whatever the verdict).
     Assess(assess::AssessArgs),
+    /// Cut each bundled spec (`specs/<crm>/openapi.yaml`) from the vendor's own files, as its `derive.yaml` says.
+    Derive(derive::DeriveArgs),
     /// List the operations of an OpenAPI spec (to write bindings for it).
     Ops {
         /// The spec file (YAML or JSON, OpenAPI 3.0).
@@ -143,6 +146,7 @@ impl Command {
             Command::Show(_) => "show",
             Command::Assess(_) => "assess",
             Command::Ops { .. } => "ops",
+            Command::Derive(_) => "derive",
         }
     }
 }
@@ -193,6 +197,13 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
     }
     match cli.command {
         Some(Command::Ops { spec }) => ops::run(&spec),
+        Some(Command::Derive(args)) => derive::run(
+            cli.sources
+                .specs
+                .as_deref()
+                .unwrap_or(std::path::Path::new("specs")),
+            &args,
+        ),
         Some(Command::Validate { paths, platforms }) => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from("generated")]

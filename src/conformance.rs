@@ -1,0 +1,342 @@
+//! Example requests against the vendor's spec: every request an example
+//! case teaches the connector (method, path, query, body) must be one the
+//! CRM's bundled (derived) spec accepts, so an example cannot make the
+//! connector send something the vendor would refuse.
+//!
+//! The check reads the spec as a JSON document, not through the loader's
+//! model: it needs the request body schema as JSON Schema. OpenAPI 3.0
+//! schemas are turned into JSON Schema (2020-12) the usual way (`nullable`
+//! adds `null`, boolean exclusive bounds become numbers) and made strict: an
+//! object that lists its `properties` and says nothing of
+//! `additionalProperties` is closed, as the response checks treat it, so a
+//! property the vendor never declared is caught. Objects combined through
+//! `allOf` stay open (closing one branch would refuse the others' members).
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use crate::examples::ExampleRequest;
+
+/// Problems with one request, each a sentence; empty when it conforms.
+pub fn check_request(spec: &Value, request: &ExampleRequest) -> Vec<String> {
+    let mut problems = Vec::new();
+    let method = request.method.to_ascii_lowercase();
+    let Some((template, item, op)) = find_operation(spec, &method, &request.path) else {
+        problems.push(format!(
+            "no operation of the spec is `{} {}`",
+            request.method, request.path
+        ));
+        return problems;
+    };
+    let params = parameters(spec, item, op);
+
+    // Path parameters: each value fits its schema.
+    for (name, value) in path_values(&template, &request.path) {
+        if let Some(p) = params
+            .iter()
+            .find(|p| p.location == "path" && p.name == name)
+        {
+            if let Some(problem) = scalar_problem(spec, &p.schema, &value) {
+                problems.push(format!("path parameter `{name}` = `{value}`: {problem}"));
+            }
+        }
+    }
+    // Query: declared names only, required ones present, values that fit.
+    for (name, value) in &request.query {
+        match params
+            .iter()
+            .find(|p| p.location == "query" && p.name == *name)
+        {
+            None => problems.push(format!(
+                "query parameter `{name}` is not one `{} {template}` declares",
+                request.method
+            )),
+            Some(p) => {
+                if let Some(problem) = scalar_problem(spec, &p.schema, value) {
+                    problems.push(format!("query parameter `{name}` = `{value}`: {problem}"));
+                }
+            }
+        }
+    }
+    for p in params
+        .iter()
+        .filter(|p| p.location == "query" && p.required)
+    {
+        if !request.query.contains_key(&p.name) {
+            problems.push(format!("required query parameter `{}` is missing", p.name));
+        }
+    }
+    // Body.
+    let body_spec = op.get("requestBody").map(|b| deref(spec, b));
+    match (&request.body, body_spec) {
+        (Some(_), None) => problems.push(format!(
+            "`{} {template}` takes no request body",
+            request.method
+        )),
+        (None, Some(b)) if b.get("required") == Some(&Value::Bool(true)) => {
+            problems.push(format!("`{} {template}` requires a body", request.method))
+        }
+        (Some(body), Some(b)) => match b.pointer("/content/application~1json/schema") {
+            None => problems.push(format!(
+                "`{} {template}` takes no JSON body",
+                request.method
+            )),
+            Some(schema) => problems.extend(body_problems(spec, schema, body)),
+        },
+        _ => {}
+    }
+    problems
+}
+
+/// A declared parameter.
+struct Param {
+    name: String,
+    location: String,
+    required: bool,
+    schema: Value,
+}
+
+/// The operation whose path template matches `path` (literal segments
+/// equal, `{name}` any non-empty segment), preferring the most literal.
+fn find_operation<'a>(
+    spec: &'a Value,
+    method: &str,
+    path: &str,
+) -> Option<(String, &'a Value, &'a Value)> {
+    let paths = spec.get("paths")?.as_object()?;
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut best: Option<(usize, String, &Value, &Value)> = None;
+    for (template, item) in paths {
+        let Some(op) = item.get(method) else { continue };
+        let parts: Vec<&str> = template.split('/').collect();
+        if parts.len() != segments.len() {
+            continue;
+        }
+        let mut literal = 0;
+        let fits = parts.iter().zip(&segments).all(|(t, s)| {
+            if t.starts_with('{') && t.ends_with('}') {
+                !s.is_empty()
+            } else {
+                literal += 1;
+                t == s
+            }
+        });
+        if fits && best.as_ref().is_none_or(|(n, ..)| literal > *n) {
+            best = Some((literal, template.clone(), item, op));
+        }
+    }
+    best.map(|(_, t, i, o)| (t, i, o))
+}
+
+/// `{name}` → value pairs of a matched path.
+fn path_values(template: &str, path: &str) -> Vec<(String, String)> {
+    template
+        .split('/')
+        .zip(path.split('/'))
+        .filter_map(|(t, s)| {
+            let name = t.strip_prefix('{')?.strip_suffix('}')?;
+            let value = percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned();
+            Some((name.to_string(), value))
+        })
+        .collect()
+}
+
+/// The path item's and the operation's parameters (the operation's win).
+fn parameters(spec: &Value, item: &Value, op: &Value) -> Vec<Param> {
+    let mut out: Vec<Param> = Vec::new();
+    for list in [item.get("parameters"), op.get("parameters")]
+        .into_iter()
+        .flatten()
+    {
+        for p in list.as_array().into_iter().flatten() {
+            let p = deref(spec, p);
+            let (Some(name), Some(location)) = (
+                p.get("name").and_then(Value::as_str),
+                p.get("in").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            out.retain(|q| !(q.name == name && q.location == location));
+            out.push(Param {
+                name: name.to_string(),
+                location: location.to_string(),
+                required: p.get("required") == Some(&Value::Bool(true)),
+                schema: p.get("schema").cloned().unwrap_or(Value::Null),
+            });
+        }
+    }
+    out
+}
+
+/// Follows a local `$ref` (a few hops at most).
+fn deref<'a>(spec: &'a Value, mut node: &'a Value) -> &'a Value {
+    for _ in 0..8 {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(r) => match r.strip_prefix('#').and_then(|p| spec.pointer(p)) {
+                Some(target) => node = target,
+                None => return node,
+            },
+            None => return node,
+        }
+    }
+    node
+}
+
+/// Whether a parameter's text value fits its schema's type and enum.
+fn scalar_problem(spec: &Value, schema: &Value, value: &str) -> Option<String> {
+    let schema = deref(spec, schema);
+    let fits = match schema.get("type").and_then(Value::as_str) {
+        Some("integer") => value.parse::<i64>().is_ok(),
+        Some("number") => value.parse::<f64>().is_ok(),
+        Some("boolean") => value == "true" || value == "false",
+        _ => true,
+    };
+    if !fits {
+        return Some(match schema.get("type").and_then(Value::as_str) {
+            Some("integer") => "not an integer".into(),
+            Some(t) => format!("not a {t}"),
+            None => "not a value of its type".into(),
+        });
+    }
+    if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+        if !options.iter().any(|o| match o {
+            Value::String(s) => s == value,
+            Value::Number(n) => value.parse::<f64>().ok() == n.as_f64(),
+            Value::Bool(b) => value == if *b { "true" } else { "false" },
+            _ => false,
+        }) {
+            return Some("not one of the values the spec lists".into());
+        }
+    }
+    None
+}
+
+/// Validates `body` against the operation's body schema, made strict.
+fn body_problems(spec: &Value, schema: &Value, body: &Value) -> Vec<String> {
+    let mut components = spec.get("components").cloned().unwrap_or(Value::Null);
+    let mut open = BTreeSet::new();
+    collect_all_of_refs(spec, &mut open);
+    if let Some(schemas) = components.get_mut("schemas").and_then(Value::as_object_mut) {
+        for (name, s) in schemas.iter_mut() {
+            to_json_schema(s, !open.contains(name));
+        }
+    }
+    let mut root = schema.clone();
+    to_json_schema(&mut root, true);
+    let mut doc = Map::new();
+    doc.insert(
+        "$schema".into(),
+        "https://json-schema.org/draft/2020-12/schema".into(),
+    );
+    if let Value::Object(m) = root {
+        doc.extend(m);
+    }
+    doc.insert("components".into(), components);
+    let validator = match jsonschema::draft202012::new(&Value::Object(doc)) {
+        Ok(v) => v,
+        Err(e) => return vec![format!("the body schema does not compile: {e}")],
+    };
+    let mut problems: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| {
+            let at = e.instance_path.to_string();
+            format!(
+                "body{}: {e}",
+                if at.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at `{at}`")
+                }
+            )
+        })
+        .collect();
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+/// Names of component schemas an `allOf` references directly.
+fn collect_all_of_refs(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(items)) = map.get("allOf") {
+                for item in items {
+                    if let Some(name) = item
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    {
+                        out.insert(name.to_string());
+                    }
+                }
+            }
+            map.values().for_each(|c| collect_all_of_refs(c, out));
+        }
+        Value::Array(items) => items.iter().for_each(|c| collect_all_of_refs(c, out)),
+        _ => {}
+    }
+}
+
+/// OpenAPI 3.0 schema → JSON Schema 2020-12, in place; `close` closes
+/// objects that list properties and say nothing of extra ones.
+fn to_json_schema(v: &mut Value, close: bool) {
+    let Value::Object(map) = v else { return };
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(Value::Bool(b)) = map.get(flag).cloned() {
+            map.remove(flag);
+            if b {
+                if let Some(n) = map.remove(bound) {
+                    map.insert(flag.to_string(), n);
+                }
+            }
+        }
+    }
+    if map.remove("nullable") == Some(Value::Bool(true)) {
+        if let Some(Value::String(t)) = map.get("type").cloned() {
+            map.insert("type".into(), serde_json::json!([t, "null"]));
+        }
+        if let Some(Value::Array(options)) = map.get_mut("enum") {
+            if !options.contains(&Value::Null) {
+                options.push(Value::Null);
+            }
+        }
+    }
+    // `example` is documentation in 3.0; 2020-12 knows only `examples`.
+    map.remove("example");
+    if close
+        && map.contains_key("properties")
+        && !map.contains_key("additionalProperties")
+        && !map.contains_key("allOf")
+    {
+        map.insert("additionalProperties".into(), Value::Bool(false));
+    }
+    for (key, child) in map.iter_mut() {
+        match key.as_str() {
+            // Members of an allOf stay open; everything below them too is
+            // treated normally.
+            "allOf" => {
+                if let Value::Array(items) = child {
+                    items.iter_mut().for_each(|c| to_json_schema(c, false));
+                }
+            }
+            "properties" | "patternProperties" | "$defs" | "definitions" => {
+                if let Value::Object(members) = child {
+                    members.values_mut().for_each(|c| to_json_schema(c, close));
+                }
+            }
+            "items" | "additionalProperties" | "not" => to_json_schema(child, close),
+            "anyOf" | "oneOf" => {
+                if let Value::Array(items) = child {
+                    items.iter_mut().for_each(|c| to_json_schema(c, close));
+                }
+            }
+            _ => {}
+        }
+    }
+}

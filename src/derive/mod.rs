@@ -1,0 +1,313 @@
+//! Derived specs: a bundled `specs/<crm>/openapi.yaml` is cut from the
+//! vendor's own spec files, never written from memory.
+//!
+//! `specs/<crm>/derive.yaml` ([`Manifest`]) names the vendor's files and a
+//! commented patch list for their defects; [`derive`] keeps exactly the
+//! operations the CRM's bindings call (every `operation:` in
+//! `bindings.yaml`, plus the manifest's own list), everything they
+//! reference, and the vendor's servers and security schemes
+//! ([`subset`](subset::subset)), applies the patches in order and writes
+//! YAML with a header that says where it came from. `gen derive --check`
+//! (and a test) re-derives every bundled spec and fails on any difference,
+//! so a bundled spec cannot drift from the vendor's.
+
+mod manifest;
+mod subset;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+pub use manifest::{Manifest, Patch, PatchOp};
+pub use subset::Document;
+
+use crate::error::{Error, Result};
+
+/// The manifest's file name in a CRM folder.
+pub const MANIFEST: &str = "derive.yaml";
+
+/// The derived spec's file name in a CRM folder.
+pub const OUTPUT: &str = "openapi.yaml";
+
+/// Largest vendor file read (Salesforce's sObjects spec is 9.6 MB).
+const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// One derived spec, ready to write.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    /// `specs/<crm>/openapi.yaml`.
+    pub path: PathBuf,
+    /// Its contents (header comment + YAML).
+    pub text: String,
+    /// The operations kept, `METHOD /path`, sorted.
+    pub operations: Vec<String>,
+    /// The manifest's source files.
+    pub sources: Vec<String>,
+}
+
+/// CRM ids under `specs_dir` that have a `derive.yaml`, sorted.
+pub fn crms_with_manifest(specs_dir: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(specs_dir).map_err(|e| Error::io(specs_dir, &e))?;
+    let mut ids = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(specs_dir, &e))?;
+        if entry.path().join(MANIFEST).is_file() {
+            ids.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    ids.sort();
+    Ok(ids)
+}
+
+/// Derives `specs_dir/<crm>/openapi.yaml` from the vendor files under
+/// `vendor_dir`, as `specs_dir/<crm>/derive.yaml` says.
+pub fn derive(specs_dir: &Path, crm: &str, vendor_dir: &Path) -> Result<Derived> {
+    let folder = specs_dir.join(crm);
+    let manifest_path = folder.join(MANIFEST);
+    let origin = manifest_path.display().to_string();
+    let manifest = Manifest::parse(&read_text(&manifest_path)?, &origin)?;
+
+    let mut operations = BTreeSet::new();
+    let bindings_path = folder.join("bindings.yaml");
+    if bindings_path.is_file() {
+        let text = read_text(&bindings_path)?;
+        for op in bound_operations(&text, &bindings_path.display().to_string())? {
+            operations.insert(op);
+        }
+    }
+    for (i, op) in manifest.operations.iter().enumerate() {
+        operations.insert(parse_operation(op).ok_or_else(|| {
+            Error::invalid(
+                &origin,
+                format!("operations[{i}]"),
+                format!("`{op}` is not `METHOD /path`"),
+            )
+        })?);
+    }
+    if operations.is_empty() {
+        return Err(Error::invalid(
+            &origin,
+            "operations",
+            "the bindings call no operation and the manifest lists none",
+        ));
+    }
+
+    let sources = manifest
+        .sources
+        .iter()
+        .map(|name| read_document(&vendor_dir.join(name), name))
+        .collect::<Result<Vec<_>>>()?;
+    let mut read = |path: &Path| {
+        let name = path
+            .strip_prefix(vendor_dir)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        read_document(path, &name)
+    };
+    let mut doc = subset::subset(&sources, &operations, &origin, &mut read)?;
+    if let (Some(title), Some(info)) = (&manifest.title, doc.get_mut("info")) {
+        info["title"] = Value::String(title.clone());
+    }
+    for (i, patch) in manifest.patches.iter().enumerate() {
+        apply(&mut doc, patch)
+            .map_err(|message| Error::invalid(&origin, format!("patches[{i}]"), message))?;
+    }
+
+    let ops: Vec<String> = operations.iter().map(|(m, p)| format!("{m} {p}")).collect();
+    let yaml = serde_yaml::to_string(&doc).map_err(|e| Error::Io {
+        path: folder.join(OUTPUT),
+        message: format!("could not write YAML: {e}"),
+    })?;
+    let mut text = String::new();
+    text.push_str(&format!(
+        "# Derived by `gen derive {crm}` from the vendor's own spec; do not edit.\n\
+         # Change specs/{crm}/{MANIFEST} (sources, patches) or the bindings and re-derive.\n\
+         # Vendor: {}\n# Sources (under the vendor-spec folder):\n",
+        one_line(&manifest.vendor)
+    ));
+    for s in &manifest.sources {
+        text.push_str(&format!("#   {}\n", one_line(s)));
+    }
+    text.push_str("# Operations kept:\n");
+    for op in &ops {
+        text.push_str(&format!("#   {op}\n"));
+    }
+    text.push_str(&format!(
+        "# Patches applied: {} (each with its reason in {MANIFEST}).\n",
+        manifest.patches.len()
+    ));
+    text.push_str(&yaml);
+    Ok(Derived {
+        path: folder.join(OUTPUT),
+        text,
+        operations: ops,
+        sources: manifest.sources.clone(),
+    })
+}
+
+/// Every `operation: METHOD /path` in a bindings file (actions, prechecks,
+/// steps: wherever the key stands), as (upper-case method, path).
+pub fn bound_operations(text: &str, origin: &str) -> Result<BTreeSet<(String, String)>> {
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| Error::Yaml {
+        origin: origin.to_string(),
+        location: e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default(),
+        message: e.to_string(),
+    })?;
+    let mut found = BTreeSet::new();
+    collect_operations(&value, &mut found);
+    Ok(found)
+}
+
+fn collect_operations(value: &serde_yaml::Value, found: &mut BTreeSet<(String, String)>) {
+    match value {
+        serde_yaml::Value::Mapping(map) => {
+            for (key, value) in map {
+                if let (Some("operation"), Some(op)) = (key.as_str(), value.as_str()) {
+                    if let Some(parsed) = parse_operation(op) {
+                        found.insert(parsed);
+                    }
+                }
+                collect_operations(value, found);
+            }
+        }
+        serde_yaml::Value::Sequence(items) => {
+            for item in items {
+                collect_operations(item, found);
+            }
+        }
+        serde_yaml::Value::Tagged(tagged) => collect_operations(&tagged.value, found),
+        _ => {}
+    }
+}
+
+fn parse_operation(op: &str) -> Option<(String, String)> {
+    let (method, path) = op.trim().split_once(' ')?;
+    let path = path.trim();
+    path.starts_with('/')
+        .then(|| (method.trim().to_ascii_uppercase(), path.to_string()))
+}
+
+/// Applies one patch; the error says what did not fit.
+fn apply(doc: &mut Value, patch: &Patch) -> std::result::Result<(), String> {
+    let op = match patch.op {
+        PatchOp::Add => serde_json::json!({"op": "add", "path": patch.path, "value": patch.value}),
+        PatchOp::Remove => serde_json::json!({"op": "remove", "path": patch.path}),
+        PatchOp::Replace => {
+            serde_json::json!({"op": "replace", "path": patch.path, "value": patch.value})
+        }
+    };
+    let parsed: json_patch::Patch =
+        serde_json::from_value(Value::Array(vec![op])).map_err(|e| e.to_string())?;
+    json_patch::patch(doc, &parsed).map_err(|e| {
+        format!(
+            "does not apply to the derived spec at `{}` ({e}); has the vendor fixed it, or did the subset change?",
+            patch.path
+        )
+    })
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
+    if !meta.is_file() {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            message: "is not a regular file".into(),
+        });
+    }
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            message: format!(
+                "is {} bytes, over the {MAX_SOURCE_BYTES}-byte limit for a spec file",
+                meta.len()
+            ),
+        });
+    }
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))
+}
+
+/// Reads a vendor file (JSON or YAML, told apart by its first character).
+fn read_document(path: &Path, name: &str) -> Result<Document> {
+    let text = read_text(path)?;
+    let value = parse_document(&text, &path.display().to_string())?;
+    Ok(Document {
+        name: name.to_string(),
+        path: path.to_path_buf(),
+        value,
+    })
+}
+
+/// Parses a spec document (JSON or YAML, told apart by its first
+/// character) into a JSON value; `origin` names it in errors.
+pub fn parse_document(text: &str, origin: &str) -> Result<Value> {
+    let origin = origin.to_string();
+    let value: Value = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| Error::Yaml {
+            origin: origin.clone(),
+            location: format!(":{}:{}", e.line(), e.column()),
+            message: e.to_string(),
+        })?
+    } else {
+        let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| Error::Yaml {
+            origin: origin.clone(),
+            location: e
+                .location()
+                .map(|l| format!(":{}:{}", l.line(), l.column()))
+                .unwrap_or_default(),
+            message: e.to_string(),
+        })?;
+        yaml_to_json(yaml)
+    };
+    Ok(value)
+}
+
+/// YAML to JSON values; non-string keys (`200:`) become their text.
+fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
+    match yaml {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(b),
+        serde_yaml::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null)
+            }
+        }
+        serde_yaml::Value::String(s) => Value::String(s),
+        serde_yaml::Value::Sequence(items) => {
+            Value::Array(items.into_iter().map(yaml_to_json).collect())
+        }
+        serde_yaml::Value::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        serde_yaml::Value::String(s) => s,
+                        serde_yaml::Value::Number(n) => n.to_string(),
+                        serde_yaml::Value::Bool(b) => b.to_string(),
+                        serde_yaml::Value::Null => "null".into(),
+                        other => serde_yaml::to_string(&other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                    };
+                    (key, yaml_to_json(v))
+                })
+                .collect(),
+        ),
+        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}

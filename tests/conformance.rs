@@ -1,0 +1,153 @@
+//! Example requests against the bundled (derived) spec: an example cannot
+//! teach the connector a request the vendor would refuse.
+
+use midcall::conformance::check_request;
+use midcall::examples::{self, ExampleRequest};
+use midcall::source::Sources;
+use midcall::Midcall;
+use serde_json::{json, Value};
+
+fn request(
+    method: &str,
+    path: &str,
+    query: &[(&str, &str)],
+    body: Option<Value>,
+) -> ExampleRequest {
+    serde_json::from_value(json!({
+        "method": method,
+        "path": path,
+        "query": query.iter().map(|(k, v)| (k.to_string(), Value::from(*v))).collect::<serde_json::Map<_, _>>(),
+        "body": body,
+        "response": {"status": 200},
+    }))
+    .expect("a request")
+}
+
+fn spec() -> Value {
+    json!({
+        "openapi": "3.0.1",
+        "paths": {
+            "/people/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "get": {"parameters": [
+                    {"name": "fields", "in": "query", "schema": {"type": "string", "enum": ["name", "email"]}},
+                    {"name": "v", "in": "query", "required": true, "schema": {"type": "string"}}
+                ]}
+            },
+            "/people/search": {"post": {"requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Search"}}}}}},
+            "/people": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Create"}}}}}}
+        },
+        "components": {"schemas": {
+            "Search": {"type": "object", "required": ["email"], "properties": {
+                "email": {"type": "string"},
+                "note": {"type": "string", "nullable": true},
+                "meta": {"type": "object", "additionalProperties": {"type": "string"}}
+            }},
+            "Base": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Create": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "properties": {"age": {"type": "integer"}}}]}
+        }}
+    })
+}
+
+#[test]
+fn a_conforming_request_has_no_problem() {
+    let spec = spec();
+    assert!(check_request(
+        &spec,
+        &request("GET", "/people/42", &[("v", "2"), ("fields", "name")], None)
+    )
+    .is_empty());
+    let body = json!({"email": "a@b.c", "note": null, "meta": {"any": "thing"}});
+    assert!(check_request(&spec, &request("POST", "/people/search", &[], Some(body))).is_empty());
+    // allOf members stay open: each branch's members are allowed.
+    let body = json!({"name": "Jane", "age": 40});
+    assert_eq!(
+        check_request(&spec, &request("POST", "/people", &[], Some(body))),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn each_kind_of_nonconformance_is_named() {
+    let spec = spec();
+    let one = |r: ExampleRequest| check_request(&spec, &r).join(" | ");
+    let p = one(request("GET", "/persons/42", &[("v", "2")], None));
+    assert!(
+        p.contains("no operation of the spec is `GET /persons/42`"),
+        "{p}"
+    );
+    let p = one(request("GET", "/people/abc", &[("v", "2")], None));
+    assert!(
+        p.contains("path parameter `id` = `abc`: not an integer"),
+        "{p}"
+    );
+    let p = one(request(
+        "GET",
+        "/people/42",
+        &[("v", "2"), ("expand", "all")],
+        None,
+    ));
+    assert!(p.contains("query parameter `expand` is not one"), "{p}");
+    let p = one(request("GET", "/people/42", &[], None));
+    assert!(p.contains("required query parameter `v` is missing"), "{p}");
+    let p = one(request(
+        "GET",
+        "/people/42",
+        &[("v", "2"), ("fields", "phone")],
+        None,
+    ));
+    assert!(
+        p.contains("`fields` = `phone`: not one of the values"),
+        "{p}"
+    );
+    let p = one(request("POST", "/people/search", &[], None));
+    assert!(p.contains("requires a body"), "{p}");
+    let p = one(request("GET", "/people/42", &[("v", "2")], Some(json!({}))));
+    assert!(p.contains("takes no request body"), "{p}");
+    // Strict: a property the schema does not list is refused, as is a wrong type.
+    let p = one(request(
+        "POST",
+        "/people/search",
+        &[],
+        Some(json!({"email": "a@b.c", "emial": "x"})),
+    ));
+    assert!(p.contains("'emial' was unexpected"), "{p}");
+    let p = one(request(
+        "POST",
+        "/people/search",
+        &[],
+        Some(json!({"email": 7})),
+    ));
+    assert!(p.contains("at `/email`"), "{p}");
+}
+
+#[test]
+fn every_bundled_example_request_conforms_to_its_spec() {
+    let midcall = Midcall::bundled().expect("bundled");
+    let pairs = midcall.bound_pairs().expect("every example conforms");
+    assert!(!pairs.is_empty());
+}
+
+#[test]
+fn an_example_body_with_a_property_the_vendor_does_not_allow_fails() {
+    let path = examples::path("hubspot", "ticket-status");
+    let bundled = Sources::bundled();
+    let text = bundled.get(&path).expect("bundled examples").text.clone();
+    let edited = text.replacen(
+        "        limit: 1\n",
+        "        limit: 1\n        archived: false\n",
+        1,
+    );
+    assert_ne!(edited, text);
+    let mut sources = Sources::bundled();
+    sources.insert(&path, "edited.yaml", &edited);
+    let midcall = Midcall::new(sources).expect("loads");
+    let err = midcall.bound_pairs().expect_err("refused").to_string();
+    assert!(
+        err.starts_with(
+            "edited.yaml: [0].requests[0]: case `by ticket number, a closed ticket`: body: "
+        ) && err.contains("'archived' was unexpected"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

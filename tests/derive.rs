@@ -1,0 +1,291 @@
+//! `gen derive`: bundled specs cut from the vendors' own files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use midcall::derive;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn realspecs() -> Option<PathBuf> {
+    let dir = repo().join("../shared/realspecs");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        say("notice: ../shared/realspecs is absent; bundled specs not re-derived");
+        None
+    }
+}
+
+/// Straight to stderr, past the test harness's capture, so a CI log shows it.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+fn gen(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("gen runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_bundled_spec_with_a_vendor_source_re_derives_byte_for_byte() {
+    let Some(vendor) = realspecs() else { return };
+    let specs = repo().join("specs");
+    let crms = derive::crms_with_manifest(&specs).expect("specs/ lists");
+    assert!(
+        crms.contains(&"hubspot".to_string()),
+        "hubspot has a derive.yaml"
+    );
+    for crm in &crms {
+        let derived = derive::derive(&specs, crm, &vendor).expect("derives");
+        let committed = fs::read_to_string(&derived.path).expect("committed spec");
+        assert!(
+            committed == derived.text,
+            "{} differs from what `gen derive {crm}` writes: re-derive it, never edit it",
+            derived.path.display()
+        );
+        say(&format!(
+            "re-derived {crm} from {} ({} operations)",
+            derived.sources.join(", "),
+            derived.operations.len()
+        ));
+    }
+}
+
+#[test]
+fn a_hand_edit_of_a_derived_spec_is_found_by_check() {
+    let Some(vendor) = realspecs() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let specs = tmp.path().join("specs");
+    fs::create_dir_all(specs.join("hubspot")).expect("mkdir");
+    for f in ["derive.yaml", "bindings.yaml", "openapi.yaml"] {
+        fs::copy(
+            repo().join("specs/hubspot").join(f),
+            specs.join("hubspot").join(f),
+        )
+        .expect("copy");
+    }
+    let vendor = vendor.display().to_string();
+    let args = [
+        "--specs",
+        "specs",
+        "derive",
+        "--check",
+        "--vendor-specs",
+        &vendor,
+    ];
+    let (code, _, err) = gen(&args, tmp.path());
+    assert_eq!(code, 0, "{err}");
+    let spec = specs.join("hubspot/openapi.yaml");
+    let text = fs::read_to_string(&spec).expect("read");
+    fs::write(
+        &spec,
+        text.replacen("Search for contacts", "Search contacts", 1),
+    )
+    .expect("edit");
+    let (code, _, err) = gen(&args, tmp.path());
+    assert_eq!(code, 1);
+    assert!(err.contains("hubspot/openapi.yaml"), "{err}");
+    // Deriving again restores it.
+    let write = ["--specs", "specs", "derive", "--vendor-specs", &vendor];
+    assert_eq!(gen(&write, tmp.path()).0, 0);
+    assert_eq!(fs::read_to_string(&spec).expect("read"), text);
+}
+
+/// A small vendor: two files, a shared schema, an external reference, a
+/// schema no kept operation uses.
+fn vendor_fixture(root: &Path) {
+    fs::create_dir_all(root.join("acme/apps")).expect("mkdir");
+    fs::create_dir_all(root.join("acme/common")).expect("mkdir");
+    fs::write(
+        root.join("acme/apps/people.json"),
+        r##"{
+  "openapi": "3.0.1",
+  "info": {"title": "People", "version": "1"},
+  "servers": [{"url": "https://api.acme.test"}],
+  "components": {
+    "securitySchemes": {"oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://acme.test/token", "scopes": {"people.read": ""}}}}},
+    "schemas": {
+      "Person": {"type": "object", "properties": {"id": {"type": "string"}, "org": {"$ref": "#/components/schemas/Org"}}},
+      "Org": {"type": "object", "properties": {"name": {"type": "string"}}},
+      "Unused": {"type": "string"},
+      "Search": {"type": "object", "required": ["email", "cursor"], "properties": {"email": {"type": "string"}, "cursor": {"type": "string"}}}
+    }
+  },
+  "paths": {
+    "/people/search": {"post": {"operationId": "search", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Search"}}}},
+      "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Person"}}}},
+                    "400": {"description": "bad", "content": {"application/json": {"schema": {"$ref": "../common/errors.json#/components/schemas/Problem"}}}}}}},
+    "/people/{id}": {"delete": {"operationId": "remove", "responses": {"204": {"description": "gone"}}}}
+  }
+}"##,
+    )
+    .expect("write");
+    fs::write(
+        root.join("acme/apps/orgs.json"),
+        r##"{
+  "openapi": "3.0.1",
+  "info": {"title": "Orgs", "version": "1"},
+  "servers": [{"url": "https://api.acme.test"}],
+  "components": {
+    "securitySchemes": {"oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://acme.test/token", "scopes": {"orgs.read": ""}}}}},
+    "schemas": {"Org": {"type": "object", "properties": {"name": {"type": "string"}}}}
+  },
+  "paths": {
+    "/orgs/{id}": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+      "get": {"operationId": "org", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Org"}}}}}}}
+  }
+}"##,
+    )
+    .expect("write");
+    fs::write(
+        root.join("acme/common/errors.json"),
+        r##"{"components": {"schemas": {"Problem": {"type": "object", "properties": {"detail": {"$ref": "#/components/schemas/Detail"}}}, "Detail": {"type": "string"}}}}"##,
+    )
+    .expect("write");
+}
+
+fn crm_fixture(specs: &Path, manifest: &str, bindings: &str) {
+    fs::create_dir_all(specs.join("acme")).expect("mkdir");
+    fs::write(specs.join("acme/derive.yaml"), manifest).expect("write");
+    fs::write(specs.join("acme/bindings.yaml"), bindings).expect("write");
+}
+
+const BINDINGS: &str = "actions:\n  contact-lookup:\n    operation: POST /people/search\n  account-lookup:\n    steps:\n      - operation: get /orgs/{id}\n";
+
+#[test]
+fn keeps_the_bound_operations_and_everything_they_reference_only() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (vendor, specs) = (tmp.path().join("vendor"), tmp.path().join("specs"));
+    vendor_fixture(&vendor);
+    crm_fixture(
+        &specs,
+        "vendor: Acme\nsources: [acme/apps/people.json, acme/apps/orgs.json]\n",
+        BINDINGS,
+    );
+    let derived = derive::derive(&specs, "acme", &vendor).expect("derives");
+    assert_eq!(
+        derived.operations,
+        ["GET /orgs/{id}", "POST /people/search"]
+    );
+    let yaml: serde_json::Value = serde_yaml::from_str(&derived.text).expect("yaml");
+    let schemas = yaml["components"]["schemas"].as_object().expect("schemas");
+    let names: Vec<&str> = schemas.keys().map(String::as_str).collect();
+    // Org is shared by both files (equal, so kept once); Problem and Detail
+    // come from the external file, under their own names; Unused is gone.
+    assert_eq!(names, ["Detail", "Org", "Person", "Problem", "Search"]);
+    assert_eq!(
+        yaml["paths"]["/people/search"]["post"]["responses"]["400"]["content"]["application/json"]
+            ["schema"]["$ref"],
+        "#/components/schemas/Problem"
+    );
+    assert!(
+        yaml["paths"].get("/people/{id}").is_none(),
+        "unbound operation dropped"
+    );
+    assert_eq!(yaml["paths"]["/orgs/{id}"]["parameters"][0]["name"], "id");
+    // Both files' OAuth scopes are kept.
+    let scopes =
+        &yaml["components"]["securitySchemes"]["oauth"]["flows"]["clientCredentials"]["scopes"];
+    assert!(scopes.get("people.read").is_some() && scopes.get("orgs.read").is_some());
+    assert_eq!(yaml["servers"][0]["url"], "https://api.acme.test");
+    // Deterministic.
+    let again = derive::derive(&specs, "acme", &vendor).expect("derives");
+    assert_eq!(derived.text, again.text);
+    // The result is a spec midcall loads.
+    midcall::openapi::load_str(&derived.text, "derived.yaml").expect("loads");
+}
+
+#[test]
+fn patches_apply_in_order_and_each_failure_names_its_entry() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (vendor, specs) = (tmp.path().join("vendor"), tmp.path().join("specs"));
+    vendor_fixture(&vendor);
+    let manifest = "vendor: Acme\nsources: [acme/apps/people.json, acme/apps/orgs.json]\npatches:\n  - why: the search needs no cursor on the first page\n    op: replace\n    path: /components/schemas/Search/required\n    value: [email]\n";
+    crm_fixture(&specs, manifest, BINDINGS);
+    let derived = derive::derive(&specs, "acme", &vendor).expect("derives");
+    let yaml: serde_json::Value = serde_yaml::from_str(&derived.text).expect("yaml");
+    assert_eq!(
+        yaml["components"]["schemas"]["Search"]["required"],
+        serde_json::json!(["email"])
+    );
+
+    let stale =
+        format!("{manifest}  - why: gone\n    op: remove\n    path: /components/schemas/Unused\n");
+    crm_fixture(&specs, &stale, BINDINGS);
+    let err = derive::derive(&specs, "acme", &vendor)
+        .expect_err("Unused is not in the subset")
+        .to_string();
+    assert!(
+        err.contains("derive.yaml: patches[1]:") && err.contains("/components/schemas/Unused"),
+        "{err}"
+    );
+
+    let no_reason = "vendor: Acme\nsources: [acme/apps/people.json]\npatches:\n  - why: ''\n    op: remove\n    path: /x\n";
+    crm_fixture(&specs, no_reason, BINDINGS);
+    let err = derive::derive(&specs, "acme", &vendor)
+        .expect_err("no reason")
+        .to_string();
+    assert!(err.contains("patches[0].why"), "{err}");
+}
+
+#[test]
+fn an_operation_no_source_has_is_an_error_with_the_closest() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (vendor, specs) = (tmp.path().join("vendor"), tmp.path().join("specs"));
+    vendor_fixture(&vendor);
+    crm_fixture(
+        &specs,
+        "vendor: Acme\nsources: [acme/apps/people.json]\n",
+        "actions:\n  contact-lookup:\n    operation: POST /people/serch\n",
+    );
+    let err = derive::derive(&specs, "acme", &vendor)
+        .expect_err("typo")
+        .to_string();
+    assert!(
+        err.contains("`POST /people/serch` is in none of the sources")
+            && err.contains("POST /people/search"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_component_two_files_define_differently_is_an_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (vendor, specs) = (tmp.path().join("vendor"), tmp.path().join("specs"));
+    vendor_fixture(&vendor);
+    let orgs = vendor.join("acme/apps/orgs.json");
+    let text = fs::read_to_string(&orgs).expect("read");
+    fs::write(
+        &orgs,
+        text.replace(
+            r#""name": {"type": "string"}"#,
+            r#""name": {"type": "integer"}"#,
+        ),
+    )
+    .expect("write");
+    crm_fixture(
+        &specs,
+        "vendor: Acme\nsources: [acme/apps/people.json, acme/apps/orgs.json]\n",
+        BINDINGS,
+    );
+    let err = derive::derive(&specs, "acme", &vendor)
+        .expect_err("conflict")
+        .to_string();
+    assert!(
+        err.contains("`#/components/schemas/Org` differs between"),
+        "{err}"
+    );
+}
