@@ -131,7 +131,10 @@ fn server_url_flag_lands_in_vapi() {
         "https://tools.example.org/hook",
     ]);
     let tool: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(tool["server"]["url"], "https://tools.example.org/hook/vapi/hubspot");
+    assert_eq!(
+        tool["server"]["url"],
+        "https://tools.example.org/hook/vapi/hubspot"
+    );
 }
 
 #[test]
