@@ -16,9 +16,12 @@ pub mod conformance;
 pub mod derive;
 pub mod error;
 pub mod examples;
+pub mod explain;
+pub mod input;
 pub mod names;
 pub mod openapi;
 pub mod output;
+pub mod promise;
 pub mod render;
 pub mod source;
 pub mod suggest;
@@ -147,12 +150,13 @@ impl Midcall {
         Ok(())
     }
 
-    /// Loads, binds and checks one CRM × template.
+    /// Loads, binds and checks one CRM × template; the template comes back
+    /// narrowed to what the binding fills ([`promise::bind`]).
     pub fn action(&self, crm: &str, template: &str) -> Result<Action> {
         let (bindings, origin) = bindings::load(&self.sources, crm)?;
         let template = catalog::load(&self.sources, template)?;
         let api = self.load_spec(crm)?;
-        action::resolve(crm, &bindings, &origin, &api, &template)
+        promise::bind(action::resolve(crm, &bindings, &origin, &api, &template)?)
     }
 
     /// Renders the named targets (all that need no CRM, when empty) from a

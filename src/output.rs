@@ -41,7 +41,8 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<bool> {
     Ok(true)
 }
 
-/// Writes one action's rendered files; returns the paths written or kept.
+/// Writes one action's rendered files; returns the paths that changed (an
+/// identical file is left untouched and not listed).
 pub fn write_action(
     out: &Path,
     crm: &str,
@@ -52,8 +53,9 @@ pub fn write_action(
     let mut written = Vec::new();
     for file in files {
         let path = dir.join(&file.file_name);
-        write_atomic(&path, &file.contents)?;
-        written.push(path);
+        if write_atomic(&path, &file.contents)? {
+            written.push(path);
+        }
     }
     Ok(written)
 }

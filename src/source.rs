@@ -79,7 +79,7 @@ impl Sources {
                 })?
                 .to_string_lossy()
                 .replace('\\', "/");
-            let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
+            let text = crate::input::read_text(&path).map_err(|e| Error::io(&path, &e))?;
             self.insert(
                 &format!("{prefix}/{rel}"),
                 &path.display().to_string(),

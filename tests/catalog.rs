@@ -281,3 +281,83 @@ fn the_catalogue_rules_fail_on_bad_catalogues() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn text_cut_short_is_refused() {
+    // A description that ends mid-sentence, in every place the caller or
+    // the LLM reads.
+    rejected(
+        &GOOD_WRITE.replace(
+            "description: The thing's label.",
+            "description: The thing's",
+        ),
+        &["tool.parameters[0].description", "mid-sentence"],
+    );
+    rejected(
+        &GOOD_WRITE.replace(
+            "description: The label saved.",
+            "description: The label saved without the",
+        ),
+        &["result[1].description"],
+    );
+    rejected(
+        &GOOD_WRITE.replace(
+            "note: A repeat finds the thing by label.",
+            "note: A repeat finds the thing by label or",
+        ),
+        &["idempotency.note"],
+    );
+    // A ` #` in a plain scalar: YAML drops the rest as a comment.
+    rejected(
+        &GOOD_WRITE.replace(
+            "description: The thing's label.",
+            "description: The thing's label without a leading #.",
+        ),
+        &["t.yaml:", "YAML comment"],
+    );
+    // Values listed in prose cannot be narrowed per CRM: `values:` can.
+    rejected(
+        &GOOD_WRITE.replace(
+            "description: The label saved.",
+            "description: One of red or blue.",
+        ),
+        &["result[1].description", "values:"],
+    );
+    assert!(parse(&GOOD_WRITE.replace(
+        "description: The label saved.}",
+        "description: The colour., values: [red, blue]}",
+    ))
+    .is_ok());
+    rejected(
+        &GOOD_WRITE.replace(
+            "description: The label saved.}",
+            "description: The colour., values: [red, red]}",
+        ),
+        &["result[1].values"],
+    );
+    // Quoted, the same text is whole.
+    assert!(parse(&GOOD_WRITE.replace(
+        "description: The thing's label.",
+        "description: \"The thing's label without a leading #.\"",
+    ))
+    .is_ok());
+}
+
+/// `grep -rn ' #' templates/*/template.yaml` finds no comment inside a
+/// plain scalar: checked on the files themselves, not only on what loads.
+#[test]
+fn no_template_file_has_a_comment_inside_a_plain_scalar() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let file = entry.unwrap().path().join("template.yaml");
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        checked += 1;
+        if let Some((line, column)) = catalog::comment_after_plain_scalar(&text) {
+            panic!("{}:{line}:{column}: a comment cuts a value", file.display());
+        }
+    }
+    assert!(checked >= 30, "{checked}");
+}

@@ -15,6 +15,8 @@ fn hostile() -> String {
     while s.len() < 2000 {
         s.push_str(" padding-é-ß-漢字");
     }
+    // A finished sentence: the catalogue refuses text cut short.
+    s.push('.');
     s
 }
 

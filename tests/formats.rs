@@ -267,8 +267,8 @@ fn a_value_map_renders_a_sorted_table_with_its_default() {
 #[test]
 fn an_integer_value_map_holds_i64_only() {
     let template = include_str!("../templates/ticket-status/template.yaml").replace(
-        "    type: string\n    description: One of new",
-        "    type: integer\n    description: One of new",
+        "    type: string\n    description: Where the ticket stands.\n    values: [new, open, waiting_on_customer, resolved, closed]\n",
+        "    type: integer\n    description: Where the ticket stands.\n",
     );
     let resolve = |map: &str| {
         let mut sources = Sources::bundled();

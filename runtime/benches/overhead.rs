@@ -5,18 +5,23 @@
 //! the number of measured calls per variant, default 5000).
 //!
 //! Three variants are interleaved call by call, so that noise from other
-//! processes falls on all of them alike:
+//! processes falls on all of them alike. Each builds its JSON body from the
+//! caller's email per call, as any connector (generated or hand-written)
+//! must:
 //! - `bare`: reqwest POST with bearer auth and a JSON body, body read and
 //!   parsed as JSON;
 //! - `send`: the runtime's `Client::send` with the same request (deadline,
-//!   retry bookkeeping, tracing span, masking, capped read, error-shape
-//!   check);
-//! - `connector`: `send` plus what a generated connector adds (projection
-//!   to the template's fields and `tool_result` with the size bound).
+//!   retry bookkeeping, tracing span, capped read, answer classification);
+//! - `connector`: `send` plus what a generated connector adds: projection
+//!   onto the template's fields in a typed `Output` (as `gen` writes it)
+//!   and `tool_result` with the size bound.
+//!
+//! Then a breakdown of the runtime's CPU-only steps, without the network:
+//! building the request, parsing the answer, projecting, bounding.
 
 use std::time::{Duration, Instant};
 
-use midcall_runtime::{project, tool_result, Auth, Client, Config, Method, Request};
+use midcall_runtime::{project, tool_result, ActionError, Auth, Client, Config, Method, Request};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -42,9 +47,13 @@ fn answer() -> String {
     .to_string()
 }
 
-fn search_body() -> Value {
+const EMAIL: &str = "jane.doe@example.com";
+
+/// The search body, built from the caller's email (per call, in every
+/// variant).
+fn search_body(email: &str) -> Value {
     json!({
-        "filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": "jane.doe@example.com"}]}],
+        "filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": email}]}],
         "properties": ["firstname", "lastname", "email", "phone", "company"],
         "limit": 1
     })
@@ -95,12 +104,12 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-async fn bare(http: &reqwest::Client, url: &str, body: &Value) -> Value {
+async fn bare(http: &reqwest::Client, url: &str, email: &str) -> Value {
     let response = http
         .post(url)
         .bearer_auth(TOKEN)
         .header(reqwest::header::ACCEPT, "application/json")
-        .json(body)
+        .json(&search_body(email))
         .send()
         .await
         .expect("bare request");
@@ -108,26 +117,62 @@ async fn bare(http: &reqwest::Client, url: &str, body: &Value) -> Value {
     serde_json::from_slice(&bytes).expect("bare JSON")
 }
 
-fn request(body: &Value) -> Request {
+fn request(email: &str) -> Request {
     Request::new(Method::Post, PATH)
         .retry_safe(true)
-        .json(body.clone())
+        .json(search_body(email))
 }
 
-async fn connector(client: &Client, body: &Value) -> Value {
-    let result = client.send(request(body)).await.and_then(|response| {
-        let record = project::at(&response, "/results/0")
-            .ok_or_else(|| midcall_runtime::ActionError::not_found("none"))?;
-        Ok(json!({
-            "contact_id": project::text(record, "/id"),
-            "first_name": project::text(record, "/properties/firstname"),
-            "last_name": project::text(record, "/properties/lastname"),
-            "email": project::text(record, "/properties/email"),
-            "phone": project::text(record, "/properties/phone"),
-            "company": project::text(record, "/properties/company"),
-        }))
-    });
+/// What `gen` writes for contact-lookup's result.
+#[derive(Debug, Default, PartialEq, serde::Serialize)]
+struct Output {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    company: Option<String>,
+}
+
+/// The projection a generated connector does.
+fn project_output(response: &Value) -> Result<Output, ActionError> {
+    let record = project::at(response, "/results/0")
+        .ok_or_else(|| ActionError::not_found("no contact matched"))?;
+    Ok(Output {
+        contact_id: project::text(record, "/id"),
+        first_name: project::text(record, "/properties/firstname"),
+        last_name: project::text(record, "/properties/lastname"),
+        email: project::text(record, "/properties/email"),
+        phone: project::text(record, "/properties/phone"),
+        company: project::text(record, "/properties/company"),
+    })
+}
+
+async fn connector(client: &Client, email: &str) -> Value {
+    let result = client
+        .send(request(email))
+        .await
+        .and_then(|response| project_output(&response));
     tool_result(&result, 1024)
+}
+
+/// Median time of one call of `f`, over batches of `per_batch` calls.
+fn per_call(batches: usize, per_batch: usize, mut f: impl FnMut()) -> Duration {
+    let mut times = Vec::with_capacity(batches);
+    for _ in 0..batches {
+        let t = Instant::now();
+        for _ in 0..per_batch {
+            f();
+        }
+        times.push(t.elapsed() / per_batch as u32);
+    }
+    median(times)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -161,17 +206,19 @@ async fn main() {
         .build()
         .expect("bare client");
     let client = Client::new(Config::new(&base, Auth::Bearer(TOKEN.to_string()))).expect("client");
-    let body = search_body();
 
     // Both must give the same answer.
-    let expected = bare(&http, &url, &body).await;
-    assert_eq!(client.send(request(&body)).await.ok(), Some(expected));
-    assert_eq!(connector(&client, &body).await["ok"], json!(true));
+    let expected = bare(&http, &url, EMAIL).await;
+    assert_eq!(client.send(request(EMAIL)).await.ok(), Some(expected));
+    assert_eq!(
+        connector(&client, EMAIL).await["result"]["email"],
+        json!(EMAIL)
+    );
 
     for _ in 0..500 {
-        bare(&http, &url, &body).await;
-        let _ = client.send(request(&body)).await;
-        connector(&client, &body).await;
+        bare(&http, &url, EMAIL).await;
+        let _ = client.send(request(EMAIL)).await;
+        connector(&client, EMAIL).await;
     }
     let (mut t_bare, mut t_send, mut t_conn) = (
         Vec::with_capacity(n),
@@ -184,17 +231,17 @@ async fn main() {
             match (i + k) % 3 {
                 0 => {
                     let t = Instant::now();
-                    bare(&http, &url, &body).await;
+                    bare(&http, &url, EMAIL).await;
                     t_bare.push(t.elapsed());
                 }
                 1 => {
                     let t = Instant::now();
-                    let _ = client.send(request(&body)).await;
+                    let _ = client.send(request(EMAIL)).await;
                     t_send.push(t.elapsed());
                 }
                 _ => {
                     let t = Instant::now();
-                    connector(&client, &body).await;
+                    connector(&client, EMAIL).await;
                     t_conn.push(t.elapsed());
                 }
             }
@@ -215,4 +262,71 @@ async fn main() {
         c.as_secs_f64() / b.as_secs_f64(),
         micros(c) - micros(b)
     );
+
+    // Where the runtime's own time goes, without the network.
+    let bytes = answer().into_bytes();
+    let parsed: Value = serde_json::from_slice(&bytes).expect("answer");
+    let ok = Ok(project_output(&parsed).expect("projection"));
+    let before_projection = || {
+        let record = parsed.pointer("/results/0").expect("record");
+        let text = |p: &str| {
+            record
+                .pointer(p)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        Output {
+            contact_id: text("/id"),
+            first_name: text("/properties/firstname"),
+            last_name: text("/properties/lastname"),
+            email: text("/properties/email"),
+            phone: text("/properties/phone"),
+            company: text("/properties/company"),
+        }
+    };
+    let steps: [(&str, Duration); 6] = [
+        (
+            "build the request (body from the email)",
+            per_call(301, 200, || drop(std::hint::black_box(request(EMAIL)))),
+        ),
+        (
+            "parse the answer (bare does it too)",
+            per_call(301, 200, || {
+                drop(std::hint::black_box(
+                    serde_json::from_slice::<Value>(&bytes).expect("answer"),
+                ))
+            }),
+        ),
+        (
+            "project onto Output",
+            per_call(301, 200, || {
+                drop(std::hint::black_box(project_output(&parsed)))
+            }),
+        ),
+        (
+            "  the same with serde_json's Value::pointer",
+            per_call(301, 200, || drop(std::hint::black_box(before_projection()))),
+        ),
+        (
+            "tool_result (convert and size in one pass, wrap)",
+            per_call(301, 200, || {
+                drop(std::hint::black_box(tool_result(&ok, 1024)))
+            }),
+        ),
+        (
+            "  the same as to_value, then to_vec to size",
+            per_call(301, 200, || {
+                let output = ok.as_ref().expect("output");
+                let v = serde_json::to_value(output).expect("value");
+                let size = serde_json::to_vec(&v).expect("bytes").len();
+                drop(std::hint::black_box(
+                    json!({"ok": size <= 1024, "result": v}),
+                ))
+            }),
+        ),
+    ];
+    println!("CPU-only steps, median per call:");
+    for (step, d) in steps {
+        println!("  {step:<50} {:6.2} µs", micros(d));
+    }
 }

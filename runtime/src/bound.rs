@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::error::ActionError;
+use crate::sized;
 
 /// Steps tried in order until the result fits: the longest string kept (in
 /// characters) and the most list items kept.
@@ -32,25 +33,39 @@ const STEPS: [(usize, usize); 8] = [
 /// step is too big, trailing object fields are dropped and `"omitted": N`
 /// counts them; as a last resort the result is `{"truncated": true}`.
 pub fn bounded_json<T: Serialize + ?Sized>(value: &T, max_bytes: usize) -> Value {
-    let full = match serde_json::to_value(value) {
-        Ok(v) => v,
-        Err(e) => {
-            tracing::error!(error = %e, "result could not be serialised");
-            return json!({ "truncated": true });
-        }
+    // One pass: the value and its size together.
+    let (full, full_size) = match sized::to_value(value) {
+        Ok(sized) => sized,
+        // What the one-pass sizer leaves to serde_json (a repeated map
+        // key, serde_json's private tokens): convert, then measure.
+        Err(_) => match serde_json::to_value(value) {
+            Ok(v) => {
+                let n = size(&v);
+                (v, n)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "result could not be serialised");
+                return json!({ "truncated": true });
+            }
+        },
     };
-    if size(&full) <= max_bytes {
+    if full_size <= max_bytes {
         return full;
     }
-    let mut smallest = full.clone();
+    shrink_to_fit(&full, max_bytes)
+}
+
+/// The slow path of [`bounded_json`]: a result over its budget.
+fn shrink_to_fit(full: &Value, max_bytes: usize) -> Value {
+    let mut smallest = Value::Null;
     for (max_chars, max_items) in STEPS.into_iter().skip(1) {
-        smallest = shrink(&full, max_chars, max_items);
+        smallest = shrink(full, max_chars, max_items);
         if size(&smallest) <= max_bytes {
             return smallest;
         }
     }
-    if let Value::Object(map) = &smallest {
-        let mut kept: Vec<(String, Value)> = map.clone().into_iter().collect();
+    if let Value::Object(map) = smallest {
+        let mut kept: Vec<(String, Value)> = map.into_iter().collect();
         let total = kept.len();
         while !kept.is_empty() {
             kept.pop();
@@ -81,16 +96,23 @@ pub fn parse_args<T: DeserializeOwned>(args: Value) -> Result<T, ActionError> {
 
 /// The JSON a voice platform gets back from a tool call: `{"ok": true,
 /// "result": …}` with the result bounded to `max_bytes`, or the error's
-/// [`ActionError::to_tool_result`].
+/// [`ActionError::to_tool_result`]. The result is converted to JSON once,
+/// its size counted as it is converted; it is neither cloned nor written
+/// out to be measured.
 pub fn tool_result<T: Serialize>(result: &Result<T, ActionError>, max_bytes: usize) -> Value {
     match result {
-        Ok(output) => json!({ "ok": true, "result": bounded_json(output, max_bytes) }),
+        Ok(output) => {
+            let mut answer = Map::with_capacity(2);
+            answer.insert("ok".into(), Value::Bool(true));
+            answer.insert("result".into(), bounded_json(output, max_bytes));
+            Value::Object(answer)
+        }
         Err(e) => e.to_tool_result(),
     }
 }
 
 fn size(v: &Value) -> usize {
-    serde_json::to_vec(v).map_or(usize::MAX, |b| b.len())
+    sized::json_len(v)
 }
 
 fn shrink(v: &Value, max_chars: usize, max_items: usize) -> Value {

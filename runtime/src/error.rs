@@ -10,8 +10,15 @@ use serde::Serialize;
 pub enum ErrorKind {
     /// The CRM has no matching record.
     NotFound,
-    /// The arguments were missing, malformed, or rejected by the CRM (4xx).
+    /// The arguments were missing or malformed, or the CRM rejected the
+    /// caller's values (a 4xx about a field the caller gave): the caller
+    /// may correct them.
     InvalidInput,
+    /// The CRM refused the request the connector built (a 4xx about its
+    /// method, format or shape, or a field the caller did not give): the
+    /// caller cannot fix it, and the binding needs a look. The vendor's
+    /// reason is in the detail and the log (masked).
+    Refused,
     /// The credential is missing, wrong or lacks a scope (401/403).
     Unauthorized,
     /// The CRM says the record already exists (409) but it cannot be
@@ -34,6 +41,9 @@ impl ErrorKind {
         match self {
             ErrorKind::NotFound => "I couldn't find a matching record.",
             ErrorKind::InvalidInput => "Some of the details didn't work. Could you repeat them?",
+            ErrorKind::Refused => {
+                "I can't do that right now: our records system turned down my request, and it isn't anything in the details you gave."
+            }
             ErrorKind::Unauthorized | ErrorKind::Misconfigured => {
                 "I can't access our records right now."
             }
@@ -52,6 +62,7 @@ impl ErrorKind {
         match self {
             ErrorKind::NotFound => "not_found",
             ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Refused => "refused",
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Conflict => "conflict",
             ErrorKind::RateLimited => "rate_limited",
@@ -127,7 +138,7 @@ impl ActionError {
 
     /// The JSON an assistant platform gets back for a failed tool call:
     /// `{"ok": false, "error": kind, "message": sentence}`, where `kind` is
-    /// one of `not_found`, `invalid_input`, `unauthorized`, `conflict`,
+    /// one of `not_found`, `invalid_input`, `refused`, `unauthorized`, `conflict`,
     /// `rate_limited`, `unavailable`, `timeout`, `misconfigured` (see
     /// [`ErrorKind`]) and `message` is what the assistant may say.
     pub fn to_tool_result(&self) -> serde_json::Value {

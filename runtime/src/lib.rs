@@ -22,6 +22,8 @@
     )
 )]
 
+mod answer;
+mod blame;
 mod bound;
 mod client;
 mod config;
@@ -30,8 +32,10 @@ pub mod mask;
 mod natural_key;
 pub mod project;
 mod request;
+mod sized;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod vendor_error;
 
 pub use bound::{bounded_json, parse_args, tool_result};
 pub use client::{Client, Deadline};

@@ -5,7 +5,6 @@ use serde_json::Value;
 
 use crate::client::{Client, Deadline, MIN_ATTEMPT};
 use crate::error::{ActionError, ErrorKind};
-use crate::project;
 use crate::request::Request;
 
 /// How [`Client::write_unless_found`] ended: the record it returns, and
@@ -68,10 +67,10 @@ impl Client {
             );
             return Ok(Written::Found(record));
         }
-        let first = match self.send_by(write.clone(), deadline).await {
+        let first = match self.send_ref(&write, deadline).await {
             Ok(answer) => {
                 tracing::info!(path = "created", writes = 1, "natural-key write: created");
-                return Ok(Written::Created(record_of(&answer, write_record)));
+                return Ok(Written::Created(record_of(answer, write_record)));
             }
             Err(e) if look_again(&e) => e,
             Err(e) => return Err(e),
@@ -131,13 +130,13 @@ impl Client {
             kind = first.kind.as_str(),
             "natural-key write: second write"
         );
-        let answer = self.send_by(write, deadline).await?;
+        let answer = self.send_ref(&write, deadline).await?;
         tracing::info!(
             path = "created on second write",
             writes = 2,
             "natural-key write: created"
         );
-        Ok(Written::Created(record_of(&answer, write_record)))
+        Ok(Written::Created(record_of(answer, write_record)))
     }
 
     /// Runs the look-up: the record, `None` when there is none (a 404 or
@@ -148,19 +147,28 @@ impl Client {
         record: &str,
         deadline: Deadline,
     ) -> Result<Option<Value>, ActionError> {
-        match self.send_by(precheck.clone(), deadline).await {
-            Ok(answer) => Ok(project::at(&answer, record).cloned()),
+        match self.send_ref(precheck, deadline).await {
+            Ok(answer) => Ok(take(answer, record)),
             Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
     }
 }
 
+/// The value at `pointer` in `answer`, moved out of it (not copied);
+/// `None` when absent or `null`, as [`crate::project::at`].
+fn take(mut answer: Value, pointer: &str) -> Option<Value> {
+    answer
+        .pointer_mut(pointer)
+        .filter(|v| !v.is_null())
+        .map(Value::take)
+}
+
 /// The record in a write's answer, `Null` when there is nothing at the
 /// pointer (the write succeeded all the same).
-fn record_of(answer: &Value, pointer: &str) -> Value {
-    match project::at(answer, pointer) {
-        Some(record) => record.clone(),
+fn record_of(answer: Value, pointer: &str) -> Value {
+    match take(answer, pointer) {
+        Some(record) => record,
         None => {
             tracing::warn!("natural-key write: the write's answer has no record at its pointer");
             Value::Null

@@ -4,7 +4,40 @@ use serde_json::Value;
 
 /// The value at a JSON pointer, treating `null` as absent.
 pub fn at<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
-    value.pointer(pointer).filter(|v| !v.is_null())
+    lookup(value, pointer).filter(|v| !v.is_null())
+}
+
+/// [`Value::pointer`] (RFC 6901) without its two `String`s per step: a
+/// token is unescaped (`~1`, `~0`) only when it holds a `~`.
+fn lookup<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let mut target = value;
+    for token in pointer.strip_prefix('/')?.split('/') {
+        target = if token.contains('~') {
+            step(target, &token.replace("~1", "/").replace("~0", "~"))?
+        } else {
+            step(target, token)?
+        };
+    }
+    Some(target)
+}
+
+fn step<'a>(value: &'a Value, token: &str) -> Option<&'a Value> {
+    match value {
+        Value::Object(map) => map.get(token),
+        Value::Array(list) => index(token).and_then(|i| list.get(i)),
+        _ => None,
+    }
+}
+
+/// An array index as serde_json reads one: digits, no sign, no leading zero.
+fn index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() > 1) {
+        return None;
+    }
+    token.parse().ok()
 }
 
 /// A field as text: strings as they are, numbers and booleans printed,
@@ -86,6 +119,34 @@ mod tests {
         assert_eq!(integer(&v, "/b"), Some(3));
         assert_eq!(boolean(&v, "/f"), Some(true));
         assert_eq!(text(&v, "/g/h").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn walks_pointers_as_serde_json_does() {
+        let v = json!({"a": [{"b": 1}, {"c/d": 2, "e~f": 3, "": 4}], "01": 5, "": {"": 6}});
+        for p in [
+            "",
+            "/",
+            "/a",
+            "/a/0",
+            "/a/0/b",
+            "/a/1/c~1d",
+            "/a/1/e~0f",
+            "/a/1/",
+            "/a/01",
+            "/a/+1",
+            "/a/-1",
+            "/a/2",
+            "/a/x",
+            "/01",
+            "//",
+            "a",
+            "/a/0/b/c",
+            "/a/1/c/d",
+            "/a/18446744073709551616",
+        ] {
+            assert_eq!(lookup(&v, p), v.pointer(p), "{p}");
+        }
     }
 
     #[test]

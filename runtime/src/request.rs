@@ -73,6 +73,12 @@ pub struct Request {
     pub body: Option<Value>,
     /// Whether repeating the request is harmless (reads, searches).
     pub retry_safe: bool,
+    /// The vendor's names of the fields whose values come from the
+    /// caller's arguments (query names, body members, path parameters),
+    /// when the connector says ([`Request::caller_fields`]); `None` when it
+    /// does not. Tells a 4xx the caller caused (`invalid_input`) from one
+    /// the request caused (`refused`).
+    pub caller_fields: Option<Vec<String>>,
 }
 
 impl fmt::Debug for Request {
@@ -87,6 +93,7 @@ impl fmt::Debug for Request {
             .field("headers", &names(&self.headers))
             .field("body", &self.body.as_ref().map(|_| "…"))
             .field("retry_safe", &self.retry_safe)
+            .field("caller_fields", &self.caller_fields)
             .finish()
     }
 }
@@ -101,6 +108,7 @@ impl Request {
             headers: Vec::new(),
             body: None,
             retry_safe: method == Method::Get,
+            caller_fields: None,
         }
     }
 
@@ -144,6 +152,24 @@ impl Request {
     /// property values are strings). Array items are kept as they are.
     pub fn json_without_nulls(self, body: Value) -> Self {
         self.json(without_nulls(body))
+    }
+
+    /// Says which of the request's fields carry the caller's values, by
+    /// the vendor's names (`email`, `properties.email`,
+    /// `filters[0].value`; compared on the last segment, ignoring case).
+    /// A 4xx whose vendor error names only other fields, or names none
+    /// when this list is empty, is then [`crate::ErrorKind::Refused`]: the
+    /// request the connector built was turned down, and the caller cannot
+    /// fix it. Calls add to the list.
+    pub fn caller_fields<I, S>(mut self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.caller_fields
+            .get_or_insert_with(Vec::new)
+            .extend(fields.into_iter().map(Into::into));
+        self
     }
 
     /// Marks a non-GET request as safe to repeat (a search sent as POST).

@@ -91,6 +91,10 @@ pub struct ActionBinding {
     pub requests: Vec<RequestBinding>,
     /// How the response maps to the result fields.
     pub response: ResponseBinding,
+    /// How this CRM's behaviour differs from the template's words, in a
+    /// sentence; added to this CRM's tool description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub differs: Option<String>,
 }
 
 /// `precheck:`: the read that looks for the record a write would create,

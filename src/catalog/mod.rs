@@ -1,12 +1,14 @@
 //! The use-case catalogue: loading and checking `templates/<id>/template.yaml`.
 
 mod index;
+mod prose;
 mod template;
 
 pub use index::{
     catalogue_problems, entries, first_sentence, load_all, platform_name_problems, supporting_crms,
     Entry, PLATFORM_NAME_RULES,
 };
+pub use prose::{comment_after_plain_scalar, unfinished};
 pub use template::{
     Access, Category, Idempotency, IdempotencyKind, Intent, Limits, Param, Profile, ResultField,
     Speech, Template, Tool, ValueType,
@@ -76,6 +78,13 @@ pub fn parse(text: &str, origin: &str, folder: Option<&str>) -> Result<Template>
         return Err(Error::invalid(origin, "file", "the file is empty"));
     }
     let template: Template = serde_yaml::from_str(text).map_err(|e| Error::yaml(origin, &e))?;
+    if let Some((line, column)) = comment_after_plain_scalar(text) {
+        return Err(Error::Yaml {
+            origin: origin.to_string(),
+            location: format!(":{line}:{column}"),
+            message: "` #` after an unquoted value starts a YAML comment, so the text after it is dropped; quote the value or put the comment on a line of its own".to_string(),
+        });
+    }
     check(&template, origin, folder)?;
     Ok(template)
 }
@@ -175,6 +184,30 @@ pub fn check(t: &Template, origin: &str, folder: Option<&str>) -> Result<()> {
         if f.description.trim().is_empty() {
             return bad(&place, format!("field `{}` has no description", f.name));
         }
+        if f.description.to_lowercase().contains("one of ") {
+            return bad(
+                &format!("{place}.description"),
+                format!(
+                    "field `{}` lists its values in prose; list them under `values:` so that each CRM's schema names only the values its binding produces",
+                    f.name
+                ),
+            );
+        }
+        if let Some(values) = &f.values {
+            let distinct: BTreeSet<&String> = values.iter().collect();
+            if f.ty != ValueType::String || values.is_empty() || distinct.len() != values.len() {
+                return bad(
+                    &format!("{place}.values"),
+                    format!(
+                        "field `{}`: `values` is a non-empty list of distinct texts on a string field",
+                        f.name
+                    ),
+                );
+            }
+        }
+    }
+    if let Some((place, problem)) = unfinished_text(t) {
+        return bad(&place, problem);
     }
     if !(100..=MAX_TIMEOUT_MS).contains(&t.limits.timeout_ms) {
         return bad(
@@ -195,6 +228,30 @@ pub fn check(t: &Template, origin: &str, folder: Option<&str>) -> Result<()> {
         return bad("profile", p);
     }
     check_write_rules(t, origin)
+}
+
+/// The first text the caller or the LLM reads that is not a finished
+/// sentence (see [`unfinished`]), as (place, problem).
+fn unfinished_text(t: &Template) -> Option<(String, String)> {
+    let mut texts: Vec<(String, &str)> = vec![
+        ("summary".into(), &t.summary),
+        ("tool.description".into(), &t.tool.description),
+        ("speech.start".into(), &t.speech.start),
+        ("speech.delayed".into(), &t.speech.delayed),
+        ("speech.failed".into(), &t.speech.failed),
+    ];
+    for (i, p) in t.tool.parameters.iter().enumerate() {
+        texts.push((format!("tool.parameters[{i}].description"), &p.description));
+    }
+    for (i, f) in t.result.iter().enumerate() {
+        texts.push((format!("result[{i}].description"), &f.description));
+    }
+    if let Some(i) = &t.idempotency {
+        texts.push(("idempotency.note".into(), &i.note));
+    }
+    texts
+        .into_iter()
+        .find_map(|(place, text)| unfinished(text).map(|p| (place, p)))
 }
 
 /// Read templates declare no idempotency; write templates declare it and

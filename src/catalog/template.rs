@@ -262,6 +262,12 @@ pub struct ResultField {
     pub ty: ValueType,
     /// What it means, for the LLM.
     pub description: String,
+    /// The closed set of values a text field takes (`new`, `open`,
+    /// `closed`), when it has one. A binding maps the CRM's values onto
+    /// them, and each CRM's output schema lists only those its binding can
+    /// produce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
 }
 
 /// Time and size limits of one call.

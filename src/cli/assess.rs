@@ -153,6 +153,6 @@ pub(super) fn run(midcall: &Midcall, args: &AssessArgs) -> Result<i32, Error> {
     for i in &a.instead {
         let _ = writeln!(out, "Instead: {i}.");
     }
-    emit(&out);
+    emit(&out)?;
     Ok(EXIT_OK)
 }

@@ -5,11 +5,11 @@ use serde_json::{json, Value};
 
 use std::fmt::Write as _;
 
+use super::terminal::one_line;
 use super::{emit, print_json, wrap, EXIT_OK};
-use crate::assess;
 use crate::catalog::{self, Access, Category, Entry};
 use crate::error::Error;
-use crate::render::RenderOptions;
+use crate::explain;
 use crate::Midcall;
 
 /// `gen list`: the catalogue as a table.
@@ -34,6 +34,9 @@ pub(crate) struct ShowArgs {
     /// The target of the example tool definition.
     #[arg(long, value_name = "NAME", default_value = "mcp")]
     target: String,
+    /// The CRM the example is rendered for (default: the first that binds the template).
+    #[arg(long, value_name = "ID")]
+    crm: Option<String>,
     /// Print JSON (the template, its CRMs, its assessment and the example).
     #[arg(long)]
     json: bool,
@@ -83,7 +86,7 @@ pub(super) fn list(midcall: &Midcall, args: &ListArgs) -> Result<i32, Error> {
             e.access.as_str(),
             e.crms.len(),
             e.tool,
-            e.summary
+            super::terminal::one_line(&e.summary)
         );
     }
     let writes = rows.iter().filter(|e| e.access == Access::Write).count();
@@ -95,49 +98,30 @@ pub(super) fn list(midcall: &Midcall, args: &ListArgs) -> Result<i32, Error> {
         rows.len() - writes,
         writes
     );
-    emit(&out);
+    emit(&out)?;
     Ok(EXIT_OK)
 }
 
-/// `gen show <id>`.
+/// `gen show <id>`: prints the library's [`explain::Explanation`].
 pub(super) fn show(midcall: &Midcall, args: &ShowArgs) -> Result<i32, Error> {
-    let t = catalog::load(&midcall.sources, &args.id)?;
-    let crms = catalog::supporting_crms(&midcall.sources, &t.id)?;
-    let assessment = assess::assess(&t.profile);
-    let targets = vec![args.target.clone()];
-    let options = RenderOptions::default();
-    let (example_crm, rendered) = match crms.first() {
-        Some(crm) => (
-            Some(crm.clone()),
-            midcall.generate(crm, &t.id, &targets, &options)?,
-        ),
-        None => (None, midcall.generate_generic(&t.id, &targets, &options)?),
-    };
-    let example = rendered.into_iter().next();
+    let explained = explain::explain(midcall, &args.id, &args.target, args.crm.as_deref())?;
     if args.json {
-        let definition = example.as_ref().map(|r| {
-            serde_json::from_str::<Value>(&r.contents)
-                .unwrap_or_else(|_| Value::String(r.contents.clone()))
-        });
-        print_json(&json!({
-            "template": t,
-            "crms": crms,
-            "assessment": assessment,
-            "example": {
-                "target": args.target,
-                "crm": example_crm,
-                "definition": definition,
-            },
-        }))?;
-        return Ok(EXIT_OK);
+        print_json(&explained)?;
+    } else {
+        emit(&show_text(&explained))?;
     }
+    Ok(EXIT_OK)
+}
 
+/// The explanation as text for a reader.
+fn show_text(x: &explain::Explanation) -> String {
+    let (t, crms, assessment) = (&x.template, &x.crms, &x.assessment);
     let mut out = String::new();
     let mut line = |s: String| {
         out.push_str(&s);
         out.push('\n');
     };
-    line(format!("{}: {}", t.id, t.title));
+    line(format!("{}: {}", t.id, one_line(&t.title)));
     line(format!(
         "category: {}   access: {}   tool: {}",
         t.category.as_str(),
@@ -245,22 +229,19 @@ pub(super) fn show(midcall: &Midcall, args: &ShowArgs) -> Result<i32, Error> {
         t.id
     ));
     line(String::new());
-    match (&example, &example_crm) {
-        (Some(r), Some(crm)) => line(format!(
+    let e = &x.example;
+    match &e.crm {
+        Some(crm) => line(format!(
             "Example: {} for {crm} (gen --crm {crm} --template {} --target {} --stdout)",
-            r.file_name, t.id, args.target
+            e.file_name, t.id, e.target
         )),
-        (Some(r), None) => line(format!(
+        None => line(format!(
             "Example: {}, generic, no CRM (gen --template {} --target {} --stdout)",
-            r.file_name, t.id, args.target
+            e.file_name, t.id, e.target
         )),
-        (None, _) => {}
     }
-    if let Some(r) = example {
-        out.push_str(&r.contents);
-    }
-    emit(&out);
-    Ok(EXIT_OK)
+    out.push_str(&e.contents);
+    out
 }
 
 /// The command-line spelling of an enum value (`seconds`, `daily`, `high`).

@@ -89,6 +89,6 @@ pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
         "{} CRM(s). Generate: gen --crm <id> --template <template>; all of them: gen all.\n",
         rows.len()
     ));
-    emit(&out);
+    emit(&out)?;
     Ok(EXIT_OK)
 }

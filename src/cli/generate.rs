@@ -1,6 +1,5 @@
 //! Generating files: one CRM × template, all of them, and the staleness check.
 
-use std::io::Write;
 use std::path::Path;
 
 use super::{GenerateArgs, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE};
@@ -34,17 +33,12 @@ pub(super) fn one(midcall: &Midcall, args: GenerateArgs) -> Result<i32, Error> {
         ),
     };
     if args.stdout {
-        let mut out = std::io::stdout().lock();
         let single = files.len() == 1;
         for file in &files {
-            let result = if single {
-                out.write_all(file.contents.as_bytes())
+            if single {
+                super::emit_file(&file.contents)?;
             } else {
-                write!(out, "==== {} ====\n{}", file.file_name, file.contents)
-            };
-            if result.is_err() {
-                // A closed pipe (`| head`) is not an error worth a message.
-                return Ok(EXIT_OK);
+                super::emit_file(&format!("==== {} ====\n{}", file.file_name, file.contents))?;
             }
         }
         return Ok(EXIT_OK);
@@ -61,8 +55,21 @@ fn write_files(
     files: &[crate::render::Rendered],
 ) -> Result<(), Error> {
     let paths = output::write_action(out, crm, template, files)?;
-    let names: Vec<&str> = files.iter().map(|f| f.file_name.as_str()).collect();
     let dir = out.join(output::action_dir(crm, template));
+    if paths.is_empty() {
+        say!(
+            "{crm}/{template}: {} file{} in {} already up to date",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            dir.display()
+        );
+        return Ok(());
+    }
+    let names: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
     say!(
         "{crm}/{template}: wrote {} file{} to {}: {}",
         paths.len(),

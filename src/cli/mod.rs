@@ -6,11 +6,12 @@
 
 mod assess;
 mod catalog;
-/// `println!` that ignores a closed standard output (`gen … | head`): the
-/// reader has seen enough, which is no reason to panic.
+/// `println!` with control characters escaped, that ignores a closed
+/// standard output (`gen … | head`: the reader has seen enough) and returns
+/// any other write error (a full disk) from the enclosing function.
 macro_rules! say {
     ($($arg:tt)*) => {
-        $crate::cli::emit(&format!("{}\n", format_args!($($arg)*)))
+        $crate::cli::emit(&format!("{}\n", format_args!($($arg)*)))?
     };
 }
 
@@ -18,6 +19,7 @@ mod crms;
 mod derive;
 mod generate;
 mod ops;
+mod terminal;
 mod validate;
 
 use std::path::PathBuf;
@@ -60,6 +62,9 @@ struct SourceArgs {
     /// A folder of CRM specs (`<crm>/openapi.yaml`, `<crm>/bindings.yaml`) that adds to or overrides the bundled ones.
     #[arg(long, global = true, value_name = "DIR")]
     specs: Option<PathBuf>,
+    /// Largest input file read, in MiB (specs, templates, bindings, tool definitions); default 64.
+    #[arg(long, global = true, value_name = "MIB", env = "MIDCALL_MAX_INPUT_MB", value_parser = clap::value_parser!(u64).range(1..))]
+    max_input_mb: Option<u64>,
 }
 
 /// Generating one CRM × template.
@@ -72,7 +77,7 @@ pub(crate) struct GenerateArgs {
     #[arg(long)]
     pub(crate) template: Option<String>,
     /// Targets to write, comma-separated (default: all).
-    #[arg(long, value_delimiter = ',', value_name = "NAME[,NAME]")]
+    #[arg(long, value_delimiter = ',', value_name = "NAME[,NAME]", value_parser = target_name)]
     pub(crate) target: Vec<String>,
     /// Print to standard output instead of writing files.
     #[arg(long)]
@@ -81,7 +86,7 @@ pub(crate) struct GenerateArgs {
     #[arg(long, global = true, value_name = "DIR", default_value = "generated")]
     pub(crate) out: PathBuf,
     /// URL of your tool server, written into targets that call one (Vapi, Retell, ElevenLabs).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = server_url)]
     pub(crate) server_url: Option<String>,
 }
 
@@ -158,24 +163,131 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             if let Some(line) = one_line(&e) {
-                eprintln!("{line}");
+                eprintln!("{}", terminal::safe(&line, false));
                 return EXIT_USAGE;
             }
             let _ = e.print();
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
+    if let Some(command) = &cli.command {
+        if let Some(flag) = unused_global_flag(command, &matches) {
+            eprintln!(
+                "error: `gen {}` does not use `{flag}`; remove it",
+                command.name()
+            );
+            return EXIT_USAGE;
+        }
+    }
+    if let Some(mb) = cli.sources.max_input_mb {
+        crate::input::set_max_bytes(mb.saturating_mul(1024 * 1024));
+    }
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", terminal::safe(&e.to_string(), false));
             EXIT_USAGE
         }
     }
+}
+
+/// The first global flag given on the command line that `command` does not
+/// use: `--out` means something only to generating, `gen all` and `gen
+/// check`; `--templates` and `--specs` nothing to `ops` and `validate`.
+fn unused_global_flag(command: &Command, matches: &clap::ArgMatches) -> Option<&'static str> {
+    use clap::parser::ValueSource;
+    let given = |id: &str| {
+        let here = |m: &clap::ArgMatches| {
+            m.try_get_raw(id).ok().flatten().is_some()
+                && m.value_source(id) == Some(ValueSource::CommandLine)
+        };
+        here(matches) || matches.subcommand().is_some_and(|(_, sub)| here(sub))
+    };
+    let unused: &[(&str, &'static str)] = match command {
+        Command::All | Command::Check => &[],
+        Command::Ops { .. } | Command::Validate { .. } => &[
+            ("out", "--out"),
+            ("templates", "--templates"),
+            ("specs", "--specs"),
+        ],
+        Command::Derive(_) => &[("out", "--out"), ("templates", "--templates")],
+        _ => &[("out", "--out")],
+    };
+    unused
+        .iter()
+        .find(|(id, _)| given(id))
+        .map(|(_, flag)| *flag)
+}
+
+/// `--target` names: none empty (`vapi,,mcp` is a typo, not a target).
+fn target_name(value: &str) -> Result<String, String> {
+    if value.trim().is_empty() {
+        return Err("a target name is empty (two commas, or a comma at an end)".to_string());
+    }
+    Ok(value.to_string())
+}
+
+/// `--server-url`: an absolute `http://` or `https://` URL with a host, no
+/// user name or password (it is written into files people commit), no
+/// white space or quotes.
+fn server_url(value: &str) -> Result<String, String> {
+    let problem = |why: &str| Err(format!("`{value}` is not a usable server URL: {why}"));
+    let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    else {
+        return problem("it must start with https:// (or http://)");
+    };
+    if value
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\\' | '<' | '>' | '`'))
+    {
+        return problem("it holds white space, a quote or a control character");
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return problem("it holds a user name or password; keep secrets out of tool definitions");
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((ip, after))
+                if !ip.is_empty()
+                    && ip
+                        .chars()
+                        .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') =>
+            {
+                ("[v6]", after.strip_prefix(':'))
+            }
+            _ => return problem("its IPv6 address is malformed"),
+        },
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    if port.is_some_and(|p| p.parse::<u16>().is_err()) {
+        return problem("its port is not a number from 0 to 65535");
+    }
+    let host_ok = host == "[v6]"
+        || (!host.is_empty()
+            && !host.starts_with(['.', '-'])
+            && !host.ends_with('-')
+            && !host.contains("..")
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
+    if !host_ok {
+        return problem("it has no valid host name");
+    }
+    Ok(value.to_string())
 }
 
 fn dispatch(cli: Cli) -> Result<i32, Error> {
@@ -248,7 +360,21 @@ fn one_line(e: &clap::Error) -> Option<String> {
         ErrorKind::ValueValidation | ErrorKind::ArgumentConflict => {
             e.render().to_string().lines().next().map(str::to_string)
         }
-        _ => None,
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => None,
+        // Every other usage error: clap's lines before `Usage:` joined into
+        // one, and where to read more.
+        _ => {
+            let rendered = e.render().to_string();
+            let parts: Vec<&str> = rendered
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            (!parts.is_empty()).then(|| format!("{}; see `gen --help`", parts.join(" ")))
+        }
     }
 }
 
@@ -258,16 +384,37 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
         path: "stdout".into(),
         message: format!("could not print JSON: {e}"),
     })?;
-    emit(&format!("{text}\n"));
-    Ok(())
+    emit(&format!("{text}\n"))
 }
 
-/// Writes `text` to standard output; a closed pipe (`| head`) is not an
-/// error worth a message.
-pub(crate) fn emit(text: &str) {
+/// Writes `text` to standard output with control characters escaped (see
+/// [`terminal::safe`]). A closed pipe (`| head`) is not an error worth a
+/// message; any other write error (a full disk) is.
+pub(crate) fn emit(text: &str) -> Result<(), Error> {
+    write_stdout(&terminal::safe(text, true))
+}
+
+/// Writes a generated file's contents to standard output: as they are into
+/// a pipe or a file, escaped on a terminal.
+pub(crate) fn emit_file(text: &str) -> Result<(), Error> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        emit(text)
+    } else {
+        write_stdout(text)
+    }
+}
+
+fn write_stdout(text: &str) -> Result<(), Error> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
+            path: "standard output".into(),
+            message: e.to_string(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Greedy word wrap of `text` to `width` columns, each line prefixed.

@@ -35,7 +35,9 @@ pub(super) fn run(paths: &[PathBuf], platforms: Option<&std::path::Path>) -> Res
                 } else {
                     &v.pointer
                 };
-                eprintln!("{}: {pointer}: {} ({})", v.file.display(), v.message, v.by);
+                // The message may quote the file's own text: escaped, one line.
+                let line = format!("{}: {pointer}: {} ({})", v.file.display(), v.message, v.by);
+                eprintln!("{}", super::terminal::safe(&line, false));
             }
         }
     }

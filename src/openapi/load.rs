@@ -14,7 +14,7 @@ const MAX_NESTING: usize = 200;
 
 /// Reads a file into a string; the error names the file.
 pub(crate) fn read(path: &Path) -> Result<String, SpecError> {
-    let bytes = std::fs::read(path).map_err(|source| SpecError::Io {
+    let bytes = crate::input::read(path).map_err(|source| SpecError::Io {
         path: path.to_owned(),
         source,
     })?;

@@ -140,10 +140,11 @@ pub fn for_template(t: &Template, _crm_id: Option<&str>, options: &RenderOptions
     });
     let mut out_props = Map::new();
     for f in &t.result {
-        out_props.insert(
-            f.name.clone(),
-            json!({"type": f.ty.as_str(), "description": f.description.trim()}),
-        );
+        let mut schema = json!({"type": f.ty.as_str(), "description": f.description.trim()});
+        if let Some(values) = &f.values {
+            schema["enum"] = json!(values);
+        }
+        out_props.insert(f.name.clone(), schema);
     }
     let output_schema = json!({"type": "object", "properties": out_props});
     let strict_schema = strict(&t.tool.parameters);

@@ -61,6 +61,22 @@ impl Validator {
                     map.insert(target.to_string(), schema);
                 }
             }
+            // A mistyped folder must not pass as "checked against the
+            // platforms" when nothing was loaded.
+            if map.is_empty() {
+                let mut expected: Vec<String> = platform::LOCATIONS
+                    .iter()
+                    .map(|(_, folder, prefix, _)| format!("{folder}/{prefix}*"))
+                    .collect();
+                expected.dedup();
+                return Err(Error::Io {
+                    path: dir.to_path_buf(),
+                    message: format!(
+                        "holds no platform schema (looked for {}); check the path",
+                        expected.join(", ")
+                    ),
+                });
+            }
         }
         Ok(Validator { platforms: map })
     }
@@ -118,7 +134,7 @@ impl Validator {
         if !self.knows(&target) {
             return Ok(None);
         }
-        let text = fs::read_to_string(file).map_err(|e| Error::io(file, &e))?;
+        let text = crate::input::read_text(file).map_err(|e| Error::io(file, &e))?;
         let report = match serde_json::from_str::<Value>(&text) {
             Ok(doc) => self.check(file, &target, &doc),
             Err(e) => FileReport {

@@ -71,7 +71,7 @@ impl PlatformSchema {
         let Some(file) = newest(&dir.join(folder), prefix)? else {
             return Ok(None);
         };
-        let text = fs::read_to_string(&file).map_err(|e| Error::io(&file, &e))?;
+        let text = crate::input::read_text(&file).map_err(|e| Error::io(&file, &e))?;
         let mut doc: Value = if text.trim_start().starts_with('{') {
             serde_json::from_str(&text).map_err(|e| Error::Io {
                 path: file.clone(),

@@ -41,7 +41,7 @@ pub const MAX_RESULT_BYTES: usize = 1024;
 /// The tool's arguments, as the voice platform sends them.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 pub struct Args {
-    /// The ticket number as the caller reads it, digits only or upper-case letters, without spaces or a leading
+    /// The ticket number as the caller reads it, digits only or upper-case letters, without spaces or a leading #.
     #[serde(default)]
     pub ticket_number: Option<String>,
     /// The caller's CRM contact id from lookup_contact or verify_account; never ask the caller for it.
@@ -55,15 +55,12 @@ pub struct Output {
     /// The ticket number, to confirm which ticket this is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_number: Option<String>,
-    /// One of new, open, waiting_on_customer, resolved, closed.
+    /// Where the ticket stands.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The ticket's subject.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// The latest update in one short line.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_update: Option<String>,
     /// When it was last updated, ISO 8601 with offset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -86,7 +83,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
     Ok(Config::from_env(&CRM)?.with_timeout(TIMEOUT))
 }
 
-/// Get the status of a support ticket. Use the ticket number if the caller has it; otherwise pass their contact id and their latest open ticket is returned. Tell them the status, the latest update and the next step in plain words.
+/// Get the status of a support ticket. Use the ticket number if the caller has it; otherwise pass their contact id and their most recently updated ticket is returned, open or closed. Tell them the status in plain words, and what changed last only when the result includes it.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     let request = if let Some(ticket_number) = args.ticket_number.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/tickets/search")
@@ -135,7 +132,6 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
         ticket_number: project::text(record, "/id"),
         status: project::mapped(record, "/properties/hs_pipeline_stage", &[("1", "new"), ("2", "waiting_on_customer"), ("3", "open"), ("4", "closed")], None).map(str::to_string),
         subject: project::text(record, "/properties/subject"),
-        last_update: None,
         updated_at: project::text(record, "/properties/hs_lastmodifieddate"),
     })
 }

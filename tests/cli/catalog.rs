@@ -1,44 +1,25 @@
-//! `gen list`, `gen show` and `gen assess` as a user runs them.
-
-use std::process::{Command, Output};
+//! `gen list`, `gen show` and `gen assess`.
 
 use serde_json::Value;
 
-fn gen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(args)
-        .output()
-        .expect("gen runs")
-}
+use super::Gen;
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
+/// Exit 0; standard output.
 fn ok(args: &[&str]) -> String {
-    let o = gen(args);
-    assert_eq!(o.status.code(), Some(0), "gen {args:?}: {}", stderr(&o));
-    stdout(&o)
+    Gen::new().args(args).run().stdout
 }
 
+/// Exit 0; standard output as JSON.
 fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&ok(args)).expect("stdout is one JSON document")
+    Gen::new().args(args).run().json()
 }
 
 /// Exit 2 and exactly one line on stderr holding every needle.
 fn one_line_error(args: &[&str], needles: &[&str]) {
-    let o = gen(args);
-    assert_eq!(o.status.code(), Some(2), "gen {args:?}: {}", stderr(&o));
-    let err = stderr(&o);
-    assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
-    for n in needles {
-        assert!(err.contains(n), "`{n}` missing in: {err}");
-    }
-    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    Gen::new()
+        .args(args)
+        .one_line_error(needles.iter().copied())
+        .run();
 }
 
 const ASSESS_SLOW: &[&str] = &[

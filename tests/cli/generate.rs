@@ -1,59 +1,9 @@
-//! The `gen` binary as a user runs it: arguments in; stdout, stderr, exit
-//! code and files out.
-
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+//! Generating: each target's JSON, determinism, `gen check`, unknown
+//! names, bad specs and bindings, targets added as files, pipes.
 
 use serde_json::Value;
 
-fn gen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(args)
-        .output()
-        .expect("gen runs")
-}
-
-fn gen_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gen"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("gen runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/cli")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn json_target(target: &str) -> Value {
-    let o = gen(&[
-        "--crm",
-        "hubspot",
-        "--template",
-        "contact-lookup",
-        "--target",
-        target,
-        "--stdout",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    serde_json::from_str(&stdout(&o)).expect("stdout is one JSON document")
-}
+use super::{fixture, json_target, root, Gen};
 
 #[test]
 fn openai_chat_is_a_strict_function_tool() {
@@ -119,18 +69,18 @@ fn vapi_is_a_function_tool_with_server_and_messages() {
 
 #[test]
 fn server_url_flag_lands_in_vapi() {
-    let o = gen(&[
-        "--crm",
-        "hubspot",
-        "--template",
-        "contact-lookup",
-        "--target",
-        "vapi",
-        "--stdout",
-        "--server-url",
-        "https://tools.example.org/hook",
-    ]);
-    let tool: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let tool = Gen::new()
+        .args([
+            "--crm",
+            "hubspot",
+            "--template",
+            "contact-lookup",
+            "--target",
+            "vapi",
+        ])
+        .args(["--stdout", "--server-url", "https://tools.example.org/hook"])
+        .run()
+        .json();
     assert_eq!(
         tool["server"]["url"],
         "https://tools.example.org/hook/vapi/hubspot"
@@ -151,8 +101,11 @@ fn writing_twice_gives_identical_files_and_an_index() {
     ];
     std::fs::create_dir(dir.path().join("out")).unwrap();
     std::fs::write(dir.path().join("out/Cargo.toml"), "[package]\n").unwrap();
-    let first = gen_in(dir.path(), &args);
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    Gen::new()
+        .current_dir(dir.path())
+        .args(args)
+        .stdout_contains("wrote 10 files")
+        .run();
     let files = [
         "anthropic.json",
         "connector.rs",
@@ -168,8 +121,13 @@ fn writing_twice_gives_identical_files_and_an_index() {
     let read =
         |f: &str| std::fs::read(dir.path().join("out/hubspot/contact-lookup").join(f)).unwrap();
     let before: Vec<Vec<u8>> = files.iter().map(|f| read(f)).collect();
-    let second = gen_in(dir.path(), &args);
-    assert_eq!(second.status.code(), Some(0));
+    // The second run changes nothing and says so, not "wrote 10 files".
+    Gen::new()
+        .current_dir(dir.path())
+        .args(args)
+        .stdout_contains("10 files in out/hubspot/contact-lookup already up to date")
+        .stdout_lacks("wrote")
+        .run();
     let after: Vec<Vec<u8>> = files.iter().map(|f| read(f)).collect();
     assert_eq!(before, after);
     let index = std::fs::read_to_string(dir.path().join("out/lib.rs")).unwrap();
@@ -181,105 +139,85 @@ fn writing_twice_gives_identical_files_and_an_index() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names.len(), files.len(), "{names:?}");
+    // One file changed by hand: only it is written again, and named.
+    std::fs::write(
+        dir.path().join("out/hubspot/contact-lookup/vapi.json"),
+        "{}",
+    )
+    .unwrap();
+    Gen::new()
+        .current_dir(dir.path())
+        .args(args)
+        .stdout_contains("wrote 1 file to out/hubspot/contact-lookup: vapi.json")
+        .run();
 }
 
 #[test]
 fn the_committed_generated_folder_is_current() {
-    let o = gen_in(&root(), &["check"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "generated/ is stale; run `cargo run -- all`\n{}",
-        stderr(&o)
-    );
+    Gen::new().arg("check").run();
 }
 
 #[test]
 fn check_names_a_stale_file() {
     let dir = tempfile::tempdir().unwrap();
-    let o = gen_in(dir.path(), &["all", "--out", "g"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(
-        gen_in(dir.path(), &["check", "--out", "g"]).status.code(),
-        Some(0)
-    );
+    let gen = || Gen::new().current_dir(dir.path());
+    gen().args(["all", "--out", "g"]).run();
+    gen().args(["check", "--out", "g"]).run();
     let vapi = dir.path().join("g/hubspot/contact-lookup/vapi.json");
     std::fs::write(&vapi, "{}\n").unwrap();
-    let o = gen_in(dir.path(), &["check", "--out", "g"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("vapi.json"), "{}", stderr(&o));
+    gen()
+        .args(["check", "--out", "g"])
+        .code(1)
+        .stderr_contains("vapi.json")
+        .run();
 
     // A left-over file of a removed target or binding is stale too.
-    let o = gen_in(dir.path(), &["all", "--out", "g"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    gen().args(["all", "--out", "g"]).run();
     let orphan = dir.path().join("g/hubspot/old-template/vapi.json");
     std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
     std::fs::write(&orphan, "{}\n").unwrap();
-    let o = gen_in(dir.path(), &["check", "--out", "g"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("old-template/vapi.json: no longer written"),
-        "{}",
-        stderr(&o)
-    );
-}
-
-fn assert_one_line_error(o: &Output, needles: &[&str]) {
-    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(o));
-    let err = stderr(o);
-    assert_eq!(
-        err.trim_end().lines().count(),
-        1,
-        "one line expected: {err}"
-    );
-    for n in needles {
-        assert!(err.contains(n), "`{n}` not in: {err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
+    gen()
+        .args(["check", "--out", "g"])
+        .code(1)
+        .stderr_contains("old-template/vapi.json: no longer written")
+        .run();
 }
 
 #[test]
 fn unknown_names_fail_with_the_valid_list_and_closest_match() {
-    let o = gen(&[
-        "--crm",
-        "hubspt",
-        "--template",
-        "contact-lookup",
-        "--stdout",
-    ]);
-    assert_one_line_error(
-        &o,
-        &[
+    Gen::new()
+        .args([
+            "--crm",
+            "hubspt",
+            "--template",
+            "contact-lookup",
+            "--stdout",
+        ])
+        .one_line_error([
             "unknown CRM `hubspt`",
             "did you mean `hubspot`",
             "valid: hubspot",
-        ],
-    );
-    let o = gen(&[
-        "--crm",
-        "hubspot",
-        "--template",
-        "contact-lokup",
-        "--stdout",
-    ]);
-    assert_one_line_error(&o, &["unknown template", "did you mean `contact-lookup`"]);
-    let o = gen(&[
-        "--crm",
-        "hubspot",
-        "--template",
-        "contact-lookup",
-        "--target",
-        "vapy",
-        "--stdout",
-    ]);
-    assert_one_line_error(
-        &o,
-        &[
-            "unknown target `vapi`".replace("vapi", "vapy").as_str(),
+        ])
+        .run();
+    Gen::new()
+        .args([
+            "--crm",
+            "hubspot",
+            "--template",
+            "contact-lokup",
+            "--stdout",
+        ])
+        .one_line_error(["unknown template", "did you mean `contact-lookup`"])
+        .run();
+    Gen::new()
+        .args(["--crm", "hubspot", "--template", "contact-lookup"])
+        .args(["--target", "vapy", "--stdout"])
+        .one_line_error([
+            "unknown target `vapy`",
             "did you mean `vapi`",
             "openai-chat",
-        ],
-    );
+        ])
+        .run();
 }
 
 #[test]
@@ -293,16 +231,19 @@ fn bad_specs_give_one_clear_line_and_exit_2() {
         ("malformed.yaml", vec!["malformed.yaml:"]),
         ("empty.yaml", vec!["empty.yaml", "empty"]),
     ] {
-        let o = gen(&["ops", "--spec", &fixture(file)]);
-        assert_one_line_error(&o, &needles);
+        Gen::new()
+            .args(["ops", "--spec", &fixture(file)])
+            .one_line_error(needles)
+            .run();
     }
 }
 
 #[test]
 fn a_recursive_schema_loads() {
-    let o = gen(&["ops", "--spec", &fixture("recursive-ok.yaml")]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("/nodes/{id}"));
+    Gen::new()
+        .args(["ops", "--spec", &fixture("recursive-ok.yaml")])
+        .stdout_contains("/nodes/{id}")
+        .run();
 }
 
 #[test]
@@ -311,17 +252,18 @@ fn a_broken_spec_override_names_the_file() {
     let hub = dir.path().join("hubspot");
     std::fs::create_dir(&hub).unwrap();
     std::fs::copy(fixture("malformed.yaml"), hub.join("openapi.yaml")).unwrap();
-    let specs = dir.path().display().to_string();
-    let o = gen(&[
-        "--specs",
-        &specs,
-        "--crm",
-        "hubspot",
-        "--template",
-        "contact-lookup",
-        "--stdout",
-    ]);
-    assert_one_line_error(&o, &["hubspot/openapi.yaml:"]);
+    Gen::new()
+        .arg("--specs")
+        .arg(dir.path())
+        .args([
+            "--crm",
+            "hubspot",
+            "--template",
+            "contact-lookup",
+            "--stdout",
+        ])
+        .one_line_error(["hubspot/openapi.yaml:"])
+        .run();
 }
 
 #[test]
@@ -336,24 +278,22 @@ fn a_binding_to_a_missing_operation_is_named() {
             "/crm/v3/objects/contact/search",
         );
     std::fs::write(hub.join("bindings.yaml"), bindings).unwrap();
-    let specs = dir.path().display().to_string();
-    let o = gen(&[
-        "--specs",
-        &specs,
-        "--crm",
-        "hubspot",
-        "--template",
-        "contact-lookup",
-        "--stdout",
-    ]);
-    assert_one_line_error(
-        &o,
-        &[
+    Gen::new()
+        .arg("--specs")
+        .arg(dir.path())
+        .args([
+            "--crm",
+            "hubspot",
+            "--template",
+            "contact-lookup",
+            "--stdout",
+        ])
+        .one_line_error([
             "bindings.yaml",
             "actions.contact-lookup.operation",
             "did you mean `POST /crm/v3/objects/contacts/search`",
-        ],
-    );
+        ])
+        .run();
 }
 
 #[test]
@@ -366,20 +306,13 @@ fn a_target_added_as_a_file_works_without_code() {
         "{\"tool\": {{ tool.name | json_encode() }}, \"says\": {{ speech.start | json_encode() }}}",
     )
     .unwrap();
-    let templates = dir.path().display().to_string();
-    let o = gen(&[
-        "--templates",
-        &templates,
-        "--crm",
-        "hubspot",
-        "--template",
-        "contact-lookup",
-        "--target",
-        "mine",
-        "--stdout",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let v = Gen::new()
+        .arg("--templates")
+        .arg(dir.path())
+        .args(["--crm", "hubspot", "--template", "contact-lookup"])
+        .args(["--target", "mine", "--stdout"])
+        .run()
+        .json();
     assert_eq!(v["tool"], "lookup_contact");
 }
 
@@ -389,19 +322,19 @@ fn a_broken_target_fails_only_when_chosen() {
     let targets = dir.path().join("targets");
     std::fs::create_dir(&targets).unwrap();
     std::fs::write(targets.join("broken.json.tera"), "{{ tool.name ").unwrap();
-    let templates = dir.path().display().to_string();
-    let base = [
-        "--templates",
-        &templates,
-        "--crm",
-        "hubspot",
-        "--template",
-        "contact-lookup",
-    ];
-    let o = gen(&[&base[..], &["--target", "vapi", "--stdout"]].concat());
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = gen(&[&base[..], &["--target", "broken", "--stdout"]].concat());
-    assert_one_line_error(&o, &["broken.json.tera"]);
+    let base = || {
+        Gen::new().arg("--templates").arg(dir.path()).args([
+            "--crm",
+            "hubspot",
+            "--template",
+            "contact-lookup",
+        ])
+    };
+    base().args(["--target", "vapi", "--stdout"]).run();
+    base()
+        .args(["--target", "broken", "--stdout"])
+        .one_line_error(["broken.json.tera"])
+        .run();
 }
 
 #[test]
@@ -410,20 +343,14 @@ fn a_target_that_emits_invalid_json_is_caught() {
     let targets = dir.path().join("targets");
     std::fs::create_dir(&targets).unwrap();
     std::fs::write(targets.join("bad.json.tera"), "{\"tool\": {{ tool.name }}}").unwrap();
-    let templates = dir.path().display().to_string();
-    let o = gen(&[
-        "--templates",
-        &templates,
-        "--crm",
-        "hubspot",
-        "--template",
-        "contact-lookup",
-        "--target",
-        "bad",
-        "--out",
-        &dir.path().join("out").display().to_string(),
-    ]);
-    assert_one_line_error(&o, &["bad.json.tera", "invalid JSON"]);
+    Gen::new()
+        .arg("--templates")
+        .arg(dir.path())
+        .args(["--crm", "hubspot", "--template", "contact-lookup"])
+        .args(["--target", "bad", "--out"])
+        .arg(dir.path().join("out"))
+        .one_line_error(["bad.json.tera", "invalid JSON"])
+        .run();
     assert!(
         !dir.path().join("out").exists(),
         "nothing is written on error"
@@ -432,40 +359,42 @@ fn a_target_that_emits_invalid_json_is_caught() {
 
 #[test]
 fn a_template_without_a_crm_gives_the_tool_definitions_only() {
-    let o = gen(&[
-        "--template",
-        "contact-lookup",
-        "--target",
-        "mcp",
-        "--stdout",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let tool: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let tool = Gen::new()
+        .args([
+            "--template",
+            "contact-lookup",
+            "--target",
+            "mcp",
+            "--stdout",
+        ])
+        .run()
+        .json();
     assert_eq!(tool["name"], "lookup_contact");
-    let o = gen(&[
-        "--template",
-        "contact-lookup",
-        "--target",
-        "connector",
-        "--stdout",
-    ]);
-    assert_one_line_error(&o, &["connector", "--crm"]);
-    let o = gen(&["--template", "contact-lookup", "--stdout"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("==== vapi.json ===="));
-    assert!(!stdout(&o).contains("connector.rs"));
+    Gen::new()
+        .args([
+            "--template",
+            "contact-lookup",
+            "--target",
+            "connector",
+            "--stdout",
+        ])
+        .one_line_error(["connector", "--crm"])
+        .run();
+    Gen::new()
+        .args(["--template", "contact-lookup", "--stdout"])
+        .stdout_contains("==== vapi.json ====")
+        .stdout_lacks("connector.rs")
+        .run();
 }
 
 #[test]
 fn no_arguments_is_a_usage_error() {
-    let o = gen(&[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--crm"));
+    Gen::new().code(2).stderr_contains("--crm").run();
 }
 
 #[test]
 fn a_closed_pipe_is_not_a_panic() {
-    use std::process::Stdio;
+    use std::process::{Command, Stdio};
     for args in [
         vec!["ops", "--spec", "specs/hubspot/openapi.yaml"],
         vec!["list"],
@@ -522,23 +451,23 @@ fn global_flags_go_before_or_after_the_command() {
         ],
         vec!["--out", "g", "check"],
     ] {
-        let o = gen_in(dir.path(), &args);
-        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        Gen::new().current_dir(dir.path()).args(args).run();
     }
     // A generating flag given to a command is refused, not ignored.
-    let o = gen(&["--crm", "hubspot", "list"]);
-    assert_one_line_error(&o, &["`--crm`", "gen list"]);
+    Gen::new()
+        .args(["--crm", "hubspot", "list"])
+        .one_line_error(["`--crm`", "gen list"])
+        .run();
 }
 
 #[test]
 fn crms_lists_what_each_crm_needs_and_binds() {
-    let o = gen(&["crms"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let text = stdout(&o);
-    assert!(text.contains("hubspot (HubSpot)"), "{text}");
-    assert!(text.contains("HUBSPOT_ACCESS_TOKEN"), "{text}");
-    let o = gen(&["crms", "--json"]);
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    Gen::new()
+        .arg("crms")
+        .stdout_contains("hubspot (HubSpot)")
+        .stdout_contains("HUBSPOT_ACCESS_TOKEN")
+        .run();
+    let v = Gen::new().args(["crms", "--json"]).run().json();
     let hub = v
         .as_array()
         .unwrap()
