@@ -4,15 +4,15 @@
 //! (one JSON file per voice platform) sit beside its `connector.rs`.
 
 /// Connectors for `hubspot`.
+#[rustfmt::skip]
+#[path = "hubspot"]
 pub mod hubspot {
     #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
-
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
-
     #[rustfmt::skip]
     #[path = "ticket-status/connector.rs"]
     pub mod ticket_status;
@@ -33,13 +33,19 @@ pub const CONNECTORS: &[(&str, &str)] = &[
 pub async fn call_json(
     crm: &str,
     template: &str,
-    client: &midcall_runtime::Client,
-    args: midcall_runtime::Value,
-) -> Option<midcall_runtime::Value> {
+    client: &::midcall_runtime::Client,
+    args: ::midcall_runtime::Value,
+) -> Option<::midcall_runtime::Value> {
     match (crm, template) {
-        ("hubspot", "contact-create") => Some(hubspot::contact_create::call_json(client, args).await),
-        ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::call_json(client, args).await),
-        ("hubspot", "ticket-status") => Some(hubspot::ticket_status::call_json(client, args).await),
+        ("hubspot", "contact-create") => {
+            Some(hubspot::contact_create::call_json(client, args).await)
+        }
+        ("hubspot", "contact-lookup") => {
+            Some(hubspot::contact_lookup::call_json(client, args).await)
+        }
+        ("hubspot", "ticket-status") => {
+            Some(hubspot::ticket_status::call_json(client, args).await)
+        }
         _ => None,
     }
 }
@@ -47,7 +53,7 @@ pub async fn call_json(
 /// Where the connector's CRM lives and how it authenticates (its `CRM`).
 /// `None` when this crate has no such connector.
 #[rustfmt::skip]
-pub fn crm_env(crm: &str, template: &str) -> Option<midcall_runtime::CrmEnv> {
+pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
     match (crm, template) {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
@@ -59,7 +65,7 @@ pub fn crm_env(crm: &str, template: &str) -> Option<midcall_runtime::CrmEnv> {
 /// The connector's total deadline of one call (its `TIMEOUT`).
 /// `None` when this crate has no such connector.
 #[rustfmt::skip]
-pub fn timeout(crm: &str, template: &str) -> Option<std::time::Duration> {
+pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
     match (crm, template) {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
@@ -68,39 +74,94 @@ pub fn timeout(crm: &str, template: &str) -> Option<std::time::Duration> {
     }
 }
 
-/// The rendered tool definition of `crm` × `template` for `target`
-/// (`mcp`, `vapi`, …: the file `<crm>/<template>/<target>.<ext>`).
-/// `None` when this crate has no such file.
+/// The tool definition `gen` wrote for `target` (`mcp`, `vapi`, …)
+/// beside the connector for `crm` × `template`, as the platform takes
+/// it (the file's text, compiled in). `None` when this crate has no
+/// such connector or target.
 #[rustfmt::skip]
 pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'static str> {
     match (crm, template, target) {
-        ("hubspot", "contact-create", "anthropic") => Some(include_str!("hubspot/contact-create/anthropic.json")),
-        ("hubspot", "contact-create", "elevenlabs") => Some(include_str!("hubspot/contact-create/elevenlabs.json")),
-        ("hubspot", "contact-create", "gemini") => Some(include_str!("hubspot/contact-create/gemini.json")),
-        ("hubspot", "contact-create", "mcp") => Some(include_str!("hubspot/contact-create/mcp.json")),
-        ("hubspot", "contact-create", "openai-chat") => Some(include_str!("hubspot/contact-create/openai-chat.json")),
-        ("hubspot", "contact-create", "openai-realtime") => Some(include_str!("hubspot/contact-create/openai-realtime.json")),
-        ("hubspot", "contact-create", "openai-responses") => Some(include_str!("hubspot/contact-create/openai-responses.json")),
-        ("hubspot", "contact-create", "retell") => Some(include_str!("hubspot/contact-create/retell.json")),
-        ("hubspot", "contact-create", "vapi") => Some(include_str!("hubspot/contact-create/vapi.json")),
-        ("hubspot", "contact-lookup", "anthropic") => Some(include_str!("hubspot/contact-lookup/anthropic.json")),
-        ("hubspot", "contact-lookup", "elevenlabs") => Some(include_str!("hubspot/contact-lookup/elevenlabs.json")),
-        ("hubspot", "contact-lookup", "gemini") => Some(include_str!("hubspot/contact-lookup/gemini.json")),
-        ("hubspot", "contact-lookup", "mcp") => Some(include_str!("hubspot/contact-lookup/mcp.json")),
-        ("hubspot", "contact-lookup", "openai-chat") => Some(include_str!("hubspot/contact-lookup/openai-chat.json")),
-        ("hubspot", "contact-lookup", "openai-realtime") => Some(include_str!("hubspot/contact-lookup/openai-realtime.json")),
-        ("hubspot", "contact-lookup", "openai-responses") => Some(include_str!("hubspot/contact-lookup/openai-responses.json")),
-        ("hubspot", "contact-lookup", "retell") => Some(include_str!("hubspot/contact-lookup/retell.json")),
-        ("hubspot", "contact-lookup", "vapi") => Some(include_str!("hubspot/contact-lookup/vapi.json")),
-        ("hubspot", "ticket-status", "anthropic") => Some(include_str!("hubspot/ticket-status/anthropic.json")),
-        ("hubspot", "ticket-status", "elevenlabs") => Some(include_str!("hubspot/ticket-status/elevenlabs.json")),
-        ("hubspot", "ticket-status", "gemini") => Some(include_str!("hubspot/ticket-status/gemini.json")),
-        ("hubspot", "ticket-status", "mcp") => Some(include_str!("hubspot/ticket-status/mcp.json")),
-        ("hubspot", "ticket-status", "openai-chat") => Some(include_str!("hubspot/ticket-status/openai-chat.json")),
-        ("hubspot", "ticket-status", "openai-realtime") => Some(include_str!("hubspot/ticket-status/openai-realtime.json")),
-        ("hubspot", "ticket-status", "openai-responses") => Some(include_str!("hubspot/ticket-status/openai-responses.json")),
-        ("hubspot", "ticket-status", "retell") => Some(include_str!("hubspot/ticket-status/retell.json")),
-        ("hubspot", "ticket-status", "vapi") => Some(include_str!("hubspot/ticket-status/vapi.json")),
+        ("hubspot", "contact-create", "anthropic") => {
+            Some(include_str!("hubspot/contact-create/anthropic.json"))
+        }
+        ("hubspot", "contact-create", "elevenlabs") => {
+            Some(include_str!("hubspot/contact-create/elevenlabs.json"))
+        }
+        ("hubspot", "contact-create", "gemini") => {
+            Some(include_str!("hubspot/contact-create/gemini.json"))
+        }
+        ("hubspot", "contact-create", "mcp") => {
+            Some(include_str!("hubspot/contact-create/mcp.json"))
+        }
+        ("hubspot", "contact-create", "openai-chat") => {
+            Some(include_str!("hubspot/contact-create/openai-chat.json"))
+        }
+        ("hubspot", "contact-create", "openai-realtime") => {
+            Some(include_str!("hubspot/contact-create/openai-realtime.json"))
+        }
+        ("hubspot", "contact-create", "openai-responses") => {
+            Some(include_str!("hubspot/contact-create/openai-responses.json"))
+        }
+        ("hubspot", "contact-create", "retell") => {
+            Some(include_str!("hubspot/contact-create/retell.json"))
+        }
+        ("hubspot", "contact-create", "vapi") => {
+            Some(include_str!("hubspot/contact-create/vapi.json"))
+        }
+        ("hubspot", "contact-lookup", "anthropic") => {
+            Some(include_str!("hubspot/contact-lookup/anthropic.json"))
+        }
+        ("hubspot", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("hubspot/contact-lookup/elevenlabs.json"))
+        }
+        ("hubspot", "contact-lookup", "gemini") => {
+            Some(include_str!("hubspot/contact-lookup/gemini.json"))
+        }
+        ("hubspot", "contact-lookup", "mcp") => {
+            Some(include_str!("hubspot/contact-lookup/mcp.json"))
+        }
+        ("hubspot", "contact-lookup", "openai-chat") => {
+            Some(include_str!("hubspot/contact-lookup/openai-chat.json"))
+        }
+        ("hubspot", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("hubspot/contact-lookup/openai-realtime.json"))
+        }
+        ("hubspot", "contact-lookup", "openai-responses") => {
+            Some(include_str!("hubspot/contact-lookup/openai-responses.json"))
+        }
+        ("hubspot", "contact-lookup", "retell") => {
+            Some(include_str!("hubspot/contact-lookup/retell.json"))
+        }
+        ("hubspot", "contact-lookup", "vapi") => {
+            Some(include_str!("hubspot/contact-lookup/vapi.json"))
+        }
+        ("hubspot", "ticket-status", "anthropic") => {
+            Some(include_str!("hubspot/ticket-status/anthropic.json"))
+        }
+        ("hubspot", "ticket-status", "elevenlabs") => {
+            Some(include_str!("hubspot/ticket-status/elevenlabs.json"))
+        }
+        ("hubspot", "ticket-status", "gemini") => {
+            Some(include_str!("hubspot/ticket-status/gemini.json"))
+        }
+        ("hubspot", "ticket-status", "mcp") => {
+            Some(include_str!("hubspot/ticket-status/mcp.json"))
+        }
+        ("hubspot", "ticket-status", "openai-chat") => {
+            Some(include_str!("hubspot/ticket-status/openai-chat.json"))
+        }
+        ("hubspot", "ticket-status", "openai-realtime") => {
+            Some(include_str!("hubspot/ticket-status/openai-realtime.json"))
+        }
+        ("hubspot", "ticket-status", "openai-responses") => {
+            Some(include_str!("hubspot/ticket-status/openai-responses.json"))
+        }
+        ("hubspot", "ticket-status", "retell") => {
+            Some(include_str!("hubspot/ticket-status/retell.json"))
+        }
+        ("hubspot", "ticket-status", "vapi") => {
+            Some(include_str!("hubspot/ticket-status/vapi.json"))
+        }
         _ => None,
     }
 }

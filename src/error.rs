@@ -34,6 +34,11 @@ pub enum Error {
         message: String,
     },
 
+    /// Every problem a check found in one input (a bindings file), one
+    /// per line, sorted.
+    #[error("{0}")]
+    Checks(crate::diagnostic::Diagnostics),
+
     /// A name given on the command line (or in a file) matches nothing.
     #[error("unknown {kind} `{name}`{suggestion}; valid: {valid}")]
     Unknown {
@@ -50,7 +55,7 @@ pub enum Error {
     /// A target template failed to render or produced invalid output.
     #[error("{target}: {message}")]
     Render {
-        /// The target file, e.g. `templates/targets/vapi.json.tera`.
+        /// The target template, e.g. `templates/targets/vapi.json.tera`.
         target: String,
         /// What went wrong.
         message: String,

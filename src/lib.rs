@@ -2,18 +2,23 @@
 //! ready-to-register tool definitions for voice platforms and a Rust
 //! connector that performs the call.
 //!
-//! Data flows one way: spec → [`openapi::Api`] → [`action::Action`] (template +
-//! binding + operation, checked) → [`render`] (one tera file per target) →
-//! files under `generated/` ([`output`]).
+//! Data flows one way: spec → [`openapi::Api`] → [`call::BoundAction`]
+//! (template + binding + operations, checked into a typed call model) →
+//! [`render`] (one target template per tool-definition target; the
+//! connector is emitted from the model) → a [`plan::Plan`] of every file,
+//! `lib.rs` included ([`crate_index`]) → files under `generated/`
+//! ([`output`]).
 #![deny(missing_docs)]
 
-pub mod action;
 pub mod assess;
 pub mod bindings;
+pub mod call;
 pub mod catalog;
 pub mod cli;
 pub mod conformance;
+pub mod crate_index;
 pub mod derive;
+pub mod diagnostic;
 pub mod error;
 pub mod examples;
 pub mod explain;
@@ -21,6 +26,8 @@ pub mod input;
 pub mod names;
 pub mod openapi;
 pub mod output;
+pub mod plan;
+pub mod platforms;
 pub mod promise;
 pub mod render;
 pub mod source;
@@ -29,8 +36,12 @@ pub mod validate;
 
 pub use error::{Error, Result};
 
-use action::Action;
-use render::{RenderOptions, Rendered, Renderer};
+use std::path::Path;
+
+use call::BoundAction;
+use crate_index::Connector;
+use plan::{Plan, INDEX};
+use render::{OutputKind, RenderOptions, Rendered, Renderer};
 use source::Sources;
 
 /// The inputs midcall works from: templates, targets and CRM specs.
@@ -92,21 +103,94 @@ impl Midcall {
         ))
     }
 
+    /// Every (crm, template) pair with a binding, sorted, unchecked.
+    fn bound(&self) -> Result<Vec<(String, String)>> {
+        let mut pairs = Vec::new();
+        for crm in self.crm_ids() {
+            let (bindings, _) = bindings::load(&self.sources, &crm)?;
+            for template in bindings.actions.keys() {
+                pairs.push((crm.clone(), template.clone()));
+            }
+        }
+        Ok(pairs)
+    }
+
+    /// Every file `gen all` writes into an output folder: each bound
+    /// (CRM, template) pair's files for every target under
+    /// `<crm>/<template>/`, and the crate's `lib.rs` declaring exactly
+    /// those connectors. Nothing is read from the output folder: a folder
+    /// no binding produces is never part of it.
+    pub fn plan(&self, options: &RenderOptions) -> Result<Plan> {
+        let mut plan = Plan::new();
+        let mut connectors = Vec::new();
+        for (crm, template) in self.bound_pairs()? {
+            let files = self.generate(&crm, &template, &[], options)?;
+            plan.add_action(&crm, &template, &files);
+            connectors.push(self.connector(&crm, &template, |file| {
+                files.iter().any(|f| f.file_name == file)
+            }));
+        }
+        plan.add(INDEX, crate_index::render(&connectors)?);
+        Ok(plan)
+    }
+
+    /// The `lib.rs` for an output folder after `plan` (one pair's files)
+    /// is written into it: every bound pair whose `connector.rs` is in the
+    /// plan or already in `out`, with the tool definitions present; `None`
+    /// when `out` is not a crate (has no `Cargo.toml`). A folder no binding
+    /// produces is never declared.
+    pub fn index_for(&self, out: &Path, plan: &Plan) -> Result<Option<String>> {
+        if !out.join("Cargo.toml").is_file() {
+            return Ok(None);
+        }
+        let present = |crm: &str, template: &str, file: &str| {
+            let rel = plan::action_path(crm, template, file);
+            plan.get(&rel).is_some() || out.join(&rel).is_file()
+        };
+        let connectors: Vec<Connector> = self
+            .bound()?
+            .into_iter()
+            .filter(|(crm, template)| present(crm, template, "connector.rs"))
+            .map(|(crm, template)| {
+                self.connector(&crm, &template, |file| present(&crm, &template, file))
+            })
+            .collect();
+        crate_index::render(&connectors).map(Some)
+    }
+
+    /// One connector of the index, with the JSON targets `has` says exist.
+    fn connector(&self, crm: &str, template: &str, has: impl Fn(&str) -> bool) -> Connector {
+        let tool_files = self
+            .renderer
+            .targets()
+            .iter()
+            .filter(|t| t.kind == OutputKind::Json && has(&t.file_name))
+            .map(|t| (t.name.clone(), t.file_name.clone()))
+            .collect();
+        Connector {
+            crm: crm.to_string(),
+            template: template.to_string(),
+            tool_files,
+        }
+    }
+
     /// Every (crm, template) pair with a binding, sorted, after checking
     /// that each is exercised: its example cases
     /// (`specs/<crm>/examples/<template>.yaml`) exist and name only the
     /// template's parameters, and no example file names an unbound template.
     pub fn bound_pairs(&self) -> Result<Vec<(String, String)>> {
-        let mut pairs = Vec::new();
+        let pairs = self.bound()?;
         for crm in self.crm_ids() {
-            let (bindings, _) = bindings::load(&self.sources, &crm)?;
-            let bound: Vec<&str> = bindings.actions.keys().map(String::as_str).collect();
+            let bound: Vec<&str> = pairs
+                .iter()
+                .filter(|(c, _)| *c == crm)
+                .map(|(_, t)| t.as_str())
+                .collect();
             examples::check_orphans(&self.sources, &crm, &bound)?;
-            for template in bindings.actions.keys() {
+            for template in &bound {
                 let loaded = catalog::load(&self.sources, template)?;
                 let cases = examples::load(&self.sources, &crm, &loaded)?;
                 self.check_example_requests(&crm, template, &cases)?;
-                pairs.push((crm.clone(), template.clone()));
             }
         }
         Ok(pairs)
@@ -150,13 +234,21 @@ impl Midcall {
         Ok(())
     }
 
-    /// Loads, binds and checks one CRM × template; the template comes back
-    /// narrowed to what the binding fills ([`promise::bind`]).
-    pub fn action(&self, crm: &str, template: &str) -> Result<Action> {
+    /// Loads, binds and checks one CRM × template: the typed call model,
+    /// or every problem of the binding; the template comes back narrowed
+    /// to what the binding fills ([`promise::bind`]).
+    pub fn action(&self, crm: &str, template: &str) -> Result<BoundAction> {
         let (bindings, origin) = bindings::load(&self.sources, crm)?;
         let template = catalog::load(&self.sources, template)?;
         let api = self.load_spec(crm)?;
-        promise::bind(action::resolve(crm, &bindings, &origin, &api, &template)?)
+        let differs = bindings
+            .actions
+            .get(&template.id)
+            .and_then(|b| b.differs.clone());
+        promise::bind(
+            call::bind(crm, &bindings, &origin, &api, &template)?,
+            differs.as_deref(),
+        )
     }
 
     /// Renders the named targets (all that need no CRM, when empty) from a

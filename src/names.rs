@@ -2,49 +2,25 @@
 
 use heck::ToSnakeCase;
 
-/// Longest tool name every target accepts (Vapi caps some tools at 40).
-pub const MAX_TOOL_NAME: usize = 40;
-
 /// Longest property key (OpenAI, Anthropic, ElevenLabs: 64).
 pub const MAX_KEY: usize = 64;
 
-/// Names the voice platforms give their own built-in tools; a custom tool
-/// with one of them is refused or shadows the built-in one. From the
-/// platforms' published schemas: ElevenLabs' system tools, Retell's tool
-/// types, Vapi's built-in tool types (in snake_case).
-pub const RESERVED_TOOL_NAMES: &[&str] = &[
-    "agent_swap",
-    "book_appointment_cal",
-    "check_availability_cal",
-    "dtmf",
-    "end_call",
-    "extract_dynamic_variable",
-    "language_detection",
-    "play_keypad_touch_tone",
-    "press_digit",
-    "send_sms",
-    "skip_turn",
-    "transfer_call",
-    "transfer_to_agent",
-    "transfer_to_number",
-    "voicemail",
-    "voicemail_detection",
-];
-
 /// Why `name` is not a valid tool name, or `None` when it is: snake_case
-/// ASCII, starting with a letter, at most 40 characters, not a name a
-/// voice platform reserves for its own tools.
+/// ASCII, starting with a letter, no longer than every platform accepts
+/// (40, Vapi's), not a name a voice platform reserves for its own tools.
+/// The limits come from the platform registry ([`crate::platforms`]).
 pub fn tool_name_problem(name: &str) -> Option<String> {
     if name.is_empty() {
         return Some("is empty".to_string());
     }
-    if name.len() > MAX_TOOL_NAME {
+    let max = crate::platforms::max_tool_name();
+    if name.len() > max {
         return Some(format!(
-            "is {} characters long; the limit is {MAX_TOOL_NAME}",
+            "is {} characters long; the limit is {max}",
             name.len()
         ));
     }
-    if RESERVED_TOOL_NAMES.contains(&name) {
+    if crate::platforms::reserved_tool_names().contains(&name) {
         return Some("is reserved for a voice platform's built-in tool".to_string());
     }
     snake_problem(name)
@@ -92,7 +68,10 @@ fn snake_problem(name: &str) -> Option<String> {
     None
 }
 
-/// Why `id` is not a valid kebab-case id (templates, CRMs, targets), or `None`.
+/// Why `id` is not a valid id (templates, CRMs, targets), or `None`: lower-case
+/// kebab-case, `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`, at most 64 characters.
+/// Words are joined by single hyphens, so each id has its own module name
+/// ([`module_ident`]): `a-b` and `a--b` cannot both exist.
 pub fn id_problem(id: &str) -> Option<String> {
     if id.is_empty() || id.len() > 64 {
         return Some("must be 1 to 64 characters".to_string());
@@ -105,11 +84,50 @@ pub fn id_problem(id: &str) -> Option<String> {
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
     {
         return Some(format!(
-            "has `{}`; use kebab-case (a-z, 0-9, -)",
+            "has `{}`; use lower-case kebab-case (a-z, 0-9, words joined by single hyphens)",
             bad.escape_default()
         ));
     }
+    if id.ends_with('-') || id.contains("--") {
+        return Some(
+            "must join its words by single hyphens, with none at the end (lower-case kebab-case)"
+                .to_string(),
+        );
+    }
     None
+}
+
+/// Folder names of the output crate that are not a CRM's (the crate's own
+/// tests, build folder and sources), so no CRM may be called that.
+pub const RESERVED_CRM_IDS: &[&str] = &["benches", "examples", "src", "target", "tests"];
+
+/// Why `id` cannot name a CRM, or `None`: an [`id_problem`], or one of
+/// [`RESERVED_CRM_IDS`].
+pub fn crm_id_problem(id: &str) -> Option<String> {
+    if let Some(p) = id_problem(id) {
+        return Some(p);
+    }
+    RESERVED_CRM_IDS
+        .contains(&id)
+        .then(|| "is a folder of the output crate itself; pick another name".to_string())
+}
+
+/// The folder of a CRM or template id under the output folder
+/// (`<out>/<crm>/<template>/`): the id itself.
+pub fn folder(id: &str) -> &str {
+    id
+}
+
+/// The Rust module name of a CRM or template id: hyphens become `_`, a
+/// keyword gets a trailing `_` (`zoho-crm` → `zoho_crm`, `type` → `type_`).
+/// One-to-one on valid ids ([`id_problem`]), which have no `_`. The
+/// output crate's `lib.rs` declares `<crm>::<template>` with these names.
+pub fn module_ident(id: &str) -> String {
+    let mut ident = id.replace('-', "_");
+    if RUST_KEYWORDS.contains(&ident.as_str()) {
+        ident.push('_');
+    }
+    ident
 }
 
 const RUST_KEYWORDS: &[&str] = &[
@@ -137,23 +155,10 @@ pub fn rust_ident(name: &str) -> String {
     ident
 }
 
-/// A Rust string literal holding exactly `s`.
+/// A Rust string literal holding exactly `s`; the one escaping rule is
+/// [`crate::render::rust_text::literal`]'s.
 pub fn rust_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::render::rust_text::literal_text(s)
 }
 
 #[cfg(test)]
@@ -178,6 +183,22 @@ mod tests {
         assert_eq!(rust_ident("firstName"), "first_name");
         assert_eq!(rust_ident("2fa"), "_2fa");
         assert_eq!(rust_ident("a-b c"), "a_b_c");
+    }
+
+    #[test]
+    fn ids_are_lower_case_kebab_case() {
+        for ok in ["hubspot", "zoho-crm", "google-calendar", "a1-b2"] {
+            assert_eq!(crm_id_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "HubSpot2", "my_crm", "a--b", "a-", "-a", "1a", "", "tests", "zoho crm",
+        ] {
+            assert!(crm_id_problem(bad).is_some(), "{bad}");
+        }
+        assert_eq!(module_ident("zoho-crm"), "zoho_crm");
+        assert_eq!(module_ident("type"), "type_");
+        assert_eq!(module_ident("contact-lookup"), "contact_lookup");
+        assert_eq!(folder("zoho-crm"), "zoho-crm");
     }
 
     #[test]

@@ -16,10 +16,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
-
-use crate::action::Action;
-use crate::bindings::{FieldBinding, ResponseBinding};
+use crate::call::{BoundAction, Exchange, FieldSource, Flow, Scalar};
 use crate::catalog::{ResultField, Template};
 use crate::error::{Error, Result};
 
@@ -30,20 +27,21 @@ const STOP: &[&str] = &[
     "no", "if", "be", "from", "e.g", "i.e",
 ];
 
-/// Checks `action`'s words against its binding and returns it narrowed to
-/// what the binding fills (see the module's documentation).
-pub fn bind(mut action: Action) -> Result<Action> {
+/// Checks `action`'s words against its binding (`differs`: the binding's
+/// note on how it differs from the template's words) and returns it
+/// narrowed to what the binding fills (see the module's documentation):
+/// fields it never fills leave the template and every call's projections.
+pub fn bind(mut action: BoundAction, differs: Option<&str>) -> Result<BoundAction> {
     let place = format!("actions.{}", action.template.id);
     let origin = action.bindings_origin.clone();
-    let responses: Vec<&ResponseBinding> = std::iter::once(&action.binding.response)
-        .chain(action.precheck.as_ref().map(|p| &p.binding.response))
-        .collect();
-    let differs = action.binding.differs.as_deref().map(str::trim);
+    let differs = differs.map(str::trim);
     let mut kept = Vec::new();
     for field in &action.template.result {
-        let sources: Vec<&FieldBinding> = responses
-            .iter()
-            .filter_map(|r| r.fields.get(&field.name).and_then(Option::as_ref))
+        let sources: Vec<&FieldSource> = exchanges(&action.flow)
+            .into_iter()
+            .flat_map(|e| e.result.iter())
+            .filter(|p| p.field == field.name && p.source != FieldSource::Absent)
+            .map(|p| &p.source)
             .collect();
         if sources.is_empty() {
             if differs.is_none() {
@@ -96,6 +94,10 @@ pub fn bind(mut action: Action) -> Result<Action> {
         }
         kept.push(field);
     }
+    let names: BTreeSet<String> = kept.iter().map(|f| f.name.clone()).collect();
+    for exchange in exchanges_mut(&mut action.flow) {
+        exchange.result.retain(|p| names.contains(&p.field));
+    }
     action.template.result = kept;
     if let Some(note) = differs {
         if note.is_empty() {
@@ -112,28 +114,45 @@ pub fn bind(mut action: Action) -> Result<Action> {
     Ok(action)
 }
 
-/// The values a text field can take from its bindings, or why that cannot
+fn exchanges(flow: &Flow) -> Vec<&Exchange> {
+    match flow {
+        Flow::One(e) => vec![e],
+        Flow::WriteUnlessFound { lookup, write } => vec![lookup, write],
+    }
+}
+
+fn exchanges_mut(flow: &mut Flow) -> Vec<&mut Exchange> {
+    match flow {
+        Flow::One(e) => vec![e],
+        Flow::WriteUnlessFound { lookup, write } => vec![lookup, write],
+    }
+}
+
+/// The values a text field can take from its sources, or why that cannot
 /// be known (a raw pointer passes on whatever the CRM says).
-fn produced_values(sources: &[&FieldBinding]) -> std::result::Result<BTreeSet<String>, String> {
+fn produced_values(sources: &[&FieldSource]) -> std::result::Result<BTreeSet<String>, String> {
     let mut out = BTreeSet::new();
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+    let text = |v: &Scalar| match v {
+        Scalar::Text(s) => s.clone(),
+        Scalar::Integer(i) => i.to_string(),
+        Scalar::Number(n) => serde_json::Value::from(*n).to_string(),
+        Scalar::Boolean(b) => b.to_string(),
     };
     for source in sources {
         match source {
-            FieldBinding::Const(c) => {
-                out.insert(text(&c.value));
+            FieldSource::Const(c) => {
+                out.insert(text(c));
             }
-            FieldBinding::Mapped(m) => {
-                out.extend(m.map.values().map(text));
-                out.extend(m.default.iter().map(text));
+            FieldSource::Mapped { table, default, .. } => {
+                out.extend(table.iter().map(|(_, v)| text(v)));
+                out.extend(default.iter().map(text));
             }
-            FieldBinding::Pointer(p) => {
+            FieldSource::Pointer(p) => {
                 return Err(format!(
                     "`{p}` passes on the CRM's own values; map them onto the template's (`pointer:`, `map:`)"
                 ))
             }
+            FieldSource::Absent => {}
         }
     }
     Ok(out)

@@ -1,6 +1,7 @@
 //! Untrusted text (template descriptions, speech lines, enum values,
 //! binding strings) must come out of every target as valid, equivalent
-//! JSON and valid Rust, whatever characters it holds.
+//! JSON and valid Rust, whatever characters it holds; the connector
+//! rendered from it is built by the real compiler, not only parsed.
 
 use midcall::render::RenderOptions;
 use midcall::source::Sources;
@@ -10,7 +11,9 @@ use serde_json::Value;
 fn hostile() -> String {
     let mut s = String::from(
         "Quote \" backslash \\ newline\n tab\t {{ tera }} {% if x %} </script> \u{1F600} \
-         `rust` */ /* // \r\n #[doc] \u{2028} end",
+         controls \u{7}\u{1b}[2J\u{0} q\"# r#\"raw\"# `rust` */ /* // \r\n #[doc] \u{2028} \
+         bidi \u{202A}\u{202B}\u{202C}\u{202D}\u{202E} isolates \u{2066}\u{2067}\u{2068}\u{2069} \
+         \u{200B}\u{FEFF} end",
     );
     while s.len() < 2000 {
         s.push_str(" padding-é-ß-漢字");
@@ -76,7 +79,9 @@ actions:
       record: /results/0
       fields: {{contact_id: /id}}
 "#,
-        hb = yaml_str("\"); std::process::exit(1); (\" \\ {{not a placeholder}}")
+        hb = yaml_str(
+            "\"); std::process::exit(1); (\" \\ {{not a placeholder}} \"# */ \u{202E}\u{2066}"
+        )
     );
     let mut sources = Sources::bundled();
     sources.insert(
@@ -120,7 +125,16 @@ fn hostile_text_stays_valid_and_equivalent_in_every_target() {
             // The hostile binding string is one escaped literal.
             assert!(file
                 .contents
-                .contains(r#""\"); std::process::exit(1); (\" \\ {not a placeholder}""#));
+                .contains(r##""\"); std::process::exit(1); (\" \\ {not a placeholder} \"# */ \u{202e}\u{2066}""##));
+            // No bidirectional-text control reaches the source raw.
+            assert!(
+                !file
+                    .contents
+                    .chars()
+                    .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')),
+                "a raw bidi control in {}",
+                file.file_name
+            );
         }
     }
 }
@@ -135,4 +149,75 @@ fn hostile_text_renders_the_same_twice() {
         .generate("hubspot", "hostile", &[], &RenderOptions::default())
         .unwrap();
     assert_eq!(a, b);
+}
+
+/// The hostile connector in a crate of its own over the local runtime,
+/// built by `cargo build --offline` with a target folder kept under
+/// `target/` (warm runs build only this crate).
+#[test]
+fn the_hostile_connector_compiles() {
+    let midcall = Midcall::new(sources()).unwrap();
+    let files = midcall
+        .generate(
+            "hubspot",
+            "hostile",
+            &["connector".into()],
+            &RenderOptions::default(),
+        )
+        .unwrap();
+    let built = build(&files[0].contents);
+    assert!(
+        built.0,
+        "the hostile connector does not compile:\n{}",
+        built.1
+    );
+
+    // The harness itself can fail: a raw U+202E in a comment is refused by
+    // rustc's deny-by-default `text_direction_codepoint_in_comment` lint.
+    let refused = build(&format!("{}\n// \u{202E} hidden\n", files[0].contents));
+    assert!(!refused.0, "a raw bidi control compiled");
+    assert!(
+        refused.1.contains("text_direction_codepoint_in_comment"),
+        "{}",
+        refused.1
+    );
+}
+
+/// Builds `connector` as the only module of a new crate; (success, stderr).
+fn build(connector: &str) -> (bool, String) {
+    use std::path::Path;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = format!(
+        "[package]\nname = \"hostile-connector\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [lib]\npath = \"lib.rs\"\n\n\
+         [dependencies]\nmidcall-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
+         [workspace]\n",
+        root.join("runtime").display().to_string()
+    );
+    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+    // The workspace's lock: the same versions, found offline, built once.
+    std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
+    std::fs::write(
+        dir.path().join("lib.rs"),
+        "#![deny(warnings)]\n#[path = \"connector.rs\"]\npub mod connector;\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("connector.rs"), connector).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("compile-tests");
+    let o = std::process::Command::new(cargo)
+        .args(["build", "--offline", "--quiet", "--lib"])
+        .current_dir(dir.path())
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }

@@ -147,7 +147,9 @@ fn a_path_binding_is_checked_against_the_spec() {
         .unwrap();
     let code = &files[0].contents;
     assert!(
-        code.contains(r#"format!("/crm/v3/objects/contacts/{}", encode_path_segment(email))"#),
+        squash(code).contains(&squash(
+            r#"["/crm/v3/objects/contacts/", encode_path_segment(email).as_str()].concat()"#
+        )),
         "{code}"
     );
     assert!(code.contains(r#".query("idProperty", "email")"#), "{code}");
@@ -259,7 +261,7 @@ fn a_value_map_renders_a_sorted_table_with_its_default() {
         .unwrap();
     let code = &files[0].contents;
     assert!(
-        code.contains(r#"status: project::mapped(record, "/properties/hs_pipeline_stage", &[("1", "new"), ("2", "waiting_on_customer"), ("3", "open"), ("4", "closed")], Some("open")).map(str::to_string),"#),
+        squash(code).contains(&squash(r#"status: project::mapped(record, "/properties/hs_pipeline_stage", &[("1", "new"), ("2", "waiting_on_customer"), ("3", "open"), ("4", "closed"),], Some("open"),).map(str::to_string),"#)),
         "{code}"
     );
 }
@@ -292,7 +294,9 @@ fn an_integer_value_map_holds_i64_only() {
     };
     let code = resolve("1").unwrap();
     assert!(
-        code.contains(r#"&[("1", 1_i64), ("2", 2_i64), ("3", 3_i64), ("4", 4_i64)], None),"#),
+        squash(&code).contains(&squash(
+            r#"&[("1", 1i64), ("2", 2i64), ("3", 3i64), ("4", 4i64)], None,),"#
+        )),
         "{code}"
     );
     let msg = resolve("18446744073709551615").unwrap_err();
@@ -300,4 +304,10 @@ fn an_integer_value_map_holds_i64_only() {
         msg.contains(r#"fields.status.map."1""#) && msg.contains("is not an integer"),
         "{msg}"
     );
+}
+
+/// The code without whitespace, so a check of emitted tokens does not
+/// depend on how the printer lays them out.
+fn squash(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace()).collect()
 }

@@ -48,15 +48,20 @@ fn the_bundled_contact_create_binding_resolves_with_its_precheck() {
         .unwrap()
         .action("hubspot", "contact-create")
         .unwrap();
-    let precheck = action.precheck.expect("a precheck");
+    let midcall::call::Flow::WriteUnlessFound { lookup, write } = &action.flow else {
+        panic!("a precheck: {:?}", action.flow);
+    };
     assert_eq!(
-        (precheck.method.as_str(), precheck.path.as_str()),
-        ("POST", "/crm/v3/objects/contacts/search")
+        lookup.call.operation(),
+        "POST /crm/v3/objects/contacts/search"
     );
-    assert!(precheck.retry_safe);
-    assert_eq!(action.method, "POST");
-    assert_eq!(action.path, "/crm/v3/objects/contacts");
-    assert!(!action.retry_safe, "the write itself is never retried");
+    assert_eq!(lookup.call.retry, midcall::call::Retry::Safe);
+    assert_eq!(write.call.operation(), "POST /crm/v3/objects/contacts");
+    assert_eq!(
+        write.call.retry,
+        midcall::call::Retry::Never,
+        "the write itself is never retried"
+    );
 }
 
 #[test]
@@ -224,11 +229,11 @@ fn the_connector_looks_first_and_omits_absent_arguments() {
     let code = &files[0].contents;
     for snippet in [
         ".write_unless_found(precheck, \"/results/0\", write, \"\")",
-        "Written::Found(record) => Output {",
+        "Written::Found(record) => {",
         "created: Some(false),",
         "created: Some(true),",
-        ".json_without_nulls(json!({",
-        "\"email\": args.email.as_deref(),",
+        ".json_without_nulls(",
+        "\"email\" : args.email.as_deref(),",
     ] {
         assert!(code.contains(snippet), "{snippet} missing:\n{code}");
     }

@@ -81,8 +81,7 @@ fn damaged_bindings_never_panic() {
         match bindings::parse(d, "damaged.yaml") {
             Err(e) => one_line(&e, &format!("bindings copy {i}")),
             Ok(b) => {
-                if let Err(e) =
-                    midcall::action::resolve("hubspot", &b, "damaged.yaml", &api, &template)
+                if let Err(e) = midcall::call::bind("hubspot", &b, "damaged.yaml", &api, &template)
                 {
                     one_line(&e, &format!("bindings copy {i} (resolve)"));
                 }

@@ -2,6 +2,7 @@
 //! sending and retries. What an answer means is [`crate::answer`]'s.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -12,7 +13,9 @@ use crate::answer;
 use crate::config::{Auth, Config};
 use crate::error::{ActionError, ErrorKind};
 use crate::mask;
-use crate::request::Request;
+use crate::oauth::TokenCache;
+use crate::request::{BodyFormat, Request};
+use crate::{form, graphql};
 
 /// Pause before a retry when the server names none.
 const DEFAULT_PAUSE: Duration = Duration::from_millis(100);
@@ -31,6 +34,8 @@ pub(crate) const MIN_ATTEMPT: Duration = Duration::from_millis(50);
 pub struct Client {
     http: reqwest::Client,
     config: Config,
+    /// The client-credentials token, shared by every clone.
+    tokens: Arc<TokenCache>,
 }
 
 /// The moment a whole call must end by. [`Client::send`] starts one per
@@ -39,7 +44,7 @@ pub struct Client {
 /// budget covers all steps and all retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadline {
-    at: Instant,
+    pub(crate) at: Instant,
     budget: Duration,
 }
 
@@ -82,6 +87,9 @@ enum Attempt {
     /// A transient failure worth one more try after the pause (the
     /// server's `Retry-After` when it gave one).
     Retry(ActionError, Option<Duration>),
+    /// A 401 with a cached client-credentials token, now dropped: worth
+    /// one more try with a fresh token (the server did nothing).
+    Reauth(ActionError),
 }
 
 impl Client {
@@ -100,7 +108,23 @@ impl Client {
                     format!("building the HTTP client: {}", e.without_url()),
                 )
             })?;
-        Ok(Client { http, config })
+        Ok(Client {
+            http,
+            config,
+            tokens: Arc::default(),
+        })
+    }
+
+    /// The value of the account setting `name` (see [`crate::Vendor`]);
+    /// an undeclared name is a `misconfigured` error.
+    pub fn setting(&self, name: &str) -> Result<&str, ActionError> {
+        self.config.settings.get(name)
+    }
+
+    /// The account's settings, to fill a path (`client.settings().fill_path(
+    /// "/tenant/{tenant}/customers")`) or read an offset.
+    pub fn settings(&self) -> &crate::Settings {
+        &self.config.settings
     }
 
     /// The configuration in use.
@@ -164,10 +188,19 @@ impl Client {
         let mut attempts = 0u32;
         let work = async {
             let tries = if request.retry_safe { 2 } else { 1 };
+            let mut reauthed = false;
             loop {
                 attempts += 1;
-                match self.attempt(request, what).await {
+                match self.attempt(request, what, deadline).await {
                     Attempt::Done(result) => return result,
+                    Attempt::Reauth(error) => {
+                        if reauthed || deadline.remaining() < MIN_ATTEMPT {
+                            return Err(error);
+                        }
+                        reauthed = true;
+                        attempts -= 1;
+                        tracing::debug!("token refused: fetching a fresh one");
+                    }
                     Attempt::Retry(error, retry_after) => {
                         if attempts >= tries {
                             return Err(error);
@@ -225,25 +258,50 @@ impl Client {
         result
     }
 
-    async fn attempt(&self, request: &Request, what: What<'_>) -> Attempt {
+    async fn attempt(&self, request: &Request, what: What<'_>, deadline: Deadline) -> Attempt {
         let url = format!("{}{}", self.config.base_url, request.path);
         let mut builder = self.http.request(request.method.to_reqwest(), &url);
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
+        // The client-credentials token used, and whether it is fresh.
+        let mut issued = None;
         builder = match &self.config.auth {
             Auth::Bearer(token) => builder.bearer_auth(token),
             Auth::Header(name, value) => builder.header(name.as_str(), value.as_str()),
             Auth::Query(name, value) => builder.query(&[(name, value)]),
             Auth::Basic(user, password) => builder.basic_auth(user, Some(password)),
+            Auth::ClientCredentials(credentials) => {
+                match self
+                    .tokens
+                    .token(&self.http, credentials, deadline.at)
+                    .await
+                {
+                    Ok(token) => {
+                        let b = builder.bearer_auth(&token.value);
+                        issued = Some(token);
+                        b
+                    }
+                    // Already tried as often as the deadline allows.
+                    Err(e) => return Attempt::Done(Err(e)),
+                }
+            }
             Auth::None => builder,
         };
-        for (name, value) in &request.headers {
+        for (name, value) in self.config.headers.iter().chain(&request.headers) {
             builder = builder.header(name.as_str(), value.as_str());
         }
         builder = builder.header(reqwest::header::ACCEPT, "application/json");
         if let Some(body) = &request.body {
-            builder = builder.json(body);
+            builder = match request.format {
+                BodyFormat::Json | BodyFormat::GraphQl => builder.json(body),
+                BodyFormat::Form => builder
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(form::encode(body)),
+            };
         }
         let response = match builder.send().await {
             Ok(r) => r,
@@ -290,6 +348,26 @@ impl Client {
                 .with_status(status)))
             }
         };
+        if success && request.format == BodyFormat::GraphQl {
+            let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+                // Not JSON: the plain reading names what came instead.
+                let content_type = content_type.as_ref().and_then(|v| v.to_str().ok());
+                return Attempt::Done(answer::success(
+                    &body,
+                    content_type.unwrap_or_default(),
+                    status,
+                    &what,
+                    request,
+                ));
+            };
+            return match graphql::read_answer(value, &what.to_string()) {
+                Ok(data) => Attempt::Done(Ok(data)),
+                Err(f) if f.error.kind == ErrorKind::RateLimited => {
+                    Attempt::Retry(f.error.with_status(status), f.retry_after)
+                }
+                Err(f) => Attempt::Done(Err(f.error.with_status(status))),
+            };
+        }
         if success {
             let content_type = content_type.as_ref().and_then(|v| v.to_str().ok());
             return Attempt::Done(answer::success(
@@ -301,6 +379,12 @@ impl Client {
             ));
         }
         let error = answer::failure(&body, status, &what, request);
+        if status == 401 {
+            if let Some(token) = issued.filter(|t| !t.fresh) {
+                self.tokens.invalidate(&token.value).await;
+                return Attempt::Reauth(error);
+            }
+        }
         if answer::transient(status) {
             Attempt::Retry(error, retry_after)
         } else {

@@ -4,6 +4,8 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::{ActionError, ErrorKind};
+use crate::oauth::ClientCredentials;
+use crate::settings::Settings;
 
 /// Default total deadline of one call: the brief's 3 second budget.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -69,6 +71,10 @@ pub enum Auth {
     Query(String, String),
     /// User and password.
     Basic(String, String),
+    /// OAuth 2.0 client credentials: a bearer token fetched from the
+    /// token endpoint, cached by the [`crate::Client`] and refreshed
+    /// shortly before it expires.
+    ClientCredentials(ClientCredentials),
     /// No authentication.
     None,
 }
@@ -80,6 +86,7 @@ impl fmt::Debug for Auth {
             Auth::Header(name, _) => write!(f, "Header({name}, ***)"),
             Auth::Query(name, _) => write!(f, "Query({name}, ***)"),
             Auth::Basic(user, _) => write!(f, "Basic({}, ***)", crate::mask::text(user)),
+            Auth::ClientCredentials(c) => write!(f, "ClientCredentials({c:?})"),
             Auth::None => f.write_str("None"),
         }
     }
@@ -96,6 +103,12 @@ pub struct Config {
     pub timeout: Duration,
     /// Largest response body read; anything bigger is an error, not a hang.
     pub max_body_bytes: usize,
+    /// The account's settings (see [`crate::Vendor`]); empty for a
+    /// [`CrmEnv`] connector.
+    pub settings: Settings,
+    /// Fixed headers sent on every request (`Intercom-Version`,
+    /// `ST-App-Key`), settings already filled in.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Config {
@@ -107,6 +120,8 @@ impl Config {
             auth,
             timeout: DEFAULT_TIMEOUT,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            settings: Settings::default(),
+            headers: Vec::new(),
         }
     }
 

@@ -28,13 +28,21 @@ mod bound;
 mod client;
 mod config;
 mod error;
+pub mod form;
+pub mod graphql;
 pub mod mask;
 mod natural_key;
+mod oauth;
 pub mod project;
 mod request;
+mod settings;
 mod sized;
+mod steps;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod time;
+pub mod transform;
+mod vendor;
 mod vendor_error;
 
 pub use bound::{bounded_json, parse_args, tool_result};
@@ -42,7 +50,11 @@ pub use client::{Client, Deadline};
 pub use config::{Auth, AuthSpec, Config, CrmEnv, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT};
 pub use error::{ActionError, ErrorKind};
 pub use natural_key::Written;
-pub use request::{encode_path_segment, new_idempotency_key, Method, Request};
+pub use oauth::{ClientCredentials, CredentialsIn};
+pub use request::{encode_path_segment, new_idempotency_key, BodyFormat, Method, Request};
+pub use settings::{Setting, SettingKind, Settings};
+pub use steps::Steps;
+pub use vendor::{AuthKind, Vendor};
 
 /// Re-exported so generated code needs no direct dependency on `serde_json`.
 pub use serde_json::{json, Value};

@@ -56,6 +56,21 @@ pub fn encode_path_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
 }
 
+/// How a request's body is sent, and how its answer is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyFormat {
+    /// `application/json`.
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded` in bracket notation
+    /// ([`crate::form::encode`]; Stripe).
+    Form,
+    /// A GraphQL document and its variables as JSON; the answer's `data`
+    /// is the result and its `errors` or `userErrors` are errors
+    /// ([`crate::graphql::read_answer`]).
+    GraphQl,
+}
+
 /// One HTTP request of an action. `Debug` shows the masked path and the
 /// names of query pairs and headers, never their values or the body (they
 /// hold the caller's data).
@@ -73,6 +88,8 @@ pub struct Request {
     pub body: Option<Value>,
     /// Whether repeating the request is harmless (reads, searches).
     pub retry_safe: bool,
+    /// How the body is sent and the answer read.
+    pub format: BodyFormat,
     /// The vendor's names of the fields whose values come from the
     /// caller's arguments (query names, body members, path parameters),
     /// when the connector says ([`Request::caller_fields`]); `None` when it
@@ -93,6 +110,7 @@ impl fmt::Debug for Request {
             .field("headers", &names(&self.headers))
             .field("body", &self.body.as_ref().map(|_| "…"))
             .field("retry_safe", &self.retry_safe)
+            .field("format", &self.format)
             .field("caller_fields", &self.caller_fields)
             .finish()
     }
@@ -108,8 +126,25 @@ impl Request {
             headers: Vec::new(),
             body: None,
             retry_safe: method == Method::Get,
+            format: BodyFormat::Json,
             caller_fields: None,
         }
+    }
+
+    /// A GraphQL request: `POST path` with `{"query": document,
+    /// "variables": variables}`. The answer's `data` is what
+    /// [`crate::Client::send`] returns, so result pointers start inside
+    /// it; `errors` and `userErrors` become errors, Shopify's `THROTTLED`
+    /// a `rate_limited` one. A query (not a `mutation`) is safe to repeat.
+    pub fn graphql(path: impl Into<String>, document: &str, variables: Value) -> Self {
+        let mutation = document.trim_start().starts_with("mutation");
+        let mut request = Request::new(Method::Post, path).json(serde_json::json!({
+            "query": document,
+            "variables": variables,
+        }));
+        request.format = BodyFormat::GraphQl;
+        request.retry_safe = !mutation;
+        request
     }
 
     /// Adds a query pair.
@@ -140,9 +175,10 @@ impl Request {
         }
     }
 
-    /// Sets the JSON body.
+    /// Sets the JSON body (and the JSON format).
     pub fn json(mut self, body: Value) -> Self {
         self.body = Some(body);
+        self.format = BodyFormat::Json;
         self
     }
 
@@ -152,6 +188,15 @@ impl Request {
     /// property values are strings). Array items are kept as they are.
     pub fn json_without_nulls(self, body: Value) -> Self {
         self.json(without_nulls(body))
+    }
+
+    /// Sets a form body (`application/x-www-form-urlencoded`) written from
+    /// `body` in bracket notation (`metadata[source]=voice`); `null`
+    /// members are left out.
+    pub fn form(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self.format = BodyFormat::Form;
+        self
     }
 
     /// Says which of the request's fields carry the caller's values, by

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::diagnostic::Report;
 use crate::error::{Error, Result};
 use crate::names;
 use crate::source::Sources;
@@ -277,16 +278,27 @@ pub fn load(sources: &Sources, crm: &str) -> Result<(Bindings, String)> {
         let valid: Vec<&str> = ids.iter().map(String::as_str).collect();
         return Err(suggest::unknown("CRM", crm, &valid));
     };
+    // The folder's name is the CRM id: it becomes an output folder and a
+    // Rust module, so it must be one that maps to both one-to-one.
+    if let Some(p) = names::crm_id_problem(crm) {
+        return Err(Error::invalid(
+            &file.origin,
+            "folder name",
+            format!("CRM id `{crm}` {p} (rename the folder, e.g. `zoho-crm`)"),
+        ));
+    }
     let bindings = parse(&file.text, &file.origin)?;
     Ok((bindings, file.origin.clone()))
 }
 
-/// Parses bindings and checks what needs no spec.
+/// Parses bindings and checks what needs no spec; every such problem is
+/// in the error, one per line.
 pub fn parse(text: &str, origin: &str) -> Result<Bindings> {
     if text.trim().is_empty() {
         return Err(Error::invalid(origin, "file", "the file is empty"));
     }
     let b: Bindings = serde_yaml::from_str(text).map_err(|e| Error::yaml(origin, &e))?;
+    let mut report = Report::new(origin);
     let env_ok = |v: &str| {
         !v.is_empty()
             && v.chars()
@@ -308,46 +320,35 @@ pub fn parse(text: &str, origin: &str) -> Result<Bindings> {
     }
     for (place, v) in envs {
         if !env_ok(v) {
-            return Err(Error::invalid(
-                origin,
+            report.error(
                 place,
                 format!("`{v}` is not an environment variable name (use A-Z, 0-9, _)"),
-            ));
+            );
         }
     }
     if !(b.base_url.starts_with("https://") || b.base_url.starts_with("http://")) {
-        return Err(Error::invalid(
-            origin,
+        report.error(
             "base_url",
             format!("`{}` is not an http(s) URL", b.base_url),
-        ));
+        );
     }
     for (id, action) in &b.actions {
         if let Some(p) = names::id_problem(id) {
-            return Err(Error::invalid(
-                origin,
-                format!("actions.{id}"),
-                format!("template id {p}"),
-            ));
+            report.error(format!("actions.{id}"), format!("template id {p}"));
         }
         if action.requests.is_empty() {
-            return Err(Error::invalid(
-                origin,
-                format!("actions.{id}.requests"),
-                "lists no request",
-            ));
+            report.error(format!("actions.{id}.requests"), "lists no request");
         }
         if action
             .precheck
             .as_ref()
             .is_some_and(|p| p.requests.is_empty())
         {
-            return Err(Error::invalid(
-                origin,
+            report.error(
                 format!("actions.{id}.precheck.requests"),
                 "lists no request",
-            ));
+            );
         }
     }
-    Ok(b)
+    report.finish(Some(b))
 }

@@ -85,95 +85,10 @@ pub fn first_sentence(text: &str) -> String {
     }
 }
 
-/// What one voice or LLM platform accepts as a tool name.
-#[derive(Debug, Clone, Copy)]
-pub struct PlatformNameRule {
-    /// The platform.
-    pub platform: &'static str,
-    /// Longest name accepted.
-    pub max_len: usize,
-    /// Characters accepted anywhere.
-    pub chars: &'static str,
-    /// Whether the first character must be a letter or `_`.
-    pub letter_first: bool,
-}
-
-const WORD: &str = "a-z A-Z 0-9 _ -";
-
-/// The tool-name rules of the platforms midcall writes for or is asked
-/// about: OpenAI and Anthropic (`^[a-zA-Z0-9_-]{1,64}$`), Gemini (a letter
-/// or `_` first, also `.` and `:`, 64), MCP (`[A-Za-z0-9_.-]`, 128),
-/// Vapi (40 for some tool types), ElevenLabs (64).
-pub const PLATFORM_NAME_RULES: &[PlatformNameRule] = &[
-    PlatformNameRule {
-        platform: "openai",
-        max_len: 64,
-        chars: WORD,
-        letter_first: false,
-    },
-    PlatformNameRule {
-        platform: "anthropic",
-        max_len: 64,
-        chars: WORD,
-        letter_first: false,
-    },
-    PlatformNameRule {
-        platform: "gemini",
-        max_len: 64,
-        chars: "a-z A-Z 0-9 _ - . :",
-        letter_first: true,
-    },
-    PlatformNameRule {
-        platform: "mcp",
-        max_len: 128,
-        chars: "a-z A-Z 0-9 _ - .",
-        letter_first: false,
-    },
-    PlatformNameRule {
-        platform: "vapi",
-        max_len: 40,
-        chars: WORD,
-        letter_first: false,
-    },
-    PlatformNameRule {
-        platform: "elevenlabs",
-        max_len: 64,
-        chars: WORD,
-        letter_first: false,
-    },
-];
-
-fn char_allowed(c: char, chars: &str) -> bool {
-    chars.split(' ').any(|class| match class.as_bytes() {
-        [a, b'-', b] => (*a as char..=*b as char).contains(&c),
-        _ => class.chars().eq(std::iter::once(c)),
-    })
-}
-
-/// Each platform that would reject `name`, with why.
+/// Each platform that would reject `name`, with why: the tool-name rules
+/// of the platform registry ([`crate::platforms::name_problems`]).
 pub fn platform_name_problems(name: &str) -> Vec<String> {
-    let mut problems = Vec::new();
-    for rule in PLATFORM_NAME_RULES {
-        let len = name.chars().count();
-        if len == 0 || len > rule.max_len {
-            problems.push(format!(
-                "{}: {len} characters (1 to {} allowed)",
-                rule.platform, rule.max_len
-            ));
-        } else if let Some(c) = name.chars().find(|c| !char_allowed(*c, rule.chars)) {
-            problems.push(format!(
-                "{}: `{}` is not one of {}",
-                rule.platform,
-                c.escape_default(),
-                rule.chars
-            ));
-        } else if rule.letter_first
-            && !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        {
-            problems.push(format!("{}: must start with a letter or _", rule.platform));
-        }
-    }
-    problems
+    crate::platforms::name_problems(name)
 }
 
 /// How many result fields a catalogue template returns.
@@ -240,22 +155,6 @@ pub fn catalogue_problems(templates: &[Template]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn platform_rules_reject_what_platforms_reject() {
-        assert!(platform_name_problems("lookup_contact").is_empty());
-        let long = "a".repeat(41);
-        let p = platform_name_problems(&long);
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].starts_with("vapi"), "{p:?}");
-        assert_eq!(platform_name_problems("look up").len(), 6);
-        assert!(platform_name_problems("1abc")
-            .iter()
-            .any(|p| p.starts_with("gemini")));
-        assert!(platform_name_problems("a.b")
-            .iter()
-            .any(|p| p.starts_with("openai")));
-    }
 
     #[test]
     fn first_sentences() {

@@ -6,7 +6,7 @@ mod template;
 
 pub use index::{
     catalogue_problems, entries, first_sentence, load_all, platform_name_problems, supporting_crms,
-    Entry, PLATFORM_NAME_RULES,
+    Entry,
 };
 pub use prose::{comment_after_plain_scalar, unfinished};
 pub use template::{

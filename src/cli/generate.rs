@@ -1,10 +1,12 @@
-//! Generating files: one CRM × template, all of them, and the staleness check.
+//! Generating files: one CRM × template, all of them, and the staleness
+//! check; each writes or compares a [`Plan`].
 
 use std::path::Path;
 
 use super::{GenerateArgs, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::error::Error;
 use crate::output;
+use crate::plan::{Plan, Written, INDEX};
 use crate::render::RenderOptions;
 use crate::Midcall;
 
@@ -43,120 +45,89 @@ pub(super) fn one(midcall: &Midcall, args: GenerateArgs) -> Result<i32, Error> {
         }
         return Ok(EXIT_OK);
     }
-    write_files(&args.out, crm, template, &files)?;
-    output::write_index(&args.out)?;
-    Ok(EXIT_OK)
-}
-
-fn write_files(
-    out: &Path,
-    crm: &str,
-    template: &str,
-    files: &[crate::render::Rendered],
-) -> Result<(), Error> {
-    let paths = output::write_action(out, crm, template, files)?;
-    let dir = out.join(output::action_dir(crm, template));
-    if paths.is_empty() {
-        say!(
-            "{crm}/{template}: {} file{} in {} already up to date",
-            files.len(),
-            if files.len() == 1 { "" } else { "s" },
-            dir.display()
-        );
-        return Ok(());
+    let mut plan = Plan::new();
+    plan.add_action(crm, template, &files);
+    if let Some(index) = midcall.index_for(&args.out, &plan)? {
+        plan.add(INDEX, index);
     }
-    let names: Vec<String> = paths
+    let written = plan.write(&args.out)?;
+    let dir = args.out.join(output::action_dir(crm, template));
+    let changed: Vec<String> = written
+        .changed
         .iter()
+        .filter(|p| p.starts_with(&dir))
         .filter_map(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .collect();
-    say!(
-        "{crm}/{template}: wrote {} file{} to {}: {}",
-        paths.len(),
-        if paths.len() == 1 { "" } else { "s" },
-        dir.display(),
-        names.join(", ")
-    );
-    Ok(())
-}
-
-/// `gen all`: every bound CRM × template.
-pub(super) fn all(midcall: &Midcall, out: &Path) -> Result<i32, Error> {
-    let options = RenderOptions::default();
-    let mut rendered = Vec::new();
-    for (crm, template) in midcall.bound_pairs()? {
-        let files = midcall.generate(&crm, &template, &[], &options)?;
-        rendered.push((crm, template, files));
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    if changed.is_empty() {
+        say!(
+            "{crm}/{template}: {} file{} in {} already up to date",
+            files.len(),
+            s(files.len()),
+            dir.display()
+        );
+    } else {
+        say!(
+            "{crm}/{template}: wrote {} file{} to {}: {}",
+            changed.len(),
+            s(changed.len()),
+            dir.display(),
+            changed.join(", ")
+        );
     }
-    // Everything rendered before anything is written: no half-updated folder.
-    for (crm, template, files) in &rendered {
-        write_files(out, crm, template, files)?;
+    let index = args.out.join(INDEX);
+    if written.changed.contains(&index) {
+        say!("updated {}", index.display());
     }
-    output::write_index(out)?;
     Ok(EXIT_OK)
 }
 
-/// `gen check`: exit 1 when the output folder differs from what `gen all` writes.
-pub(super) fn check(midcall: &Midcall, out: &Path) -> Result<i32, Error> {
-    let options = RenderOptions::default();
-    let mut stale = Vec::new();
-    let mut expected = std::collections::BTreeSet::new();
-    for (crm, template) in midcall.bound_pairs()? {
-        let dir = out.join(output::action_dir(&crm, &template));
-        for file in midcall.generate(&crm, &template, &[], &options)? {
-            let path = dir.join(&file.file_name);
-            expected.insert(path.clone());
-            match std::fs::read_to_string(&path) {
-                Ok(old) if old == file.contents => {}
-                Ok(_) => stale.push(format!("{}: differs from what gen writes", path.display())),
-                Err(_) => stale.push(format!("{}: missing", path.display())),
-            }
-        }
-    }
-    // Left-overs: files in a known CRM's folders that gen no longer writes
-    // (a binding or a target that was removed).
-    for crm in midcall.crm_ids() {
-        let Ok(templates) = std::fs::read_dir(out.join(&crm)) else {
-            continue;
-        };
-        let mut found = Vec::new();
-        for dir in templates.flatten().filter(|d| d.path().is_dir()) {
-            for file in std::fs::read_dir(dir.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                found.push(file.path());
-            }
-        }
-        found.sort();
-        for path in found {
-            if !expected.contains(&path) {
-                stale.push(format!(
-                    "{}: no longer written by gen; delete it",
-                    path.display()
-                ));
-            }
-        }
-    }
-    if let Some(index) = output::index(out)? {
-        let path = out.join("lib.rs");
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(index.as_str()) {
-            stale.push(format!("{}: differs from what gen writes", path.display()));
-        }
-    }
-    if stale.is_empty() {
-        say!("{} is up to date", out.display());
-        Ok(EXIT_OK)
-    } else {
-        for line in &stale {
-            eprintln!("stale: {line}");
-        }
+/// `wrote 3 of 11 files (8 unchanged)`.
+fn summary(written: &Written, total: usize) -> String {
+    format!(
+        "wrote {} of {total} file{} ({} unchanged)",
+        written.changed.len(),
+        if total == 1 { "" } else { "s" },
+        written.unchanged
+    )
+}
+
+/// `gen all`: writes the plan of every bound CRM × template (rendered in
+/// full before anything is written); files it does not write in the
+/// folders it owns are reported as stale, never deleted.
+pub(super) fn all(midcall: &Midcall, out: &Path) -> Result<i32, Error> {
+    let plan = midcall.plan(&RenderOptions::default())?;
+    let written = plan.write(out)?;
+    say!(
+        "{}: {}",
+        out.display(),
+        summary(&written, plan.files().len())
+    );
+    for path in plan.extra(out)? {
         eprintln!(
-            "{} file(s) stale; run `gen all --out {}` and commit the result",
-            stale.len(),
-            out.display()
+            "stale: {}: no binding produces it; delete it",
+            path.display()
         );
-        Ok(EXIT_CHECK_FAILED)
     }
+    Ok(EXIT_OK)
+}
+
+/// `gen check`: exit 1, naming each file, when the output folder differs
+/// from the plan (changed, missing or extra).
+pub(super) fn check(midcall: &Midcall, out: &Path) -> Result<i32, Error> {
+    let diffs = midcall.plan(&RenderOptions::default())?.diff(out)?;
+    if diffs.is_empty() {
+        say!("{} is up to date", out.display());
+        return Ok(EXIT_OK);
+    }
+    for d in &diffs {
+        eprintln!("stale: {d}");
+    }
+    eprintln!(
+        "{} file(s) stale; run `gen all --out {}` (and delete what no binding produces), then commit",
+        diffs.len(),
+        out.display()
+    );
+    Ok(EXIT_CHECK_FAILED)
 }

@@ -193,7 +193,10 @@ where
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", terminal::safe(&e.to_string(), false));
+            // A check's problems are one line each.
+            for line in e.to_string().lines() {
+                eprintln!("error: {}", terminal::safe(line, false));
+            }
             EXIT_USAGE
         }
     }

@@ -3,9 +3,8 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::action::Action;
+use crate::call::BoundAction;
 use crate::catalog::{Access, IdempotencyKind, Param, Template};
-use crate::render::rust::{self, RustContext};
 
 /// Options that change rendering but are not part of the inputs' meaning.
 #[derive(Debug, Clone, Default)]
@@ -46,9 +45,6 @@ pub struct Context {
     pub operation: Option<Value>,
     /// Where the user's tool server listens.
     pub server_url: String,
-    /// Snippets for the Rust connector (absent without a CRM).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rust: Option<RustContext>,
 }
 
 /// The JSON Schema of one parameter.
@@ -92,29 +88,29 @@ fn strict(params: &[Param]) -> Value {
     })
 }
 
-/// Builds the context for one action: the template's part plus the CRM,
-/// the operation and the connector snippets.
-pub fn build(action: &Action, options: &RenderOptions) -> Context {
-    let mut context = for_template(&action.template, Some(&action.crm_id), options);
+/// Builds the context for one action: the template's part plus the CRM
+/// and the operation that does the template's work.
+pub fn build(action: &BoundAction, options: &RenderOptions) -> Context {
+    let mut context = for_template(&action.template, Some(&action.crm.id), options);
     context.generator["command"] = json!(format!(
         "gen --crm {} --template {}",
-        action.crm_id, action.template.id
+        action.crm.id, action.template.id
     ));
+    let call = action.primary();
     context.crm = Some(json!({
-        "id": action.crm_id,
+        "id": action.crm.id,
         "name": action.crm.name,
         "base_url": action.crm.base_url,
         "base_url_env": action.crm.base_url_env,
         "docs": action.crm.docs,
     }));
     context.operation = Some(json!({
-        "method": action.method,
-        "path": action.path,
-        "operation_id": action.operation_id,
-        "summary": action.operation_summary,
-        "retry_safe": action.retry_safe,
+        "method": call.method.as_str(),
+        "path": call.path.to_string(),
+        "operation_id": call.operation_id,
+        "summary": call.operation_summary,
+        "retry_safe": call.retry.is_safe(),
     }));
-    context.rust = Some(rust::context(action));
     context
 }
 
@@ -222,6 +218,5 @@ pub fn for_template(t: &Template, _crm_id: Option<&str>, options: &RenderOptions
         }),
         operation: None,
         server_url,
-        rust: None,
     }
 }

@@ -1,18 +1,22 @@
-//! Rendering: one tera file per target under `templates/targets/`.
+//! Rendering: one target template (a tera file) per target under
+//! `templates/targets/`, plus the built-in `connector` target, emitted
+//! from the call model ([`connector::render`]).
 //!
-//! A target file is named `<target>.<ext>.tera` and writes `<target>.<ext>`;
-//! adding a target is adding a file. Output is checked by its extension:
+//! A target template is named `<target>.<ext>.tera` and writes
+//! `<target>.<ext>`; adding a target is adding a file (and, for a
+//! platform's tool definition, its entry in [`crate::platforms`]). Output is checked by its extension:
 //! `.json` is parsed back and pretty-printed (so a template can never emit
 //! invalid JSON unnoticed), `.rs` is parsed as a Rust file.
 
+pub mod connector;
 mod context;
-mod rust;
+pub mod rust_text;
 
 pub use context::{build as build_context, for_template, param_schema, Context, RenderOptions};
 
 use std::error::Error as _;
 
-use crate::action::Action;
+use crate::call::BoundAction;
 use crate::error::{Error, Result};
 use crate::source::Sources;
 use crate::suggest;
@@ -26,7 +30,12 @@ pub enum OutputKind {
     Rust,
     /// Written as rendered.
     Text,
+    /// The Rust connector, emitted from the call model (no template).
+    Connector,
 }
+
+/// The built-in target that writes the Rust connector.
+pub const CONNECTOR: &str = "connector";
 
 /// One render target.
 #[derive(Debug, Clone)]
@@ -35,11 +44,11 @@ pub struct Target {
     pub name: String,
     /// The file it writes: `vapi.json`.
     pub file_name: String,
-    /// Where its template came from.
+    /// Where its target template came from.
     pub origin: String,
     /// How its output is checked.
     pub kind: OutputKind,
-    /// Why its template does not parse; reported only when it is chosen,
+    /// Why its target template does not parse; reported only when it is chosen,
     /// so one broken target never blocks the others.
     pub broken: Option<String>,
 }
@@ -48,11 +57,11 @@ impl Target {
     /// Whether the target needs a CRM binding (code that calls the CRM),
     /// not only a template. Rust targets do.
     pub fn needs_crm(&self) -> bool {
-        self.kind == OutputKind::Rust
+        matches!(self.kind, OutputKind::Rust | OutputKind::Connector)
     }
 }
 
-/// The targets and a tera engine holding their templates.
+/// The targets and a tera engine holding their target templates.
 pub struct Renderer {
     tera: tera::Tera,
     targets: Vec<Target>,
@@ -70,7 +79,7 @@ pub struct Rendered {
 }
 
 impl Renderer {
-    /// Loads every `templates/targets/*.tera` from the sources.
+    /// Loads every target template, `templates/targets/*.tera`, from the sources.
     pub fn new(sources: &Sources) -> Result<Self> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![]);
@@ -82,6 +91,14 @@ impl Renderer {
                 .split_once('.')
                 .map(|(n, e)| (n.to_string(), e.to_string()))
                 .unwrap_or_else(|| (file_name.clone(), String::new()));
+            if name == CONNECTOR {
+                return Err(Error::Render {
+                    target: source.origin.clone(),
+                    message: format!(
+                        "target `{CONNECTOR}` is emitted from the bindings' call model, not from a target template; name this one differently"
+                    ),
+                });
+            }
             if let Some(p) = crate::names::id_problem(&name) {
                 return Err(Error::Render {
                     target: source.origin.clone(),
@@ -105,6 +122,14 @@ impl Renderer {
                 broken,
             });
         }
+        targets.push(Target {
+            name: CONNECTOR.to_string(),
+            file_name: "connector.rs".to_string(),
+            origin: "the connector emitter (src/render/connector)".to_string(),
+            kind: OutputKind::Connector,
+            broken: None,
+        });
+        targets.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Renderer { tera, targets })
     }
 
@@ -176,7 +201,19 @@ impl Renderer {
             target: target.origin.clone(),
             message,
         };
-        let ctx = tera::Context::from_serialize(context).map_err(|e| err(tera_message(&e)))?;
+        let mut ctx = tera::Context::from_serialize(context).map_err(|e| err(tera_message(&e)))?;
+        // What the target's platform needs, from its registry entry:
+        // `platform.timeout`, in the unit of its timeout field.
+        if let Some(p) = crate::platforms::get(&target.name) {
+            let deadline_ms = context.limits["timeout_ms"].as_u64().unwrap_or(0);
+            ctx.insert(
+                "platform",
+                &serde_json::json!({
+                    "id": p.platform,
+                    "timeout": p.timeout.map(|t| t.value(deadline_ms)),
+                }),
+            );
+        }
         let raw = self
             .tera
             .render(&target.name, &ctx)
@@ -209,6 +246,11 @@ impl Renderer {
                 s
             }
             OutputKind::Text => raw,
+            OutputKind::Connector => {
+                return Err(err(format!(
+                    "target `{CONNECTOR}` needs a CRM binding; give --crm as well"
+                )))
+            }
         };
         Ok(Rendered {
             target: target.name.clone(),
@@ -221,11 +263,26 @@ impl Renderer {
     pub fn render_all(
         &self,
         targets: &[&Target],
-        action: &Action,
+        action: &BoundAction,
         options: &RenderOptions,
     ) -> Result<Vec<Rendered>> {
         let context = build_context(action, options);
-        targets.iter().map(|t| self.render(t, &context)).collect()
+        targets
+            .iter()
+            .map(|t| match t.kind {
+                OutputKind::Connector => connector::render(action)
+                    .map(|contents| Rendered {
+                        target: t.name.clone(),
+                        file_name: t.file_name.clone(),
+                        contents,
+                    })
+                    .map_err(|message| Error::Render {
+                        target: t.origin.clone(),
+                        message,
+                    }),
+                _ => self.render(t, &context),
+            })
+            .collect()
     }
 }
 
@@ -242,13 +299,13 @@ fn register_filters(tera: &mut tera::Tera) {
     tera.register_filter(
         "rust_str",
         |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
-            Ok(tera::Value::String(crate::names::rust_str(&text(value))))
+            Ok(tera::Value::String(rust_text::literal_text(&text(value))))
         },
     );
     tera.register_filter(
         "doc",
         |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
-            Ok(tera::Value::String(rust::doc_line(&text(value))))
+            Ok(tera::Value::String(rust_text::doc_line(&text(value))))
         },
     );
 }

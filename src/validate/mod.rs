@@ -56,7 +56,7 @@ impl Validator {
                     message: "platform schema folder not found".to_string(),
                 });
             }
-            for (target, ..) in platform::LOCATIONS {
+            for target in crate::platforms::PLATFORMS.iter().map(|p| p.target) {
                 if let Some(schema) = PlatformSchema::load(dir, target)? {
                     map.insert(target.to_string(), schema);
                 }
@@ -64,9 +64,10 @@ impl Validator {
             // A mistyped folder must not pass as "checked against the
             // platforms" when nothing was loaded.
             if map.is_empty() {
-                let mut expected: Vec<String> = platform::LOCATIONS
+                let mut expected: Vec<String> = crate::platforms::PLATFORMS
                     .iter()
-                    .map(|(_, folder, prefix, _)| format!("{folder}/{prefix}*"))
+                    .filter_map(|p| p.schema)
+                    .map(|s| format!("{}/{}*", s.folder, s.prefix))
                     .collect();
                 expected.dedup();
                 return Err(Error::Io {
@@ -88,7 +89,7 @@ impl Validator {
 
     /// Whether there is anything to check a `target` file against.
     pub fn knows(&self, target: &str) -> bool {
-        rules::KNOWN.contains(&target) || self.platforms.contains_key(target)
+        crate::platforms::get(target).is_some() || self.platforms.contains_key(target)
     }
 
     /// Checks one document as a `target` file.
@@ -106,7 +107,7 @@ impl Validator {
                 });
             }
         }
-        if rules::KNOWN.contains(&target) {
+        if crate::platforms::get(target).is_some() {
             checked_against.push("rules".to_string());
             for f in rules::check(target, doc) {
                 violations.push(Violation {

@@ -12,48 +12,6 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
-/// Where each target's tool object is defined: platform folder, file name
-/// prefix (the newest matching file, by name, is used) and JSON pointer.
-pub const LOCATIONS: &[(&str, &str, &str, &str)] = &[
-    (
-        "elevenlabs",
-        "elevenlabs",
-        "openapi",
-        "/components/schemas/WebhookToolConfig-Input",
-    ),
-    ("mcp", "mcp", "schema-", "/$defs/Tool"),
-    (
-        "openai-chat",
-        "openai",
-        "openapi",
-        "/components/schemas/ChatCompletionTool",
-    ),
-    (
-        "openai-realtime",
-        "openai",
-        "openapi",
-        "/components/schemas/RealtimeFunctionTool",
-    ),
-    (
-        "openai-responses",
-        "openai",
-        "openapi",
-        "/components/schemas/FunctionTool",
-    ),
-    (
-        "retell",
-        "retell",
-        "openapi",
-        "/components/schemas/CustomTool",
-    ),
-    (
-        "vapi",
-        "vapi",
-        "openapi",
-        "/components/schemas/CreateFunctionToolDTO",
-    ),
-];
-
 /// A compiled validator for one target's published tool schema.
 pub struct PlatformSchema {
     /// `vapi/openapi.json#/components/schemas/CreateFunctionToolDTO`.
@@ -65,7 +23,13 @@ impl PlatformSchema {
     /// Loads the schema of `target` from `dir`; `Ok(None)` when the target
     /// has no published schema or its file is not in `dir`.
     pub fn load(dir: &Path, target: &str) -> Result<Option<Self>> {
-        let Some((_, folder, prefix, pointer)) = LOCATIONS.iter().find(|l| l.0 == target) else {
+        // Where the tool object is: the target's registry entry.
+        let Some(crate::platforms::SchemaLocation {
+            folder,
+            prefix,
+            pointer,
+        }) = crate::platforms::get(target).and_then(|p| p.schema)
+        else {
             return Ok(None);
         };
         let Some(file) = newest(&dir.join(folder), prefix)? else {

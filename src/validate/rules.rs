@@ -1,7 +1,8 @@
-//! The rules each platform enforces that its published schema does not
-//! state (or that have no published schema at all): tool-name limits,
-//! OpenAI's strict-mode subset, ElevenLabs' leaf descriptions, Vapi's
-//! formats and message lengths.
+//! The checks behind the rules each platform enforces that its published
+//! schema does not state (or that have no published schema at all):
+//! tool-name limits, OpenAI's strict-mode subset, ElevenLabs' leaf
+//! descriptions, Vapi's formats and message lengths. Which target uses
+//! which check is its entry in the platform registry ([`crate::platforms`]).
 
 use serde_json::Value;
 
@@ -16,18 +17,13 @@ pub struct Finding {
     pub message: String,
 }
 
-/// The targets these rules know, with what each checks.
-pub const KNOWN: &[&str] = &[
-    "anthropic",
-    "elevenlabs",
-    "gemini",
-    "mcp",
-    "openai-chat",
-    "openai-realtime",
-    "openai-responses",
-    "retell",
-    "vapi",
-];
+/// The targets these rules know: every entry of the platform registry.
+pub fn known() -> Vec<&'static str> {
+    crate::platforms::PLATFORMS
+        .iter()
+        .map(|p| p.target)
+        .collect()
+}
 
 /// JSON Schema keywords OpenAI strict mode accepts.
 const STRICT_KEYWORDS: &[&str] = &[
@@ -68,107 +64,12 @@ const FORMATS: &[&str] = &[
     "uuid",
 ];
 
-/// Checks `doc` as a `target` file; an unknown target has no rules.
+/// Checks `doc` as a `target` file with its platform's rules (from the
+/// registry, [`crate::platforms`]); an unknown target has no rules.
 pub fn check(target: &str, doc: &Value) -> Vec<Finding> {
-    let mut c = Checker::default();
-    match target {
-        "openai-chat" => {
-            c.equals(doc, "/type", "function");
-            c.tool_name(doc, "/function/name");
-            c.equals_bool(doc, "/function/strict", true);
-            c.strict(doc, "/function/parameters");
-        }
-        "openai-responses" => {
-            c.equals(doc, "/type", "function");
-            c.tool_name(doc, "/name");
-            c.equals_bool(doc, "/strict", true);
-            c.strict(doc, "/parameters");
-        }
-        "openai-realtime" => {
-            c.equals(doc, "/type", "function");
-            c.tool_name(doc, "/name");
-            c.object_schema(doc, "/parameters");
-        }
-        "anthropic" => {
-            c.tool_name(doc, "/name");
-            c.object_schema(doc, "/input_schema");
-            for k in ["oneOf", "anyOf", "allOf"] {
-                if doc.pointer(&format!("/input_schema/{k}")).is_some() {
-                    c.add(
-                        &format!("/input_schema/{k}"),
-                        "Anthropic rejects oneOf/anyOf/allOf at the top of input_schema",
-                    );
-                }
-            }
-        }
-        "gemini" => {
-            c.tool_name(doc, "/name");
-            if doc.get("parametersJsonSchema").is_some() {
-                c.object_schema(doc, "/parametersJsonSchema");
-            } else if doc.get("parameters").is_some() {
-                c.object_schema(doc, "/parameters");
-            }
-        }
-        "mcp" => {
-            c.tool_name(doc, "/name");
-            c.object_schema(doc, "/inputSchema");
-            if doc.get("outputSchema").is_some() {
-                c.object_schema(doc, "/outputSchema");
-            }
-        }
-        "vapi" => {
-            c.equals(doc, "/type", "function");
-            c.tool_name(doc, "/function/name");
-            c.object_schema(doc, "/function/parameters");
-            c.formats(doc, "/function/parameters");
-            c.string(doc, "/server/url");
-            c.number_in(doc, "/server/timeoutSeconds", 1.0, 300.0);
-            if let Some(Value::Array(messages)) = doc.get("messages") {
-                for (i, m) in messages.iter().enumerate() {
-                    if m.get("content")
-                        .and_then(Value::as_str)
-                        .is_some_and(|s| s.chars().count() > 1000)
-                    {
-                        c.add(
-                            &format!("/messages/{i}/content"),
-                            "is over Vapi's 1000 characters",
-                        );
-                    }
-                }
-            }
-        }
-        "retell" => {
-            c.equals(doc, "/type", "custom");
-            c.tool_name(doc, "/name");
-            c.string(doc, "/url");
-            c.object_schema(doc, "/parameters");
-            c.number_in(doc, "/timeout_ms", 1.0, 600_000.0);
-        }
-        "elevenlabs" => {
-            c.equals(doc, "/type", "webhook");
-            c.tool_name(doc, "/name");
-            c.string(doc, "/description");
-            c.number_in(doc, "/response_timeout_secs", 5.0, 120.0);
-            c.string(doc, "/api_schema/url");
-            for (place, leaves) in [
-                ("/api_schema/path_params_schema", false),
-                ("/api_schema/query_params_schema/properties", false),
-                ("/api_schema/request_body_schema", true),
-            ] {
-                if let Some(v) = doc.pointer(place).filter(|v| !v.is_null()) {
-                    if leaves {
-                        c.leaf_descriptions(v, place);
-                    } else if let Some(map) = v.as_object() {
-                        for (k, leaf) in map {
-                            c.leaf_descriptions(leaf, &format!("{place}/{}", escape(k)));
-                        }
-                    }
-                }
-            }
-        }
-        _ => {}
-    }
-    c.findings
+    crate::platforms::get(target)
+        .map(|p| p.check(doc))
+        .unwrap_or_default()
 }
 
 /// RFC 6901 escaping of one pointer token.
@@ -176,20 +77,22 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Collects findings; each platform's rules (in the registry) call its
+/// checks.
 #[derive(Default)]
-struct Checker {
-    findings: Vec<Finding>,
+pub(crate) struct Checker {
+    pub(crate) findings: Vec<Finding>,
 }
 
 impl Checker {
-    fn add(&mut self, pointer: &str, message: impl Into<String>) {
+    pub(crate) fn add(&mut self, pointer: &str, message: impl Into<String>) {
         self.findings.push(Finding {
             pointer: pointer.to_string(),
             message: message.into(),
         });
     }
 
-    fn equals(&mut self, doc: &Value, pointer: &str, expected: &str) {
+    pub(crate) fn equals(&mut self, doc: &Value, pointer: &str, expected: &str) {
         match doc.pointer(pointer) {
             Some(Value::String(s)) if s == expected => {}
             Some(other) => self.add(pointer, format!("must be \"{expected}\", is {other}")),
@@ -197,20 +100,20 @@ impl Checker {
         }
     }
 
-    fn equals_bool(&mut self, doc: &Value, pointer: &str, expected: bool) {
+    pub(crate) fn equals_bool(&mut self, doc: &Value, pointer: &str, expected: bool) {
         if doc.pointer(pointer) != Some(&Value::Bool(expected)) {
             self.add(pointer, format!("must be {expected}"));
         }
     }
 
-    fn string(&mut self, doc: &Value, pointer: &str) {
+    pub(crate) fn string(&mut self, doc: &Value, pointer: &str) {
         match doc.pointer(pointer) {
             Some(Value::String(s)) if !s.trim().is_empty() => {}
             _ => self.add(pointer, "must be a non-empty string"),
         }
     }
 
-    fn number_in(&mut self, doc: &Value, pointer: &str, min: f64, max: f64) {
+    pub(crate) fn number_in(&mut self, doc: &Value, pointer: &str, min: f64, max: f64) {
         match doc.pointer(pointer).and_then(Value::as_f64) {
             Some(n) if (min..=max).contains(&n) => {}
             Some(n) => self.add(pointer, format!("{n} is outside {min}..={max}")),
@@ -218,7 +121,7 @@ impl Checker {
         }
     }
 
-    fn tool_name(&mut self, doc: &Value, pointer: &str) {
+    pub(crate) fn tool_name(&mut self, doc: &Value, pointer: &str) {
         match doc.pointer(pointer).and_then(Value::as_str) {
             None => self.add(pointer, "the tool name is missing"),
             Some(name) => {
@@ -231,7 +134,7 @@ impl Checker {
 
     /// `type: object` with a `properties` object whose keys every platform
     /// accepts, each property with a description.
-    fn object_schema(&mut self, doc: &Value, pointer: &str) {
+    pub(crate) fn object_schema(&mut self, doc: &Value, pointer: &str) {
         let Some(schema) = doc.pointer(pointer) else {
             self.add(pointer, "the parameter schema is missing");
             return;
@@ -281,7 +184,7 @@ impl Checker {
         }
     }
 
-    fn formats(&mut self, doc: &Value, pointer: &str) {
+    pub(crate) fn formats(&mut self, doc: &Value, pointer: &str) {
         if let Some(Value::Object(props)) = doc.pointer(&format!("{pointer}/properties")) {
             for (k, v) in props {
                 if let Some(f) = v.get("format").and_then(Value::as_str) {
@@ -299,7 +202,7 @@ impl Checker {
     /// OpenAI strict mode: at every object, `additionalProperties: false`
     /// and every property required; only supported keywords and formats;
     /// the root an object, not `anyOf`.
-    fn strict(&mut self, doc: &Value, pointer: &str) {
+    pub(crate) fn strict(&mut self, doc: &Value, pointer: &str) {
         let Some(schema) = doc.pointer(pointer) else {
             self.add(pointer, "the parameter schema is missing");
             return;
@@ -381,7 +284,7 @@ impl Checker {
     }
 
     /// ElevenLabs: every leaf of a parameter schema has a description.
-    fn leaf_descriptions(&mut self, schema: &Value, pointer: &str) {
+    pub(crate) fn leaf_descriptions(&mut self, schema: &Value, pointer: &str) {
         match schema.get("type").and_then(Value::as_str) {
             Some("object") => {
                 if let Some(Value::Object(props)) = schema.get("properties") {

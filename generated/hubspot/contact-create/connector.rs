@@ -8,19 +8,8 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError,
-    AuthSpec,
-    Client,
-    Config,
-    CrmEnv,
-    Method,
-    Request,
-    Value,
-    Written,
-    json,
-    parse_args,
-    project,
-    tool_result,
+    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, Written, json,
+    parse_args, project, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -31,7 +20,9 @@ pub const CRM: CrmEnv = CrmEnv {
     name: "HubSpot",
     base_url: "https://api.hubapi.com",
     base_url_env: "HUBSPOT_BASE_URL",
-    auth: AuthSpec::Bearer { env: "HUBSPOT_ACCESS_TOKEN" },
+    auth: AuthSpec::Bearer {
+        env: "HUBSPOT_ACCESS_TOKEN",
+    },
 };
 
 /// Total deadline of one call, retries included.
@@ -94,59 +85,59 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     let precheck = if let Some(email) = args.email.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/contacts/search")
             .retry_safe(true)
-            .json(json!({
-                "filterGroups": [
-                    {
-                        "filters": [{ "propertyName": "email", "operator": "EQ", "value": email }],
-                    },
-                ],
-                "properties": ["firstname"],
-                "sorts": [{ "propertyName": "createdate", "direction": "ASCENDING" }],
-                "limit": 1,
-            }))
+            .json(
+                json!(
+                    { "filterGroups" : [{ "filters" : [{ "propertyName" : "email",
+                    "operator" : "EQ", "value" : email }] }], "properties" :
+                    ["firstname"], "sorts" : [{ "propertyName" : "createdate",
+                    "direction" : "ASCENDING" }], "limit" : 1 }
+                ),
+            )
     } else if let Some(phone) = args.phone.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/contacts/search")
             .retry_safe(true)
-            .json(json!({
-                "filterGroups": [
-                    {
-                        "filters": [{ "propertyName": "phone", "operator": "EQ", "value": phone }],
-                    },
-                    {
-                        "filters": [{ "propertyName": "mobilephone", "operator": "EQ", "value": phone }],
-                    },
-                ],
-                "properties": ["firstname"],
-                "sorts": [{ "propertyName": "createdate", "direction": "ASCENDING" }],
-                "limit": 1,
-            }))
+            .json(
+                json!(
+                    { "filterGroups" : [{ "filters" : [{ "propertyName" : "phone",
+                    "operator" : "EQ", "value" : phone }] }, { "filters" : [{
+                    "propertyName" : "mobilephone", "operator" : "EQ", "value" : phone }]
+                    }], "properties" : ["firstname"], "sorts" : [{ "propertyName" :
+                    "createdate", "direction" : "ASCENDING" }], "limit" : 1 }
+                ),
+            )
     } else {
-        return Err(ActionError::invalid_input("I need the email or phone to do that.", "none of email or phone was given"));
+        return Err(
+            ActionError::invalid_input(
+                "I need the email or phone to do that.",
+                "none of email or phone was given",
+            ),
+        );
     };
     let write = Request::new(Method::Post, "/crm/v3/objects/contacts")
-        .json_without_nulls(json!({
-            "properties": {
-                "firstname": args.first_name.as_str(),
-                "lastname": args.last_name.as_str(),
-                "email": args.email.as_deref(),
-                "phone": args.phone.as_deref(),
-                "company": args.company.as_deref(),
-            },
-        }));
-    // Look first; write only when nothing is found (see `write_unless_found`).
-    let written = client
-        .write_unless_found(precheck, "/results/0", write, "")
-        .await?;
-    Ok(match &written {
-        Written::Found(record) => Output {
-            contact_id: project::text(record, "/id"),
-            created: Some(false),
-            first_name: project::text(record, "/properties/firstname"),
+        .json_without_nulls(
+            json!(
+                { "properties" : { "firstname" : args.first_name.as_str(), "lastname" :
+                args.last_name.as_str(), "email" : args.email.as_deref(), "phone" : args
+                .phone.as_deref(), "company" : args.company.as_deref() } }
+            ),
+        );
+    let written = client.write_unless_found(precheck, "/results/0", write, "").await?;
+    Ok(
+        match &written {
+            Written::Found(record) => {
+                Output {
+                    contact_id: project::text(record, "/id"),
+                    created: Some(false),
+                    first_name: project::text(record, "/properties/firstname"),
+                }
+            }
+            Written::Created(record) => {
+                Output {
+                    contact_id: project::text(record, "/id"),
+                    created: Some(true),
+                    first_name: project::text(record, "/properties/firstname"),
+                }
+            }
         },
-        Written::Created(record) => Output {
-            contact_id: project::text(record, "/id"),
-            created: Some(true),
-            first_name: project::text(record, "/properties/firstname"),
-        },
-    })
+    )
 }

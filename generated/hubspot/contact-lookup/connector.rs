@@ -7,18 +7,8 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError,
-    AuthSpec,
-    Client,
-    Config,
-    CrmEnv,
-    Method,
-    Request,
-    Value,
-    json,
-    parse_args,
-    project,
-    tool_result,
+    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, json,
+    parse_args, project, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -29,7 +19,9 @@ pub const CRM: CrmEnv = CrmEnv {
     name: "HubSpot",
     base_url: "https://api.hubapi.com",
     base_url_env: "HUBSPOT_BASE_URL",
-    auth: AuthSpec::Bearer { env: "HUBSPOT_ACCESS_TOKEN" },
+    auth: AuthSpec::Bearer {
+        env: "HUBSPOT_ACCESS_TOKEN",
+    },
 };
 
 /// Total deadline of one call, retries included.
@@ -94,38 +86,41 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     let request = if let Some(email) = args.email.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/contacts/search")
             .retry_safe(true)
-            .json(json!({
-                "filterGroups": [
-                    {
-                        "filters": [{ "propertyName": "email", "operator": "EQ", "value": email }],
-                    },
-                ],
-                "properties": ["firstname", "lastname", "email", "phone", "company"],
-                "sorts": [{ "propertyName": "lastmodifieddate", "direction": "DESCENDING" }],
-                "limit": 1,
-            }))
+            .json(
+                json!(
+                    { "filterGroups" : [{ "filters" : [{ "propertyName" : "email",
+                    "operator" : "EQ", "value" : email }] }], "properties" :
+                    ["firstname", "lastname", "email", "phone", "company"], "sorts" : [{
+                    "propertyName" : "lastmodifieddate", "direction" : "DESCENDING" }],
+                    "limit" : 1 }
+                ),
+            )
     } else if let Some(phone) = args.phone.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/contacts/search")
             .retry_safe(true)
-            .json(json!({
-                "filterGroups": [
-                    {
-                        "filters": [{ "propertyName": "phone", "operator": "EQ", "value": phone }],
-                    },
-                    {
-                        "filters": [{ "propertyName": "mobilephone", "operator": "EQ", "value": phone }],
-                    },
-                ],
-                "properties": ["firstname", "lastname", "email", "phone", "company"],
-                "sorts": [{ "propertyName": "lastmodifieddate", "direction": "DESCENDING" }],
-                "limit": 1,
-            }))
+            .json(
+                json!(
+                    { "filterGroups" : [{ "filters" : [{ "propertyName" : "phone",
+                    "operator" : "EQ", "value" : phone }] }, { "filters" : [{
+                    "propertyName" : "mobilephone", "operator" : "EQ", "value" : phone }]
+                    }], "properties" : ["firstname", "lastname", "email", "phone",
+                    "company"], "sorts" : [{ "propertyName" : "lastmodifieddate",
+                    "direction" : "DESCENDING" }], "limit" : 1 }
+                ),
+            )
     } else {
-        return Err(ActionError::invalid_input("I need the email or phone to do that.", "none of email or phone was given"));
+        return Err(
+            ActionError::invalid_input(
+                "I need the email or phone to do that.",
+                "none of email or phone was given",
+            ),
+        );
     };
     let response = client.send(request).await?;
     let record = project::at(&response, "/results/0")
-        .ok_or_else(|| ActionError::not_found("POST /crm/v3/objects/contacts/search: nothing at `/results/0` of the response"))?;
+        .ok_or_else(|| ActionError::not_found(
+            "POST /crm/v3/objects/contacts/search: nothing at `/results/0` of the response",
+        ))?;
     Ok(Output {
         contact_id: project::text(record, "/id"),
         first_name: project::text(record, "/properties/firstname"),

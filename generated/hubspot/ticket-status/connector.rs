@@ -7,18 +7,8 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError,
-    AuthSpec,
-    Client,
-    Config,
-    CrmEnv,
-    Method,
-    Request,
-    Value,
-    json,
-    parse_args,
-    project,
-    tool_result,
+    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, json,
+    parse_args, project, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -29,7 +19,9 @@ pub const CRM: CrmEnv = CrmEnv {
     name: "HubSpot",
     base_url: "https://api.hubapi.com",
     base_url_env: "HUBSPOT_BASE_URL",
-    auth: AuthSpec::Bearer { env: "HUBSPOT_ACCESS_TOKEN" },
+    auth: AuthSpec::Bearer {
+        env: "HUBSPOT_ACCESS_TOKEN",
+    },
 };
 
 /// Total deadline of one call, retries included.
@@ -88,49 +80,53 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     let request = if let Some(ticket_number) = args.ticket_number.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/tickets/search")
             .retry_safe(true)
-            .json(json!({
-                "filterGroups": [
-                    {
-                        "filters": [
-                            {
-                                "propertyName": "hs_object_id",
-                                "operator": "EQ",
-                                "value": ticket_number,
-                            },
-                        ],
-                    },
-                ],
-                "properties": ["subject", "hs_pipeline_stage", "hs_lastmodifieddate"],
-                "limit": 1,
-            }))
+            .json(
+                json!(
+                    { "filterGroups" : [{ "filters" : [{ "propertyName" : "hs_object_id",
+                    "operator" : "EQ", "value" : ticket_number }] }], "properties" :
+                    ["subject", "hs_pipeline_stage", "hs_lastmodifieddate"], "limit" : 1
+                    }
+                ),
+            )
     } else if let Some(contact_id) = args.contact_id.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/tickets/search")
             .retry_safe(true)
-            .json(json!({
-                "filterGroups": [
-                    {
-                        "filters": [
-                            {
-                                "propertyName": "associations.contact",
-                                "operator": "EQ",
-                                "value": contact_id,
-                            },
-                        ],
-                    },
-                ],
-                "properties": ["subject", "hs_pipeline_stage", "hs_lastmodifieddate"],
-                "sorts": [{ "propertyName": "hs_lastmodifieddate", "direction": "DESCENDING" }],
-                "limit": 1,
-            }))
+            .json(
+                json!(
+                    { "filterGroups" : [{ "filters" : [{ "propertyName" :
+                    "associations.contact", "operator" : "EQ", "value" : contact_id }]
+                    }], "properties" : ["subject", "hs_pipeline_stage",
+                    "hs_lastmodifieddate"], "sorts" : [{ "propertyName" :
+                    "hs_lastmodifieddate", "direction" : "DESCENDING" }], "limit" : 1 }
+                ),
+            )
     } else {
-        return Err(ActionError::invalid_input("I need the ticket number or contact id to do that.", "none of ticket_number or contact_id was given"));
+        return Err(
+            ActionError::invalid_input(
+                "I need the ticket number or contact id to do that.",
+                "none of ticket_number or contact_id was given",
+            ),
+        );
     };
     let response = client.send(request).await?;
     let record = project::at(&response, "/results/0")
-        .ok_or_else(|| ActionError::not_found("POST /crm/v3/objects/tickets/search: nothing at `/results/0` of the response"))?;
+        .ok_or_else(|| ActionError::not_found(
+            "POST /crm/v3/objects/tickets/search: nothing at `/results/0` of the response",
+        ))?;
     Ok(Output {
         ticket_number: project::text(record, "/id"),
-        status: project::mapped(record, "/properties/hs_pipeline_stage", &[("1", "new"), ("2", "waiting_on_customer"), ("3", "open"), ("4", "closed")], None).map(str::to_string),
+        status: project::mapped(
+                record,
+                "/properties/hs_pipeline_stage",
+                &[
+                    ("1", "new"),
+                    ("2", "waiting_on_customer"),
+                    ("3", "open"),
+                    ("4", "closed"),
+                ],
+                None,
+            )
+            .map(str::to_string),
         subject: project::text(record, "/properties/subject"),
         updated_at: project::text(record, "/properties/hs_lastmodifieddate"),
     })

@@ -1,0 +1,269 @@
+//! Times between the caller's business and each vendor's form.
+//!
+//! Templates carry ISO 8601 times with an offset (`2026-07-28T14:00:00+02:00`).
+//! Vendors want their own form: Cal.com v2 a UTC instant (`…T12:00:00Z`),
+//! Google Calendar RFC 3339 (`timeMin`), Stripe Unix seconds; and they
+//! answer in UTC, with `+0000`, as Unix seconds, or as a bare date. This
+//! module converts both ways with `chrono`, and gives answers back in the
+//! business's own UTC offset ([`Offset`]), as a caller expects to hear them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+
+use crate::error::ActionError;
+
+/// A business's UTC offset (`+02:00`, `-05:00`, `+0530`, `Z`). Times given
+/// without an offset are read in it, and answers are given in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offset(FixedOffset);
+
+impl Offset {
+    /// UTC (`Z`).
+    pub const UTC: Offset = Offset(match FixedOffset::east_opt(0) {
+        Some(o) => o,
+        None => unreachable!(),
+    });
+
+    /// Parses `Z`, `UTC`, `+HH:MM`, `+HHMM` or `+HH` (also with `-`);
+    /// `None` for anything else or beyond ±18 hours.
+    pub fn parse(text: &str) -> Option<Offset> {
+        let t = text.trim();
+        if t.eq_ignore_ascii_case("z") || t.eq_ignore_ascii_case("utc") {
+            return Some(Offset::UTC);
+        }
+        let sign = match t.as_bytes().first()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        let digits: String = t.get(1..)?.chars().filter(|c| *c != ':').collect();
+        if !digits.bytes().all(|b| b.is_ascii_digit()) || t.get(1..)?.matches(':').count() > 1 {
+            return None;
+        }
+        let (h, m) = match digits.len() {
+            2 => (digits.parse::<i32>().ok()?, 0),
+            4 => (
+                digits.get(..2)?.parse::<i32>().ok()?,
+                digits.get(2..)?.parse::<i32>().ok()?,
+            ),
+            _ => return None,
+        };
+        if h > 18 || m > 59 {
+            return None;
+        }
+        FixedOffset::east_opt(sign * (h * 3600 + m * 60)).map(Offset)
+    }
+
+    /// The offset in seconds east of UTC.
+    pub fn seconds(self) -> i32 {
+        self.0.local_minus_utc()
+    }
+}
+
+impl FromStr for Offset {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Offset::parse(s).ok_or_else(|| format!("`{s}` is not a UTC offset such as +02:00"))
+    }
+}
+
+impl fmt::Display for Offset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Reads a time with an offset in the forms vendors and assistants send:
+/// RFC 3339 / ISO 8601 (`T` or a space, any fraction, `Z` or `±HH:MM`),
+/// `±HHMM` offsets (Salesforce's `2026-07-28T12:00:00.000+0000`), and
+/// RFC 2822 (`Tue, 28 Jul 2026 12:00:00 +0000`). A time without an offset
+/// (`2026-07-28T14:00` or `2026-07-28 14:00:00`) is read in `assume`.
+/// `None` for anything else, a bare date included.
+pub fn parse(text: &str, assume: Offset) -> Option<DateTime<FixedOffset>> {
+    let t = text.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Some(dt);
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        if let Ok(dt) = DateTime::parse_from_str(t, format) {
+            return Some(dt);
+        }
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(t) {
+        return Some(dt);
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(t, format) {
+            return assume.0.from_local_datetime(&naive).single();
+        }
+    }
+    None
+}
+
+/// An argument's time, for a vendor that wants UTC with `Z`
+/// (`2026-07-28T12:00:00Z`; Cal.com v2 `start`). A time without an offset
+/// is read in `business`. Not a time: `invalid_input` naming `field`.
+pub fn to_utc(text: &str, business: Offset, field: &str) -> Result<String, ActionError> {
+    let dt = parse_arg(text, business, field)?;
+    Ok(dt
+        .with_timezone(&Utc)
+        .to_rfc3339_opts(SecondsFormat::AutoSi, true))
+}
+
+/// An argument's time as RFC 3339 with its own offset
+/// (`2026-07-28T14:00:00+02:00`; Google Calendar `timeMin`/`timeMax`). A
+/// time without an offset is read in `business`. Not a time:
+/// `invalid_input` naming `field`.
+pub fn to_rfc3339(text: &str, business: Offset, field: &str) -> Result<String, ActionError> {
+    let dt = parse_arg(text, business, field)?;
+    Ok(dt.to_rfc3339_opts(SecondsFormat::AutoSi, false))
+}
+
+/// An argument's time as Unix seconds (Stripe's `created[gte]`). A time
+/// without an offset is read in `business`. Not a time: `invalid_input`
+/// naming `field`.
+pub fn to_unix(text: &str, business: Offset, field: &str) -> Result<i64, ActionError> {
+    Ok(parse_arg(text, business, field)?.timestamp())
+}
+
+/// A vendor's time in the business's offset, ISO 8601 to the second
+/// (`2026-07-28T14:00:00+02:00`). A time without an offset is taken as UTC
+/// (what vendors mean by it); a bare date (`2026-07-28`) stays a date.
+/// `None` when the text is neither.
+pub fn at_offset(text: &str, business: Offset) -> Option<String> {
+    if let Some(dt) = parse(text, Offset::UTC) {
+        return Some(format_at(dt.with_timezone(&Utc), business));
+    }
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// Unix seconds (Stripe's `created`, `due_date`) in the business's offset.
+/// `None` out of range.
+pub fn from_unix(seconds: i64, business: Offset) -> Option<String> {
+    DateTime::from_timestamp(seconds, 0).map(|dt| format_at(dt, business))
+}
+
+/// Unix milliseconds (HubSpot's and Pipedrive's timestamps) in the
+/// business's offset. `None` out of range.
+pub fn from_unix_millis(millis: i64, business: Offset) -> Option<String> {
+    DateTime::from_timestamp_millis(millis).map(|dt| format_at(dt, business))
+}
+
+fn format_at(dt: DateTime<Utc>, business: Offset) -> String {
+    dt.with_timezone(&business.0)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+fn parse_arg(
+    text: &str,
+    business: Offset,
+    field: &str,
+) -> Result<DateTime<FixedOffset>, ActionError> {
+    parse(text, business).ok_or_else(|| {
+        ActionError::invalid_input(
+            "I didn't get that date and time. Could you say it again?",
+            format!("`{field}` is not an ISO 8601 date and time"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    fn off(s: &str) -> Offset {
+        Offset::parse(s).unwrap()
+    }
+
+    #[test]
+    fn offsets_parse_in_their_common_forms() {
+        assert_eq!(off("+02:00").seconds(), 7200);
+        assert_eq!(off("-0530").seconds(), -(5 * 3600 + 30 * 60));
+        assert_eq!(off("+09").seconds(), 9 * 3600);
+        assert_eq!(off("Z"), Offset::UTC);
+        assert_eq!(off(" utc "), Offset::UTC);
+        for bad in [
+            "", "2", "+2", "+19:00", "+02:60", "+0a:00", "02:00", "+02::00", "+02:000",
+        ] {
+            assert_eq!(Offset::parse(bad), None, "{bad}");
+        }
+        assert_eq!(off("+05:30").to_string(), "+05:30");
+        assert!("nope".parse::<Offset>().unwrap_err().contains("nope"));
+    }
+
+    #[test]
+    fn arguments_go_to_each_vendor_form() {
+        let berlin = off("+02:00");
+        assert_eq!(
+            to_utc("2026-07-28T14:00:00+02:00", berlin, "start").unwrap(),
+            "2026-07-28T12:00:00Z"
+        );
+        // Across midnight and with a fraction.
+        assert_eq!(
+            to_utc("2026-07-28T01:30:00.250+02:00", Offset::UTC, "start").unwrap(),
+            "2026-07-27T23:30:00.250Z"
+        );
+        // No offset: the business's.
+        assert_eq!(
+            to_utc("2026-07-28T14:00", berlin, "start").unwrap(),
+            "2026-07-28T12:00:00Z"
+        );
+        assert_eq!(
+            to_rfc3339("2026-07-28 09:00:00-05:00", berlin, "timeMin").unwrap(),
+            "2026-07-28T09:00:00-05:00"
+        );
+        assert_eq!(
+            to_unix("1970-01-01T01:00:00+01:00", Offset::UTC, "t").unwrap(),
+            0
+        );
+        let err = to_utc("next tuesday", berlin, "start").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        assert!(err.detail.contains("`start`"), "{}", err.detail);
+        assert!(to_utc("2026-02-30T10:00:00Z", berlin, "start").is_err());
+    }
+
+    #[test]
+    fn vendor_answers_come_back_in_the_business_offset() {
+        let ny = off("-04:00");
+        assert_eq!(
+            at_offset("2026-07-28T12:00:00Z", ny).unwrap(),
+            "2026-07-28T08:00:00-04:00"
+        );
+        assert_eq!(
+            at_offset("2026-07-28T12:00:00.000+0000", ny).unwrap(),
+            "2026-07-28T08:00:00-04:00"
+        );
+        assert_eq!(
+            at_offset("Tue, 28 Jul 2026 12:00:00 +0000", ny).unwrap(),
+            "2026-07-28T08:00:00-04:00"
+        );
+        // A vendor time without an offset is UTC.
+        assert_eq!(
+            at_offset("2026-07-28 02:00:00", ny).unwrap(),
+            "2026-07-27T22:00:00-04:00"
+        );
+        assert_eq!(at_offset("2026-07-28", ny).unwrap(), "2026-07-28");
+        assert_eq!(at_offset("soon", ny), None);
+        assert_eq!(
+            from_unix(1_785_240_000, off("+02:00")).unwrap(),
+            "2026-07-28T14:00:00+02:00"
+        );
+        assert_eq!(
+            from_unix_millis(1_785_240_000_123, Offset::UTC).unwrap(),
+            "2026-07-28T12:00:00+00:00"
+        );
+        assert_eq!(from_unix(i64::MAX, Offset::UTC), None);
+    }
+}

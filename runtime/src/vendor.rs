@@ -1,0 +1,224 @@
+//! What a connector for a real vendor knows at compile time: its settings,
+//! a base URL and fixed headers that use them, and the auth kinds vendors
+//! need beyond [`crate::AuthSpec`]'s: basic auth in a vendor's user form,
+//! a header with a prefix, and OAuth 2.0 client credentials.
+//!
+//! [`Config::from_vendor_env`] reads and checks it all when the connector
+//! is configured, so a missing or bad setting or secret is a
+//! `misconfigured` error naming its variable before any call is made.
+
+use crate::config::{Auth, Config};
+use crate::error::{ActionError, ErrorKind};
+use crate::oauth::{ClientCredentials, CredentialsIn};
+use crate::settings::{self, Setting, Settings};
+
+/// How a vendor authenticates. Text fields are templates: `{secret}` is the
+/// value of the kind's secret variable and `{name}` a setting's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthKind {
+    /// `Authorization: Bearer <secret>`.
+    Bearer {
+        /// Variable holding the token.
+        env: &'static str,
+    },
+    /// A header whose value holds the secret with any text around it:
+    /// `Authorization: Zoho-oauthtoken {secret}`, `X-API-Key: {secret}`.
+    Header {
+        /// Header name.
+        name: &'static str,
+        /// Value template.
+        value: &'static str,
+        /// Variable holding the secret.
+        env: &'static str,
+    },
+    /// The secret as a query parameter.
+    Query {
+        /// Parameter name.
+        name: &'static str,
+        /// Variable holding the secret.
+        env: &'static str,
+    },
+    /// HTTP basic auth in the vendor's own form: Zendesk `user:
+    /// "{email}/token", password: "{secret}"`; Freshdesk `user:
+    /// "{secret}", password: "X"`.
+    Basic {
+        /// User template.
+        user: &'static str,
+        /// Password template.
+        password: &'static str,
+        /// Variable holding the secret.
+        env: &'static str,
+    },
+    /// OAuth 2.0 client credentials: a token from `token_url`, cached and
+    /// refreshed by the client, sent as `Authorization: Bearer`.
+    ClientCredentials {
+        /// Token endpoint template (`https://auth.servicetitan.io/connect/token`).
+        token_url: &'static str,
+        /// Variable that overrides the token endpoint (sandboxes, tests).
+        token_url_env: &'static str,
+        /// Variable holding the client id.
+        client_id_env: &'static str,
+        /// Variable holding the client secret.
+        client_secret_env: &'static str,
+        /// Scope to ask for, if the vendor wants one.
+        scope: Option<&'static str>,
+        /// Where the id and secret go.
+        send: CredentialsIn,
+    },
+    /// No authentication.
+    None,
+}
+
+/// What a generated connector knows about a vendor at compile time: the
+/// richer sibling of [`crate::CrmEnv`], with settings and fixed headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vendor {
+    /// Display name, for messages.
+    pub name: &'static str,
+    /// Production base URL; may use settings (`https://{subdomain}.zendesk.com`).
+    pub base_url: &'static str,
+    /// Variable that overrides the base URL (sandboxes, tests).
+    pub base_url_env: &'static str,
+    /// The per-account settings, read from their variables.
+    pub settings: &'static [Setting],
+    /// How to authenticate.
+    pub auth: AuthKind,
+    /// Headers sent on every request; values may use settings
+    /// (`("ST-App-Key", "{app_key}")`, `("cal-api-version", "2024-08-13")`).
+    pub headers: &'static [(&'static str, &'static str)],
+}
+
+impl Vendor {
+    /// Every environment variable the connector reads, in a fixed order:
+    /// the settings', the auth kind's, then the overrides (base URL, token
+    /// endpoint). For listings such as `gen crms`.
+    pub fn variables(&self) -> Vec<&'static str> {
+        let mut vars: Vec<&'static str> = self.settings.iter().map(|s| s.env).collect();
+        match self.auth {
+            AuthKind::Bearer { env }
+            | AuthKind::Header { env, .. }
+            | AuthKind::Query { env, .. }
+            | AuthKind::Basic { env, .. } => vars.push(env),
+            AuthKind::ClientCredentials {
+                client_id_env,
+                client_secret_env,
+                ..
+            } => vars.extend([client_id_env, client_secret_env]),
+            AuthKind::None => {}
+        }
+        vars.push(self.base_url_env);
+        if let AuthKind::ClientCredentials { token_url_env, .. } = self.auth {
+            vars.push(token_url_env);
+        }
+        vars
+    }
+}
+
+impl Config {
+    /// Reads a vendor's settings, secret(s), base URL and fixed headers
+    /// from the environment and checks them (see [`Config::from_vendor_lookup`]).
+    pub fn from_vendor_env(vendor: &Vendor) -> Result<Self, ActionError> {
+        Self::from_vendor_lookup(vendor, |name| std::env::var(name).ok())
+    }
+
+    /// Like [`Config::from_vendor_env`] with a custom variable lookup.
+    ///
+    /// Every declared setting must be set and of its kind; the auth kind's
+    /// variables must be set; the base URL (the override, or the template
+    /// filled with settings) must be an http(s) URL with a host; every
+    /// template may use only declared settings (and `{secret}` in auth).
+    /// Anything else is a `misconfigured` error naming the variable or
+    /// the template.
+    pub fn from_vendor_lookup(
+        vendor: &Vendor,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ActionError> {
+        let crm = vendor.name;
+        let settings = Settings::read(crm, vendor.settings, &lookup)?;
+        let get = |name: &str| {
+            let value = lookup(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| ActionError::missing_env(crm, name))?;
+            if value.chars().any(char::is_control) {
+                return Err(ActionError::new(
+                    ErrorKind::Misconfigured,
+                    format!("{crm}: environment variable {name} holds a control character"),
+                ));
+            }
+            Ok(value)
+        };
+        let with_secret = |template: &str, secret: &str| {
+            settings::fill(template, |name| {
+                if name == "secret" {
+                    Some(secret.to_string())
+                } else {
+                    settings.get(name).ok().map(str::to_string)
+                }
+            })
+        };
+        let auth = match vendor.auth {
+            AuthKind::Bearer { env } => Auth::Bearer(get(env)?),
+            AuthKind::Header { name, value, env } => {
+                Auth::Header(name.to_string(), with_secret(value, &get(env)?)?)
+            }
+            AuthKind::Query { name, env } => Auth::Query(name.to_string(), get(env)?),
+            AuthKind::Basic {
+                user,
+                password,
+                env,
+            } => {
+                let secret = get(env)?;
+                Auth::Basic(with_secret(user, &secret)?, with_secret(password, &secret)?)
+            }
+            AuthKind::ClientCredentials {
+                token_url,
+                token_url_env,
+                client_id_env,
+                client_secret_env,
+                scope,
+                send,
+            } => {
+                let token_url = match lookup(token_url_env).filter(|v| !v.trim().is_empty()) {
+                    Some(url) => checked_url(crm, url.trim(), token_url_env)?,
+                    None => checked_url(crm, &settings.fill(token_url)?, token_url)?,
+                };
+                Auth::ClientCredentials(ClientCredentials {
+                    token_url,
+                    client_id: get(client_id_env)?,
+                    client_secret: get(client_secret_env)?,
+                    scope: scope.map(|s| settings.fill(s)).transpose()?,
+                    send,
+                })
+            }
+            AuthKind::None => Auth::None,
+        };
+        let base_url = match lookup(vendor.base_url_env).filter(|v| !v.trim().is_empty()) {
+            Some(url) => checked_url(crm, url.trim(), vendor.base_url_env)?,
+            None => checked_url(crm, &settings.fill(vendor.base_url)?, vendor.base_url)?,
+        };
+        let headers = vendor
+            .headers
+            .iter()
+            .map(|(name, value)| Ok((name.to_string(), settings.fill(value)?)))
+            .collect::<Result<Vec<_>, ActionError>>()?;
+        let mut config = Config::new(base_url, auth);
+        config.settings = settings;
+        config.headers = headers;
+        Ok(config)
+    }
+}
+
+/// `url` when it is an http(s) URL with a host; else `misconfigured`
+/// naming `source` (a variable or the template it was filled from).
+fn checked_url(crm: &str, url: &str, source: &str) -> Result<String, ActionError> {
+    match reqwest::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+            Ok(url.to_string())
+        }
+        _ => Err(ActionError::new(
+            ErrorKind::Misconfigured,
+            format!("{crm}: {source} does not give an http(s) URL"),
+        )),
+    }
+}

@@ -1,0 +1,316 @@
+//! The request check: each request variant of a binding, checked against
+//! the template's parameters and the operation, becomes a [`Variant`] with
+//! every placeholder resolved to a typed value.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::bindings::placeholder::{self, Piece};
+use crate::bindings::RequestBinding;
+use crate::call::{
+    ArgRef, Body, JsonTemplate, Presence, Refusal, Source, TextPiece, TextTemplate, Variant,
+};
+use crate::catalog::{Param, Template};
+use crate::openapi::ParamLocation;
+
+use super::operation::Found;
+use super::Ctx;
+
+/// The variants of one call, and what the connector answers when none
+/// applies (`None` when the last one always does).
+pub(super) fn variants(
+    ctx: &mut Ctx<'_>,
+    found: &Found<'_>,
+    requests: &[RequestBinding],
+) -> Option<(Vec<Variant>, Option<Refusal>)> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (i, request) in requests.iter().enumerate() {
+        match variant(ctx, found, request, &format!(".requests[{i}]")) {
+            Some(v) => out.push(v),
+            None => ok = false,
+        }
+    }
+    if let Some(i) = requests
+        .iter()
+        .position(|r| r.when.is_empty())
+        .filter(|i| i + 1 < requests.len())
+    {
+        for j in i + 1..requests.len() {
+            ctx.error(
+                &format!(".requests[{j}]"),
+                format!("is never sent: `requests[{i}]` has no `when`, so it always applies; put it last"),
+            );
+        }
+        ok = false;
+    }
+    if !ok {
+        return None;
+    }
+    let always = requests.last().is_some_and(|r| r.when.is_empty());
+    let refusal = (!always).then(|| refusal(ctx.template, requests));
+    Some((out, refusal))
+}
+
+/// The invalid-input answer when no variant applies: it names the
+/// template's "at least one of" arguments, else every `when` argument.
+fn refusal(template: &Template, requests: &[RequestBinding]) -> Refusal {
+    let names: Vec<String> = if template.tool.at_least_one_of.is_empty() {
+        requests.iter().flat_map(|r| r.when.clone()).collect()
+    } else {
+        template.tool.at_least_one_of.clone()
+    };
+    let list = names.join(" or ");
+    Refusal {
+        message: format!("I need the {} to do that.", list.replace('_', " ")),
+        detail: format!("none of {list} was given"),
+    }
+}
+
+/// How one variant sees the template's parameters.
+struct Scope<'a> {
+    params: &'a [Param],
+    when: &'a [String],
+}
+
+impl Scope<'_> {
+    fn param(&self, name: &str) -> Option<&Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    fn arg(&self, p: &Param) -> ArgRef {
+        ArgRef {
+            name: p.name.clone(),
+            ty: p.ty,
+            presence: if self.when.contains(&p.name) {
+                Presence::Given
+            } else if p.required {
+                Presence::Required
+            } else {
+                Presence::Optional
+            },
+        }
+    }
+}
+
+fn variant(
+    ctx: &mut Ctx<'_>,
+    found: &Found<'_>,
+    request: &RequestBinding,
+    at: &str,
+) -> Option<Variant> {
+    let template = ctx.template;
+    let op = found.op;
+    let before = ctx.report.count();
+    let scope = Scope {
+        params: &template.tool.parameters,
+        when: &request.when,
+    };
+    let mut when = Vec::new();
+    for name in &request.when {
+        match scope.param(name) {
+            Some(p) => when.push(scope.arg(p)),
+            None => ctx.error(
+                &format!("{at}.when"),
+                format!(
+                    "`{name}` is not a parameter of tool `{}`",
+                    template.tool.name
+                ),
+            ),
+        }
+    }
+
+    let declared: BTreeSet<&str> = found.path.params().collect();
+    for name in &declared {
+        if !request.path.contains_key(*name) {
+            ctx.error(
+                &format!("{at}.path"),
+                format!(
+                    "path parameter `{name}` of `{} {}` is not bound",
+                    op.method, op.path
+                ),
+            );
+        }
+    }
+    let mut path_values = BTreeMap::new();
+    for (name, value) in &request.path {
+        if !declared.contains(name.as_str()) {
+            ctx.error(
+                &format!("{at}.path"),
+                format!(
+                    "`{name}` is not a path parameter of `{} {}`",
+                    op.method, op.path
+                ),
+            );
+            continue;
+        }
+        if let Some(t) = text(ctx, &scope, &format!("{at}.path.{name}"), value, true) {
+            path_values.insert(name.clone(), t);
+        }
+    }
+
+    let of = |loc: ParamLocation| op.parameters.iter().filter(move |p| p.location == loc);
+    let mut query = Vec::new();
+    for (name, value) in &request.query {
+        if !of(ParamLocation::Query).any(|p| &p.name == name) {
+            let names: Vec<&str> = of(ParamLocation::Query).map(|p| p.name.as_str()).collect();
+            ctx.error(
+                &format!("{at}.query"),
+                format!(
+                    "`{name}` is not a query parameter of `{} {}`; it has: {}",
+                    op.method,
+                    op.path,
+                    if names.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
+            );
+            continue;
+        }
+        if let Some(t) = text(ctx, &scope, &format!("{at}.query.{name}"), value, false) {
+            query.push((name.clone(), t));
+        }
+    }
+    for p in of(ParamLocation::Query).filter(|p| p.required) {
+        if !request.query.contains_key(&p.name) {
+            ctx.error(
+                &format!("{at}.query"),
+                format!("required query parameter `{}` is not bound", p.name),
+            );
+        }
+    }
+
+    let mut headers = Vec::new();
+    for (name, value) in &request.headers {
+        if name.eq_ignore_ascii_case("authorization") {
+            ctx.error(
+                &format!("{at}.headers"),
+                "auth comes from the `auth` section and the environment, never a header here",
+            );
+            continue;
+        }
+        if let Some(t) = text(ctx, &scope, &format!("{at}.headers.{name}"), value, false) {
+            headers.push((name.clone(), t));
+        }
+    }
+
+    match (&request.body, &op.request_body) {
+        (None, Some(body)) if body.required => ctx.error(
+            at,
+            format!(
+                "`{} {}` requires a request body; add `body`",
+                op.method, op.path
+            ),
+        ),
+        (Some(_), None) => ctx.error(
+            &format!("{at}.body"),
+            format!("`{} {}` takes no request body", op.method, op.path),
+        ),
+        _ => {}
+    }
+    let body = request
+        .body
+        .as_ref()
+        .map(|b| json(ctx, &scope, &format!("{at}.body"), b));
+
+    // A parameter left unbound was reported above (unbound, or a bad value).
+    let path = found.path.bind(&path_values).ok();
+    if ctx.report.count() > before {
+        return None;
+    }
+    Some(Variant {
+        when,
+        path: path?,
+        query,
+        headers,
+        body: body.flatten().map(Body::Json),
+    })
+}
+
+/// A binding string as text: every placeholder names a parameter, and in a
+/// path (`must_be_present`) one the variant is sure to have.
+fn text(
+    ctx: &mut Ctx<'_>,
+    scope: &Scope<'_>,
+    place: &str,
+    s: &str,
+    must_be_present: bool,
+) -> Option<TextTemplate> {
+    let pieces = match placeholder::parse(s) {
+        Ok(p) => p,
+        Err(m) => {
+            ctx.error(place, m);
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => out.push(TextPiece::Literal(t)),
+            Piece::Arg(name) => {
+                let Some(p) = scope.param(&name) else {
+                    let names: Vec<&str> = scope.params.iter().map(|p| p.name.as_str()).collect();
+                    ctx.error(
+                        place,
+                        format!(
+                            "placeholder `{{{name}}}` is not a tool parameter; parameters: {}",
+                            names.join(", ")
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                };
+                let arg = scope.arg(p);
+                if must_be_present && arg.presence == Presence::Optional {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{{{name}}}` is optional; a path needs it: make it required or list it in `when`"
+                        ),
+                    );
+                    ok = false;
+                }
+                out.push(TextPiece::Value(Source::Arg(arg)));
+            }
+        }
+    }
+    ok.then_some(TextTemplate { pieces: out })
+}
+
+/// A JSON body: every string checked as text; a string that is exactly
+/// one placeholder becomes the value itself.
+fn json(ctx: &mut Ctx<'_>, scope: &Scope<'_>, place: &str, v: &Value) -> Option<JsonTemplate> {
+    Some(match v {
+        Value::Null => JsonTemplate::Null,
+        Value::Bool(b) => JsonTemplate::Bool(*b),
+        Value::Number(n) => JsonTemplate::Number(n.clone()),
+        Value::String(s) => {
+            let t = text(ctx, scope, place, s, false)?;
+            match t.as_single_value() {
+                Some(v) => JsonTemplate::Value(v.clone()),
+                None => JsonTemplate::Text(t),
+            }
+        }
+        Value::Array(items) => {
+            let items: Vec<Option<JsonTemplate>> = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| json(ctx, scope, &format!("{place}[{i}]"), item))
+                .collect();
+            JsonTemplate::Array(items.into_iter().collect::<Option<_>>()?)
+        }
+        Value::Object(map) => {
+            let members: Vec<Option<(String, JsonTemplate)>> = map
+                .iter()
+                .map(|(k, item)| {
+                    json(ctx, scope, &format!("{place}.{k}"), item).map(|v| (k.clone(), v))
+                })
+                .collect();
+            JsonTemplate::Object(members.into_iter().collect::<Option<_>>()?)
+        }
+    })
+}

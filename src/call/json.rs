@@ -1,0 +1,72 @@
+//! A request body: a JSON tree whose strings may hold placeholders, parsed
+//! once. A string that is exactly one placeholder keeps the value's type.
+
+use serde_json::{Number, Value};
+
+use super::value::{Source, TextTemplate};
+
+/// A JSON value with holes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonTemplate {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number.
+    Number(Number),
+    /// A string: literal text, or text with values formatted in.
+    Text(TextTemplate),
+    /// A whole value (`"{email}"`), of the value's own type; `null` when an
+    /// optional value is absent.
+    Value(Source),
+    /// An array.
+    Array(Vec<JsonTemplate>),
+    /// An object, members in the binding's order.
+    Object(Vec<(String, JsonTemplate)>),
+}
+
+impl JsonTemplate {
+    /// Whether an optional value stands as a whole value somewhere in the
+    /// tree (absent, it would be sent as `null`).
+    pub fn has_optional_value(&self) -> bool {
+        match self {
+            JsonTemplate::Value(v) => v.is_optional(),
+            JsonTemplate::Array(items) => items.iter().any(Self::has_optional_value),
+            JsonTemplate::Object(members) => members.iter().any(|(_, v)| v.has_optional_value()),
+            _ => false,
+        }
+    }
+
+    /// The tree as plain JSON when it holds no value (for docs and tests).
+    pub fn as_literal(&self) -> Option<Value> {
+        Some(match self {
+            JsonTemplate::Null => Value::Null,
+            JsonTemplate::Bool(b) => Value::Bool(*b),
+            JsonTemplate::Number(n) => Value::Number(n.clone()),
+            JsonTemplate::Text(t) => match t.pieces.as_slice() {
+                [] => Value::String(String::new()),
+                [super::value::TextPiece::Literal(l)] => Value::String(l.clone()),
+                _ => return None,
+            },
+            JsonTemplate::Value(_) => return None,
+            JsonTemplate::Array(items) => {
+                Value::Array(items.iter().map(Self::as_literal).collect::<Option<_>>()?)
+            }
+            JsonTemplate::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| v.as_literal().map(|v| (k.clone(), v)))
+                    .collect::<Option<_>>()?,
+            ),
+        })
+    }
+}
+
+/// How a request carries its body. Later kinds (a form, a GraphQL query
+/// with variables) are new variants.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// A JSON body. When it holds an optional whole value, object members
+    /// left `null` by absent values are dropped before sending.
+    Json(JsonTemplate),
+}

@@ -1,0 +1,246 @@
+//! The typed call model: what a checked binding says, resolved.
+//!
+//! Checking a binding ([`bind`]) produces this model; nothing downstream
+//! reads the bindings' text again. A [`BoundAction`] is a template, the
+//! CRM it is bound to, and a [`Flow`] of [`Call`]s, each with the
+//! [`Projection`]s that turn its record into the template's result. A
+//! precheck is just another `Call`. Later features are new cases of these
+//! enums (a chain of steps in [`Flow`], a setting in [`Source`], a form or
+//! GraphQL [`Body`], more [`crate::bindings::AuthBinding`] kinds), not
+//! parallel copies.
+
+pub mod check;
+mod json;
+mod path;
+mod projection;
+mod value;
+
+pub use check::bind;
+pub use json::{Body, JsonTemplate};
+pub use path::{BoundPath, Component, PathPart, PathTemplate};
+pub use projection::{FieldSource, Pointer, Projection, Scalar};
+pub use value::{ArgRef, Presence, Source, TextPiece, TextTemplate};
+
+use crate::bindings::AuthBinding;
+use crate::catalog::Template;
+
+/// A template bound to one CRM: every reference checked, every string
+/// parsed.
+#[derive(Debug, Clone)]
+pub struct BoundAction {
+    /// The CRM.
+    pub crm: Crm,
+    /// The use case.
+    pub template: Template,
+    /// The file the bindings came from.
+    pub bindings_origin: String,
+    /// The file the spec came from.
+    pub spec_origin: String,
+    /// The calls the connector makes and how their answers become the result.
+    pub flow: Flow,
+}
+
+impl BoundAction {
+    /// The call that does the template's work (for a guarded write, the
+    /// write; the look-up only guards it).
+    pub fn primary(&self) -> &Call {
+        match &self.flow {
+            Flow::One(e) => &e.call,
+            Flow::WriteUnlessFound { write, .. } => &write.call,
+        }
+    }
+
+    /// Every call, in the order the connector may make them.
+    pub fn calls(&self) -> Vec<&Call> {
+        match &self.flow {
+            Flow::One(e) => vec![&e.call],
+            Flow::WriteUnlessFound { lookup, write } => vec![&lookup.call, &write.call],
+        }
+    }
+}
+
+/// What the connector knows about the CRM beyond one call.
+#[derive(Debug, Clone)]
+pub struct Crm {
+    /// Id (`hubspot`).
+    pub id: String,
+    /// Display name (`HubSpot`).
+    pub name: String,
+    /// Production base URL.
+    pub base_url: String,
+    /// Variable that overrides the base URL.
+    pub base_url_env: String,
+    /// The vendor's API reference.
+    pub docs: Option<String>,
+    /// How requests authenticate.
+    pub auth: AuthBinding,
+}
+
+/// The calls of one action, in the order the connector makes them.
+#[derive(Debug, Clone)]
+pub enum Flow {
+    /// One call; its record is the answer, absent = not found.
+    One(Exchange),
+    /// A write guarded by a natural key: `lookup` first; only when it finds
+    /// nothing, `write` (see the runtime's `Client::write_unless_found`).
+    WriteUnlessFound {
+        /// The look-up (a read); its record, when found, is the answer.
+        lookup: Box<Exchange>,
+        /// The write.
+        write: Exchange,
+    },
+}
+
+/// One call and how its record becomes the template's result fields.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// The request.
+    pub call: Call,
+    /// One projection per result field of the template, in its order.
+    pub result: Vec<Projection>,
+}
+
+/// An HTTP method a binding may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// Every method, in the order error messages list them.
+    pub const ALL: [Method; 5] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ];
+
+    /// The upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// The method named `name` (any case).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether the runtime may send a request a second time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retry {
+    /// Sent once.
+    Never,
+    /// Safe to repeat: a read (a GET, or a POST search marked so).
+    Safe,
+    /// A write made safe to repeat by a fresh key per call in this header,
+    /// the same on the retry.
+    IdempotencyKey {
+        /// The header name (`Idempotency-Key`).
+        header: String,
+    },
+}
+
+impl Retry {
+    /// Whether the runtime may repeat the request.
+    pub fn is_safe(&self) -> bool {
+        !matches!(self, Retry::Never)
+    }
+}
+
+/// One request to one operation of the CRM's spec.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The method.
+    pub method: Method,
+    /// The spec's path.
+    pub path: PathTemplate,
+    /// The operation's id, when the spec gives one.
+    pub operation_id: Option<String>,
+    /// The operation's summary, when the spec gives one.
+    pub operation_summary: Option<String>,
+    /// The request variants; the first that applies is sent. Only the last
+    /// may apply always (have no `when`).
+    pub variants: Vec<Variant>,
+    /// What the connector answers when no variant applies; `None` when the
+    /// last variant always does.
+    pub refusal: Option<Refusal>,
+    /// Whether the request may be repeated.
+    pub retry: Retry,
+    /// Where the record is in the answer; nothing there = not found.
+    pub record: Pointer,
+}
+
+impl Call {
+    /// `METHOD /path`, as in the bindings.
+    pub fn operation(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// The log detail when the answer has no record.
+    pub fn not_found_detail(&self) -> String {
+        format!(
+            "{}: nothing at `{}` of the response",
+            self.operation(),
+            self.record
+        )
+    }
+
+    /// Whether any variant sends a body.
+    pub fn has_body(&self) -> bool {
+        self.variants.iter().any(|v| v.body.is_some())
+    }
+
+    /// Whether any variant puts a value in the path.
+    pub fn has_path_segments(&self) -> bool {
+        self.variants.iter().any(|v| v.path.has_segments())
+    }
+}
+
+/// The invalid-input error of a call none of whose variants applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// What the assistant tells the caller.
+    pub message: String,
+    /// The masked detail for logs.
+    pub detail: String,
+}
+
+/// One way to make the request, used when its `when` arguments are given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The arguments that must be given (bound by the variant's condition).
+    pub when: Vec<ArgRef>,
+    /// The path, every parameter bound.
+    pub path: BoundPath,
+    /// Query pairs, in name order.
+    pub query: Vec<(String, TextTemplate)>,
+    /// Extra headers, in name order.
+    pub headers: Vec<(String, TextTemplate)>,
+    /// The body, if any.
+    pub body: Option<Body>,
+}

@@ -1,0 +1,97 @@
+//! Where a value in a request comes from, and text built from such values:
+//! a binding string's `{argument}` placeholders, parsed once.
+
+use crate::catalog::ValueType;
+
+/// A value a request uses. Today only a tool argument; later cases (an
+/// account setting, a value from an earlier step's answer) are new variants.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A tool argument.
+    Arg(ArgRef),
+}
+
+impl Source {
+    /// The JSON type of the value.
+    pub fn ty(&self) -> ValueType {
+        match self {
+            Source::Arg(a) => a.ty,
+        }
+    }
+
+    /// Whether the value may be absent where it is used.
+    pub fn is_optional(&self) -> bool {
+        match self {
+            Source::Arg(a) => a.presence == Presence::Optional,
+        }
+    }
+}
+
+/// A tool argument as one request variant sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgRef {
+    /// The parameter's name (`email`).
+    pub name: String,
+    /// Its type.
+    pub ty: ValueType,
+    /// How sure the variant is to have it.
+    pub presence: Presence,
+}
+
+/// How sure a request variant is to have an argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Listed in the variant's `when`: the variant only applies when it is
+    /// given, and the value is bound by the variant's condition.
+    Given,
+    /// A required parameter: always given.
+    Required,
+    /// An optional parameter outside `when`: may be absent.
+    Optional,
+}
+
+/// One piece of a binding string.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TextPiece {
+    /// Literal text (`{{` and `}}` already unescaped).
+    Literal(String),
+    /// A value formatted in.
+    Value(Source),
+}
+
+/// A binding string: literal text and values, in order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TextTemplate {
+    /// The pieces; adjacent literals are merged, empty ones dropped.
+    pub pieces: Vec<TextPiece>,
+}
+
+impl TextTemplate {
+    /// Plain text with no value in it.
+    pub fn literal(text: &str) -> Self {
+        TextTemplate {
+            pieces: if text.is_empty() {
+                Vec::new()
+            } else {
+                vec![TextPiece::Literal(text.to_string())]
+            },
+        }
+    }
+
+    /// The value, when the whole string is one placeholder (`"{email}"`):
+    /// such a string keeps the value's own type in a JSON body.
+    pub fn as_single_value(&self) -> Option<&Source> {
+        match self.pieces.as_slice() {
+            [TextPiece::Value(v)] => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The values used, in order.
+    pub fn values(&self) -> impl Iterator<Item = &Source> {
+        self.pieces.iter().filter_map(|p| match p {
+            TextPiece::Value(v) => Some(v),
+            TextPiece::Literal(_) => None,
+        })
+    }
+}
