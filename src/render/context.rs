@@ -116,7 +116,7 @@ pub fn build(action: &BoundAction, options: &RenderOptions) -> Context {
 
 /// Builds the context of a template alone (no CRM): enough for every tool
 /// definition, not for a connector.
-pub fn for_template(t: &Template, crm_id: Option<&str>, options: &RenderOptions) -> Context {
+pub fn for_template(t: &Template, _crm_id: Option<&str>, options: &RenderOptions) -> Context {
     let mut properties = Map::new();
     for p in &t.tool.parameters {
         properties.insert(p.name.clone(), param_schema(p));
@@ -162,16 +162,13 @@ pub fn for_template(t: &Template, crm_id: Option<&str>, options: &RenderOptions)
         })
         .collect();
     let read_only = t.access == Access::Read;
-    let server_url = options.server_url.clone().unwrap_or_else(|| match crm_id {
-        Some(crm) => format!(
-            "https://YOUR-TOOL-SERVER.example.com/midcall/{crm}/{}",
-            t.tool.name
-        ),
-        None => format!(
-            "https://YOUR-TOOL-SERVER.example.com/midcall/{}",
-            t.tool.name
-        ),
-    });
+    // The tool server's base URL; each target appends its route
+    // (`/vapi/<crm>`, `/retell/<crm>/<tool>`, `/elevenlabs/<crm>/<tool>`).
+    let server_url = options
+        .server_url
+        .as_deref()
+        .map(|u| u.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| "https://YOUR-TOOL-SERVER.example.com".to_string());
     Context {
         generator: json!({
             "name": "midcall",

@@ -81,7 +81,10 @@ fn server_url_flag_lands_in_vapi() {
         .args(["--stdout", "--server-url", "https://tools.example.org/hook"])
         .run()
         .json();
-    assert_eq!(tool["server"]["url"], "https://tools.example.org/hook");
+    assert_eq!(
+        tool["server"]["url"],
+        "https://tools.example.org/hook/vapi/hubspot"
+    );
 }
 
 #[test]

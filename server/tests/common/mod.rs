@@ -1,0 +1,175 @@
+//! Shared by the server's tests: a server on a free loopback port over the
+//! committed connectors, with every secret set, and a mock HubSpot.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use midcall_server::{Connectors, EnvLookup, Running, Settings};
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub const VAPI_SECRET: &str = "vapi-secret-0123456789";
+pub const RETELL_KEY: &str = "key_retell_0123456789";
+pub const ELEVENLABS_SECRET: &str = "eleven-secret-0123456789";
+pub const TOKEN: &str = "bearer-token-0123456789";
+pub const HUBSPOT_TOKEN: &str = "pat-na1-hubspot-secret-token";
+
+pub fn connectors() -> Connectors {
+    midcall_server::connectors!(midcall_generated)
+}
+
+/// An environment from pairs.
+pub fn env(pairs: &[(&str, &str)]) -> EnvLookup {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Arc::new(move |name| map.get(name).cloned())
+}
+
+/// Every secret, and HubSpot at `crm_url`.
+pub fn full_env(crm_url: &str) -> EnvLookup {
+    env(&[
+        ("MIDCALL_VAPI_SECRET", VAPI_SECRET),
+        ("MIDCALL_RETELL_API_KEY", RETELL_KEY),
+        ("MIDCALL_ELEVENLABS_SECRET", ELEVENLABS_SECRET),
+        ("MIDCALL_TOKEN", TOKEN),
+        ("HUBSPOT_ACCESS_TOKEN", HUBSPOT_TOKEN),
+        ("HUBSPOT_BASE_URL", crm_url),
+    ])
+}
+
+pub fn loopback() -> SocketAddr {
+    "127.0.0.1:0".parse().unwrap()
+}
+
+pub async fn start_with(connectors: &Connectors, settings: Settings) -> Running {
+    midcall_server::bind(connectors, settings).await.unwrap()
+}
+
+/// A server with every secret over HubSpot at `crm_url`.
+pub async fn start(crm_url: &str) -> Running {
+    let settings = Settings::new(loopback(), false, full_env(crm_url)).unwrap();
+    start_with(&connectors(), settings).await
+}
+
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+pub const CONTACT_SEARCH: &str = "/crm/v3/objects/contacts/search";
+pub const TICKET_SEARCH: &str = "/crm/v3/objects/tickets/search";
+
+pub fn contact_found() -> Value {
+    json!({
+        "total": 1,
+        "results": [{
+            "id": "51",
+            "properties": {
+                "firstname": "Jane", "lastname": "Doe",
+                "email": "jane.doe@example.com", "phone": "+14155550123",
+                "company": "Acme Corp"
+            }
+        }]
+    })
+}
+
+pub fn expected_contact() -> Value {
+    json!({
+        "contact_id": "51", "first_name": "Jane", "last_name": "Doe",
+        "email": "jane.doe@example.com", "phone": "+14155550123", "company": "Acme Corp"
+    })
+}
+
+pub fn ticket_found() -> Value {
+    json!({
+        "total": 1,
+        "results": [{
+            "id": "48213",
+            "properties": {
+                "subject": "Router keeps rebooting", "hs_pipeline_stage": "4",
+                "hs_lastmodifieddate": "2024-05-02T14:21:09.123Z", "hs_object_id": "48213"
+            }
+        }]
+    })
+}
+
+/// A mock HubSpot answering contact and ticket searches after `delay`.
+pub async fn hubspot(delay: Duration) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(CONTACT_SEARCH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(contact_found())
+                .set_delay(delay),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TICKET_SEARCH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(ticket_found())
+                .set_delay(delay),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+pub async fn crm_requests(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .map(|r| r.len())
+        .unwrap_or(0)
+}
+
+/// The published platform schemas, when `../shared/platforms` is there.
+pub fn platforms() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/platforms");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("notice: ../shared/platforms is absent; platform schema checks skipped");
+        None
+    }
+}
+
+/// A validator for the schema at `pointer` of an OpenAPI document, its
+/// internal `$ref`s resolved against the whole document.
+pub fn schema_at(file: &std::path::Path, pointer: &str) -> jsonschema::Validator {
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert!(doc.pointer(pointer).is_some(), "{pointer}");
+    let map = doc.as_object_mut().unwrap();
+    map.insert("$ref".into(), json!(format!("#{pointer}")));
+    map.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(false)
+        .build(&doc)
+        .unwrap()
+}
+
+pub fn violations(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    v.iter_errors(doc)
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e.instance_path,
+                e.to_string().chars().take(200).collect::<String>()
+            )
+        })
+        .collect()
+}
