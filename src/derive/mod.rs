@@ -30,9 +30,6 @@ pub const MANIFEST: &str = "derive.yaml";
 /// The derived spec's file name in a CRM folder.
 pub const OUTPUT: &str = "openapi.yaml";
 
-/// Largest vendor file read (Salesforce's sObjects spec is 9.6 MB).
-const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// One derived spec, ready to write.
 #[derive(Debug, Clone)]
 pub struct Derived {
@@ -216,23 +213,7 @@ fn one_line(text: &str) -> String {
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
-    if !meta.is_file() {
-        return Err(Error::Io {
-            path: path.to_path_buf(),
-            message: "is not a regular file".into(),
-        });
-    }
-    if meta.len() > MAX_SOURCE_BYTES {
-        return Err(Error::Io {
-            path: path.to_path_buf(),
-            message: format!(
-                "is {} bytes, over the {MAX_SOURCE_BYTES}-byte limit for a spec file",
-                meta.len()
-            ),
-        });
-    }
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))
+    crate::input::read_text(path).map_err(|e| Error::io(path, &e))
 }
 
 /// Reads a vendor file (JSON or YAML, told apart by its first character).
@@ -246,68 +227,8 @@ fn read_document(path: &Path, name: &str) -> Result<Document> {
     })
 }
 
-/// Parses a spec document (JSON or YAML, told apart by its first
-/// character) into a JSON value; `origin` names it in errors.
+/// Parses a spec document (JSON or YAML) into a JSON value; `origin`
+/// names it in errors.
 pub fn parse_document(text: &str, origin: &str) -> Result<Value> {
-    let origin = origin.to_string();
-    let value: Value = if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|e| Error::Yaml {
-            origin: origin.clone(),
-            location: format!(":{}:{}", e.line(), e.column()),
-            message: e.to_string(),
-        })?
-    } else {
-        let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| Error::Yaml {
-            origin: origin.clone(),
-            location: e
-                .location()
-                .map(|l| format!(":{}:{}", l.line(), l.column()))
-                .unwrap_or_default(),
-            message: e.to_string(),
-        })?;
-        yaml_to_json(yaml)
-    };
-    Ok(value)
-}
-
-/// YAML to JSON values; non-string keys (`200:`) become their text.
-fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
-    match yaml {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-                    .unwrap_or(Value::Null)
-            }
-        }
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => {
-            Value::Array(items.into_iter().map(yaml_to_json).collect())
-        }
-        serde_yaml::Value::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        serde_yaml::Value::String(s) => s,
-                        serde_yaml::Value::Number(n) => n.to_string(),
-                        serde_yaml::Value::Bool(b) => b.to_string(),
-                        serde_yaml::Value::Null => "null".into(),
-                        other => serde_yaml::to_string(&other)
-                            .unwrap_or_default()
-                            .trim()
-                            .to_string(),
-                    };
-                    (key, yaml_to_json(v))
-                })
-                .collect(),
-        ),
-        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
+    Ok(crate::openapi::parse_document(text, origin)?)
 }

@@ -42,6 +42,14 @@ pub use model::{
 pub use schema::{Schema, SchemaKind};
 pub use walk::{LEAF_POINTER_LIMIT, LEAF_WALK_BUDGET};
 
+/// Parses a spec file's text (JSON or YAML, judged by its first
+/// character) into a JSON value, as the loader's first step does;
+/// `origin` names it in errors. For tools that work on the document itself
+/// (`gen derive`, the example-request check).
+pub fn parse_document(text: &str, origin: &str) -> Result<serde_json::Value, SpecError> {
+    load::parse(text, origin)
+}
+
 /// Loads a spec from a file; errors name the file.
 pub fn load_file(path: &Path) -> Result<Api, SpecError> {
     let text = load::read(path)?;

@@ -5,8 +5,10 @@
 //! `gen validate --platforms DIR` (or `MIDCALL_PLATFORMS`) at a folder laid
 //! out like `../shared/platforms/`: `<platform>/<file>.json|yaml`.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -35,15 +37,7 @@ impl PlatformSchema {
         let Some(file) = newest(&dir.join(folder), prefix)? else {
             return Ok(None);
         };
-        let text = crate::input::read_text(&file).map_err(|e| Error::io(&file, &e))?;
-        let mut doc: Value = if text.trim_start().starts_with('{') {
-            serde_json::from_str(&text).map_err(|e| Error::Io {
-                path: file.clone(),
-                message: format!("not JSON: {e}"),
-            })?
-        } else {
-            serde_yaml::from_str(&text).map_err(|e| Error::yaml(&file.display().to_string(), &e))?
-        };
+        let prepared = prepared(&file, folder)?;
         let source = format!(
             "{}/{}#{pointer}",
             folder,
@@ -51,27 +45,23 @@ impl PlatformSchema {
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default()
         );
-        if doc.pointer(pointer).is_none() {
+        if !prepared.pointers.contains(&pointer) {
             return Err(Error::Io {
                 path: file,
                 message: format!("has nothing at #{pointer}"),
             });
         }
-        normalise(&mut doc);
-        // The whole document is the schema resource, so the tool object's
-        // internal `$ref`s resolve; its root only points at the tool object
-        // (OpenAPI's own top-level keys are unknown keywords, ignored).
-        if let Value::Object(map) = &mut doc {
-            map.insert("$ref".into(), Value::String(format!("#{pointer}")));
-            map.insert(
-                "$schema".into(),
-                Value::String("https://json-schema.org/draft/2020-12/schema".into()),
-            );
-        }
+        // The whole document is a registered resource, so the tool
+        // object's internal `$ref`s resolve; the root only points at it.
+        let root = serde_json::json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$ref": format!("{}#{pointer}", prepared.uri),
+        });
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(false)
-            .build(&doc)
+            .with_registry(prepared.registry.clone())
+            .build(&root)
             .map_err(|e| Error::Io {
                 path: file.clone(),
                 message: format!("schema at #{pointer} does not compile: {e}"),
@@ -101,6 +91,63 @@ impl PlatformSchema {
         out.dedup();
         out
     }
+}
+
+/// A platform document read, normalised and registered: once per file and
+/// process, however many targets it defines (OpenAI's defines three).
+struct Prepared {
+    /// The URI the document is registered under.
+    uri: String,
+    /// A registry holding the document.
+    registry: jsonschema::Registry,
+    /// Which of the registry's schema pointers for this folder the
+    /// document has.
+    pointers: Vec<&'static str>,
+}
+
+/// The prepared documents of this process, by file.
+fn cache() -> &'static Mutex<HashMap<PathBuf, Arc<Prepared>>> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Prepared>>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn prepared(file: &Path, folder: &str) -> Result<Arc<Prepared>> {
+    let key = fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    if let Some(done) = cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(done);
+    }
+    let text = crate::input::read_text(file).map_err(|e| Error::io(file, &e))?;
+    let mut doc: Value = if text.trim_start().starts_with('{') {
+        serde_json::from_str(&text).map_err(|e| Error::Io {
+            path: file.to_path_buf(),
+            message: format!("not JSON: {e}"),
+        })?
+    } else {
+        serde_yaml::from_str(&text).map_err(|e| Error::yaml(&file.display().to_string(), &e))?
+    };
+    drop(text);
+    let pointers = crate::platforms::PLATFORMS
+        .iter()
+        .filter_map(|p| p.schema.as_ref())
+        .filter(|l| l.folder == folder && doc.pointer(l.pointer).is_some())
+        .map(|l| l.pointer)
+        .collect();
+    normalise(&mut doc);
+    let uri = format!("urn:midcall:platform:{folder}");
+    let resource = jsonschema::Draft::Draft202012.create_resource(doc);
+    let registry = jsonschema::Registry::try_new(&uri, resource).map_err(|e| Error::Io {
+        path: file.to_path_buf(),
+        message: format!("cannot be registered as a schema: {e}"),
+    })?;
+    let done = Arc::new(Prepared {
+        uri,
+        registry,
+        pointers,
+    });
+    if let Ok(mut c) = cache().lock() {
+        c.insert(key, done.clone());
+    }
+    Ok(done)
 }
 
 /// The last file (by name) in `dir` whose name starts with `prefix` and
