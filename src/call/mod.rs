@@ -10,15 +10,19 @@
 //! parallel copies.
 
 pub mod check;
+mod graphql;
 mod json;
 mod path;
 mod projection;
+mod transform;
 mod value;
 
 pub use check::bind;
+pub use graphql::{GraphQl, GraphQlKind};
 pub use json::{Body, JsonTemplate};
 pub use path::{BoundPath, Component, PathPart, PathTemplate};
 pub use projection::{FieldSource, Pointer, Projection, Scalar};
+pub use transform::{Currency, MoneyUnits, Take, TimeForm, Transform};
 pub use value::{ArgRef, Presence, Source, TextPiece, TextTemplate};
 
 use crate::bindings::AuthBinding;

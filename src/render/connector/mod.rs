@@ -3,9 +3,11 @@
 //! `prettyplease`. Imports follow from the model; every untrusted string
 //! reaches the code through [`crate::render::rust_text`].
 
+mod body;
 mod layout;
 mod projection;
 mod request;
+mod transform;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -185,7 +187,9 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
     if calls.iter().any(|c| c.has_path_segments()) {
         names.push("encode_path_segment");
     }
+    names.extend(transform::imports(action));
     names.sort_unstable();
+    names.dedup();
     names
         .into_iter()
         .map(|n| {
