@@ -256,9 +256,8 @@ fn graphql(
             .declared
             .iter()
             .any(|(n, required)| n == name && *required);
-        if non_null && matches!(&t, JsonTemplate::Value(v) if v.is_optional())
-            || non_null && t == JsonTemplate::Null
-        {
+        let absent = matches!(&t, JsonTemplate::Value(v) if v.is_optional()) || t == JsonTemplate::Null;
+        if non_null && absent {
             ctx.error(
                 &place,
                 format!("`${name}` is non-null (`!`) but its value may be absent; list the argument in `when` or make it required"),

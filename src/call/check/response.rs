@@ -94,7 +94,13 @@ pub(super) fn projections(
     let before = ctx.report.count();
     let success: Option<&Schema> = op.success_response.as_ref().map(|b| &b.schema);
     let data = Pointer::parse("/data").unwrap_or_default();
-    let declares_data = success.is_some_and(|s| api.declared_at(s, "/data").is_some());
+    // A GraphQL answer is read inside `data` when the spec describes its
+    // fields; an open `data` (the usual: the shape is the GraphQL schema's)
+    // cannot be checked against.
+    let declares_data = success
+        .and_then(|s| api.declared_at(s, "/data"))
+        .and_then(|s| api.resolve(s))
+        .is_some_and(|s| matches!(&s.kind, SchemaKind::Object { properties, .. } if !properties.is_empty()));
     let mut answer = Answer {
         api,
         success,

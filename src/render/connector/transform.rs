@@ -89,13 +89,16 @@ pub fn expression(t: &Transform, ty: ValueType, value: &TokenStream) -> TokenStr
             let read = projection::source(item, item_ty, &element);
             match take {
                 Take::Pick(n) => {
-                    let (count, index) = (
-                        Literal::usize_unsuffixed(n + 1),
-                        Literal::usize_unsuffixed(*n),
-                    );
+                    let count = Literal::usize_unsuffixed(n + 1);
+                    let nth = if *n == 0 {
+                        quote! { next() }
+                    } else {
+                        let index = Literal::usize_unsuffixed(*n);
+                        quote! { nth(#index) }
+                    };
                     quote! {
                         transform::list(#value, #list, #count, |item| #read)
-                            .and_then(|items| items.into_iter().nth(#index))
+                            .and_then(|items| items.into_iter().#nth)
                     }
                 }
                 Take::Joined { limit, separator } => {
