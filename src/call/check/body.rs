@@ -256,7 +256,8 @@ fn graphql(
             .declared
             .iter()
             .any(|(n, required)| n == name && *required);
-        let absent = matches!(&t, JsonTemplate::Value(v) if v.is_optional()) || t == JsonTemplate::Null;
+        let absent =
+            matches!(&t, JsonTemplate::Value(v) if v.is_optional()) || t == JsonTemplate::Null;
         if non_null && absent {
             ctx.error(
                 &place,

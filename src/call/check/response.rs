@@ -100,7 +100,9 @@ pub(super) fn projections(
     let declares_data = success
         .and_then(|s| api.declared_at(s, "/data"))
         .and_then(|s| api.resolve(s))
-        .is_some_and(|s| matches!(&s.kind, SchemaKind::Object { properties, .. } if !properties.is_empty()));
+        .is_some_and(
+            |s| matches!(&s.kind, SchemaKind::Object { properties, .. } if !properties.is_empty()),
+        );
     let mut answer = Answer {
         api,
         success,

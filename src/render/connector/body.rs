@@ -56,3 +56,13 @@ fn variables(g: &GraphQl) -> Result<TokenStream, String> {
     }
     Ok(quote! { { #(#members),* } })
 }
+
+/// Whether every request of the action is GraphQL (`Request::graphql`
+/// names no `Method`).
+pub fn all_graphql(action: &crate::call::BoundAction) -> bool {
+    action
+        .calls()
+        .iter()
+        .flat_map(|c| &c.variants)
+        .all(|v| matches!(v.body, Some(Body::GraphQl(_))))
+}

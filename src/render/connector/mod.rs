@@ -188,6 +188,9 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
         names.push("encode_path_segment");
     }
     names.extend(transform::imports(action));
+    if body::all_graphql(action) {
+        names.retain(|n| *n != "Method");
+    }
     names.sort_unstable();
     names.dedup();
     names
