@@ -298,3 +298,28 @@ fn a_mutation_says_where_its_user_errors_are() {
         ["bindings.yaml: actions.ticket-create.requests[0].graphql.user_errors: `/ticketCreate/ticket/errors` is not `/<payload>/userErrors`: the runtime reads user errors in a top-level payload of `data`"]
     );
 }
+
+/// A 4xx naming a field the binding set itself is `refused`: form fields
+/// and GraphQL variables (and input members) that hold the caller's
+/// values are listed.
+#[test]
+fn form_and_graphql_bodies_list_the_callers_fields() {
+    let note = connector(sources(), "call-note-log");
+    assert!(
+        note.contains(r#".caller_fields(["customer", "body", "tags", "follow_up"])"#),
+        "{note}"
+    );
+    let order = connector(sources(), "order-status");
+    assert_eq!(
+        order.matches(r#".caller_fields(["q"])"#).count(),
+        2,
+        "{order}"
+    );
+    let ticket = connector(sources(), "ticket-create");
+    assert!(
+        ticket.contains(
+            r#".caller_fields(["contactId", "subject", "body", "priority", "deviceId"])"#
+        ),
+        "{ticket}"
+    );
+}
