@@ -34,12 +34,24 @@ pub enum GraphQlKind {
 pub struct Outline {
     /// Query or mutation.
     pub kind: GraphQlKind,
-    /// `($q: String!, $first: Int = 1)` as (`q`, true), (`first`, false).
-    pub declared: Vec<(String, bool)>,
+    /// `($q: String!, $first: Int = 1)` as (`q`, non-null, no default),
+    /// (`first`, nullable, a default).
+    pub declared: Vec<Declared>,
     /// The names used as `$name` outside the declarations.
     pub used: Vec<String>,
     /// Every name in the selection sets (fields, aliases, arguments).
     pub names: Vec<String>,
+}
+
+/// A variable the operation declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declared {
+    /// Without `$`.
+    pub name: String,
+    /// Its type ends in `!`.
+    pub non_null: bool,
+    /// It has a default value (`= 1`).
+    pub default: bool,
 }
 
 /// One token of a document; strings and comments are dropped.
@@ -182,8 +194,12 @@ pub fn outline(doc: &str) -> Result<Outline, String> {
             match t {
                 Token::Punct(')') if nesting == 0 => break,
                 Token::Var(v) if nesting == 0 => {
-                    if let Some((n, nn, d)) = current.take() {
-                        declared.push((n, nn && !d));
+                    if let Some((name, non_null, default)) = current.take() {
+                        declared.push(Declared {
+                            name,
+                            non_null,
+                            default,
+                        });
                     }
                     current = Some((v.clone(), false, false));
                 }
@@ -203,8 +219,12 @@ pub fn outline(doc: &str) -> Result<Outline, String> {
                 _ => {}
             }
         }
-        if let Some((n, nn, d)) = current.take() {
-            declared.push((n, nn && !d));
+        if let Some((name, non_null, default)) = current.take() {
+            declared.push(Declared {
+                name,
+                non_null,
+                default,
+            });
         }
     }
     let mut used = Vec::new();
@@ -235,12 +255,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(o.kind, GraphQlKind::Query);
+        let declared: Vec<(&str, bool, bool)> = o
+            .declared
+            .iter()
+            .map(|d| (d.name.as_str(), d.non_null, d.default))
+            .collect();
         assert_eq!(
-            o.declared,
-            vec![
-                ("q".to_string(), true),
-                ("first".to_string(), false),
-                ("ids".to_string(), true)
+            declared,
+            [
+                ("q", true, false),
+                ("first", false, true),
+                ("ids", true, false)
             ]
         );
         assert_eq!(o.used, vec!["first", "q"]);

@@ -205,7 +205,7 @@ fn graphql(
             return None;
         }
     };
-    let declared: BTreeSet<&str> = outline.declared.iter().map(|(n, _)| n.as_str()).collect();
+    let declared: BTreeSet<&str> = outline.declared.iter().map(|d| d.name.as_str()).collect();
     let list = |names: &BTreeSet<&str>| {
         if names.is_empty() {
             "none".to_string()
@@ -228,7 +228,7 @@ fn graphql(
             );
         }
     }
-    for (name, _) in &outline.declared {
+    for name in outline.declared.iter().map(|d| &d.name) {
         if !outline.used.contains(name) {
             ctx.error(
                 &format!("{at}.query"),
@@ -255,7 +255,7 @@ fn graphql(
         let non_null = outline
             .declared
             .iter()
-            .any(|(n, required)| n == name && *required);
+            .any(|d| &d.name == name && d.non_null && !d.default);
         let absent =
             matches!(&t, JsonTemplate::Value(v) if v.is_optional()) || t == JsonTemplate::Null;
         if non_null && absent {
@@ -266,20 +266,24 @@ fn graphql(
         }
         variables.push((name.clone(), t));
     }
-    for (name, required) in &outline.declared {
-        if !g.variables.contains_key(name) && *required {
-            ctx.error(
-                &format!("{at}.variables"),
-                format!("`${name}` is declared non-null by the query but given no value"),
-            );
-        } else if !g.variables.contains_key(name) {
-            ctx.error(
-                &format!("{at}.variables"),
-                format!(
-                    "`${name}` is declared by the query but given no value; give one, or `null`"
-                ),
-            );
+    for d in outline.declared.iter().filter(|d| !d.default) {
+        if g.variables.contains_key(&d.name) {
+            continue;
         }
+        ctx.error(
+            &format!("{at}.variables"),
+            if d.non_null {
+                format!(
+                    "`${}` is declared non-null by the query but given no value",
+                    d.name
+                )
+            } else {
+                format!(
+                    "`${}` is declared by the query but given no value; give one, or `null`",
+                    d.name
+                )
+            },
+        );
     }
     let user_errors = match (&g.user_errors, outline.kind) {
         (None, GraphQlKind::Mutation) => {
