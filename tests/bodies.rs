@@ -202,7 +202,7 @@ fn unknown_transform_keys_and_missing_pointers_are_named() {
         [
             "bindings.yaml: actions.invoice-lookup.response.fields.amount.money.amount: the success response of `GET /v1/invoices/{id}` has nothing at `/totl`",
             "bindings.yaml: actions.invoice-lookup.response.fields.amount.money.currency: `\"euro\"` is neither a pointer (`/currency`) nor a three-letter currency code",
-            "bindings.yaml: actions.invoice-lookup.response.fields.due_date.date_tme: `date_tme` is not a transform (did you mean `date_time`?); give one of money, unix_time, unix_millis, date_time, join, count, first_of, each, or `pointer:` with `map:`",
+            "bindings.yaml: actions.invoice-lookup.response.fields.due_date.date_tme: `date_tme` is not a result field source (did you mean `date_time`?); give a transform (money, unix_time, unix_millis, date_time, join, count, first_of, each), `const:`, or `pointer:` with `map:`",
             "bindings.yaml: actions.invoice-lookup.response.fields.issue_date.ofset: `ofset` is not an option of `unix_time`; it takes `offset`",
         ]
     );

@@ -70,13 +70,15 @@ pub(super) fn check(
         }
         [] => {
             for key in map.keys() {
-                let hint = suggest::closest(key, &TRANSFORMS)
+                let mut known = TRANSFORMS.to_vec();
+                known.extend(["const", "pointer"]);
+                let hint = suggest::closest(key, &known)
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();
                 ctx.error(
                     &format!("{at}.{key}"),
                     format!(
-                        "`{key}` is not a transform{hint}; give one of {}, or `pointer:` with `map:`",
+                        "`{key}` is not a result field source{hint}; give a transform ({}), `const:`, or `pointer:` with `map:`",
                         TRANSFORMS.join(", ")
                     ),
                 );
