@@ -496,3 +496,46 @@ fn a_swagger_2_feature_the_conversion_cannot_carry_is_an_error_naming_the_file()
         "{err}"
     );
 }
+
+/// Shopify has no OpenAPI file (its Admin API is GraphQL), so its spec is
+/// written from the docs, says so, and is the one bundled spec without a
+/// derive.yaml: one endpoint, the version of the introspection schema the
+/// vendor ships, and the access-token header.
+#[test]
+fn shopify_is_written_from_the_docs_with_one_graphql_endpoint() {
+    let folder = repo().join("specs/shopify");
+    assert!(!folder.join(derive::MANIFEST).exists());
+    let notes = fs::read_to_string(folder.join("NOTES.md")).expect("NOTES.md");
+    assert!(notes.contains("written by hand"), "{notes}");
+    let text = fs::read_to_string(folder.join("openapi.yaml")).expect("spec");
+    assert!(text.starts_with("# Written by hand from Shopify's own documentation"));
+    let api = midcall::openapi::load_str(&text, "specs/shopify/openapi.yaml").expect("loads");
+    assert!(api.warnings.is_empty(), "{:?}", api.warnings);
+    let ops: Vec<String> = api
+        .operations
+        .iter()
+        .map(|o| format!("{} {}", o.method.to_ascii_uppercase(), o.path))
+        .collect();
+    assert_eq!(ops, ["POST /admin/api/{version}/graphql.json"]);
+    let yaml: serde_json::Value = serde_yaml::from_str(&text).expect("yaml");
+    let version = yaml["paths"]["/admin/api/{version}/graphql.json"]["post"]["parameters"][0]
+        ["schema"]["enum"][0]
+        .as_str()
+        .expect("one version");
+    assert_eq!(yaml["info"]["version"], version);
+    assert_eq!(
+        yaml["components"]["securitySchemes"]["accessToken"]["name"],
+        "X-Shopify-Access-Token"
+    );
+    // The version is the one whose introspection schema Shopify ships.
+    let docs = repo().join("../shared/vendor-docs/shopify");
+    if docs.is_dir() {
+        assert!(
+            docs.join(format!("admin_{version}.json")).is_file(),
+            "no introspection schema for {version} under {}",
+            docs.display()
+        );
+    } else {
+        say("notice: ../shared/vendor-docs/shopify is absent; the version not checked against it");
+    }
+}

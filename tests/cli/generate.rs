@@ -493,7 +493,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         .run();
     let v = Gen::new().args(["crms", "--json"]).run().json();
     let rows = v.as_array().unwrap();
-    for id in ["calcom", "servicetitan", "stripe", "zendesk"] {
+    for id in ["calcom", "servicetitan", "shopify", "stripe", "zendesk"] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], true, "{id}");
         assert_eq!(row["templates"], serde_json::json!([]), "{id}");
