@@ -312,7 +312,10 @@ fn every_derived_spec_loads_strictly_with_every_kept_operation() {
     let specs = repo().join("specs");
     let crms = derive::crms_with_manifest(&specs).expect("specs/ lists");
     for expected in ["calcom", "hubspot", "servicetitan", "stripe", "zendesk"] {
-        assert!(crms.iter().any(|c| c == expected), "{expected} has a derive.yaml");
+        assert!(
+            crms.iter().any(|c| c == expected),
+            "{expected} has a derive.yaml"
+        );
     }
     for crm in &crms {
         let path = specs.join(crm).join("openapi.yaml");
@@ -424,7 +427,10 @@ fn a_swagger_2_source_is_converted_and_merged_with_openapi_3_modules() {
     let derived = derive::derive(&specs, "mixed", &vendor).expect("derives");
     let yaml: serde_json::Value = serde_yaml::from_str(&derived.text).expect("yaml");
     assert!(yaml.get("swagger").is_none(), "{}", derived.text);
-    assert!(yaml["openapi"].as_str().expect("openapi").starts_with("3.0"));
+    assert!(yaml["openapi"]
+        .as_str()
+        .expect("openapi")
+        .starts_with("3.0"));
     // One origin; each module's base path is in its paths.
     assert_eq!(yaml["servers"][0]["url"], "https://api.mixed.test");
     let paths: Vec<&str> = yaml["paths"]
@@ -435,7 +441,10 @@ fn a_swagger_2_source_is_converted_and_merged_with_openapi_3_modules() {
         .collect();
     assert_eq!(
         paths,
-        ["/crm/v2/tenant/{tenant}/customers", "/jpm/v2/tenant/{tenant}/jobs/{id}"]
+        [
+            "/crm/v2/tenant/{tenant}/customers",
+            "/jpm/v2/tenant/{tenant}/jobs/{id}"
+        ]
     );
     // definitions → components.schemas, with the references following;
     // the unused definition is gone; x-nullable → nullable.
@@ -454,7 +463,10 @@ fn a_swagger_2_source_is_converted_and_merged_with_openapi_3_modules() {
         customers["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"],
         "#/components/schemas/Customer"
     );
-    assert_eq!(customers["get"]["parameters"][1]["schema"]["type"], "string");
+    assert_eq!(
+        customers["get"]["parameters"][1]["schema"]["type"],
+        "string"
+    );
     assert_eq!(
         customers["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
         "#/components/schemas/CustomerPage"
@@ -492,7 +504,9 @@ fn a_swagger_2_feature_the_conversion_cannot_carry_is_an_error_naming_the_file()
         .expect_err("not convertible")
         .to_string();
     assert!(
-        err.contains("crm.json") && err.contains("Swagger 2.0") && err.contains("securityDefinitions"),
+        err.contains("crm.json")
+            && err.contains("Swagger 2.0")
+            && err.contains("securityDefinitions"),
         "{err}"
     );
 }

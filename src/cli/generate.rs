@@ -26,7 +26,10 @@ pub(super) fn one(midcall: &Midcall, args: GenerateArgs) -> Result<i32, Error> {
     // Without a CRM: the template's tool definitions alone, no connector.
     let (crm, files) = match args.crm.as_deref() {
         Some(crm) => {
-            if super::crms::spec_only_ids(midcall).iter().any(|id| id == crm) {
+            if super::crms::spec_only_ids(midcall)
+                .iter()
+                .any(|id| id == crm)
+            {
                 return Err(Error::invalid(
                     &format!("specs/{crm}"),
                     "bindings.yaml",

@@ -501,7 +501,13 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     let hub = rows.iter().find(|c| c["id"] == "hubspot").unwrap();
     assert_eq!(hub["spec_only"], false);
     Gen::new()
-        .args(["--crm", "stripe", "--template", "invoice-lookup", "--stdout"])
+        .args([
+            "--crm",
+            "stripe",
+            "--template",
+            "invoice-lookup",
+            "--stdout",
+        ])
         .one_line_error(["specs/stripe", "has a spec but nothing bound yet"])
         .run();
 }
