@@ -37,6 +37,17 @@ impl JsonTemplate {
         }
     }
 
+    /// Appends every value the tree uses, in order.
+    pub fn sources<'a>(&'a self, out: &mut Vec<&'a Source>) {
+        match self {
+            JsonTemplate::Text(t) => out.extend(t.values()),
+            JsonTemplate::Value(v) => out.push(v),
+            JsonTemplate::Array(items) => items.iter().for_each(|v| v.sources(out)),
+            JsonTemplate::Object(members) => members.iter().for_each(|(_, v)| v.sources(out)),
+            JsonTemplate::Null | JsonTemplate::Bool(_) | JsonTemplate::Number(_) => {}
+        }
+    }
+
     /// The tree as plain JSON when it holds no value (for docs and tests).
     pub fn as_literal(&self) -> Option<Value> {
         Some(match self {
