@@ -211,9 +211,7 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
     } else {
         names.extend(["AuthSpec", "CrmEnv"]);
     }
-    if !matches!(action.flow, Flow::Steps { .. }) {
-        names.push("project");
-    }
+    names.push("project");
     if matches!(action.flow, Flow::WriteUnlessFound { .. }) {
         names.push("Written");
     }
