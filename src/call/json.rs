@@ -48,6 +48,36 @@ impl JsonTemplate {
         }
     }
 
+    /// Appends the name of every object member whose value is or holds a
+    /// value directly (through arrays, not through another object), in
+    /// order: `{"filters": [{"value": "{email}"}]}` gives `value`.
+    pub fn caller_members(&self, names: &mut Vec<String>) {
+        match self {
+            JsonTemplate::Array(items) => items.iter().for_each(|v| v.caller_members(names)),
+            JsonTemplate::Object(members) => {
+                for (k, v) in members {
+                    if v.holds_value_here() {
+                        names.push(k.clone());
+                    }
+                    v.caller_members(names);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the value itself, or an element of it as an array, is the
+    /// caller's value (not counting nested objects, whose members name
+    /// themselves; a setting or a step's value is the connector's own).
+    fn holds_value_here(&self) -> bool {
+        match self {
+            JsonTemplate::Value(v) => v.is_callers(),
+            JsonTemplate::Text(t) => t.has_callers(),
+            JsonTemplate::Array(items) => items.iter().any(Self::holds_value_here),
+            _ => false,
+        }
+    }
+
     /// The tree as plain JSON when it holds no value (for docs and tests).
     pub fn as_literal(&self) -> Option<Value> {
         Some(match self {
