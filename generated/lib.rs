@@ -69,9 +69,8 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
 /// connector has a `CrmEnv` (see `crm_env`).
 #[rustfmt::skip]
 pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
-    match (crm, template) {
-        _ => None,
-    }
+    let _ = (crm, template);
+    None
 }
 
 /// The connector's total deadline of one call (its `TIMEOUT`).

@@ -118,6 +118,23 @@ fn lookups(connectors: &[Connector]) -> Vec<TokenStream> {
         templates.push(c.template.as_str());
         modules.push(m.clone());
     }
+    // A look-up with no connector of its kind answers `None` (a `match`
+    // with only `_` would be a lint).
+    let lookup = |crms: &[&str], templates: &[&str], modules: &[TokenStream], item: &str| {
+        let item = Ident::new(item, Span::call_site());
+        if crms.is_empty() {
+            quote! { let _ = (crm, template); None }
+        } else {
+            quote! {
+                match (crm, template) {
+                    #((#crms, #templates) => Some(#modules::#item),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+    let crm_env_body = lookup(&env_crm, &env_template, &env_module, "CRM");
+    let vendor_body = lookup(&v_crm, &v_template, &v_module, "VENDOR");
     let mut def_crm = Vec::new();
     let mut def_template = Vec::new();
     let mut def_target = Vec::new();
@@ -159,10 +176,7 @@ fn lookups(connectors: &[Connector]) -> Vec<TokenStream> {
         /// describes its CRM with a `Vendor` (see `vendor`).
         #[rustfmt::skip]
         pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
-            match (crm, template) {
-                #((#env_crm, #env_template) => Some(#env_module::CRM),)*
-                _ => None,
-            }
+            #crm_env_body
         }
         },
         quote! {
@@ -172,10 +186,7 @@ fn lookups(connectors: &[Connector]) -> Vec<TokenStream> {
         /// connector has a `CrmEnv` (see `crm_env`).
         #[rustfmt::skip]
         pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
-            match (crm, template) {
-                #((#v_crm, #v_template) => Some(#v_module::VENDOR),)*
-                _ => None,
-            }
+            #vendor_body
         }
         },
         quote! {
