@@ -177,3 +177,32 @@ fn a_duplicated_step_name_is_refused() {
         )],
     );
 }
+
+#[test]
+fn gen_crms_lists_each_setting_variable() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vendor");
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["--specs", &format!("{fixtures}/specs")])
+        .args(["--templates", &format!("{fixtures}/templates")])
+        .args(["crms", "--json"])
+        .output()
+        .expect("gen runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let acme = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "acmedesk")
+        .expect("acmedesk listed");
+    assert_eq!(
+        acme["settings"],
+        serde_json::json!([
+            "ACMEDESK_EMAIL (email, text)",
+            "ACMEDESK_PORT (port, text)",
+            "ACMEDESK_SUBDOMAIN (subdomain, host)"
+        ])
+    );
+    assert_eq!(acme["env"], serde_json::json!(["ACMEDESK_API_TOKEN"]));
+    assert_eq!(acme["auth"], "basic auth");
+}
