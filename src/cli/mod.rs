@@ -406,9 +406,9 @@ fn one_line(e: &clap::Error) -> Option<String> {
 
 /// Prints pretty JSON and a newline.
 pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Io {
-        path: "stdout".into(),
-        message: format!("could not print JSON: {e}"),
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Serialize {
+        what: "JSON on standard output".into(),
+        message: e.to_string(),
     })?;
     emit(&format!("{text}\n"))
 }
