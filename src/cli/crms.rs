@@ -24,24 +24,28 @@ pub(crate) struct CrmsArgs {
     json: bool,
 }
 
-/// The auth scheme and the variables that hold the secret.
+/// The auth scheme and the variables it reads (the overrides marked).
 fn auth(auth: &AuthBinding) -> (&'static str, Vec<String>) {
-    match auth {
-        AuthBinding::Bearer { env } => ("bearer token", vec![env.clone()]),
-        AuthBinding::Header { header, env } => (
-            "API key in a header",
-            vec![format!("{env} (sent as {header})")],
-        ),
-        AuthBinding::Query { param, env } => (
-            "API key in the query",
-            vec![format!("{env} (sent as ?{param}=)")],
-        ),
-        AuthBinding::Basic {
-            user_env,
-            password_env,
-        } => ("basic auth", vec![user_env.clone(), password_env.clone()]),
-        AuthBinding::None => ("none", vec![]),
-    }
+    let what = match auth {
+        AuthBinding::Bearer { .. } => "bearer token",
+        AuthBinding::Header { value: None, .. } => "API key in a header",
+        AuthBinding::Header { .. } => "secret in a header",
+        AuthBinding::Query { .. } => "API key in the query",
+        AuthBinding::Basic { .. } => "basic auth",
+        AuthBinding::ClientCredentials { .. } => "OAuth 2.0 client credentials",
+        AuthBinding::None => "none",
+    };
+    let env = auth
+        .variables()
+        .into_iter()
+        .map(|(key, v)| match (auth, key) {
+            (AuthBinding::Header { header, .. }, _) => format!("{v} (sent as {header})"),
+            (AuthBinding::Query { param, .. }, _) => format!("{v} (sent as ?{param}=)"),
+            (_, "token_url_env") => format!("{v} (overrides the token endpoint)"),
+            _ => v.to_string(),
+        })
+        .collect();
+    (what, env)
 }
 
 /// One CRM as `gen crms` shows it.
@@ -53,6 +57,8 @@ struct Row {
     base_url_env: String,
     auth: &'static str,
     env: Vec<String>,
+    /// Per-account settings as `VARIABLE (name, kind)`.
+    settings: Vec<String>,
     templates: Vec<String>,
     /// True for a folder with a spec and no `bindings.yaml` yet.
     spec_only: bool,
@@ -104,6 +110,11 @@ pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
             base_url_env: b.base_url_env,
             auth,
             env,
+            settings: b
+                .settings
+                .iter()
+                .map(|(name, s)| format!("{} ({name}, {})", s.env, s.kind.as_str()))
+                .collect(),
             templates: b.actions.into_keys().collect(),
             spec_only: false,
         });
@@ -123,6 +134,9 @@ pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
             r.base_url, r.base_url_env
         ));
         out.push_str(&format!("  auth       {}: {}\n", r.auth, r.env.join(", ")));
+        if !r.settings.is_empty() {
+            out.push_str(&format!("  settings   {}\n", r.settings.join(", ")));
+        }
         out.push_str(&format!(
             "  templates  {} of {all_templates}: {}\n",
             r.templates.len(),
