@@ -61,7 +61,27 @@ pub enum Error {
         message: String,
     },
 
-    /// Reading or writing a file failed.
+    /// A platform's published schema (`gen validate --platforms`) could not
+    /// be used: not JSON or YAML, nothing at the expected place, or not a
+    /// schema that compiles.
+    #[error("{}: {message}", path.display())]
+    Schema {
+        /// The schema file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// A value could not be written as JSON or YAML (output, not input).
+    #[error("could not write {what}: {message}")]
+    Serialize {
+        /// What was being written (`JSON on standard output`, a file).
+        what: String,
+        /// What the serialiser said.
+        message: String,
+    },
+
+    /// Reading or writing a file, or a folder given that is not one.
     #[error("{}: {message}", path.display())]
     Io {
         /// The file.

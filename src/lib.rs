@@ -6,8 +6,8 @@
 //! (template + binding + operations, checked into a typed call model) →
 //! [`render`] (one target template per tool-definition target; the
 //! connector is emitted from the model) → a [`plan::Plan`] of every file,
-//! `lib.rs` included ([`crate_index`]) → files under `generated/`
-//! ([`output`]).
+//! `lib.rs` included (`crate_index`) → files under `generated/`
+//! (`output`).
 #![deny(missing_docs)]
 
 pub mod assess;
@@ -16,23 +16,23 @@ pub mod call;
 pub mod catalog;
 pub mod cli;
 pub mod conformance;
-pub mod crate_index;
+pub(crate) mod crate_index;
 pub mod derive;
 pub mod diagnostic;
 pub mod error;
 pub mod examples;
 pub mod explain;
-pub mod input;
+pub(crate) mod input;
 pub mod matcher;
-pub mod names;
+pub(crate) mod names;
 pub mod openapi;
-pub mod output;
+pub(crate) mod output;
 pub mod plan;
 pub mod platforms;
-pub mod promise;
+pub(crate) mod promise;
 pub mod render;
 pub mod source;
-pub mod suggest;
+pub(crate) mod suggest;
 pub mod validate;
 
 pub use error::{Error, Result};
@@ -245,7 +245,7 @@ impl Midcall {
 
     /// Loads, binds and checks one CRM × template: the typed call model,
     /// or every problem of the binding; the template comes back narrowed
-    /// to what the binding fills ([`promise::bind`]).
+    /// to what the binding fills (`promise::bind`).
     pub fn action(&self, crm: &str, template: &str) -> Result<BoundAction> {
         let (bindings, origin) = bindings::load(&self.sources, crm)?;
         let template = catalog::load(&self.sources, template)?;

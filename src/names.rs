@@ -155,12 +155,6 @@ pub fn rust_ident(name: &str) -> String {
     ident
 }
 
-/// A Rust string literal holding exactly `s`; the one escaping rule is
-/// [`crate::render::rust_text::literal`]'s.
-pub fn rust_str(s: &str) -> String {
-    crate::render::rust_text::literal_text(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +197,9 @@ mod tests {
 
     #[test]
     fn rust_strings_escape_everything() {
-        assert_eq!(rust_str("a\"b\\c\n{}\u{7}"), "\"a\\\"b\\\\c\\n{}\\u{7}\"");
+        assert_eq!(
+            crate::render::rust_text::literal_text("a\"b\\c\n{}\u{7}"),
+            "\"a\\\"b\\\\c\\n{}\\u{7}\""
+        );
     }
 }

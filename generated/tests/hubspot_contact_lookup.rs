@@ -336,3 +336,57 @@ async fn an_unexpected_null_record_field_is_left_out() {
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::NotFound);
 }
+
+/// A 400 from HubSpot's search in its v3 error shape, naming `field`.
+fn rejected_naming(field: &str) -> ResponseTemplate {
+    ResponseTemplate::new(400).set_body_json(json!({
+        "status": "error",
+        "message": "There was a problem with the request.",
+        "correlationId": "4a5c0b2e-0000-4000-8000-000000000000",
+        "category": "VALIDATION_ERROR",
+        "errors": [{"message": "Invalid filter", "context": {"propertyName": [field]}}]
+    }))
+}
+
+async fn lookup_by_phone_answered(answer: ResponseTemplate) -> midcall_runtime::ActionError {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(SEARCH))
+        .respond_with(answer)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let args = Args {
+        email: None,
+        phone: Some("+14155550123".into()),
+    };
+    contact_lookup::call(&client(&server), &args)
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn a_400_about_a_field_the_connector_chose_is_refused_not_the_callers() {
+    // The phone search also filters on `mobilephone`, a property the
+    // binding names; an account where it cannot be searched rejects the
+    // request. Nothing the caller repeats changes that.
+    let err = lookup_by_phone_answered(rejected_naming("mobilephone")).await;
+    assert_eq!(err.kind, ErrorKind::Refused, "{err:?}");
+    assert!(err.detail.contains("mobilephone"), "{}", err.detail);
+    assert!(!err.message.contains("repeat"), "{}", err.message);
+}
+
+#[tokio::test]
+async fn a_400_about_the_callers_value_asks_them_again() {
+    // The filter's `value` holds the caller's phone number.
+    let err = lookup_by_phone_answered(rejected_naming("value")).await;
+    assert_eq!(err.kind, ErrorKind::InvalidInput, "{err:?}");
+    // An error that names nothing keeps the caller's benefit of the doubt.
+    let err = lookup_by_phone_answered(ResponseTemplate::new(400).set_body_json(json!({
+        "status": "error",
+        "message": "There was a problem with the request.",
+        "category": "VALIDATION_ERROR"
+    })))
+    .await;
+    assert_eq!(err.kind, ErrorKind::InvalidInput, "{err:?}");
+}

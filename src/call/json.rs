@@ -37,6 +37,35 @@ impl JsonTemplate {
         }
     }
 
+    /// Appends the name of every object member whose value is or holds a
+    /// value directly (through arrays, not through another object), in
+    /// order: `{"filters": [{"value": "{email}"}]}` gives `value`.
+    pub fn caller_members(&self, names: &mut Vec<String>) {
+        match self {
+            JsonTemplate::Array(items) => items.iter().for_each(|v| v.caller_members(names)),
+            JsonTemplate::Object(members) => {
+                for (k, v) in members {
+                    if v.holds_value_here() {
+                        names.push(k.clone());
+                    }
+                    v.caller_members(names);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the value itself, or an element of it as an array, is a
+    /// value (not counting nested objects, whose members name themselves).
+    fn holds_value_here(&self) -> bool {
+        match self {
+            JsonTemplate::Value(_) => true,
+            JsonTemplate::Text(t) => t.values().next().is_some(),
+            JsonTemplate::Array(items) => items.iter().any(Self::holds_value_here),
+            _ => false,
+        }
+    }
+
     /// The tree as plain JSON when it holds no value (for docs and tests).
     pub fn as_literal(&self) -> Option<Value> {
         Some(match self {

@@ -244,3 +244,97 @@ pub struct Variant {
     /// The body, if any.
     pub body: Option<Body>,
 }
+
+impl Variant {
+    /// The names of the request's fields that carry the caller's values,
+    /// in the vendor's words, first appearance first: path parameters of
+    /// `path` (the spec's template this variant binds), query and header
+    /// names, and the member names of the body whose value holds one. The
+    /// runtime tells a 4xx about one of these (the caller's, `invalid_input`)
+    /// from one about a field the connector set itself (`refused`).
+    pub fn caller_fields(&self, path: &PathTemplate) -> Vec<String> {
+        let mut names = Vec::new();
+        for (component, part) in path.components.iter().zip(&self.path.parts) {
+            if let (Component::Param(name), PathPart::Segment(t)) = (component, part) {
+                if t.values().next().is_some() {
+                    names.push(name.clone());
+                }
+            }
+        }
+        for (name, value) in self.query.iter().chain(&self.headers) {
+            if value.values().next().is_some() {
+                names.push(name.clone());
+            }
+        }
+        if let Some(Body::Json(body)) = &self.body {
+            body.caller_members(&mut names);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        names.retain(|n| seen.insert(n.clone()));
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ValueType;
+
+    fn arg(name: &str) -> TextTemplate {
+        TextTemplate {
+            pieces: vec![TextPiece::Value(Source::Arg(ArgRef {
+                name: name.into(),
+                ty: ValueType::String,
+                presence: Presence::Required,
+            }))],
+        }
+    }
+
+    #[test]
+    fn caller_fields_name_where_the_callers_values_go() {
+        let path = PathTemplate::parse("/accounts/{accountId}/users/{userId}").unwrap();
+        let mut values = std::collections::BTreeMap::new();
+        values.insert("accountId".to_string(), TextTemplate::literal("main"));
+        values.insert("userId".to_string(), arg("user_id"));
+        let body = JsonTemplate::Object(vec![
+            (
+                "filters".into(),
+                JsonTemplate::Array(vec![JsonTemplate::Object(vec![
+                    (
+                        "propertyName".into(),
+                        JsonTemplate::Text(TextTemplate::literal("email")),
+                    ),
+                    (
+                        "value".into(),
+                        JsonTemplate::Value(Source::Arg(ArgRef {
+                            name: "email".into(),
+                            ty: ValueType::String,
+                            presence: Presence::Given,
+                        })),
+                    ),
+                ])]),
+            ),
+            ("limit".into(), JsonTemplate::Number(1.into())),
+            (
+                "tags".into(),
+                JsonTemplate::Array(vec![JsonTemplate::Text(arg("tag"))]),
+            ),
+        ]);
+        let variant = Variant {
+            when: Vec::new(),
+            path: path.bind(&values).unwrap(),
+            query: vec![
+                ("q".into(), arg("name")),
+                ("sort".into(), TextTemplate::literal("-updated")),
+            ],
+            headers: vec![("X-Caller".into(), arg("name"))],
+            body: Some(Body::Json(body)),
+        };
+        // Literal fields (`accountId`, `sort`, `propertyName`, `limit`) are
+        // the connector's own; `q` appears once.
+        assert_eq!(
+            variant.caller_fields(&path),
+            ["userId", "q", "X-Caller", "value", "tags"]
+        );
+    }
+}

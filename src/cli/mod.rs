@@ -252,7 +252,7 @@ fn target_name(value: &str) -> Result<String, String> {
 
 /// `--server-url`: an absolute `http://` or `https://` URL with a host, no
 /// user name or password (it is written into files people commit), no
-/// white space or quotes.
+/// query or fragment (routes are appended), no white space or quotes.
 fn server_url(value: &str) -> Result<String, String> {
     let problem = |why: &str| Err(format!("`{value}` is not a usable server URL: {why}"));
     let Some(rest) = value
@@ -267,7 +267,14 @@ fn server_url(value: &str) -> Result<String, String> {
     {
         return problem("it holds white space, a quote or a control character");
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if value.contains(['?', '#']) {
+        // Each target appends its route (`/retell/<crm>/<tool>`), which
+        // would land inside a query or fragment.
+        return problem(
+            "it holds a query or fragment; the tool server's routes are appended to it",
+        );
+    }
+    let authority = rest.split('/').next().unwrap_or("");
     if authority.contains('@') {
         return problem("it holds a user name or password; keep secrets out of tool definitions");
     }
@@ -399,9 +406,9 @@ fn one_line(e: &clap::Error) -> Option<String> {
 
 /// Prints pretty JSON and a newline.
 pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Io {
-        path: "stdout".into(),
-        message: format!("could not print JSON: {e}"),
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Serialize {
+        what: "JSON on standard output".into(),
+        message: e.to_string(),
     })?;
     emit(&format!("{text}\n"))
 }

@@ -12,7 +12,7 @@
 //!   bidirectional-text character is written as visible `\u{…}` text
 //!   (rustc's `text_direction_codepoint_in_comment` lint).
 //! - An identifier ([`ident`]) is made from a name by
-//!   [`crate::names::rust_ident`]; one that still is not an identifier is
+//!   `names::rust_ident`; one that still is not an identifier is
 //!   refused, never emitted.
 
 use proc_macro2::Literal;
@@ -78,7 +78,7 @@ pub fn doc(text: &str) -> String {
     s
 }
 
-/// The identifier for `name` ([`crate::names::rust_ident`]), or why there
+/// The identifier for `name` (`names::rust_ident`), or why there
 /// is none.
 pub fn ident(name: &str) -> Result<syn::Ident, String> {
     let text = crate::names::rust_ident(name);

@@ -22,6 +22,8 @@ fn a_server_url_must_be_an_absolute_http_url() {
         "https://tools.example.org:99999/x",
         "https://tools.example.org/\"x",
         "https://-bad-.example.org/",
+        "https://tools.example.org/hook?key=1",
+        "https://tools.example.org/hook#top",
     ] {
         Gen::new()
             .args(ONE)

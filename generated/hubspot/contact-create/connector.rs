@@ -85,6 +85,7 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     let precheck = if let Some(email) = args.email.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/contacts/search")
             .retry_safe(true)
+            .caller_fields(["value"])
             .json(
                 json!(
                     { "filterGroups" : [{ "filters" : [{ "propertyName" : "email",
@@ -96,6 +97,7 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     } else if let Some(phone) = args.phone.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/contacts/search")
             .retry_safe(true)
+            .caller_fields(["value"])
             .json(
                 json!(
                     { "filterGroups" : [{ "filters" : [{ "propertyName" : "phone",
@@ -114,6 +116,7 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
         );
     };
     let write = Request::new(Method::Post, "/crm/v3/objects/contacts")
+        .caller_fields(["firstname", "lastname", "email", "phone", "company"])
         .json_without_nulls(
             json!(
                 { "properties" : { "firstname" : args.first_name.as_str(), "lastname" :

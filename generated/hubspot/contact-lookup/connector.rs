@@ -86,6 +86,7 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     let request = if let Some(email) = args.email.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/contacts/search")
             .retry_safe(true)
+            .caller_fields(["value"])
             .json(
                 json!(
                     { "filterGroups" : [{ "filters" : [{ "propertyName" : "email",
@@ -98,6 +99,7 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     } else if let Some(phone) = args.phone.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/contacts/search")
             .retry_safe(true)
+            .caller_fields(["value"])
             .json(
                 json!(
                     { "filterGroups" : [{ "filters" : [{ "propertyName" : "phone",

@@ -80,6 +80,7 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     let request = if let Some(ticket_number) = args.ticket_number.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/tickets/search")
             .retry_safe(true)
+            .caller_fields(["value"])
             .json(
                 json!(
                     { "filterGroups" : [{ "filters" : [{ "propertyName" : "hs_object_id",
@@ -91,6 +92,7 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     } else if let Some(contact_id) = args.contact_id.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/tickets/search")
             .retry_safe(true)
+            .caller_fields(["value"])
             .json(
                 json!(
                     { "filterGroups" : [{ "filters" : [{ "propertyName" :

@@ -105,6 +105,15 @@ fn builder(call: &Call, v: &Variant) -> Result<TokenStream, String> {
             }
         }
     }
+    // Which fields hold the caller's values: a 4xx about any other field is
+    // the connector's request refused, not the caller's details.
+    let fields = v.caller_fields(&call.path);
+    chain.extend(if fields.is_empty() {
+        quote! { .caller_fields::<[&str; 0], &str>([]) }
+    } else {
+        let fields = fields.iter().map(|f| literal(f));
+        quote! { .caller_fields([#(#fields),*]) }
+    });
     if let Some(Body::Json(body)) = &v.body {
         let tokens = json(body)?;
         // An optional argument that was not given is left out, not sent as null.
