@@ -51,7 +51,8 @@ pub async fn call_json(
 }
 
 /// Where the connector's CRM lives and how it authenticates (its `CRM`).
-/// `None` when this crate has no such connector.
+/// `None` when this crate has no such connector, or when the connector
+/// describes its CRM with a `Vendor` (see `vendor`).
 #[rustfmt::skip]
 pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
     match (crm, template) {
@@ -60,6 +61,16 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
         _ => None,
     }
+}
+
+/// Where the connector's CRM lives, its per-account settings and how it
+/// authenticates (its `VENDOR`), for connectors that need more than a
+/// `CrmEnv`. `None` when this crate has no such connector, or when the
+/// connector has a `CrmEnv` (see `crm_env`).
+#[rustfmt::skip]
+pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
+    let _ = (crm, template);
+    None
 }
 
 /// The connector's total deadline of one call (its `TIMEOUT`).

@@ -19,6 +19,9 @@ pub struct Connector {
     /// (target, file name) of each tool definition beside `connector.rs`,
     /// `("mcp", "mcp.json")`, served by `tool_definition`.
     pub tool_files: Vec<(String, String)>,
+    /// Whether the connector describes its CRM with a `Vendor` (`VENDOR`:
+    /// settings, fixed headers, richer auth) rather than a `CrmEnv` (`CRM`).
+    pub vendor: bool,
 }
 
 const HEADER: &[&str] = &[
@@ -34,7 +37,7 @@ fn ident(id: &str) -> Ident {
 
 /// The `lib.rs` that declares `connectors` (sorted by CRM, then template,
 /// each once) and the look-ups `CONNECTORS`, `call_json`, `crm_env`,
-/// `timeout` and `tool_definition`. Paths outside the prelude are absolute
+/// `vendor`, `timeout` and `tool_definition`. Paths outside the prelude are absolute
 /// (`::midcall_runtime`, `::std`), so no CRM module can shadow them.
 pub fn render(connectors: &[Connector]) -> Result<String> {
     let mut connectors = connectors.to_vec();
@@ -103,6 +106,35 @@ fn lookups(connectors: &[Connector]) -> Vec<TokenStream> {
             quote!(#a::#b)
         })
         .collect();
+    let (mut env_crm, mut env_template, mut env_module) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut v_crm, mut v_template, mut v_module) = (Vec::new(), Vec::new(), Vec::new());
+    for (c, m) in connectors.iter().zip(&module) {
+        let (crms, templates, modules) = if c.vendor {
+            (&mut v_crm, &mut v_template, &mut v_module)
+        } else {
+            (&mut env_crm, &mut env_template, &mut env_module)
+        };
+        crms.push(c.crm.as_str());
+        templates.push(c.template.as_str());
+        modules.push(m.clone());
+    }
+    // A look-up with no connector of its kind answers `None` (a `match`
+    // with only `_` would be a lint).
+    let lookup = |crms: &[&str], templates: &[&str], modules: &[TokenStream], item: &str| {
+        let item = Ident::new(item, Span::call_site());
+        if crms.is_empty() {
+            quote! { let _ = (crm, template); None }
+        } else {
+            quote! {
+                match (crm, template) {
+                    #((#crms, #templates) => Some(#modules::#item),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+    let crm_env_body = lookup(&env_crm, &env_template, &env_module, "CRM");
+    let vendor_body = lookup(&v_crm, &v_template, &v_module, "VENDOR");
     let mut def_crm = Vec::new();
     let mut def_template = Vec::new();
     let mut def_target = Vec::new();
@@ -140,13 +172,21 @@ fn lookups(connectors: &[Connector]) -> Vec<TokenStream> {
         },
         quote! {
         /// Where the connector's CRM lives and how it authenticates (its `CRM`).
-        /// `None` when this crate has no such connector.
+        /// `None` when this crate has no such connector, or when the connector
+        /// describes its CRM with a `Vendor` (see `vendor`).
         #[rustfmt::skip]
         pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
-            match (crm, template) {
-                #((#crm, #template) => Some(#module::CRM),)*
-                _ => None,
-            }
+            #crm_env_body
+        }
+        },
+        quote! {
+        /// Where the connector's CRM lives, its per-account settings and how it
+        /// authenticates (its `VENDOR`), for connectors that need more than a
+        /// `CrmEnv`. `None` when this crate has no such connector, or when the
+        /// connector has a `CrmEnv` (see `crm_env`).
+        #[rustfmt::skip]
+        pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
+            #vendor_body
         }
         },
         quote! {
@@ -189,6 +229,7 @@ mod tests {
             crm: crm.into(),
             template: template.into(),
             tool_files: vec![("mcp".into(), "mcp.json".into())],
+            vendor: false,
         }
     }
 

@@ -137,7 +137,7 @@ impl Midcall {
             plan.add_action(&crm, &template, &files);
             connectors.push(self.connector(&crm, &template, |file| {
                 files.iter().any(|f| f.file_name == file)
-            }));
+            })?);
         }
         plan.add(INDEX, crate_index::render(&connectors)?);
         Ok(plan)
@@ -163,12 +163,17 @@ impl Midcall {
             .map(|(crm, template)| {
                 self.connector(&crm, &template, |file| present(&crm, &template, file))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         crate_index::render(&connectors).map(Some)
     }
 
     /// One connector of the index, with the JSON targets `has` says exist.
-    fn connector(&self, crm: &str, template: &str, has: impl Fn(&str) -> bool) -> Connector {
+    fn connector(
+        &self,
+        crm: &str,
+        template: &str,
+        has: impl Fn(&str) -> bool,
+    ) -> Result<Connector> {
         let tool_files = self
             .renderer
             .targets()
@@ -176,11 +181,13 @@ impl Midcall {
             .filter(|t| t.kind == OutputKind::Json && has(&t.file_name))
             .map(|t| (t.name.clone(), t.file_name.clone()))
             .collect();
-        Connector {
+        let (bindings, _) = bindings::load(&self.sources, crm)?;
+        Ok(Connector {
             crm: crm.to_string(),
             template: template.to_string(),
             tool_files,
-        }
+            vendor: bindings.needs_vendor(),
+        })
     }
 
     /// Every (crm, template) pair with a binding, sorted, after checking

@@ -116,14 +116,14 @@ pub fn bind(mut action: BoundAction, differs: Option<&str>) -> Result<BoundActio
 
 fn exchanges(flow: &Flow) -> Vec<&Exchange> {
     match flow {
-        Flow::One(e) => vec![e],
+        Flow::One(e) | Flow::Steps { last: e, .. } => vec![e],
         Flow::WriteUnlessFound { lookup, write } => vec![lookup, write],
     }
 }
 
 fn exchanges_mut(flow: &mut Flow) -> Vec<&mut Exchange> {
     match flow {
-        Flow::One(e) => vec![e],
+        Flow::One(e) | Flow::Steps { last: e, .. } => vec![e],
         Flow::WriteUnlessFound { lookup, write } => vec![lookup, write],
     }
 }

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use midcall_runtime::{ActionError, AuthSpec, Client, Config, CrmEnv};
+use midcall_runtime::{ActionError, AuthKind, AuthSpec, Client, Config, CrmEnv, Vendor};
 use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 
@@ -26,8 +26,11 @@ pub struct Connectors {
     pub list: &'static [(&'static str, &'static str)],
     /// Runs a connector's `call_json`.
     pub call: fn(&'static str, &'static str, Client, Value) -> CallFuture,
-    /// The connector's CRM description.
+    /// The connector's CRM description, for a `CrmEnv` connector.
     pub crm_env: fn(&str, &str) -> Option<CrmEnv>,
+    /// The connector's CRM description, for a `Vendor` connector
+    /// (settings, fixed headers, richer auth).
+    pub vendor: fn(&str, &str) -> Option<Vendor>,
     /// The connector's deadline.
     pub timeout: fn(&str, &str) -> Option<Duration>,
     /// A rendered tool definition by target (`mcp`, `vapi`, …).
@@ -107,17 +110,33 @@ impl Catalog {
                 jsonschema::validator_for(schema).map_err(|e| bad(format!("/inputSchema: {e}")))?;
             let read_only =
                 definition.pointer("/annotations/readOnlyHint") == Some(&Value::Bool(true));
-            let crm_env = (connectors.crm_env)(crm, template)
-                .ok_or_else(|| bad("the crate's crm_env has no entry".to_string()))?;
             let deadline = (connectors.timeout)(crm, template)
                 .ok_or_else(|| bad("the crate's timeout has no entry".to_string()))?;
             let env = settings.env.clone();
             let lookup = move |name: &str| env(name);
-            let missing_env = required_env(&crm_env)
+            let (required, config) = match (
+                (connectors.crm_env)(crm, template),
+                (connectors.vendor)(crm, template),
+            ) {
+                (Some(crm_env), _) => (
+                    required_env(&crm_env),
+                    Config::from_lookup(&crm_env, &lookup),
+                ),
+                (None, Some(vendor)) => (
+                    vendor_required_env(&vendor),
+                    Config::from_vendor_lookup(&vendor, &lookup),
+                ),
+                (None, None) => {
+                    return Err(bad(
+                        "the crate's crm_env and vendor have no entry".to_string()
+                    ))
+                }
+            };
+            let missing_env = required
                 .into_iter()
                 .filter(|v| lookup(v).is_none_or(|s| s.trim().is_empty()))
                 .collect();
-            let client = Config::from_lookup(&crm_env, lookup)
+            let client = config
                 .map(|c| c.with_timeout(deadline))
                 .and_then(Client::new);
             let key = (crm.to_string(), name.clone());
@@ -191,6 +210,25 @@ impl Catalog {
             .collect();
         (ready, json!({ "ready": ready, "crms": crms }))
     }
+}
+
+/// The variables a vendor connector cannot run without: its settings and
+/// its auth kind's secrets (not the base URL or token endpoint overrides).
+fn vendor_required_env(vendor: &Vendor) -> Vec<&'static str> {
+    let mut vars: Vec<&'static str> = vendor.settings.iter().map(|s| s.env).collect();
+    match vendor.auth {
+        AuthKind::Bearer { env }
+        | AuthKind::Header { env, .. }
+        | AuthKind::Query { env, .. }
+        | AuthKind::Basic { env, .. } => vars.push(env),
+        AuthKind::ClientCredentials {
+            client_id_env,
+            client_secret_env,
+            ..
+        } => vars.extend([client_id_env, client_secret_env]),
+        AuthKind::None => {}
+    }
+    vars
 }
 
 /// The variables a CRM's credential is read from.

@@ -45,7 +45,7 @@ pub use server::{bind, router, serve, Running};
 pub use settings::{EnvLookup, Secrets, Settings};
 
 /// The [`Connectors`] of a generated crate: its `CONNECTORS`, `call_json`,
-/// `crm_env`, `timeout` and `tool_definition`.
+/// `crm_env`, `vendor`, `timeout` and `tool_definition`.
 ///
 /// ```ignore
 /// let connectors = midcall_server::connectors!(midcall_generated);
@@ -62,6 +62,7 @@ macro_rules! connectors {
                 })
             },
             crm_env: generated::crm_env,
+            vendor: generated::vendor,
             timeout: generated::timeout,
             tool_definition: generated::tool_definition,
         }

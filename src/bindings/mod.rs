@@ -29,27 +29,91 @@ pub struct Bindings {
     pub base_url: String,
     /// Environment variable that overrides the base URL (sandbox, tests).
     pub base_url_env: String,
+    /// Per-account settings by name (`subdomain`), used as
+    /// `{setting.subdomain}` in the base URL, fixed headers, auth templates
+    /// and requests.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub settings: BTreeMap<String, SettingBinding>,
     /// How requests authenticate.
     pub auth: AuthBinding,
+    /// Headers sent on every request (`Intercom-Version: "2.11"`,
+    /// `ST-App-Key: "{setting.app_key}"`); values may use settings.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
     /// Per template id: the operation and the mappings.
     pub actions: BTreeMap<String, ActionBinding>,
 }
 
+impl Bindings {
+    /// The declared settings' names, sorted.
+    pub fn setting_names(&self) -> Vec<&str> {
+        self.settings.keys().map(String::as_str).collect()
+    }
+
+    /// Whether the CRM's connectors need the runtime's `Vendor` (settings,
+    /// fixed headers, or an auth kind `AuthSpec` cannot say) rather than
+    /// its simple `CrmEnv`.
+    pub fn needs_vendor(&self) -> bool {
+        !self.settings.is_empty() || !self.headers.is_empty() || !self.auth.is_simple()
+    }
+}
+
+/// One per-account setting: `subdomain: {env: ZENDESK_SUBDOMAIN, kind: host}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingBinding {
+    /// The environment variable holding the value.
+    pub env: String,
+    /// What the value must look like; `text` by default.
+    #[serde(default)]
+    pub kind: SettingKindBinding,
+}
+
+/// What a setting holds (the runtime's `SettingKind`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingKindBinding {
+    /// Any text without control characters.
+    #[default]
+    Text,
+    /// A host name or one label of it, safe in a base URL.
+    Host,
+    /// A UTC offset such as `+02:00`.
+    UtcOffset,
+}
+
+impl SettingKindBinding {
+    /// The name in bindings files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SettingKindBinding::Text => "text",
+            SettingKindBinding::Host => "host",
+            SettingKindBinding::UtcOffset => "utc_offset",
+        }
+    }
+}
+
 /// Auth scheme and the environment variables that hold the secret.
+/// Templates (`value`, `user`, `password`, `token_url`, `scope`) may use
+/// `{secret}` (the kind's secret variable, where it has one) and
+/// `{setting.name}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, tag = "scheme", rename_all = "lowercase")]
+#[serde(deny_unknown_fields, tag = "scheme", rename_all = "snake_case")]
 pub enum AuthBinding {
     /// `Authorization: Bearer $env`.
     Bearer {
         /// Variable holding the token.
         env: String,
     },
-    /// `<header>: $env`.
+    /// `<header>: $env`, or the `value` template (`Zoho-oauthtoken {secret}`).
     Header {
         /// Header name.
         header: String,
         /// Variable holding the key.
         env: String,
+        /// The header's value around the secret; `{secret}` when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
     },
     /// `?<param>=$env`.
     Query {
@@ -58,15 +122,167 @@ pub enum AuthBinding {
         /// Variable holding the key.
         env: String,
     },
-    /// HTTP basic auth.
+    /// HTTP basic auth: a user and a password variable (`user_env`,
+    /// `password_env`), or the vendor's form with one secret variable
+    /// (`env`) and `user`/`password` templates (Zendesk `user:
+    /// "{setting.email}/token"`, `password: "{secret}"`).
     Basic {
         /// Variable holding the user name.
-        user_env: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        user_env: Option<String>,
         /// Variable holding the password.
-        password_env: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password_env: Option<String>,
+        /// Variable holding the secret of the vendor's form.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        env: Option<String>,
+        /// User template of the vendor's form.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        user: Option<String>,
+        /// Password template of the vendor's form.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password: Option<String>,
+    },
+    /// OAuth 2.0 client credentials: a token from `token_url`, cached by
+    /// the client, sent as a bearer token.
+    ClientCredentials {
+        /// The token endpoint (may use settings).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_url: Option<String>,
+        /// Variable that overrides the token endpoint (sandboxes, tests).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_url_env: Option<String>,
+        /// Variable holding the client id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id_env: Option<String>,
+        /// Variable holding the client secret.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_secret_env: Option<String>,
+        /// The scope to ask for, if the vendor wants one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scope: Option<String>,
+        /// Where the id and secret go: the form `body` (default) or `basic` auth.
+        #[serde(default)]
+        credentials_in: CredentialsInBinding,
     },
     /// No auth.
     None,
+}
+
+/// Where client credentials go when asking for a token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialsInBinding {
+    /// `client_id` and `client_secret` in the form body.
+    #[default]
+    Body,
+    /// HTTP basic auth with the id and secret.
+    Basic,
+}
+
+impl AuthBinding {
+    /// The scheme's name in bindings files.
+    pub fn scheme(&self) -> &'static str {
+        match self {
+            AuthBinding::Bearer { .. } => "bearer",
+            AuthBinding::Header { .. } => "header",
+            AuthBinding::Query { .. } => "query",
+            AuthBinding::Basic { .. } => "basic",
+            AuthBinding::ClientCredentials { .. } => "client_credentials",
+            AuthBinding::None => "none",
+        }
+    }
+
+    /// Every environment variable the auth reads, with its key in the
+    /// `auth` section, in a fixed order (the overrides last).
+    pub fn variables(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        match self {
+            AuthBinding::Bearer { env }
+            | AuthBinding::Header { env, .. }
+            | AuthBinding::Query { env, .. } => out.push(("env", env.as_str())),
+            AuthBinding::Basic {
+                user_env,
+                password_env,
+                env,
+                ..
+            } => {
+                for (key, v) in [
+                    ("user_env", user_env),
+                    ("password_env", password_env),
+                    ("env", env),
+                ] {
+                    if let Some(v) = v {
+                        out.push((key, v.as_str()));
+                    }
+                }
+            }
+            AuthBinding::ClientCredentials {
+                client_id_env,
+                client_secret_env,
+                token_url_env,
+                ..
+            } => {
+                for (key, v) in [
+                    ("client_id_env", client_id_env),
+                    ("client_secret_env", client_secret_env),
+                    ("token_url_env", token_url_env),
+                ] {
+                    if let Some(v) = v {
+                        out.push((key, v.as_str()));
+                    }
+                }
+            }
+            AuthBinding::None => {}
+        }
+        out
+    }
+
+    /// The templates of the auth, with their keys: where `{secret}` and
+    /// settings may appear.
+    pub fn templates(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        match self {
+            AuthBinding::Header { value: Some(v), .. } => out.push(("value", v.as_str())),
+            AuthBinding::Basic { user, password, .. } => {
+                for (key, v) in [("user", user), ("password", password)] {
+                    if let Some(v) = v {
+                        out.push((key, v.as_str()));
+                    }
+                }
+            }
+            AuthBinding::ClientCredentials {
+                token_url, scope, ..
+            } => {
+                for (key, v) in [("token_url", token_url), ("scope", scope)] {
+                    if let Some(v) = v {
+                        out.push((key, v.as_str()));
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// Whether `{secret}` may appear in this kind's templates.
+    fn has_secret(&self) -> bool {
+        matches!(
+            self,
+            AuthBinding::Header { .. } | AuthBinding::Basic { env: Some(_), .. }
+        )
+    }
+
+    /// Whether the runtime's simple `AuthSpec` can say it (no template,
+    /// no token endpoint).
+    pub fn is_simple(&self) -> bool {
+        match self {
+            AuthBinding::Bearer { .. } | AuthBinding::Query { .. } | AuthBinding::None => true,
+            AuthBinding::Header { value, .. } => value.is_none(),
+            AuthBinding::Basic { env, .. } => env.is_none(),
+            AuthBinding::ClientCredentials { .. } => false,
+        }
+    }
 }
 
 /// One template bound to one operation.
@@ -97,6 +313,34 @@ pub struct ActionBinding {
     /// sentence; added to this CRM's tool description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub differs: Option<String>,
+    /// Calls made before the action's own, in order, each named: a later
+    /// request uses `{step.<name>:<pointer>}`, a value of an earlier step's
+    /// record. The action's `operation` is then the last step, and its
+    /// `response` reads that step's record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepBinding>,
+}
+
+/// One step before an action's own call (`steps:`): a read whose record
+/// later requests take values from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepBinding {
+    /// The step's name in `{step.<name>:<pointer>}`: lower case, digits, `_`.
+    pub name: String,
+    /// `METHOD /path` exactly as in the spec: a GET, or a POST search
+    /// marked `retry_safe: true`.
+    pub operation: String,
+    /// Whether repeating the request is harmless; required (true) for a
+    /// search sent as POST.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_safe: Option<bool>,
+    /// Request variants; the first whose `when` arguments are all given is sent.
+    pub requests: Vec<RequestBinding>,
+    /// JSON pointer to the step's record; nothing there = not found, and
+    /// no later request is sent.
+    #[serde(default)]
+    pub record: String,
 }
 
 /// `precheck:`: the read that looks for the record a write would create,
@@ -318,19 +562,18 @@ pub fn parse(text: &str, origin: &str) -> Result<Bindings> {
             && v.chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
     };
-    let mut envs = vec![("base_url_env", b.base_url_env.as_str())];
-    match &b.auth {
-        AuthBinding::Bearer { env }
-        | AuthBinding::Header { env, .. }
-        | AuthBinding::Query { env, .. } => envs.push(("auth.env", env)),
-        AuthBinding::Basic {
-            user_env,
-            password_env,
-        } => {
-            envs.push(("auth.user_env", user_env));
-            envs.push(("auth.password_env", password_env));
+    let mut envs = vec![("base_url_env".to_string(), b.base_url_env.as_str())];
+    for (name, setting) in &b.settings {
+        if !is_setting_name(name) {
+            report.error(
+                format!("settings.{name}"),
+                "a setting name is lower case letters, digits and `_`, starting with a letter, and not `secret`",
+            );
         }
-        AuthBinding::None => {}
+        envs.push((format!("settings.{name}.env"), setting.env.as_str()));
+    }
+    for (key, v) in b.auth.variables() {
+        envs.push((format!("auth.{key}"), v));
     }
     for (place, v) in envs {
         if !env_ok(v) {
@@ -340,11 +583,38 @@ pub fn parse(text: &str, origin: &str) -> Result<Bindings> {
             );
         }
     }
+    auth_fields(&mut report, &b.auth);
+    if matches!(b.auth, AuthBinding::Basic { env: None, .. }) && b.needs_vendor() {
+        report.error(
+            "auth",
+            "with `settings` or `headers`, basic auth is `env` with `user` and `password` templates (a user name that is not secret may be a setting: `user: \"{setting.user}\"`)",
+        );
+    }
     if !(b.base_url.starts_with("https://") || b.base_url.starts_with("http://")) {
         report.error(
             "base_url",
             format!("`{}` is not an http(s) URL", b.base_url),
         );
+    }
+    let mut templates = vec![("base_url".to_string(), b.base_url.as_str(), false)];
+    for (name, value) in &b.headers {
+        if !is_header_name(name) || name.eq_ignore_ascii_case("authorization") {
+            report.error(
+                format!("headers.{name}"),
+                "is not a header the bindings may fix (an HTTP header name, not `Authorization`: that is the `auth` section's)",
+            );
+        }
+        templates.push((format!("headers.{name}"), value.as_str(), false));
+    }
+    let secret = b.auth.has_secret();
+    for (key, value) in b.auth.templates() {
+        templates.push((format!("auth.{key}"), value, secret));
+    }
+    let names = b.setting_names();
+    for (place, text, secret) in templates {
+        if let Err(m) = vendor_template(text, &names, secret) {
+            report.error(place, m);
+        }
     }
     for (id, action) in &b.actions {
         if let Some(p) = names::id_problem(id) {
@@ -363,6 +633,189 @@ pub fn parse(text: &str, origin: &str) -> Result<Bindings> {
                 "lists no request",
             );
         }
+        if action.precheck.is_some() && !action.steps.is_empty() {
+            report.error(
+                format!("actions.{id}.steps"),
+                "a write guarded by a `precheck` cannot also have steps; use one or the other",
+            );
+        }
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, step) in action.steps.iter().enumerate() {
+            let at = format!("actions.{id}.steps[{i}]");
+            if !is_setting_name(&step.name) {
+                report.error(
+                    format!("{at}.name"),
+                    format!(
+                        "`{}` is not a step name (lower case letters, digits and `_`, starting with a letter)",
+                        step.name
+                    ),
+                );
+            }
+            if let Some(first) = seen.insert(&step.name, i) {
+                report.error(
+                    format!("{at}.name"),
+                    format!(
+                        "step `{}` is already the name of `steps[{first}]`; each step needs its own",
+                        step.name
+                    ),
+                );
+            }
+            if step.requests.is_empty() {
+                report.error(format!("{at}.requests"), "lists no request");
+            }
+        }
     }
     report.finish(Some(b))
+}
+
+/// A setting or step name: `[a-z][a-z0-9_]*`, and not `secret` (the auth
+/// templates' own placeholder).
+fn is_setting_name(name: &str) -> bool {
+    name != "secret"
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// An HTTP header name: one or more token characters (RFC 9110).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
+}
+
+/// Every field an auth kind needs is there, and no field of another form.
+fn auth_fields(report: &mut Report, auth: &AuthBinding) {
+    let mut need = |present: bool, key: &str, what: &str| {
+        if !present {
+            report.error(
+                format!("auth.{key}"),
+                format!("scheme `{}` needs `{key}` ({what})", auth.scheme()),
+            );
+        }
+    };
+    match auth {
+        AuthBinding::Basic {
+            user_env,
+            password_env,
+            env: Some(_),
+            user,
+            password,
+        } => {
+            need(
+                user.is_some(),
+                "user",
+                "the user template beside `env`, e.g. `{setting.email}/token` or `{secret}`",
+            );
+            need(
+                password.is_some(),
+                "password",
+                "the password template beside `env`, e.g. `{secret}` or `X`",
+            );
+            if user_env.is_some() || password_env.is_some() {
+                report.error(
+                    "auth",
+                    "scheme `basic` takes `user_env` and `password_env`, or `env` with `user` and `password`; not both",
+                );
+            }
+        }
+        AuthBinding::Basic {
+            user_env,
+            password_env,
+            env: None,
+            user,
+            password,
+        } => {
+            if user.is_some() || password.is_some() {
+                need(false, "env", "the variable holding the secret that `{secret}` stands for in `user`/`password`");
+            } else {
+                need(
+                    user_env.is_some(),
+                    "user_env",
+                    "the variable holding the user name; or give `env`, `user` and `password`",
+                );
+                need(
+                    password_env.is_some(),
+                    "password_env",
+                    "the variable holding the password",
+                );
+            }
+        }
+        AuthBinding::ClientCredentials {
+            token_url,
+            token_url_env,
+            client_id_env,
+            client_secret_env,
+            ..
+        } => {
+            need(token_url.is_some(), "token_url", "the token endpoint");
+            need(
+                token_url_env.is_some(),
+                "token_url_env",
+                "the variable that overrides the token endpoint",
+            );
+            need(
+                client_id_env.is_some(),
+                "client_id_env",
+                "the variable holding the client id",
+            );
+            need(
+                client_secret_env.is_some(),
+                "client_secret_env",
+                "the variable holding the client secret",
+            );
+        }
+        _ => {}
+    }
+}
+
+/// A binding template the runtime fills when the connector is configured
+/// (the base URL, a fixed header, an auth template) in the runtime's form:
+/// `{setting.name}` becomes `{name}`, and `{secret}` stays where the auth
+/// kind has a secret. Anything else (an argument, a step value, a setting
+/// not in `settings`, a literal brace) is the error.
+pub fn vendor_template(
+    text: &str,
+    settings: &[&str],
+    secret: bool,
+) -> std::result::Result<String, String> {
+    let mut out = String::new();
+    for piece in placeholder::parse(text)? {
+        match piece {
+            placeholder::Piece::Text(t) if t.contains(['{', '}']) => {
+                return Err(format!(
+                    "`{text}`: a literal brace cannot be sent here (it is filled when the connector starts)"
+                ))
+            }
+            placeholder::Piece::Text(t) => out.push_str(&t),
+            placeholder::Piece::Setting(name) if settings.contains(&name.as_str()) => {
+                out.push('{');
+                out.push_str(&name);
+                out.push('}');
+            }
+            placeholder::Piece::Setting(name) => return Err(unknown_setting(&name, settings)),
+            placeholder::Piece::Arg(name) if secret && name == "secret" => out.push_str("{secret}"),
+            _ => {
+                return Err(format!(
+                    "`{text}`: only {}`{{setting.<name>}}` may be used here, filled when the connector starts",
+                    if secret { "`{secret}` and " } else { "" }
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The message for `{setting.name}` when no such setting is declared.
+pub fn unknown_setting(name: &str, names: &[&str]) -> String {
+    format!(
+        "`{{setting.{name}}}` is not a setting of this CRM; declared settings: {}",
+        if names.is_empty() {
+            "(none; add `settings:`)".to_string()
+        } else {
+            names.join(", ")
+        }
+    )
 }

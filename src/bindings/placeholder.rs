@@ -1,13 +1,31 @@
-//! `{argument}` placeholders in binding strings.
+//! Placeholders in binding strings: `{argument}` (a tool argument),
+//! `{setting.name}` (an account setting) and `{step.name:/pointer}` (a value
+//! of an earlier step's record).
 
 /// One piece of a binding string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
     /// Literal text (braces already unescaped).
     Text(String),
-    /// The value of the named tool argument.
+    /// The value of the named tool argument: `{email}`.
     Arg(String),
+    /// The value of the named account setting: `{setting.subdomain}`.
+    Setting(String),
+    /// The value at `pointer` below the record of an earlier step:
+    /// `{step.user:/id}`.
+    Step {
+        /// The step's name.
+        step: String,
+        /// A JSON pointer below that step's record (`""` is the record).
+        pointer: String,
+    },
 }
+
+/// The prefix of a setting placeholder.
+pub const SETTING: &str = "setting.";
+
+/// The prefix of a step placeholder.
+pub const STEP: &str = "step.";
 
 /// Splits `s` into text and placeholders. `{{` and `}}` are literal braces;
 /// an unclosed or empty placeholder is an error (the message says which).
@@ -44,10 +62,11 @@ pub fn parse(s: &str) -> Result<Vec<Piece>, String> {
                 if name.is_empty() {
                     return Err(format!("`{s}` has an empty placeholder `{{}}`"));
                 }
+                let piece = piece(s, &name)?;
                 if !text.is_empty() {
                     pieces.push(Piece::Text(std::mem::take(&mut text)));
                 }
-                pieces.push(Piece::Arg(name));
+                pieces.push(piece);
             }
             '}' => {
                 return Err(format!(
@@ -63,11 +82,38 @@ pub fn parse(s: &str) -> Result<Vec<Piece>, String> {
     Ok(pieces)
 }
 
+/// What one placeholder's inner text names.
+fn piece(s: &str, name: &str) -> Result<Piece, String> {
+    if let Some(setting) = name.strip_prefix(SETTING) {
+        if setting.is_empty() {
+            return Err(format!("`{s}`: `{{setting.}}` names no setting"));
+        }
+        return Ok(Piece::Setting(setting.to_string()));
+    }
+    if let Some(rest) = name.strip_prefix(STEP) {
+        let Some((step, pointer)) = rest.split_once(':') else {
+            return Err(format!(
+                "`{s}`: a step value is `{{step.<name>:<pointer>}}` (`{{step.user:/id}}`)"
+            ));
+        };
+        if step.is_empty() || !(pointer.is_empty() || pointer.starts_with('/')) {
+            return Err(format!(
+                "`{s}`: a step value is `{{step.<name>:<pointer>}}` with a JSON pointer below the step's record (`{{step.user:/id}}`)"
+            ));
+        }
+        return Ok(Piece::Step {
+            step: step.to_string(),
+            pointer: pointer.to_string(),
+        });
+    }
+    Ok(Piece::Arg(name.to_string()))
+}
+
 /// The argument names a string refers to.
 pub fn args(pieces: &[Piece]) -> impl Iterator<Item = &str> {
     pieces.iter().filter_map(|p| match p {
         Piece::Arg(a) => Some(a.as_str()),
-        Piece::Text(_) => None,
+        _ => None,
     })
 }
 
@@ -90,5 +136,23 @@ mod tests {
         assert!(parse("a}b").is_err());
         assert!(parse("{}").is_err());
         assert_eq!(parse("").unwrap(), vec![]);
+        assert_eq!(
+            parse("https://{setting.subdomain}.zendesk.com").unwrap(),
+            vec![
+                Piece::Text("https://".into()),
+                Piece::Setting("subdomain".into()),
+                Piece::Text(".zendesk.com".into())
+            ]
+        );
+        assert_eq!(
+            parse("{step.user:/users/0/id}").unwrap(),
+            vec![Piece::Step {
+                step: "user".into(),
+                pointer: "/users/0/id".into()
+            }]
+        );
+        assert!(parse("{step.user}").is_err());
+        assert!(parse("{step.user:id}").is_err());
+        assert!(parse("{setting.}").is_err());
     }
 }

@@ -37,6 +37,17 @@ impl JsonTemplate {
         }
     }
 
+    /// Appends every value the tree uses, in order.
+    pub fn sources<'a>(&'a self, out: &mut Vec<&'a Source>) {
+        match self {
+            JsonTemplate::Text(t) => out.extend(t.values()),
+            JsonTemplate::Value(v) => out.push(v),
+            JsonTemplate::Array(items) => items.iter().for_each(|v| v.sources(out)),
+            JsonTemplate::Object(members) => members.iter().for_each(|(_, v)| v.sources(out)),
+            JsonTemplate::Null | JsonTemplate::Bool(_) | JsonTemplate::Number(_) => {}
+        }
+    }
+
     /// Appends the name of every object member whose value is or holds a
     /// value directly (through arrays, not through another object), in
     /// order: `{"filters": [{"value": "{email}"}]}` gives `value`.
@@ -55,12 +66,13 @@ impl JsonTemplate {
         }
     }
 
-    /// Whether the value itself, or an element of it as an array, is a
-    /// value (not counting nested objects, whose members name themselves).
+    /// Whether the value itself, or an element of it as an array, is the
+    /// caller's value (not counting nested objects, whose members name
+    /// themselves; a setting or a step's value is the connector's own).
     fn holds_value_here(&self) -> bool {
         match self {
-            JsonTemplate::Value(_) => true,
-            JsonTemplate::Text(t) => t.values().next().is_some(),
+            JsonTemplate::Value(v) => v.is_callers(),
+            JsonTemplate::Text(t) => t.has_callers(),
             JsonTemplate::Array(items) => items.iter().any(Self::holds_value_here),
             _ => false,
         }

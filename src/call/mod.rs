@@ -4,10 +4,10 @@
 //! reads the bindings' text again. A [`BoundAction`] is a template, the
 //! CRM it is bound to, and a [`Flow`] of [`Call`]s, each with the
 //! [`Projection`]s that turn its record into the template's result. A
-//! precheck is just another `Call`. Later features are new cases of these
-//! enums (a chain of steps in [`Flow`], a setting in [`Source`], a form or
-//! GraphQL [`Body`], more [`crate::bindings::AuthBinding`] kinds), not
-//! parallel copies.
+//! precheck is just another `Call`, and so is each of [`Flow::Steps`].
+//! Features are new cases of these enums (steps in [`Flow`], a setting or
+//! an earlier step's value in [`Source`], a form or GraphQL [`Body`], more
+//! [`crate::bindings::AuthBinding`] kinds), not parallel copies.
 
 pub mod check;
 mod graphql;
@@ -25,7 +25,7 @@ pub use projection::{FieldSource, Pointer, Projection, Scalar};
 pub use transform::{Currency, MoneyUnits, Take, TimeForm, Transform};
 pub use value::{ArgRef, Presence, Source, TextPiece, TextTemplate};
 
-use crate::bindings::AuthBinding;
+use crate::bindings::{AuthBinding, SettingKindBinding};
 use crate::catalog::Template;
 
 /// A template bound to one CRM: every reference checked, every string
@@ -46,10 +46,10 @@ pub struct BoundAction {
 
 impl BoundAction {
     /// The call that does the template's work (for a guarded write, the
-    /// write; the look-up only guards it).
+    /// write; the look-up only guards it; for steps, the last).
     pub fn primary(&self) -> &Call {
         match &self.flow {
-            Flow::One(e) => &e.call,
+            Flow::One(e) | Flow::Steps { last: e, .. } => &e.call,
             Flow::WriteUnlessFound { write, .. } => &write.call,
         }
     }
@@ -59,6 +59,11 @@ impl BoundAction {
         match &self.flow {
             Flow::One(e) => vec![&e.call],
             Flow::WriteUnlessFound { lookup, write } => vec![&lookup.call, &write.call],
+            Flow::Steps { steps, last } => steps
+                .iter()
+                .map(|s| &s.call)
+                .chain(std::iter::once(&last.call))
+                .collect(),
         }
     }
 }
@@ -78,6 +83,31 @@ pub struct Crm {
     pub docs: Option<String>,
     /// How requests authenticate.
     pub auth: AuthBinding,
+    /// The per-account settings, in name order.
+    pub settings: Vec<Setting>,
+    /// Headers sent on every request, values in the runtime's template
+    /// form (`{app_key}`), in name order.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Crm {
+    /// Whether the connector needs the runtime's `Vendor` (settings, fixed
+    /// headers, or an auth kind `AuthSpec` cannot say) rather than its
+    /// simple `CrmEnv`.
+    pub fn needs_vendor(&self) -> bool {
+        !self.settings.is_empty() || !self.headers.is_empty() || !self.auth.is_simple()
+    }
+}
+
+/// One per-account setting a CRM declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// Its name in `{setting.name}`.
+    pub name: String,
+    /// The environment variable holding it.
+    pub env: String,
+    /// What its value must look like.
+    pub kind: SettingKindBinding,
 }
 
 /// The calls of one action, in the order the connector makes them.
@@ -93,6 +123,26 @@ pub enum Flow {
         /// The write.
         write: Exchange,
     },
+    /// Named calls made one after the other under one deadline, each able
+    /// to use values of the records before it; nothing at a step's record
+    /// is `not_found` and no later request is sent. `last`'s record is the
+    /// answer.
+    Steps {
+        /// The calls before the last, in order.
+        steps: Vec<Step>,
+        /// The last call and the projection of its record.
+        last: Exchange,
+    },
+}
+
+/// One named call of [`Flow::Steps`] before the last: its record is what
+/// later requests read (`{step.<name>:<pointer>}`).
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The step's name.
+    pub name: String,
+    /// The request; its `record` is the step's record.
+    pub call: Call,
 }
 
 /// One call and how its record becomes the template's result fields.
@@ -250,6 +300,25 @@ pub struct Variant {
 }
 
 impl Variant {
+    /// Every value the request uses (path, query, headers, body), in order.
+    pub fn sources(&self) -> impl Iterator<Item = &Source> {
+        let mut out: Vec<&Source> = Vec::new();
+        for part in &self.path.parts {
+            if let PathPart::Segment(t) = part {
+                out.extend(t.values());
+            }
+        }
+        for (_, t) in self.query.iter().chain(&self.headers) {
+            out.extend(t.values());
+        }
+        match &self.body {
+            Some(Body::Json(b) | Body::Form(b)) => b.sources(&mut out),
+            Some(Body::GraphQl(g)) => g.variables.iter().for_each(|(_, v)| v.sources(&mut out)),
+            None => {}
+        }
+        out.into_iter()
+    }
+
     /// The names of the request's fields that carry the caller's values,
     /// in the vendor's words, first appearance first: path parameters of
     /// `path` (the spec's template this variant binds), query and header
@@ -261,13 +330,13 @@ impl Variant {
         let mut names = Vec::new();
         for (component, part) in path.components.iter().zip(&self.path.parts) {
             if let (Component::Param(name), PathPart::Segment(t)) = (component, part) {
-                if t.values().next().is_some() {
+                if t.has_callers() {
                     names.push(name.clone());
                 }
             }
         }
         for (name, value) in self.query.iter().chain(&self.headers) {
-            if value.values().next().is_some() {
+            if value.has_callers() {
                 names.push(name.clone());
             }
         }
@@ -338,10 +407,28 @@ mod tests {
                 ("q".into(), arg("name")),
                 ("sort".into(), TextTemplate::literal("-updated")),
             ],
-            headers: vec![("X-Caller".into(), arg("name"))],
+            headers: vec![
+                ("X-Caller".into(), arg("name")),
+                (
+                    "X-Account".into(),
+                    TextTemplate {
+                        pieces: vec![TextPiece::Value(Source::Setting("subdomain".into()))],
+                    },
+                ),
+                (
+                    "X-User".into(),
+                    TextTemplate {
+                        pieces: vec![TextPiece::Value(Source::Step {
+                            step: "user".into(),
+                            pointer: "/id".into(),
+                        })],
+                    },
+                ),
+            ],
             body: Some(Body::Json(body)),
         };
-        // Literal fields (`accountId`, `sort`, `propertyName`, `limit`) are
+        // Literal fields (`accountId`, `sort`, `propertyName`, `limit`) and
+        // those of a setting or an earlier step (`X-Account`, `X-User`) are
         // the connector's own; `q` appears once.
         assert_eq!(
             variant.caller_fields(&path),

@@ -1,21 +1,36 @@
 //! Where a value in a request comes from, and text built from such values:
-//! a binding string's `{argument}` placeholders, parsed once.
+//! a binding string's `{argument}`, `{setting.name}` and
+//! `{step.name:/pointer}` placeholders, parsed once.
 
 use crate::catalog::ValueType;
 
-/// A value a request uses. Today only a tool argument; later cases (an
-/// account setting, a value from an earlier step's answer) are new variants.
+/// A value a request uses: the caller's (a tool argument) or the
+/// connector's own (an account setting, a value of an earlier step's
+/// answer).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     /// A tool argument.
     Arg(ArgRef),
+    /// An account setting, by name (`{setting.subdomain}`): read and
+    /// checked when the connector is configured, so always present.
+    Setting(String),
+    /// The value at `pointer` below the record of the earlier step `step`
+    /// (`{step.user:/id}`): present, or the action ended `not_found`.
+    Step {
+        /// The step's name.
+        step: String,
+        /// A JSON pointer below the step's record.
+        pointer: String,
+    },
 }
 
 impl Source {
-    /// The JSON type of the value.
+    /// The JSON type of the value. A setting is text; a step value keeps
+    /// the type it has in the answer, and is text where text is needed.
     pub fn ty(&self) -> ValueType {
         match self {
             Source::Arg(a) => a.ty,
+            Source::Setting(_) | Source::Step { .. } => ValueType::String,
         }
     }
 
@@ -23,7 +38,14 @@ impl Source {
     pub fn is_optional(&self) -> bool {
         match self {
             Source::Arg(a) => a.presence == Presence::Optional,
+            Source::Setting(_) | Source::Step { .. } => false,
         }
+    }
+
+    /// Whether the value is the caller's (a tool argument), not one the
+    /// connector supplies itself.
+    pub fn is_callers(&self) -> bool {
+        matches!(self, Source::Arg(_))
     }
 }
 
@@ -93,5 +115,10 @@ impl TextTemplate {
             TextPiece::Value(v) => Some(v),
             TextPiece::Literal(_) => None,
         })
+    }
+
+    /// Whether any value used is the caller's (a tool argument).
+    pub fn has_callers(&self) -> bool {
+        self.values().any(Source::is_callers)
     }
 }

@@ -25,10 +25,24 @@ pub(super) fn one(midcall: &Midcall, args: GenerateArgs) -> Result<i32, Error> {
     };
     // Without a CRM: the template's tool definitions alone, no connector.
     let (crm, files) = match args.crm.as_deref() {
-        Some(crm) => (
-            crm,
-            midcall.generate(crm, template, &args.target, &options)?,
-        ),
+        Some(crm) => {
+            if super::crms::spec_only_ids(midcall)
+                .iter()
+                .any(|id| id == crm)
+            {
+                return Err(Error::invalid(
+                    &format!("specs/{crm}"),
+                    "bindings.yaml",
+                    format!(
+                        "`{crm}` has a spec but nothing bound yet; bind its templates in specs/{crm}/bindings.yaml (see `gen match --spec`)"
+                    ),
+                ));
+            }
+            (
+                crm,
+                midcall.generate(crm, template, &args.target, &options)?,
+            )
+        }
         None => (
             output::GENERIC,
             midcall.generate_generic(template, &args.target, &options)?,

@@ -216,10 +216,24 @@ fn read_text(path: &Path) -> Result<String> {
     crate::input::read_text(path).map_err(|e| Error::io(path, &e))
 }
 
-/// Reads a vendor file (JSON or YAML, told apart by its first character).
+/// Reads a vendor file (JSON or YAML, told apart by its first character);
+/// a Swagger 2.0 file is converted to OpenAPI 3.0 first, so one derived
+/// spec can take files of both kinds (ServiceTitan's CRM module is 2.0,
+/// its other modules 3.0). What the conversion could not carry over is an
+/// error: a derived spec keeps all of the vendor's text or says why not.
 fn read_document(path: &Path, name: &str) -> Result<Document> {
     let text = read_text(path)?;
-    let value = parse_document(&text, &path.display().to_string())?;
+    let mut value = parse_document(&text, &path.display().to_string())?;
+    if let Some(note) = crate::openapi::swagger2_to_openapi3(&mut value)
+        .into_iter()
+        .next()
+    {
+        return Err(Error::invalid(
+            &path.display().to_string(),
+            "swagger",
+            format!("converting this Swagger 2.0 file to OpenAPI 3.0: {note}"),
+        ));
+    }
     Ok(Document {
         name: name.to_string(),
         path: path.to_path_buf(),

@@ -56,24 +56,19 @@ pub fn subset(
     let first = sources
         .first()
         .ok_or_else(|| Error::invalid(origin, "sources", "names no vendor file"))?;
-    let version_key = if first.value.get("swagger").is_some() {
-        "swagger"
-    } else {
-        "openapi"
-    };
     for doc in sources {
-        if doc.value.get(version_key).is_none() {
+        if doc.value.get("openapi").is_none() {
             return Err(Error::invalid(
                 origin,
                 "sources",
                 format!(
-                    "`{}` is not of the same kind as `{}` (`{version_key}`): one derived spec mixes no OpenAPI 3 and Swagger 2.0 files",
-                    doc.name, first.name
+                    "`{}` is not an OpenAPI document (no `openapi` member)",
+                    doc.name
                 ),
             ));
         }
     }
-    let prefixes = path_prefixes(sources, version_key, origin)?;
+    let prefixes = path_prefixes(sources, origin)?;
 
     let mut docs: Vec<Document> = sources.to_vec();
     let mut out_paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
@@ -183,11 +178,7 @@ pub fn subset(
     }
 
     // Security schemes: every one the vendor declares.
-    let schemes_pointer = if version_key == "swagger" {
-        "/securityDefinitions"
-    } else {
-        "/components/securitySchemes"
-    };
+    let schemes_pointer = "/components/securitySchemes";
     for doc in sources {
         if let Some(schemes) = doc
             .value
@@ -218,46 +209,23 @@ pub fn subset(
         }
     }
 
-    Ok(assemble(
-        first,
-        version_key,
-        &prefixes[0],
-        out_paths,
-        placed,
-    ))
+    Ok(assemble(first, &prefixes[0], out_paths, placed))
 }
 
 /// Each source's path prefix: empty when every source has the same server;
 /// otherwise, when they share an origin but not a base path (ServiceTitan's
 /// `https://api.servicetitan.io/crm/v2`, `…/jpm/v2`), the server becomes the
 /// origin and each file's base path moves into its paths.
-fn path_prefixes(sources: &[Document], version_key: &str, origin: &str) -> Result<Vec<String>> {
+fn path_prefixes(sources: &[Document], origin: &str) -> Result<Vec<String>> {
     let server = |doc: &Document| -> String {
-        if version_key == "swagger" {
-            let host = doc.value.get("host").and_then(Value::as_str).unwrap_or("");
-            let base = doc
-                .value
-                .get("basePath")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            format!("{host}{base}")
-        } else {
-            doc.value
-                .pointer("/servers/0/url")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string()
-        }
+        doc.value
+            .pointer("/servers/0/url")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
     };
     let servers: Vec<String> = sources.iter().map(server).collect();
-    if servers.iter().all(|s| *s == servers[0]) || version_key == "swagger" {
-        if version_key == "swagger" && servers.iter().any(|s| *s != servers[0]) {
-            return Err(Error::invalid(
-                origin,
-                "sources",
-                "these Swagger 2.0 files have different hosts or base paths; derive them separately",
-            ));
-        }
+    if servers.iter().all(|s| *s == servers[0]) {
         return Ok(vec![String::new(); sources.len()]);
     }
     let split = |url: &str| -> (String, String) {
@@ -400,14 +368,13 @@ fn normalize(path: &Path) -> PathBuf {
 /// (kinds in their usual order, names sorted).
 fn assemble(
     first: &Document,
-    version_key: &str,
     prefix0: &str,
     paths: BTreeMap<String, Map<String, Value>>,
     placed: BTreeMap<String, (Value, String)>,
 ) -> Value {
     let mut root = Map::new();
-    if let Some(v) = first.value.get(version_key) {
-        root.insert(version_key.into(), v.clone());
+    if let Some(v) = first.value.get("openapi") {
+        root.insert("openapi".into(), v.clone());
     }
     let mut info = Map::new();
     for key in ["title", "version"] {
@@ -416,13 +383,7 @@ fn assemble(
         }
     }
     root.insert("info".into(), Value::Object(info));
-    if version_key == "swagger" {
-        for key in ["host", "basePath", "schemes", "consumes", "produces"] {
-            if let Some(v) = first.value.get(key) {
-                root.insert(key.into(), v.clone());
-            }
-        }
-    } else if let Some(servers) = first.value.get("servers").and_then(Value::as_array) {
+    if let Some(servers) = first.value.get("servers").and_then(Value::as_array) {
         let servers: Vec<Value> = servers
             .iter()
             .map(|s| {

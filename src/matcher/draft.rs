@@ -211,13 +211,16 @@ pub fn draft_from(
         }),
         requests: mapping.requests.clone(),
         response: mapping.response.clone(),
+        steps: Vec::new(),
     };
     let bindings = Bindings {
         name: super::one_line(&api.title, 80),
         docs: None,
         base_url: base_url(api),
         base_url_env: format!("{}_BASE_URL", env_prefix(crm_id)),
+        settings: Default::default(),
         auth: auth(api, op, crm_id),
+        headers: Default::default(),
         actions: [(template.id.clone(), binding)].into_iter().collect(),
     };
     let differs = bindings
@@ -318,8 +321,11 @@ fn auth(api: &Api, op: &crate::openapi::Operation, crm_id: &str) -> AuthBinding 
         match s {
             SecurityScheme::Http { scheme, .. } if scheme == "basic" => {
                 return AuthBinding::Basic {
-                    user_env: format!("{prefix}_USER"),
-                    password_env: format!("{prefix}_PASSWORD"),
+                    user_env: Some(format!("{prefix}_USER")),
+                    password_env: Some(format!("{prefix}_PASSWORD")),
+                    env: None,
+                    user: None,
+                    password: None,
                 }
             }
             SecurityScheme::Http { scheme, .. } if scheme == "bearer" => {
@@ -337,6 +343,7 @@ fn auth(api: &Api, op: &crate::openapi::Operation, crm_id: &str) -> AuthBinding 
                     return AuthBinding::Header {
                         header: name.clone(),
                         env: format!("{prefix}_API_KEY"),
+                        value: None,
                     }
                 }
                 ParamLocation::Query => {

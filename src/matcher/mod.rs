@@ -53,12 +53,13 @@ pub struct Candidate {
 /// Every operation of the index scored for `template`, best first (ties in
 /// document order, so the ranking is deterministic).
 pub fn rank(index: &Index, template: &Template) -> Vec<Candidate> {
+    let prepared = score::Prepared::new(template);
     let mut scored: Vec<(i32, usize, Vec<Reason>)> = index
         .entries
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let (s, r) = score::score(e, template);
+            let (s, r) = score::score_prepared(e, &prepared);
             (s, i, r)
         })
         .collect();
@@ -70,20 +71,22 @@ pub fn rank(index: &Index, template: &Template) -> Vec<Candidate> {
 }
 
 /// The best `top` candidates only, without building the others' reasons
-/// twice: scores everything, keeps the head.
+/// twice: scores everything (points only, no reasons written), keeps the
+/// head.
 pub fn top(index: &Index, template: &Template, top: usize) -> Vec<Candidate> {
+    let prepared = score::Prepared::new(template);
     let mut scores: Vec<(i32, usize)> = index
         .entries
         .iter()
         .enumerate()
-        .map(|(i, e)| (score::score(e, template).0, i))
+        .map(|(i, e)| (score::points(e, &prepared), i))
         .collect();
     scores.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scores
         .into_iter()
         .take(top)
         .map(|(_, i)| {
-            let (s, r) = score::score(&index.entries[i], template);
+            let (s, r) = score::score_prepared(&index.entries[i], &prepared);
             candidate(index, i, s, r)
         })
         .collect()
@@ -114,11 +117,12 @@ pub fn best_templates<'t>(
     index: &Index,
     templates: &'t [Template],
 ) -> Vec<(usize, Vec<(&'t Template, i32)>)> {
+    let prepared: Vec<score::Prepared<'t>> = templates.iter().map(score::Prepared::new).collect();
     let mut out = Vec::new();
     for (i, e) in index.entries.iter().enumerate() {
-        let mut scored: Vec<(&Template, i32)> = templates
+        let mut scored: Vec<(&Template, i32)> = prepared
             .iter()
-            .map(|t| (t, score::score(e, t).0))
+            .map(|p| (p.template(), score::points(e, p)))
             .filter(|(_, s)| *s >= WORTH)
             .collect();
         scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.id.cmp(&b.0.id)));

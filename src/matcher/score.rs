@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::index::{Input, OpEntry, OpKind};
-use super::tokens::{canonical, entity_aliases, key, same_field, words};
+use super::tokens::{canonical, entity_aliases, key, words};
 use crate::catalog::Template;
 
 /// Points added or removed, and why.
@@ -90,6 +90,16 @@ fn best_entity<'e>(ents: &'e [Entity], hay: &[String]) -> Option<(i32, &'e str)>
         .max_by_key(|(p, _)| *p)
 }
 
+/// [`best_entity`] over the path's words, segment after segment (an
+/// entity's words may run across segments, as in the joined path).
+fn best_entity_in_segments<'e>(
+    ents: &'e [Entity],
+    segments: &[Vec<String>],
+) -> Option<(i32, &'e str)> {
+    let path_words: Vec<String> = segments.iter().flatten().cloned().collect();
+    best_entity(ents, &path_words)
+}
+
 /// Verbs in a template id that single out operations by name
 /// (`appointment-cancel` → `cancel`).
 const ID_VERBS: &[&str] = &[
@@ -107,15 +117,46 @@ const ID_VERBS: &[&str] = &[
 
 /// How an operation takes the template input `input`, if it does.
 pub fn accepts(entry: &OpEntry, template: &Template, input: &str) -> Option<Accepts> {
+    accepts_prepared(entry, &PreparedInput::new(template, input))
+}
+
+/// A template input's name reduced once per ranking: its keys, words and
+/// the entity words its owner may appear as (`contact` of `contact_id`).
+struct PreparedInput<'t> {
+    name: &'t str,
+    key: String,
+    canonical: String,
+    /// For `<owner>_id`-like inputs: the owner's entity words.
+    owner_entities: Option<Vec<Vec<String>>>,
+}
+
+impl<'t> PreparedInput<'t> {
+    fn new(template: &Template, input: &'t str) -> Self {
+        let w = words(input);
+        let owner_entities = w.split_last().and_then(|(last, owner)| {
+            (matches!(
+                last.as_str(),
+                "id" | "number" | "uid" | "code" | "no" | "key"
+            ) && !owner.is_empty())
+            .then(|| owner_entities(template, owner))
+        });
+        PreparedInput {
+            name: input,
+            key: key(input),
+            canonical: canonical(input),
+            owner_entities,
+        }
+    }
+}
+
+/// [`accepts`] with the input's keys computed beforehand.
+fn accepts_prepared(entry: &OpEntry, input: &PreparedInput<'_>) -> Option<Accepts> {
     let usable = |i: &&Input| i.location != "header";
-    // Keys computed once per call, not once per field (Stripe's bodies
-    // have hundreds of fields).
-    let (input_key, input_canonical) = (key(input), canonical(input));
     if let Some(found) = entry
         .inputs
         .iter()
         .filter(usable)
-        .find(|i| !i.key.is_empty() && (i.key == input_key || i.canonical == input_canonical))
+        .find(|i| !i.key.is_empty() && (i.key == input.key || i.canonical == input.canonical))
     {
         return Some(if found.location == "path" {
             Accepts::PathId {
@@ -130,25 +171,17 @@ pub fn accepts(entry: &OpEntry, template: &Template, input: &str) -> Option<Acce
     }
     // `invoice_number`, `contact_id`: the id of an entity, taken in the path
     // right after that entity's segment (`/persons/{id}`).
-    let w = words(input);
-    if let Some((last, owner)) = w.split_last() {
-        if matches!(
-            last.as_str(),
-            "id" | "number" | "uid" | "code" | "no" | "key"
-        ) && !owner.is_empty()
-        {
-            let owner_entities = owner_entities(template, owner);
-            for (param, seg) in entry.path_params.iter().zip(&entry.param_owner) {
-                if owner_entities.iter().any(|e| contains_seq(seg, e)) {
-                    return Some(Accepts::PathId {
-                        name: param.clone(),
-                    });
-                }
+    if let Some(owner_entities) = &input.owner_entities {
+        for (param, seg) in entry.path_params.iter().zip(&entry.param_owner) {
+            if owner_entities.iter().any(|e| contains_seq(seg, e)) {
+                return Some(Accepts::PathId {
+                    name: param.clone(),
+                });
             }
         }
     }
     // A first or last name goes into a full `name` field.
-    if matches!(canonical(input).as_str(), "firstname" | "lastname") {
+    if matches!(input.canonical.as_str(), "firstname" | "lastname") {
         if let Some(i) = entry
             .inputs
             .iter()
@@ -207,20 +240,101 @@ fn owner_entities(template: &Template, owner: &[String]) -> Vec<Vec<String>> {
     out
 }
 
+/// A template reduced once per ranking: its entity words and aliases, its
+/// inputs' and tool arguments' keys. Scoring many operations against one
+/// template reads these instead of splitting the same names again for each
+/// operation.
+pub struct Prepared<'t> {
+    template: &'t Template,
+    entities: Vec<Entity>,
+    inputs: Vec<PreparedInput<'t>>,
+    /// The tool's arguments, as inputs (for path parameters they fill).
+    params: Vec<PreparedInput<'t>>,
+    /// The template id's verbs that single out operations by name.
+    verbs: Vec<String>,
+}
+
+impl<'t> Prepared<'t> {
+    /// Prepares `template` for scoring.
+    pub fn new(template: &'t Template) -> Self {
+        Prepared {
+            template,
+            entities: entities(template),
+            inputs: template
+                .intent
+                .inputs
+                .iter()
+                .map(|i| PreparedInput::new(template, i))
+                .collect(),
+            params: template
+                .tool
+                .parameters
+                .iter()
+                .map(|p| PreparedInput::new(template, &p.name))
+                .collect(),
+            verbs: template
+                .id
+                .split('-')
+                .filter(|w| ID_VERBS.contains(w))
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+
+    /// The template.
+    pub fn template(&self) -> &'t Template {
+        self.template
+    }
+}
+
+/// Whether a tool argument and a spec name mean the same field (as
+/// [`same_field`](super::tokens::same_field), with both sides' keys already made).
+fn same_keys(arg: &PreparedInput<'_>, key: &str, canonical: &str) -> bool {
+    !arg.key.is_empty() && !key.is_empty() && (arg.key == key || arg.canonical == canonical)
+}
+
 /// Scores `entry` for `template`; the reasons add up to the score.
 pub fn score(entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
+    score_prepared(entry, &Prepared::new(template))
+}
+
+/// [`score`] against a prepared template.
+pub fn score_prepared(entry: &OpEntry, prepared: &Prepared<'_>) -> (i32, Vec<Reason>) {
     let mut reasons = Vec::new();
-    let mut add = |points: i32, text: String| {
+    let total = tally(entry, prepared, &mut |points, text| {
+        reasons.push(Reason {
+            points,
+            text: text(),
+        })
+    });
+    (total, reasons)
+}
+
+/// Only the score of `entry` for a prepared template: no reason's text is
+/// written.
+pub fn points(entry: &OpEntry, prepared: &Prepared<'_>) -> i32 {
+    tally(entry, prepared, &mut |_, _| {})
+}
+
+/// Adds up the points; each non-zero addition is also given to `note`
+/// with a way to write its text.
+fn tally(
+    entry: &OpEntry,
+    prepared: &Prepared<'_>,
+    note: &mut dyn FnMut(i32, &dyn Fn() -> String),
+) -> i32 {
+    let template = prepared.template;
+    let mut total = 0;
+    let mut add = |points: i32, text: &dyn Fn() -> String| {
         if points != 0 {
-            reasons.push(Reason { points, text });
+            total += points;
+            note(points, text);
         }
     };
-    let ents = entities(template);
+    let ents = &prepared.entities;
 
     // Entity words.
-    let path_words: Vec<String> = entry.segments.iter().flatten().cloned().collect();
     let mut named = false;
-    let res = entry.resource.join("_");
     // The resource is the entity (`invoices`), ends with it (`support_tickets`:
     // a kind of ticket), or only mentions it (`ticket_forms`: a form).
     let exact = ents
@@ -233,37 +347,37 @@ pub fn score(entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
         .filter(|e| entry.resource.ends_with(&e.words))
         .map(|e| (e.percent, e.text.as_str()))
         .max_by_key(|(p, _)| *p);
+    let res = || entry.resource.join("_");
     if let Some((pct, e)) = exact {
         named = true;
-        add(40 * pct / 100, format!("path resource `{res}` is `{e}`"));
+        add(40 * pct / 100, &|| {
+            format!("path resource `{}` is `{e}`", res())
+        });
     } else if let Some((pct, e)) = head {
         named = true;
-        add(
-            28 * pct / 100,
-            format!("path resource `{res}` is a kind of `{e}`"),
-        );
-    } else if let Some((pct, e)) = best_entity(&ents, &path_words) {
+        add(28 * pct / 100, &|| {
+            format!("path resource `{}` is a kind of `{e}`", res())
+        });
+    } else if let Some((pct, e)) = best_entity_in_segments(ents, &entry.segments) {
         named = true;
-        add(
-            15 * pct / 100,
-            format!("`{e}` in the path, not as its resource"),
-        );
+        add(15 * pct / 100, &|| {
+            format!("`{e}` in the path, not as its resource")
+        });
     }
-    if let Some((pct, e)) = best_entity(&ents, &entry.op_id_words) {
+    if let Some((pct, e)) = best_entity(ents, &entry.op_id_words) {
         named = true;
-        add(12 * pct / 100, format!("`{e}` in the operationId"));
+        add(12 * pct / 100, &|| format!("`{e}` in the operationId"));
     }
-    if let Some((pct, e)) = best_entity(&ents, &entry.summary_words) {
-        add(8 * pct / 100, format!("`{e}` in the summary"));
+    if let Some((pct, e)) = best_entity(ents, &entry.summary_words) {
+        add(8 * pct / 100, &|| format!("`{e}` in the summary"));
     }
-    if let Some((pct, e)) = best_entity(&ents, &entry.tag_words) {
-        add(6 * pct / 100, format!("`{e}` in the tags"));
+    if let Some((pct, e)) = best_entity(ents, &entry.tag_words) {
+        add(6 * pct / 100, &|| format!("`{e}` in the tags"));
     }
     if !named {
-        add(
-            -25,
-            "no entity of the template in the path or operationId".to_string(),
-        );
+        add(-25, &|| {
+            "no entity of the template in the path or operationId".to_string()
+        });
     }
 
     // The action.
@@ -282,113 +396,114 @@ pub fn score(entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
         ("create", OpKind::Delete) | ("update", OpKind::Delete) => -30,
         _ => -10,
     };
-    add(
-        points,
+    add(points, &|| {
         format!(
             "{} {} reads as `{}`; the template wants `{want}`",
             entry.method,
             entry.path,
             kind.as_str()
-        ),
-    );
+        )
+    });
     // Verbs of the template's id in the path or operationId.
-    for verb in template.id.split('-').filter(|w| ID_VERBS.contains(w)) {
-        let v = verb.to_string();
-        if entry.action_words.contains(&v) || entry.op_id_words.contains(&v) {
-            add(10, format!("`{verb}` in the path or operationId"));
+    for verb in &prepared.verbs {
+        if entry.action_words.contains(verb) || entry.op_id_words.contains(verb) {
+            add(10, &|| format!("`{verb}` in the path or operationId"));
         }
     }
     if entry.op_id_words.first().is_some_and(|w| w == "search")
         && want == "search"
         && kind != OpKind::Search
     {
-        add(6, "operationId starts with `search`".to_string());
+        add(6, &|| "operationId starts with `search`".to_string());
     }
 
     // Key inputs.
     let mut direct = 0;
     let mut any = 0;
-    for input in &template.intent.inputs {
-        match accepts(entry, template, input) {
-            Some(Accepts::Named { location, name }) => {
+    for input in &prepared.inputs {
+        let name = input.name;
+        match accepts_prepared(entry, input) {
+            Some(Accepts::Named { location, name: at }) => {
                 direct += 1;
                 any += 1;
-                add(12, format!("takes `{input}` as {location} `{name}`"));
+                add(12, &|| format!("takes `{name}` as {location} `{at}`"));
             }
-            Some(Accepts::PathId { name }) => {
+            Some(Accepts::PathId { name: at }) => {
                 direct += 1;
                 any += 1;
-                add(10, format!("takes `{input}` as path parameter `{name}`"));
+                add(10, &|| format!("takes `{name}` as path parameter `{at}`"));
             }
-            Some(Accepts::Generic { location, name }) => {
+            Some(Accepts::Generic { location, name: at }) => {
                 any += 1;
-                add(5, format!("may take `{input}` through {location} `{name}`"));
+                add(5, &|| {
+                    format!("may take `{name}` through {location} `{at}`")
+                });
             }
             None => {}
         }
     }
     if !template.intent.inputs.is_empty() && any == 0 {
-        add(
-            -10,
+        add(-10, &|| {
             format!(
                 "takes none of the key inputs ({})",
                 template.intent.inputs.join(", ")
-            ),
-        );
+            )
+        });
     }
     if kind == OpKind::List && direct > 0 && matches!(want, "search" | "get") {
-        add(6, "a list filtered by a key input".to_string());
+        add(6, &|| "a list filtered by a key input".to_string());
     }
 
     // Path parameters no tool argument can fill.
-    let params: Vec<&str> = template
-        .tool
-        .parameters
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect();
     for (param, owner) in entry.path_params.iter().zip(&entry.param_owner) {
-        let fillable = params.iter().any(|p| {
-            same_field(p, param)
-                || matches!(accepts_path(entry, template, p), Some(ref n) if n == param)
-        }) || owner.is_empty();
+        let fillable = owner.is_empty() || {
+            let (param_key, param_canonical) = (key(param), canonical(param));
+            prepared.params.iter().any(|p| {
+                same_keys(p, &param_key, &param_canonical)
+                    || matches!(
+                        accepts_prepared(entry, p),
+                        Some(Accepts::PathId { ref name }) if name == param
+                    )
+            })
+        };
         if !fillable {
-            add(
-                -15,
-                format!("path parameter `{param}` matches no tool argument"),
-            );
+            add(-15, &|| {
+                format!("path parameter `{param}` matches no tool argument")
+            });
         }
     }
     let required_unfilled = entry
         .inputs
         .iter()
         .filter(|i| i.required && i.location == "query")
-        .filter(|i| !params.iter().any(|p| same_field(p, &i.name)))
+        .filter(|i| {
+            !prepared
+                .params
+                .iter()
+                .any(|p| same_keys(p, &i.key, &i.canonical))
+        })
         .count();
     if required_unfilled > 0 {
-        add(
-            -3 * required_unfilled as i32,
-            format!("{required_unfilled} required query parameter(s) match no tool argument"),
-        );
+        add(-3 * required_unfilled as i32, &|| {
+            format!("{required_unfilled} required query parameter(s) match no tool argument")
+        });
     }
     if entry.bulk {
-        add(
-            -15,
-            "works on many records at once (batch, bulk, import, export)".to_string(),
-        );
+        add(-15, &|| {
+            "works on many records at once (batch, bulk, import, export)".to_string()
+        });
     }
     if entry.deprecated {
-        add(-25, "deprecated".to_string());
+        add(-25, &|| "deprecated".to_string());
     }
     if entry
         .summary_words
         .iter()
         .any(|w| w == "deprecated" || w == "legacy")
     {
-        add(-10, "summary says deprecated or legacy".to_string());
+        add(-10, &|| "summary says deprecated or legacy".to_string());
     }
-    let score = reasons.iter().map(|r| r.points).sum();
-    (score, reasons)
+    total
 }
 
 /// The path parameter that takes tool argument `arg`, if one does.

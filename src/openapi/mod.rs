@@ -50,6 +50,24 @@ pub fn parse_document(text: &str, origin: &str) -> Result<serde_json::Value, Spe
     load::parse(text, origin)
 }
 
+/// Converts a parsed Swagger 2.0 document to OpenAPI 3.0 in place, as the
+/// widened loader does (`definitions` under `components.schemas`, every
+/// `$ref` following; `host` + `basePath` as `servers`; `in: body` and
+/// `formData` parameters as the request body). Returns notes for what could
+/// not be carried over; a document without `swagger: "2.0"` is left as it
+/// is, with no notes. For `gen derive`, whose sources may mix both.
+pub fn swagger2_to_openapi3(doc: &mut serde_json::Value) -> Vec<String> {
+    let is_swagger2 = doc
+        .get("swagger")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|v| v.starts_with("2."));
+    if is_swagger2 {
+        swagger::convert(doc)
+    } else {
+        Vec::new()
+    }
+}
+
 /// Loads a spec from a file; errors name the file.
 pub fn load_file(path: &Path) -> Result<Api, SpecError> {
     let text = load::read(path)?;

@@ -11,6 +11,10 @@ use serde_json::Value;
 /// Appends one reference token to `buf`, escaping `~` and `/`.
 pub(crate) fn push_token(buf: &mut String, token: &str) {
     buf.push('/');
+    if !token.contains(['~', '/']) {
+        buf.push_str(token);
+        return;
+    }
     for c in token.chars() {
         match c {
             '~' => buf.push_str("~0"),

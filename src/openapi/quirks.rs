@@ -351,7 +351,9 @@ impl Fixer {
             return;
         }
         let Value::Object(map) = schema else { return };
-        self.schema_keywords(map);
+        if keywords_need_fixing(map) {
+            self.schema_keywords(map);
+        }
         // A property marked `required: true` (Swagger habit) joins the
         // object's `required` list.
         let mut now_required = Vec::new();
@@ -551,6 +553,29 @@ impl Fixer {
             self.note("`properties` was not a map; ignored");
         }
     }
+}
+
+/// Whether any keyword of a schema object is one that
+/// [`Fixer::schema_keywords`] rewrites: one pass over the keys, so that the
+/// common, well-formed schema costs no lookup per keyword.
+fn keywords_need_fixing(map: &Map<String, Value>) -> bool {
+    map.iter().any(|(key, value)| match key.as_str() {
+        "type" => !value.is_string(),
+        "enum" => !value.is_array(),
+        "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems"
+        | "exclusiveMinimum" | "exclusiveMaximum" => !value.is_boolean(),
+        "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
+            !value.is_u64()
+        }
+        "minimum" | "maximum" | "multipleOf" => !value.is_number(),
+        "format" | "pattern" | "description" | "title" => !value.is_string(),
+        "required" => !value
+            .as_array()
+            .is_some_and(|names| names.iter().all(Value::is_string)),
+        "items" => value.is_array(),
+        "properties" => !value.is_object(),
+        _ => false,
+    })
 }
 
 fn is_ref(value: &Value) -> bool {

@@ -480,3 +480,34 @@ fn crms_lists_what_each_crm_needs_and_binds() {
         .unwrap()
         .contains(&Value::String("contact-lookup".into())));
 }
+
+/// A CRM folder with a derived spec and no bindings.yaml yet is a CRM with
+/// nothing bound: listed with 0 templates, refused by name when asked to
+/// generate, and left out of `gen all`.
+#[test]
+fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
+    Gen::new()
+        .arg("crms")
+        .stdout_contains("zendesk (Zendesk Support API (midcall subset))")
+        .stdout_contains("spec only, nothing bound yet (add specs/zendesk/bindings.yaml)")
+        .run();
+    let v = Gen::new().args(["crms", "--json"]).run().json();
+    let rows = v.as_array().unwrap();
+    for id in ["calcom", "servicetitan", "shopify", "stripe", "zendesk"] {
+        let row = rows.iter().find(|c| c["id"] == id).unwrap();
+        assert_eq!(row["spec_only"], true, "{id}");
+        assert_eq!(row["templates"], serde_json::json!([]), "{id}");
+    }
+    let hub = rows.iter().find(|c| c["id"] == "hubspot").unwrap();
+    assert_eq!(hub["spec_only"], false);
+    Gen::new()
+        .args([
+            "--crm",
+            "stripe",
+            "--template",
+            "invoice-lookup",
+            "--stdout",
+        ])
+        .one_line_error(["specs/stripe", "has a spec but nothing bound yet"])
+        .run();
+}

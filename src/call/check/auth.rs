@@ -21,6 +21,17 @@ pub(super) fn check(auth: &AuthBinding, api: &Api, op: &Operation) -> Result<(),
         // OAuth 2 and OpenID Connect access tokens travel as bearer tokens.
         (AuthBinding::Bearer { .. }, SecurityScheme::OAuth2 { .. })
         | (AuthBinding::Bearer { .. }, SecurityScheme::OpenIdConnect { .. }) => true,
+        // Client credentials fetch an OAuth 2 access token, sent as a bearer token.
+        (AuthBinding::ClientCredentials { .. }, SecurityScheme::Http { scheme, .. }) => {
+            scheme == "bearer"
+        }
+        (AuthBinding::ClientCredentials { .. }, SecurityScheme::OAuth2 { .. })
+        | (AuthBinding::ClientCredentials { .. }, SecurityScheme::OpenIdConnect { .. }) => true,
+        // An OAuth token with the vendor's own prefix (`Zoho-oauthtoken`).
+        (AuthBinding::Header { header, .. }, SecurityScheme::OAuth2 { .. })
+        | (AuthBinding::Header { header, .. }, SecurityScheme::OpenIdConnect { .. }) => {
+            header.eq_ignore_ascii_case("authorization")
+        }
         (AuthBinding::Basic { .. }, SecurityScheme::Http { scheme, .. }) => scheme == "basic",
         (AuthBinding::Header { header, .. }, SecurityScheme::ApiKey { name, location }) => {
             *location == ParamLocation::Header && name.eq_ignore_ascii_case(header)

@@ -123,6 +123,35 @@ pub(super) fn precheck_reads(
     }
 }
 
+/// A step before an action's last call reads: a GET, or a POST marked
+/// `retry_safe: true`; it is always safe to repeat.
+pub(super) fn step_reads(
+    ctx: &mut Ctx<'_>,
+    found: &Found<'_>,
+    retry_safe: Option<bool>,
+) -> Option<Retry> {
+    match (found.method, retry_safe) {
+        (Method::Get, Some(false)) => {
+            ctx.error(
+                ".retry_safe",
+                "a step before the last reads, so it is safe to repeat; remove `retry_safe: false`",
+            );
+            None
+        }
+        (Method::Get, _) | (Method::Post, Some(true)) => Some(Retry::Safe),
+        (method, _) => {
+            ctx.error(
+                ".operation",
+                format!(
+                    "a step before the last must read (a GET, or a POST search marked `retry_safe: true`); `{method} {}` is not one",
+                    found.path
+                ),
+            );
+            None
+        }
+    }
+}
+
 /// A write template keyed on a natural key needs a precheck in every
 /// binding.
 pub(super) fn natural_key(ctx: &mut Ctx<'_>, template: &Template, has_precheck: bool) {

@@ -16,13 +16,16 @@ mod request;
 mod response;
 mod transform;
 
-use crate::bindings::{ActionBinding, Bindings, PrecheckBinding, RequestBinding, ResponseBinding};
+use crate::bindings::{
+    vendor_template, ActionBinding, Bindings, PrecheckBinding, RequestBinding, ResponseBinding,
+    StepBinding,
+};
 use crate::catalog::Template;
 use crate::diagnostic::Report;
 use crate::error::{Error, Result};
-use crate::openapi::Api;
+use crate::openapi::{Api, Operation};
 
-use super::{BoundAction, Call, Crm, Exchange, Flow, Retry, Variant};
+use super::{BoundAction, Call, Crm, Exchange, Flow, Pointer, Retry, Setting, Step, Variant};
 
 #[cfg(doc)]
 use super::Projection;
@@ -55,6 +58,14 @@ pub fn bind(
     };
     let mut report = Report::new(bindings_origin);
     let flow = flow(&mut report, crm, api, template, binding);
+    // The parse checked every template; a failure here is reported too.
+    let mut headers = Vec::new();
+    for (name, value) in &crm.headers {
+        match vendor_template(value, &crm.setting_names(), false) {
+            Ok(v) => headers.push((name.clone(), v)),
+            Err(m) => report.error(format!("headers.{name}"), m),
+        }
+    }
     report.finish(flow).map(|flow| BoundAction {
         crm: Crm {
             id: crm_id.to_string(),
@@ -63,6 +74,16 @@ pub fn bind(
             base_url_env: crm.base_url_env.clone(),
             docs: crm.docs.clone(),
             auth: crm.auth.clone(),
+            settings: crm
+                .settings
+                .iter()
+                .map(|(name, s)| Setting {
+                    name: name.clone(),
+                    env: s.env.clone(),
+                    kind: s.kind,
+                })
+                .collect(),
+            headers,
         },
         template: template.clone(),
         bindings_origin: bindings_origin.to_string(),
@@ -80,6 +101,16 @@ struct Ctx<'a> {
     crm: &'a Bindings,
     /// `actions.contact-create` or `actions.contact-create.precheck`.
     at: String,
+    /// The steps before the call being checked, whose values it may use.
+    earlier: Vec<Earlier<'a>>,
+}
+
+/// A step before the call being checked: its name, and (when it checked)
+/// its operation and record, to check `{step.<name>:<pointer>}` against.
+struct Earlier<'a> {
+    name: String,
+    op: Option<&'a Operation>,
+    record: Option<Pointer>,
 }
 
 impl Ctx<'_> {
@@ -103,8 +134,10 @@ fn flow(
         template,
         crm,
         at: format!("actions.{}", template.id),
+        earlier: Vec::new(),
     };
     let before = ctx.report.count();
+    let steps = steps(&mut ctx, &binding.steps);
     let write = operation::find(&mut ctx, &binding.operation).and_then(|found| {
         let retry = guard::retry(&mut ctx, template, binding, &found);
         exchange(&mut ctx, found, retry, &binding.requests, &binding.response)
@@ -117,6 +150,12 @@ fn flow(
     if ctx.report.count() > before {
         return None;
     }
+    if !binding.steps.is_empty() {
+        return Some(Flow::Steps {
+            steps: steps?,
+            last: write?,
+        });
+    }
     match (write?, lookup) {
         (write, None) => Some(Flow::One(write)),
         (write, Some(lookup)) => Some(Flow::WriteUnlessFound {
@@ -124,6 +163,90 @@ fn flow(
             write,
         }),
     }
+}
+
+/// The `steps:` before the action's own call, in order: each a read, its
+/// request variants and record checked, each able to use the values of
+/// the ones before it. Every step is named in `ctx.earlier` afterwards,
+/// so the action's own call may use any of them.
+fn steps(ctx: &mut Ctx<'_>, bindings: &[StepBinding]) -> Option<Vec<Step>> {
+    let outer = ctx.at.clone();
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (i, b) in bindings.iter().enumerate() {
+        ctx.at = format!("{outer}.steps[{i}]");
+        let before = ctx.report.count();
+        let mut earlier = Earlier {
+            name: b.name.clone(),
+            op: None,
+            record: None,
+        };
+        let call = operation::find(ctx, &b.operation).and_then(|found| {
+            earlier.op = Some(found.op);
+            earlier.record = step_record(ctx, found.op, &b.record);
+            step(ctx, found, b, earlier.record.clone())
+        });
+        ctx.earlier.push(earlier);
+        match call {
+            Some(call) if ctx.report.count() == before => out.push(Step {
+                name: b.name.clone(),
+                call,
+            }),
+            _ => ok = false,
+        }
+    }
+    ctx.at = outer;
+    ok.then_some(out)
+}
+
+/// A step's record pointer, when it is one the operation's success
+/// response declares.
+fn step_record(ctx: &mut Ctx<'_>, op: &Operation, record: &str) -> Option<Pointer> {
+    match Pointer::parse(record) {
+        None => {
+            ctx.error(
+                ".record",
+                format!("`{record}` is not a JSON pointer (it starts with `/`)"),
+            );
+            None
+        }
+        Some(r) if !r.is_root() && !response::declares(ctx.api, op, &r) => {
+            ctx.error(
+                ".record",
+                format!(
+                    "the success response of `{} {}` has nothing at `{r}`",
+                    op.method, op.path
+                ),
+            );
+            None
+        }
+        Some(r) => Some(r),
+    }
+}
+
+/// One step's call: its auth, that it reads, and its request variants.
+fn step(
+    ctx: &mut Ctx<'_>,
+    found: operation::Found<'_>,
+    b: &StepBinding,
+    record: Option<Pointer>,
+) -> Option<Call> {
+    let op = found.op;
+    if let Err(m) = auth::check(&ctx.crm.auth, ctx.api, op) {
+        ctx.error(".operation", m);
+    }
+    let retry = guard::step_reads(ctx, &found, b.retry_safe);
+    let (variants, refusal) = request::variants(ctx, &found, &b.requests)?;
+    Some(Call {
+        method: found.method,
+        path: found.path,
+        operation_id: op.operation_id.clone(),
+        operation_summary: op.summary.clone(),
+        variants,
+        refusal,
+        retry: retry?,
+        record: record?,
+    })
 }
 
 /// A `precheck:`, checked like the action's own operation plus the

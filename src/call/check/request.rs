@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::bindings::placeholder::{self, Piece};
-use crate::bindings::RequestBinding;
+use crate::bindings::{unknown_setting, RequestBinding};
 use crate::call::{
-    ArgRef, JsonTemplate, Presence, Refusal, Source, TextPiece, TextTemplate, Variant,
+    ArgRef, JsonTemplate, Pointer, Presence, Refusal, Source, TextPiece, TextTemplate, Variant,
 };
 use crate::catalog::{Param, Template};
 use crate::openapi::ParamLocation;
@@ -259,9 +259,56 @@ fn text(
                 }
                 out.push(TextPiece::Value(Source::Arg(arg)));
             }
+            Piece::Setting(name) => {
+                if ctx.crm.settings.contains_key(&name) {
+                    out.push(TextPiece::Value(Source::Setting(name)));
+                } else {
+                    ctx.error(place, unknown_setting(&name, &ctx.crm.setting_names()));
+                    ok = false;
+                }
+            }
+            Piece::Step { step, pointer } => match step_value(ctx, &step, &pointer) {
+                Ok(()) => out.push(TextPiece::Value(Source::Step { step, pointer })),
+                Err(m) => {
+                    ctx.error(place, m);
+                    ok = false;
+                }
+            },
         }
     }
     ok.then_some(TextTemplate { pieces: out })
+}
+
+/// `{step.<step>:<pointer>}` names an earlier step, and its operation's
+/// success response has something at the pointer below the step's record.
+fn step_value(ctx: &Ctx<'_>, step: &str, pointer: &str) -> Result<(), String> {
+    let Some(earlier) = ctx.earlier.iter().find(|e| e.name == step) else {
+        let names: Vec<&str> = ctx.earlier.iter().map(|e| e.name.as_str()).collect();
+        return Err(format!(
+            "`{{step.{step}:{pointer}}}`: no earlier step is named `{step}`; earlier steps: {}",
+            if names.is_empty() {
+                "(none)".to_string()
+            } else {
+                names.join(", ")
+            }
+        ));
+    };
+    let (Some(op), Some(record), Some(below)) =
+        (earlier.op, &earlier.record, Pointer::parse(pointer))
+    else {
+        // The step itself was reported; nothing more to check against.
+        return Ok(());
+    };
+    let full = record.join(&below);
+    let declared = super::response::declares(ctx.api, op, &full);
+    if declared {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{{step.{step}:{pointer}}}`: the success response of `{} {}` has nothing at `{full}`",
+            op.method, op.path
+        ))
+    }
 }
 
 /// A JSON body: every string checked as text; a string that is exactly

@@ -80,6 +80,16 @@ impl Answer<'_> {
     }
 }
 
+/// Whether `op`'s success response declares something at `pointer` (a
+/// schema that says nothing cannot be checked against, so it does).
+pub(super) fn declares(api: &Api, op: &Operation, pointer: &Pointer) -> bool {
+    match op.success_response.as_ref().map(|b| &b.schema) {
+        Some(s) if matches!(s.kind, SchemaKind::Any) => true,
+        Some(s) => api.declared_at(s, pointer.as_str()).is_some(),
+        None => false,
+    }
+}
+
 /// Where the record is, and one projection per result field of the
 /// template, in its order. For a GraphQL call, pointers start inside the
 /// answer's `data`.

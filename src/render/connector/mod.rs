@@ -12,8 +12,8 @@ mod transform;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::bindings::AuthBinding;
-use crate::call::{BoundAction, Exchange, Flow};
+use crate::bindings::{vendor_template, AuthBinding, CredentialsInBinding, SettingKindBinding};
+use crate::call::{BoundAction, Crm, Exchange, Flow, Source};
 use crate::catalog::{Param, ResultField, ValueType};
 use crate::render::rust_text::{doc, ident, literal};
 
@@ -42,7 +42,37 @@ fn tokens(action: &BoundAction) -> Result<TokenStream, String> {
         literal(&crm.base_url),
         literal(&crm.base_url_env),
     );
-    let auth = auth_spec(&crm.auth);
+    let crm_const = if crm.needs_vendor() {
+        vendor(crm)?
+    } else {
+        let auth = auth_spec(&crm.auth)?;
+        quote! {
+            #[doc = #crm_doc]
+            pub const CRM: CrmEnv = CrmEnv {
+                name: #name,
+                base_url: #base_url,
+                base_url_env: #base_url_env,
+                auth: #auth,
+            };
+        }
+    };
+    let from_env = if crm.needs_vendor() {
+        quote! {
+            /// Reads the settings, the credential and an optional base URL
+            /// override from the environment variables named in the bindings.
+            pub fn config_from_env() -> Result<Config, ActionError> {
+                Ok(Config::from_vendor_env(&VENDOR)?.with_timeout(TIMEOUT))
+            }
+        }
+    } else {
+        quote! {
+            /// Reads the credential and an optional base URL override from the
+            /// environment variables named in the bindings.
+            pub fn config_from_env() -> Result<Config, ActionError> {
+                Ok(Config::from_env(&CRM)?.with_timeout(TIMEOUT))
+            }
+        }
+    };
     let timeout_ms = proc_macro2::Literal::u64_unsuffixed(t.limits.timeout_ms);
     let max_result_bytes = proc_macro2::Literal::usize_unsuffixed(t.limits.max_result_bytes);
     let args = t
@@ -73,13 +103,7 @@ fn tokens(action: &BoundAction) -> Result<TokenStream, String> {
         /// The tool's name on every platform.
         pub const TOOL_NAME: &str = #tool_name;
 
-        #[doc = #crm_doc]
-        pub const CRM: CrmEnv = CrmEnv {
-            name: #name,
-            base_url: #base_url,
-            base_url_env: #base_url_env,
-            auth: #auth,
-        };
+        #crm_const
 
         /// Total deadline of one call, retries included.
         pub const TIMEOUT: Duration = Duration::from_millis(#timeout_ms);
@@ -110,11 +134,7 @@ fn tokens(action: &BoundAction) -> Result<TokenStream, String> {
             tool_result(&result, MAX_RESULT_BYTES)
         }
 
-        /// Reads the credential and an optional base URL override from the
-        /// environment variables named in the bindings.
-        pub fn config_from_env() -> Result<Config, ActionError> {
-            Ok(Config::from_env(&CRM)?.with_timeout(TIMEOUT))
-        }
+        #from_env
 
         #[doc = #call_doc]
         pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
@@ -155,6 +175,13 @@ fn header(action: &BoundAction) -> Vec<String> {
         Flow::One(_) => {
             lines.push(["Calls `", &write, "` and returns the"].concat());
         }
+        Flow::Steps { steps, .. } => {
+            for (i, step) in steps.iter().enumerate() {
+                let first = if i == 0 { "Calls `" } else { "then `" };
+                lines.push([first, &step.call.operation(), "` (`", &step.name, "`),"].concat());
+            }
+            lines.push(["then `", &write, "`, and returns the"].concat());
+        }
     }
     lines.push("template's result fields only. Do not edit: regenerate with".to_string());
     lines.push(["`gen --crm ", &action.crm.id, " --template ", &t.id, "`."].concat());
@@ -165,18 +192,28 @@ fn header(action: &BoundAction) -> Vec<String> {
 /// what every connector uses, plus what this one's calls need.
 fn imports(action: &BoundAction) -> Vec<TokenStream> {
     let mut names = vec![
-        "project",
         "ActionError",
-        "AuthSpec",
         "Client",
         "Config",
-        "CrmEnv",
         "Method",
         "Request",
         "Value",
         "parse_args",
         "tool_result",
     ];
+    let crm = &action.crm;
+    if crm.needs_vendor() {
+        names.extend(["AuthKind", "Vendor"]);
+        if !crm.settings.is_empty() {
+            names.extend(["Setting", "SettingKind"]);
+        }
+        if matches!(crm.auth, AuthBinding::ClientCredentials { .. }) {
+            names.push("CredentialsIn");
+        }
+    } else {
+        names.extend(["AuthSpec", "CrmEnv"]);
+    }
+    names.push("project");
     if matches!(action.flow, Flow::WriteUnlessFound { .. }) {
         names.push("Written");
     }
@@ -202,14 +239,18 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
         .collect()
 }
 
-/// `AuthSpec::…` for the bindings' auth.
-fn auth_spec(auth: &AuthBinding) -> TokenStream {
-    match auth {
+/// `AuthSpec::…` for the bindings' auth (one `AuthSpec` can say).
+fn auth_spec(auth: &AuthBinding) -> Result<TokenStream, String> {
+    Ok(match auth {
         AuthBinding::Bearer { env } => {
             let env = literal(env);
             quote! { AuthSpec::Bearer { env: #env } }
         }
-        AuthBinding::Header { header, env } => {
+        AuthBinding::Header {
+            header,
+            env,
+            value: None,
+        } => {
             let (name, env) = (literal(header), literal(env));
             quote! { AuthSpec::Header { name: #name, env: #env } }
         }
@@ -218,14 +259,143 @@ fn auth_spec(auth: &AuthBinding) -> TokenStream {
             quote! { AuthSpec::Query { name: #name, env: #env } }
         }
         AuthBinding::Basic {
-            user_env,
-            password_env,
+            user_env: Some(user_env),
+            password_env: Some(password_env),
+            env: None,
+            ..
         } => {
             let (user_env, password_env) = (literal(user_env), literal(password_env));
             quote! { AuthSpec::Basic { user_env: #user_env, password_env: #password_env } }
         }
         AuthBinding::None => quote! { AuthSpec::None },
-    }
+        other => {
+            return Err(format!(
+                "auth scheme `{}` needs the runtime's `Vendor`",
+                other.scheme()
+            ))
+        }
+    })
+}
+
+/// `pub const VENDOR: Vendor = Vendor { … }`: settings, templates in the
+/// runtime's form, the auth kind and fixed headers.
+fn vendor(crm: &Crm) -> Result<TokenStream, String> {
+    let names: Vec<&str> = crm.settings.iter().map(|s| s.name.as_str()).collect();
+    let template = |text: &str, secret: bool| -> Result<proc_macro2::Literal, String> {
+        vendor_template(text, &names, secret).map(|t| literal(&t))
+    };
+    let doc = doc(&[
+        "Where ",
+        &crm.name,
+        " lives, its per-account settings and how it authenticates.",
+    ]
+    .concat());
+    let (name, base_url, base_url_env) = (
+        literal(&crm.name),
+        template(&crm.base_url, false)?,
+        literal(&crm.base_url_env),
+    );
+    let settings = crm.settings.iter().map(|s| {
+        let (name, env) = (literal(&s.name), literal(&s.env));
+        let kind = match s.kind {
+            SettingKindBinding::Text => quote! { SettingKind::Text },
+            SettingKindBinding::Host => quote! { SettingKind::Host },
+            SettingKindBinding::UtcOffset => quote! { SettingKind::UtcOffset },
+        };
+        quote! { Setting { name: #name, env: #env, kind: #kind } }
+    });
+    let missing = |key: &str| format!("auth `{}` lacks `{key}`", crm.auth.scheme());
+    let auth = match &crm.auth {
+        AuthBinding::Bearer { env } => {
+            let env = literal(env);
+            quote! { AuthKind::Bearer { env: #env } }
+        }
+        AuthBinding::Header { header, env, value } => {
+            let (name, env) = (literal(header), literal(env));
+            let value = template(value.as_deref().unwrap_or("{secret}"), true)?;
+            quote! { AuthKind::Header { name: #name, value: #value, env: #env } }
+        }
+        AuthBinding::Query { param, env } => {
+            let (name, env) = (literal(param), literal(env));
+            quote! { AuthKind::Query { name: #name, env: #env } }
+        }
+        AuthBinding::Basic {
+            env: Some(env),
+            user: Some(user),
+            password: Some(password),
+            ..
+        } => {
+            let env = literal(env);
+            let (user, password) = (template(user, true)?, template(password, true)?);
+            quote! { AuthKind::Basic { user: #user, password: #password, env: #env } }
+        }
+        AuthBinding::Basic { .. } => return Err(missing("env, user and password")),
+        AuthBinding::ClientCredentials {
+            token_url,
+            token_url_env,
+            client_id_env,
+            client_secret_env,
+            scope,
+            credentials_in,
+        } => {
+            let token_url = template(
+                token_url.as_deref().ok_or_else(|| missing("token_url"))?,
+                false,
+            )?;
+            let token_url_env = literal(
+                token_url_env
+                    .as_deref()
+                    .ok_or_else(|| missing("token_url_env"))?,
+            );
+            let client_id_env = literal(
+                client_id_env
+                    .as_deref()
+                    .ok_or_else(|| missing("client_id_env"))?,
+            );
+            let client_secret_env = literal(
+                client_secret_env
+                    .as_deref()
+                    .ok_or_else(|| missing("client_secret_env"))?,
+            );
+            let scope = match scope {
+                Some(s) => {
+                    let s = template(s, false)?;
+                    quote! { Some(#s) }
+                }
+                None => quote! { None },
+            };
+            let send = match credentials_in {
+                CredentialsInBinding::Body => quote! { CredentialsIn::Body },
+                CredentialsInBinding::Basic => quote! { CredentialsIn::Basic },
+            };
+            quote! {
+                AuthKind::ClientCredentials {
+                    token_url: #token_url,
+                    token_url_env: #token_url_env,
+                    client_id_env: #client_id_env,
+                    client_secret_env: #client_secret_env,
+                    scope: #scope,
+                    send: #send,
+                }
+            }
+        }
+        AuthBinding::None => quote! { AuthKind::None },
+    };
+    let headers = crm.headers.iter().map(|(name, value)| {
+        let (name, value) = (literal(name), literal(value));
+        quote! { (#name, #value) }
+    });
+    Ok(quote! {
+        #[doc = #doc]
+        pub const VENDOR: Vendor = Vendor {
+            name: #name,
+            base_url: #base_url,
+            base_url_env: #base_url_env,
+            settings: &[#(#settings),*],
+            auth: #auth,
+            headers: &[#(#headers),*],
+        };
+    })
 }
 
 fn scalar_type(ty: ValueType) -> TokenStream {
@@ -327,6 +497,44 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
                     Written::Created(record) => #created,
                 })
             }
+        }
+        Flow::Steps { steps, last } => {
+            // A step's record is bound only when a later request reads it;
+            // reading it is what ends the action when it is absent.
+            let used = |name: &str| {
+                action.calls().iter().any(|c| {
+                    c.variants.iter().any(|v| {
+                        v.sources()
+                            .any(|s| matches!(s, Source::Step { step, .. } if step == name))
+                    })
+                })
+            };
+            let mut out = quote! { let mut steps = client.steps(); };
+            for step in steps {
+                let request = request::expression(&step.call)?;
+                let answer = ident(&["answer_", &step.name].concat())?;
+                let record = literal(step.call.record.as_str());
+                out.extend(quote! {
+                    let request = #request;
+                    let #answer = steps.send(request).await?;
+                });
+                if used(&step.name) {
+                    let id = request::step_ident(&step.name)?;
+                    out.extend(quote! { let #id = steps.record(&#answer, #record)?; });
+                } else {
+                    out.extend(quote! { steps.record(&#answer, #record)?; });
+                }
+            }
+            let request = request::expression(&last.call)?;
+            let record = literal(last.call.record.as_str());
+            let output = output(last)?;
+            out.extend(quote! {
+                let request = #request;
+                let response = steps.send(request).await?;
+                let record = steps.record(&response, #record)?;
+                Ok(#output)
+            });
+            out
         }
     })
 }

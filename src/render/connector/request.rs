@@ -155,10 +155,26 @@ fn path(v: &Variant) -> Result<TokenStream, String> {
 
 /// The value itself: `email` (bound by the condition), `args.name.as_str()`,
 /// `args.email.as_deref()` (an `Option`), `args.count`.
+/// A setting is `client.setting("name")?` (a `&str`, checked when the
+/// client was configured); a step value in a body is the JSON value itself,
+/// `steps.record(step_user, "/id")?`, keeping its type.
 fn value_expr(source: &Source) -> Result<TokenStream, String> {
     match source {
         Source::Arg(a) => arg_value(a),
+        Source::Setting(name) => {
+            let name = literal(name);
+            Ok(quote! { client.setting(#name)? })
+        }
+        Source::Step { step, pointer } => {
+            let (id, pointer) = (step_ident(step)?, literal(pointer));
+            Ok(quote! { steps.record(#id, #pointer)? })
+        }
     }
+}
+
+/// The variable holding a step's record: `step_user`.
+pub fn step_ident(step: &str) -> Result<syn::Ident, String> {
+    ident(&["step_", step].concat())
 }
 
 fn arg_value(a: &ArgRef) -> Result<TokenStream, String> {
@@ -174,7 +190,14 @@ fn arg_value(a: &ArgRef) -> Result<TokenStream, String> {
 /// A value as text: a `&str` (`false`) or a `String` (`true`); absent, the
 /// empty text.
 fn source_text(source: &Source) -> Result<(TokenStream, bool), String> {
-    let Source::Arg(a) = source;
+    let a = match source {
+        Source::Arg(a) => a,
+        Source::Setting(_) => return Ok((value_expr(source)?, false)),
+        Source::Step { step, pointer } => {
+            let (id, pointer) = (step_ident(step)?, literal(pointer));
+            return Ok((quote! { steps.text(#id, #pointer)? }, true));
+        }
+    };
     let value = arg_value(a)?;
     Ok(match (a.presence, a.ty) {
         (Presence::Optional, ValueType::String) => (quote! { #value.unwrap_or_default() }, false),

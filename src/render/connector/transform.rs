@@ -120,6 +120,7 @@ pub fn imports(action: &BoundAction) -> Vec<&'static str> {
     let exchanges = match &action.flow {
         Flow::One(e) => vec![e],
         Flow::WriteUnlessFound { lookup, write } => vec![lookup.as_ref(), write],
+        Flow::Steps { last, .. } => vec![last],
     };
     let mut transforms = false;
     let mut times = false;

@@ -1,0 +1,208 @@
+//! The checks of settings, auth kinds and steps: each problem is one
+//! `error:` line naming the bindings file and the YAML place, collected
+//! with the others, and nothing is written.
+
+use std::process::Command;
+
+const BINDINGS: &str = include_str!("fixtures/vendor/specs/acmedesk/bindings.yaml");
+const SPEC: &str = include_str!("fixtures/vendor/specs/acmedesk/openapi.yaml");
+const TEMPLATE: &str = include_str!("fixtures/vendor/templates/ticket-by-email/template.yaml");
+
+/// The fixture bindings with `edits` applied, each of which must change the text.
+fn edited(edits: &[(&str, &str)]) -> String {
+    let mut text = BINDINGS.to_string();
+    for (from, to) in edits {
+        assert!(text.contains(from), "`{from}` is not in the bindings");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+/// Runs `gen` over the fixture with `bindings`: (exit code, error lines,
+/// the bindings file's path as printed).
+fn run(bindings: &str) -> (Option<i32>, Vec<String>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs/acmedesk");
+    let templates = dir.path().join("templates/ticket-by-email");
+    std::fs::create_dir_all(&specs).unwrap();
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(specs.join("bindings.yaml"), bindings).unwrap();
+    std::fs::write(specs.join("openapi.yaml"), SPEC).unwrap();
+    std::fs::write(templates.join("template.yaml"), TEMPLATE).unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .arg("--specs")
+        .arg(dir.path().join("specs"))
+        .arg("--templates")
+        .arg(dir.path().join("templates"))
+        .args([
+            "--crm",
+            "acmedesk",
+            "--template",
+            "ticket-by-email",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("gen runs");
+    assert_eq!(out.exists(), o.status.success(), "written only when clean");
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let origin = specs.join("bindings.yaml").display().to_string();
+    (
+        o.status.code(),
+        stderr.lines().map(str::to_string).collect(),
+        origin,
+    )
+}
+
+/// Asserts one error line per `(place, words)`, in order, each naming the file.
+fn assert_errors(bindings: &str, expected: &[(&str, &str)]) {
+    let (code, lines, origin) = run(bindings);
+    assert_eq!(code, Some(2), "{lines:#?}");
+    assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+    for (line, (place, words)) in lines.iter().zip(expected) {
+        let prefix = format!("error: {origin}: {place}: ");
+        assert!(
+            line.starts_with(&prefix),
+            "`{line}` does not start with `{prefix}`"
+        );
+        assert!(line.contains(words), "`{line}` does not say `{words}`");
+    }
+}
+
+#[test]
+fn the_fixture_itself_is_clean() {
+    let (code, lines, _) = run(BINDINGS);
+    assert_eq!(code, Some(0), "{lines:#?}");
+}
+
+#[test]
+fn a_step_value_no_earlier_step_gives_is_refused() {
+    assert_errors(
+        &edited(&[
+            ("{step.user:/id}", "{step.usr:/id}"),
+            (
+                r#"query: {query: "email:{email}"}"#,
+                r#"query: {query: "email:{step.user:/email}"}"#,
+            ),
+        ]),
+        &[
+            (
+                "actions.ticket-by-email.requests[0].path.user_id",
+                "no earlier step is named `usr`; earlier steps: user",
+            ),
+            (
+                "actions.ticket-by-email.steps[0].requests[0].query.query",
+                "no earlier step is named `user`; earlier steps: (none)",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_step_value_the_answer_does_not_have_is_refused() {
+    assert_errors(
+        &edited(&[("{step.user:/id}", "{step.user:/uid}")]),
+        &[(
+            "actions.ticket-by-email.requests[0].path.user_id",
+            "the success response of `GET /api/v2/users/search` has nothing at `/users/0/uid`",
+        )],
+    );
+}
+
+#[test]
+fn an_unknown_setting_is_refused_wherever_it_is_used() {
+    assert_errors(
+        &edited(&[
+            ("{setting.port}/{setting.subdomain}", "{setting.port}/{setting.subdomian}"),
+            (r#"X-Acme-Account: "{setting.subdomain}""#, r#"X-Acme-Account: "{setting.acount}""#),
+            (r#"user: "{setting.email}/token""#, r#"user: "{setting.mail}/token""#),
+        ]),
+        &[
+            ("auth.user", "`{setting.mail}` is not a setting of this CRM; declared settings: email, port, subdomain"),
+            ("base_url", "`{setting.subdomian}` is not a setting"),
+            ("headers.X-Acme-Account", "`{setting.acount}` is not a setting"),
+        ],
+    );
+}
+
+#[test]
+fn an_unknown_setting_in_a_request_is_refused() {
+    assert_errors(
+        &edited(&[(
+            r#"X-On-Behalf-Of: "{setting.email}""#,
+            r#"X-On-Behalf-Of: "{setting.agent}""#,
+        )]),
+        &[(
+            "actions.ticket-by-email.requests[0].headers.X-On-Behalf-Of",
+            "`{setting.agent}` is not a setting of this CRM; declared settings: email, port, subdomain",
+        )],
+    );
+}
+
+#[test]
+fn an_auth_kind_missing_a_field_is_refused() {
+    assert_errors(
+        &edited(&[("  password: \"{secret}\"\n", "")]),
+        &[("auth.password", "scheme `basic` needs `password`")],
+    );
+    let client_credentials = "auth:\n  scheme: client_credentials\n  token_url: \"http://127.0.0.1:{setting.port}/token\"\n  client_id_env: ACMEDESK_CLIENT_ID\n";
+    let text = BINDINGS.to_string();
+    let start = text.find("auth:\n").unwrap();
+    let end = text.find("headers:\n").unwrap();
+    let text = [&text[..start], client_credentials, &text[end..]].concat();
+    assert_errors(
+        &text,
+        &[
+            (
+                "auth.client_secret_env",
+                "scheme `client_credentials` needs `client_secret_env`",
+            ),
+            (
+                "auth.token_url_env",
+                "scheme `client_credentials` needs `token_url_env`",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_duplicated_step_name_is_refused() {
+    let second = "        record: /users/0\n      - name: user\n        operation: GET /api/v2/users/search\n        requests:\n          - query: {query: \"email:{email}\"}\n        record: /users/0\n";
+    assert_errors(
+        &edited(&[("        record: /users/0\n", second)]),
+        &[(
+            "actions.ticket-by-email.steps[1].name",
+            "step `user` is already the name of `steps[0]`",
+        )],
+    );
+}
+
+#[test]
+fn gen_crms_lists_each_setting_variable() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vendor");
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["--specs", &format!("{fixtures}/specs")])
+        .args(["--templates", &format!("{fixtures}/templates")])
+        .args(["crms", "--json"])
+        .output()
+        .expect("gen runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let acme = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "acmedesk")
+        .expect("acmedesk listed");
+    assert_eq!(
+        acme["settings"],
+        serde_json::json!([
+            "ACMEDESK_EMAIL (email, text)",
+            "ACMEDESK_PORT (port, text)",
+            "ACMEDESK_SUBDOMAIN (subdomain, host)"
+        ])
+    );
+    assert_eq!(acme["env"], serde_json::json!(["ACMEDESK_API_TOKEN"]));
+    assert_eq!(acme["auth"], "basic auth");
+}
