@@ -18,12 +18,30 @@ pub mod hubspot {
     pub mod ticket_status;
 }
 
+/// Connectors for `stripe`.
+#[rustfmt::skip]
+#[path = "stripe"]
+pub mod stripe {
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "invoice-lookup/connector.rs"]
+    pub mod invoice_lookup;
+    #[rustfmt::skip]
+    #[path = "payment-status/connector.rs"]
+    pub mod payment_status;
+}
+
 /// Every connector in this crate as (CRM id, template id), sorted.
 #[rustfmt::skip]
 pub const CONNECTORS: &[(&str, &str)] = &[
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
+    ("stripe", "contact-lookup"),
+    ("stripe", "invoice-lookup"),
+    ("stripe", "payment-status"),
 ];
 
 /// Handles one tool call with the connector for `crm` × `template` (ids
@@ -46,6 +64,15 @@ pub async fn call_json(
         ("hubspot", "ticket-status") => {
             Some(hubspot::ticket_status::call_json(client, args).await)
         }
+        ("stripe", "contact-lookup") => {
+            Some(stripe::contact_lookup::call_json(client, args).await)
+        }
+        ("stripe", "invoice-lookup") => {
+            Some(stripe::invoice_lookup::call_json(client, args).await)
+        }
+        ("stripe", "payment-status") => {
+            Some(stripe::payment_status::call_json(client, args).await)
+        }
         _ => None,
     }
 }
@@ -59,6 +86,9 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
+        ("stripe", "contact-lookup") => Some(stripe::contact_lookup::CRM),
+        ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::CRM),
+        ("stripe", "payment-status") => Some(stripe::payment_status::CRM),
         _ => None,
     }
 }
@@ -81,6 +111,9 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
+        ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
+        ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::TIMEOUT),
+        ("stripe", "payment-status") => Some(stripe::payment_status::TIMEOUT),
         _ => None,
     }
 }
@@ -172,6 +205,87 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("hubspot", "ticket-status", "vapi") => {
             Some(include_str!("hubspot/ticket-status/vapi.json"))
+        }
+        ("stripe", "contact-lookup", "anthropic") => {
+            Some(include_str!("stripe/contact-lookup/anthropic.json"))
+        }
+        ("stripe", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("stripe/contact-lookup/elevenlabs.json"))
+        }
+        ("stripe", "contact-lookup", "gemini") => {
+            Some(include_str!("stripe/contact-lookup/gemini.json"))
+        }
+        ("stripe", "contact-lookup", "mcp") => {
+            Some(include_str!("stripe/contact-lookup/mcp.json"))
+        }
+        ("stripe", "contact-lookup", "openai-chat") => {
+            Some(include_str!("stripe/contact-lookup/openai-chat.json"))
+        }
+        ("stripe", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("stripe/contact-lookup/openai-realtime.json"))
+        }
+        ("stripe", "contact-lookup", "openai-responses") => {
+            Some(include_str!("stripe/contact-lookup/openai-responses.json"))
+        }
+        ("stripe", "contact-lookup", "retell") => {
+            Some(include_str!("stripe/contact-lookup/retell.json"))
+        }
+        ("stripe", "contact-lookup", "vapi") => {
+            Some(include_str!("stripe/contact-lookup/vapi.json"))
+        }
+        ("stripe", "invoice-lookup", "anthropic") => {
+            Some(include_str!("stripe/invoice-lookup/anthropic.json"))
+        }
+        ("stripe", "invoice-lookup", "elevenlabs") => {
+            Some(include_str!("stripe/invoice-lookup/elevenlabs.json"))
+        }
+        ("stripe", "invoice-lookup", "gemini") => {
+            Some(include_str!("stripe/invoice-lookup/gemini.json"))
+        }
+        ("stripe", "invoice-lookup", "mcp") => {
+            Some(include_str!("stripe/invoice-lookup/mcp.json"))
+        }
+        ("stripe", "invoice-lookup", "openai-chat") => {
+            Some(include_str!("stripe/invoice-lookup/openai-chat.json"))
+        }
+        ("stripe", "invoice-lookup", "openai-realtime") => {
+            Some(include_str!("stripe/invoice-lookup/openai-realtime.json"))
+        }
+        ("stripe", "invoice-lookup", "openai-responses") => {
+            Some(include_str!("stripe/invoice-lookup/openai-responses.json"))
+        }
+        ("stripe", "invoice-lookup", "retell") => {
+            Some(include_str!("stripe/invoice-lookup/retell.json"))
+        }
+        ("stripe", "invoice-lookup", "vapi") => {
+            Some(include_str!("stripe/invoice-lookup/vapi.json"))
+        }
+        ("stripe", "payment-status", "anthropic") => {
+            Some(include_str!("stripe/payment-status/anthropic.json"))
+        }
+        ("stripe", "payment-status", "elevenlabs") => {
+            Some(include_str!("stripe/payment-status/elevenlabs.json"))
+        }
+        ("stripe", "payment-status", "gemini") => {
+            Some(include_str!("stripe/payment-status/gemini.json"))
+        }
+        ("stripe", "payment-status", "mcp") => {
+            Some(include_str!("stripe/payment-status/mcp.json"))
+        }
+        ("stripe", "payment-status", "openai-chat") => {
+            Some(include_str!("stripe/payment-status/openai-chat.json"))
+        }
+        ("stripe", "payment-status", "openai-realtime") => {
+            Some(include_str!("stripe/payment-status/openai-realtime.json"))
+        }
+        ("stripe", "payment-status", "openai-responses") => {
+            Some(include_str!("stripe/payment-status/openai-responses.json"))
+        }
+        ("stripe", "payment-status", "retell") => {
+            Some(include_str!("stripe/payment-status/retell.json"))
+        }
+        ("stripe", "payment-status", "vapi") => {
+            Some(include_str!("stripe/payment-status/vapi.json"))
         }
         _ => None,
     }
