@@ -493,7 +493,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         .run();
     let v = Gen::new().args(["crms", "--json"]).run().json();
     let rows = v.as_array().unwrap();
-    for id in ["calcom", "servicetitan", "shopify", "stripe", "zendesk"] {
+    for id in ["calcom", "servicetitan", "shopify", "zendesk"] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], true, "{id}");
         assert_eq!(row["templates"], serde_json::json!([]), "{id}");
@@ -503,11 +503,11 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     Gen::new()
         .args([
             "--crm",
-            "stripe",
+            "calcom",
             "--template",
-            "invoice-lookup",
+            "appointment-book",
             "--stdout",
         ])
-        .one_line_error(["specs/stripe", "has a spec but nothing bound yet"])
+        .one_line_error(["specs/calcom", "has a spec but nothing bound yet"])
         .run();
 }

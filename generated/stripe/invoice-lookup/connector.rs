@@ -81,7 +81,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
     Ok(Config::from_env(&CRM)?.with_timeout(TIMEOUT))
 }
 
-/// Look up an invoice for a verified caller. Use the invoice number if they have it; otherwise pass their contact id and their most recent invoice is returned. Say amounts with their currency and dates in words ("the fourteenth of March"). Use only after verify_account said verified.
+/// Look up an invoice for a verified caller. Use the invoice number if they have it; otherwise pass their contact id and their most recent invoice is returned. Say amounts with their currency and dates in words ("the fourteenth of March"). Use only after verify_account said verified. With Stripe: By contact id, Stripe's invoice search gives one of the contact's invoices, not surely the most recent one: ask for the invoice number when the caller means a particular invoice.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     let request = if let Some(invoice_number) = args.invoice_number.as_deref() {
         Request::new(Method::Get, "/v1/invoices/search")

@@ -78,7 +78,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
     Ok(Config::from_env(&CRM)?.with_timeout(TIMEOUT))
 }
 
-/// Check whether the caller's payment has arrived. Use the invoice number if they have it; otherwise pass their contact id and their most recent invoice is checked. A payment made today may take a day to show: say so if the caller paid recently and it is still open. Use only after verify_account said verified. With Stripe: Stripe marks an invoice paid only in full and has no overdue status, so the status is paid or open, and the payment date is known once the invoice is paid in full.
+/// Check whether the caller's payment has arrived. Use the invoice number if they have it; otherwise pass their contact id and their most recent invoice is checked. A payment made today may take a day to show: say so if the caller paid recently and it is still open. Use only after verify_account said verified. With Stripe: Stripe marks an invoice paid only in full and has no overdue status, so the status is paid or open, and the payment date is known once the invoice is paid in full. By contact id, Stripe's invoice search gives one of the contact's invoices, not surely the most recent one.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     let request = if let Some(invoice_number) = args.invoice_number.as_deref() {
         Request::new(Method::Get, "/v1/invoices/search")
