@@ -62,7 +62,10 @@ fn list_json_lists_every_template_with_category_and_access() {
     let crms = lookup["crms"].as_array().expect("a list of CRMs");
     assert!(crms.contains(&Value::from("hubspot")), "{crms:?}");
     assert!(crms.contains(&Value::from("stripe")), "{crms:?}");
-    assert!(crms.windows(2).all(|w| w[0].as_str() < w[1].as_str()), "{crms:?}");
+    assert!(
+        crms.windows(2).all(|w| w[0].as_str() < w[1].as_str()),
+        "{crms:?}"
+    );
     assert_eq!(lookup["crm_count"], crms.len());
     let book = find("appointment-book");
     assert_eq!(book["category"], "sales");
