@@ -89,6 +89,7 @@ fn spec_only_row(midcall: &Midcall, id: String) -> Result<Row, Error> {
         base_url_env: String::new(),
         auth: "not bound yet",
         env: vec![],
+        settings: vec![],
         templates: vec![],
         spec_only: true,
         id,
