@@ -48,9 +48,6 @@ pub const MAX_RESULT_BYTES: usize = 1024;
 /// The tool's arguments, as the voice platform sends them.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 pub struct Args {
-    /// The company's web domain, all lowercase, without www or a path, e.g. acme.example; take it from the caller's email address.
-    #[serde(default)]
-    pub domain: Option<String>,
     /// The company's name as the caller says it, without legal suffixes like Inc or GmbH.
     #[serde(default)]
     pub company_name: Option<String>,
@@ -93,8 +90,8 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     } else {
         return Err(
             ActionError::invalid_input(
-                "I need the domain or company name to do that.",
-                "none of domain or company_name was given",
+                "I need the company name to do that.",
+                "none of company_name was given",
             ),
         );
     };
