@@ -101,22 +101,41 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
         .caller_fields(["query"]);
     let answer_ticket = steps.send(request).await?;
     let step_ticket = steps.record(&answer_ticket, "/results/0")?;
-    let request = Request::new(
-            Method::Put,
-            [
-                "/api/v2/tickets/",
-                encode_path_segment(&steps.text(step_ticket, "/id")?).as_str(),
-            ]
-                .concat(),
-        )
-        .caller_fields(["body"])
-        .json(
-            json!(
-                { "ticket" : { "comment" : { "body" : ([args.summary.as_str(),
-                " (Outcome: ", args.outcome.as_str(), ")"].concat()), "public" : false }
-                } }
-            ),
-        );
+    let request = if let Some(follow_up_date) = args.follow_up_date.as_deref() {
+        Request::new(
+                Method::Put,
+                [
+                    "/api/v2/tickets/",
+                    encode_path_segment(&steps.text(step_ticket, "/id")?).as_str(),
+                ]
+                    .concat(),
+            )
+            .caller_fields(["body"])
+            .json(
+                json!(
+                    { "ticket" : { "comment" : { "body" : ([args.summary.as_str(),
+                    " (Outcome: ", args.outcome.as_str(), "; follow up on ",
+                    follow_up_date, ")"].concat()), "public" : false } } }
+                ),
+            )
+    } else {
+        Request::new(
+                Method::Put,
+                [
+                    "/api/v2/tickets/",
+                    encode_path_segment(&steps.text(step_ticket, "/id")?).as_str(),
+                ]
+                    .concat(),
+            )
+            .caller_fields(["body"])
+            .json(
+                json!(
+                    { "ticket" : { "comment" : { "body" : ([args.summary.as_str(),
+                    " (Outcome: ", args.outcome.as_str(), ")"].concat()), "public" :
+                    false } } }
+                ),
+            )
+    };
     let response = steps.send(request).await?;
     let record = steps.record(&response, "")?;
     Ok(Output {

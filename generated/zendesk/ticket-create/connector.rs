@@ -104,15 +104,53 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
         .caller_fields(["user_id"]);
     let answer_requester = steps.send(request).await?;
     let step_requester = steps.record(&answer_requester, "/user")?;
-    let request = Request::new(Method::Post, "/api/v2/tickets")
-        .caller_fields(["subject", "body", "priority"])
-        .json(
-            json!(
-                { "ticket" : { "requester_id" : steps.record(step_requester, "/id") ?,
-                "subject" : args.subject.as_str(), "comment" : { "body" : args
-                .description.as_str() }, "priority" : args.priority.as_str() } }
-            ),
-        );
+    let request = if let (Some(device_id), Some(issue_id)) = (
+        args.device_id.as_deref(),
+        args.issue_id.as_deref(),
+    ) {
+        Request::new(Method::Post, "/api/v2/tickets")
+            .caller_fields(["subject", "body", "priority"])
+            .json(
+                json!(
+                    { "ticket" : { "requester_id" : steps.record(step_requester, "/id")
+                    ?, "subject" : args.subject.as_str(), "comment" : { "body" : ([args
+                    .description.as_str(), "\n\nDevice: ", device_id, ". Known issue: ",
+                    issue_id, "."].concat()) }, "priority" : args.priority.as_str() } }
+                ),
+            )
+    } else if let Some(device_id) = args.device_id.as_deref() {
+        Request::new(Method::Post, "/api/v2/tickets")
+            .caller_fields(["subject", "body", "priority"])
+            .json(
+                json!(
+                    { "ticket" : { "requester_id" : steps.record(step_requester, "/id")
+                    ?, "subject" : args.subject.as_str(), "comment" : { "body" : ([args
+                    .description.as_str(), "\n\nDevice: ", device_id, "."].concat()) },
+                    "priority" : args.priority.as_str() } }
+                ),
+            )
+    } else if let Some(issue_id) = args.issue_id.as_deref() {
+        Request::new(Method::Post, "/api/v2/tickets")
+            .caller_fields(["subject", "body", "priority"])
+            .json(
+                json!(
+                    { "ticket" : { "requester_id" : steps.record(step_requester, "/id")
+                    ?, "subject" : args.subject.as_str(), "comment" : { "body" : ([args
+                    .description.as_str(), "\n\nKnown issue: ", issue_id, "."].concat())
+                    }, "priority" : args.priority.as_str() } }
+                ),
+            )
+    } else {
+        Request::new(Method::Post, "/api/v2/tickets")
+            .caller_fields(["subject", "body", "priority"])
+            .json(
+                json!(
+                    { "ticket" : { "requester_id" : steps.record(step_requester, "/id")
+                    ?, "subject" : args.subject.as_str(), "comment" : { "body" : args
+                    .description.as_str() }, "priority" : args.priority.as_str() } }
+                ),
+            )
+    };
     let response = steps.send(request).await?;
     let record = steps.record(&response, "/ticket")?;
     Ok(Output {
