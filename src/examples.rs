@@ -330,6 +330,23 @@ mod tests {
     }
 
     #[test]
+    fn unset_variables_name_variables_and_send_nothing() {
+        let unset = "- name: no subdomain\n  args: { email: a@example.com }\n  unset: [ZENDESK_SUBDOMAIN]\n  requests: []\n  result: { ok: false, error: misconfigured }\n";
+        assert_eq!(
+            parse(unset, "x.yaml").unwrap()[0].unset,
+            ["ZENDESK_SUBDOMAIN"]
+        );
+        assert!(
+            err(&unset.replace("ZENDESK_SUBDOMAIN", "zendesk-subdomain")).starts_with(
+                "x.yaml: [0].unset[0]: `zendesk-subdomain` is not an environment variable name"
+            )
+        );
+        let with_requests = ONE.replace("  requests:", "  unset: [ACME_TOKEN]\n  requests:");
+        assert!(err(&with_requests)
+            .starts_with("x.yaml: [0].requests: a case with `unset` variables sends nothing"));
+    }
+
+    #[test]
     fn bad_cases_give_one_line_naming_the_place() {
         assert!(err("").contains("x.yaml: file: the file is empty"));
         assert!(err("[]").contains("no cases"));

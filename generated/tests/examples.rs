@@ -125,7 +125,11 @@ fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -162,7 +166,11 @@ fn check_vendor_auth(vendor: &Vendor, request: &Request) -> Result<Option<&'stat
             wanted.push((name.to_string(), fill_test(vendor, value)));
         }
         AuthKind::Basic { user, password, .. } => {
-            let pair = format!("{}:{}", fill_test(vendor, user), fill_test(vendor, password));
+            let pair = format!(
+                "{}:{}",
+                fill_test(vendor, user),
+                fill_test(vendor, password)
+            );
             wanted.push((
                 "authorization".into(),
                 format!("Basic {}", base64(pair.as_bytes())),
@@ -374,9 +382,7 @@ async fn run_case(crm: &str, template: &str, file: &str, case: &ExampleCase) -> 
     let timeout = midcall_generated::timeout(crm, template).ok_or_else(missing)?;
     let server = MockServer::start().await;
     let configured = match conn {
-        Conn::Crm(spec) if case.unset.is_empty() => {
-            Ok(Config::new(server.uri(), test_auth(spec)))
-        }
+        Conn::Crm(spec) if case.unset.is_empty() => Ok(Config::new(server.uri(), test_auth(spec))),
         Conn::Crm(_) => {
             return Err(format!(
                 "{label}: `unset` needs a vendor connector; {crm} has a CrmEnv"
