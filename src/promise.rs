@@ -194,6 +194,12 @@ fn produced_values(sources: &[&FieldSource]) -> std::result::Result<BTreeSet<Str
                     "`{p}` passes on the CRM's own values; map them onto the template's (`pointer:`, `map:`)"
                 ))
             }
+            FieldSource::Transform(_) => {
+                return Err(
+                    "a transform computes its own values; map the CRM's values onto the template's (`pointer:`, `map:`)"
+                        .to_string(),
+                )
+            }
             FieldSource::Absent => {}
         }
     }

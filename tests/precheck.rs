@@ -111,8 +111,8 @@ fn a_constant_of_the_wrong_type_is_refused() {
     let text = edit_create(|c| c.replace("created: { const: true }", "created: { cnst: true }"));
     let msg = error(&text, "contact-create");
     assert!(
-        msg.contains("actions.contact-create.response.fields")
-            && msg.contains("is not a result field source"),
+        msg.contains("actions.contact-create.response.fields.created.cnst")
+            && msg.contains("is not a result field source (did you mean `const`?)"),
         "{msg}"
     );
 }

@@ -2,6 +2,7 @@
 //! arguments become a request to one operation of the CRM's spec, and how
 //! the response becomes the template's result fields.
 
+pub mod body;
 pub mod placeholder;
 
 use std::collections::BTreeMap;
@@ -391,6 +392,13 @@ pub struct RequestBinding {
     /// JSON body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
+    /// Form body (`application/x-www-form-urlencoded`, bracket notation),
+    /// written like `body`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<Value>,
+    /// GraphQL document and variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graphql: Option<body::GraphQlBinding>,
 }
 
 /// Where the result fields are in the response.
@@ -407,8 +415,8 @@ pub struct ResponseBinding {
     pub fields: BTreeMap<String, Option<FieldBinding>>,
 }
 
-/// Where one result field comes from: `/pointer`, `{const: value}`, or
-/// `{pointer: /path, map: {raw: value}, default: value}`.
+/// Where one result field comes from: `/pointer`, `{const: value}`,
+/// `{pointer: /path, map: {raw: value}, default: value}`, or a transform.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FieldBinding {
@@ -420,6 +428,9 @@ pub enum FieldBinding {
     /// A JSON pointer below the record whose value is translated through a
     /// table (HubSpot's pipeline stage `"4"` to `closed`).
     Mapped(MappedField),
+    /// A value computed from the record (`{money: …}`, `{unix_time: …}`,
+    /// `{join: …}`, `{count: …}`, `{first_of: …}`, `{each: …}`).
+    Transform(body::TransformBinding),
 }
 
 impl<'de> Deserialize<'de> for FieldBinding {
@@ -462,8 +473,11 @@ impl<'de> Deserialize<'de> for FieldBinding {
                     .map_err(|e| D::Error::custom(e.to_string()))?;
                 Ok(FieldBinding::Mapped(mapped))
             }
+            serde_yaml::Value::Mapping(map) if !map.contains_key("const") => Ok(
+                FieldBinding::Transform(body::TransformBinding(json(serde_yaml::Value::Mapping(map))?)),
+            ),
             other => Err(D::Error::custom(format!(
-                "`{}` is not a result field source: give a JSON pointer (`/path`), `{{const: value}}`, `{{pointer: /path, map: {{…}}}}`, or null",
+                "`{}` is not a result field source: give a JSON pointer (`/path`), `{{const: value}}`, `{{pointer: /path, map: {{…}}}}`, a transform (`{{money: …}}`, `{{unix_time: /path}}`, …), or null",
                 json(other)?
             ))),
         }

@@ -103,11 +103,17 @@ impl JsonTemplate {
     }
 }
 
-/// How a request carries its body. Later kinds (a form, a GraphQL query
-/// with variables) are new variants.
+/// How a request carries its body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     /// A JSON body. When it holds an optional whole value, object members
     /// left `null` by absent values are dropped before sending.
     Json(JsonTemplate),
+    /// An `application/x-www-form-urlencoded` body in bracket notation
+    /// (`metadata[source]=voice`), written from an object whose leaves are
+    /// scalars; a `null` (an absent optional value) is left out.
+    Form(JsonTemplate),
+    /// A GraphQL document and its variables; the answer's `data` is what
+    /// the record pointer reads.
+    GraphQl(super::graphql::GraphQl),
 }

@@ -10,15 +10,19 @@
 //! [`crate::bindings::AuthBinding`] kinds), not parallel copies.
 
 pub mod check;
+mod graphql;
 mod json;
 mod path;
 mod projection;
+mod transform;
 mod value;
 
 pub use check::bind;
+pub use graphql::{GraphQl, GraphQlKind};
 pub use json::{Body, JsonTemplate};
 pub use path::{BoundPath, Component, PathPart, PathTemplate};
 pub use projection::{FieldSource, Pointer, Projection, Scalar};
+pub use transform::{Currency, MoneyUnits, Take, TimeForm, Transform};
 pub use value::{ArgRef, Presence, Source, TextPiece, TextTemplate};
 
 use crate::bindings::{AuthBinding, SettingKindBinding};
@@ -308,7 +312,8 @@ impl Variant {
             out.extend(t.values());
         }
         match &self.body {
-            Some(Body::Json(b)) => b.sources(&mut out),
+            Some(Body::Json(b) | Body::Form(b)) => b.sources(&mut out),
+            Some(Body::GraphQl(g)) => g.variables.iter().for_each(|(_, v)| v.sources(&mut out)),
             None => {}
         }
         out.into_iter()
@@ -317,7 +322,8 @@ impl Variant {
     /// The names of the request's fields that carry the caller's values,
     /// in the vendor's words, first appearance first: path parameters of
     /// `path` (the spec's template this variant binds), query and header
-    /// names, and the member names of the body whose value holds one. The
+    /// names, and the member names of the body (JSON or form) whose value
+    /// holds one, or a GraphQL body's variables and their members. The
     /// runtime tells a 4xx about one of these (the caller's, `invalid_input`)
     /// from one about a field the connector set itself (`refused`).
     pub fn caller_fields(&self, path: &PathTemplate) -> Vec<String> {
@@ -334,8 +340,14 @@ impl Variant {
                 names.push(name.clone());
             }
         }
-        if let Some(Body::Json(body)) = &self.body {
-            body.caller_members(&mut names);
+        match &self.body {
+            Some(Body::Json(body) | Body::Form(body)) => body.caller_members(&mut names),
+            // The variables as one object: `$email` holding `{email}` is
+            // `email`, and an input object's members name themselves.
+            Some(Body::GraphQl(g)) => {
+                JsonTemplate::Object(g.variables.clone()).caller_members(&mut names)
+            }
+            None => {}
         }
         let mut seen = std::collections::BTreeSet::new();
         names.retain(|n| seen.insert(n.clone()));

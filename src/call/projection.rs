@@ -1,10 +1,11 @@
 //! How one call's answer becomes the template's result fields: where the
-//! record is, and per field a pointer below it, a constant, or a value map.
+//! record is, and per field a pointer below it, a constant, a value map, or
+//! a transform.
 
 use crate::catalog::ValueType;
 
 /// A JSON pointer: empty (the whole value) or `/`-separated.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pointer(String);
 
 impl Pointer {
@@ -81,6 +82,8 @@ pub enum FieldSource {
         /// For a value not in the table; without it the field is absent.
         default: Option<Scalar>,
     },
+    /// A value computed by one of the runtime's transforms.
+    Transform(super::transform::Transform),
 }
 
 /// One result field of the template, filled from a record.

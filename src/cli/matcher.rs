@@ -211,6 +211,7 @@ fn print_mapping(index: &Index, template: &Template, c: &matcher::Candidate) -> 
             Some(crate::bindings::FieldBinding::Pointer(p)) => p.clone(),
             Some(crate::bindings::FieldBinding::Const(k)) => format!("always {}", k.value),
             Some(crate::bindings::FieldBinding::Mapped(k)) => k.pointer.clone(),
+            Some(crate::bindings::FieldBinding::Transform(t)) => t.0.to_string(),
             None => "(not in the response: null)".to_string(),
         };
         say!("  result   {field:<18} <- {text}");

@@ -113,9 +113,9 @@ pub fn derive(specs_dir: &Path, crm: &str, vendor_dir: &Path) -> Result<Derived>
     }
 
     let ops: Vec<String> = operations.iter().map(|(m, p)| format!("{m} {p}")).collect();
-    let yaml = serde_yaml::to_string(&doc).map_err(|e| Error::Io {
-        path: folder.join(OUTPUT),
-        message: format!("could not write YAML: {e}"),
+    let yaml = serde_yaml::to_string(&doc).map_err(|e| Error::Serialize {
+        what: format!("{} as YAML", folder.join(OUTPUT).display()),
+        message: e.to_string(),
     })?;
     let mut text = String::new();
     text.push_str(&format!(

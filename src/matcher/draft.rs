@@ -372,8 +372,8 @@ fn is_header(name: &str) -> bool {
 /// The draft as YAML: a header that says it is a draft to review, the
 /// operation chosen and why, and what was not mapped; then the bindings.
 pub fn to_yaml(d: &Draft, template: &Template, command: &str) -> Result<String> {
-    let body = serde_yaml::to_string(&d.bindings).map_err(|e| Error::Io {
-        path: "draft bindings".into(),
+    let body = serde_yaml::to_string(&d.bindings).map_err(|e| Error::Serialize {
+        what: "the draft bindings as YAML".into(),
         message: e.to_string(),
     })?;
     let mut head = String::new();

@@ -46,7 +46,7 @@ impl PlatformSchema {
                 .unwrap_or_default()
         );
         if !prepared.pointers.contains(&pointer) {
-            return Err(Error::Io {
+            return Err(Error::Schema {
                 path: file,
                 message: format!("has nothing at #{pointer}"),
             });
@@ -62,7 +62,7 @@ impl PlatformSchema {
             .should_validate_formats(false)
             .with_registry(prepared.registry.clone())
             .build(&root)
-            .map_err(|e| Error::Io {
+            .map_err(|e| Error::Schema {
                 path: file.clone(),
                 message: format!("schema at #{pointer} does not compile: {e}"),
             })?;
@@ -118,7 +118,7 @@ fn prepared(file: &Path, folder: &str) -> Result<Arc<Prepared>> {
     }
     let text = crate::input::read_text(file).map_err(|e| Error::io(file, &e))?;
     let mut doc: Value = if text.trim_start().starts_with('{') {
-        serde_json::from_str(&text).map_err(|e| Error::Io {
+        serde_json::from_str(&text).map_err(|e| Error::Schema {
             path: file.to_path_buf(),
             message: format!("not JSON: {e}"),
         })?
@@ -135,7 +135,7 @@ fn prepared(file: &Path, folder: &str) -> Result<Arc<Prepared>> {
     normalise(&mut doc);
     let uri = format!("urn:midcall:platform:{folder}");
     let resource = jsonschema::Draft::Draft202012.create_resource(doc);
-    let registry = jsonschema::Registry::try_new(&uri, resource).map_err(|e| Error::Io {
+    let registry = jsonschema::Registry::try_new(&uri, resource).map_err(|e| Error::Schema {
         path: file.to_path_buf(),
         message: format!("cannot be registered as a schema: {e}"),
     })?;

@@ -9,10 +9,12 @@
 //! the rules that keep a write from happening twice.
 
 mod auth;
+mod body;
 mod guard;
 mod operation;
 mod request;
 mod response;
+mod transform;
 
 use crate::bindings::{
     vendor_template, ActionBinding, Bindings, PrecheckBinding, RequestBinding, ResponseBinding,
@@ -291,10 +293,12 @@ fn exchange(
             ctx.report.error("auth", m);
         }
     }
+    let graphql = body::graphql_calls(ctx, requests);
     let variants = request::variants(ctx, &found, requests);
-    let result = response::projections(ctx, found.op, response);
+    let result = response::projections(ctx, found.op, response, graphql.unwrap_or(false));
     let (variants, refusal): (Vec<Variant>, _) = variants?;
     let (record, result) = result?;
+    graphql?;
     Some(Exchange {
         call: Call {
             method: found.method,

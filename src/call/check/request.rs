@@ -9,8 +9,7 @@ use serde_json::Value;
 use crate::bindings::placeholder::{self, Piece};
 use crate::bindings::{unknown_setting, RequestBinding};
 use crate::call::{
-    ArgRef, Body, JsonTemplate, Pointer, Presence, Refusal, Source, TextPiece, TextTemplate,
-    Variant,
+    ArgRef, JsonTemplate, Pointer, Presence, Refusal, Source, TextPiece, TextTemplate, Variant,
 };
 use crate::catalog::{Param, Template};
 use crate::openapi::ParamLocation;
@@ -84,7 +83,7 @@ fn refusal(template: &Template, requests: &[RequestBinding]) -> Refusal {
 }
 
 /// How one variant sees the template's parameters.
-struct Scope<'a> {
+pub(super) struct Scope<'a> {
     params: &'a [Param],
     when: &'a [String],
 }
@@ -212,24 +211,7 @@ fn variant(
         }
     }
 
-    match (&request.body, &op.request_body) {
-        (None, Some(body)) if body.required => ctx.error(
-            at,
-            format!(
-                "`{} {}` requires a request body; add `body`",
-                op.method, op.path
-            ),
-        ),
-        (Some(_), None) => ctx.error(
-            &format!("{at}.body"),
-            format!("`{} {}` takes no request body", op.method, op.path),
-        ),
-        _ => {}
-    }
-    let body = request
-        .body
-        .as_ref()
-        .map(|b| json(ctx, &scope, &format!("{at}.body"), b));
+    let body = super::body::check(ctx, &scope, found, request, at);
 
     // A parameter left unbound was reported above (unbound, or a bad value).
     let path = found.path.bind(&path_values).ok();
@@ -241,7 +223,7 @@ fn variant(
         path: path?,
         query,
         headers,
-        body: body.flatten().map(Body::Json),
+        body: body?,
     })
 }
 
@@ -345,7 +327,12 @@ fn step_value(ctx: &Ctx<'_>, step: &str, pointer: &str) -> Result<(), String> {
 
 /// A JSON body: every string checked as text; a string that is exactly
 /// one placeholder becomes the value itself.
-fn json(ctx: &mut Ctx<'_>, scope: &Scope<'_>, place: &str, v: &Value) -> Option<JsonTemplate> {
+pub(super) fn json(
+    ctx: &mut Ctx<'_>,
+    scope: &Scope<'_>,
+    place: &str,
+    v: &Value,
+) -> Option<JsonTemplate> {
     Some(match v {
         Value::Null => JsonTemplate::Null,
         Value::Bool(b) => JsonTemplate::Bool(*b),

@@ -9,7 +9,76 @@ use crate::call::{FieldSource, Pointer, Projection, Scalar};
 use crate::catalog::ValueType;
 use crate::openapi::{Api, Operation, Schema, SchemaKind};
 
-use super::Ctx;
+use super::{transform, Ctx};
+
+/// What the response check reads pointers against: the operation's success
+/// response and the record's pointer.
+pub(super) struct Answer<'a> {
+    api: &'a Api,
+    success: Option<&'a Schema>,
+    /// `the success response of `GET /x``.
+    what: String,
+    /// Where pointers start: `/data` for a GraphQL answer whose schema
+    /// declares it (the runtime hands back `data`), else empty.
+    base: Pointer,
+    /// A GraphQL answer the schema says nothing about: not checked.
+    unchecked: bool,
+    record: Option<Pointer>,
+}
+
+impl Answer<'_> {
+    /// Whether the success response declares something at `pointer`
+    /// (from the answer's root as the connector sees it).
+    fn exists(&self, pointer: &Pointer) -> bool {
+        match self.success {
+            _ if self.unchecked => true,
+            // A schema that says nothing cannot be checked against.
+            Some(s) if matches!(s.kind, SchemaKind::Any) => true,
+            Some(s) => self
+                .api
+                .declared_at(s, self.base.join(pointer).as_str())
+                .is_some(),
+            None => false,
+        }
+    }
+
+    /// The schema's kind at `below` the record, when the spec says.
+    pub(super) fn kind_at(&self, below: &Pointer) -> Option<&SchemaKind> {
+        if self.unchecked {
+            return None;
+        }
+        let full = self.base.join(&self.record.as_ref()?.join(below));
+        let s = self.api.declared_at(self.success?, full.as_str())?;
+        Some(&self.api.resolve(s)?.kind)
+    }
+
+    /// `p` as a pointer below `under` (below the record) that the success
+    /// response declares; `at` is the place of `p`.
+    pub(super) fn below(
+        &self,
+        ctx: &mut Ctx<'_>,
+        at: &str,
+        p: &str,
+        under: &Pointer,
+    ) -> Option<Pointer> {
+        let pointer = Pointer::parse(p).filter(|p| !p.is_root());
+        let Some(pointer) = pointer else {
+            ctx.error(
+                at,
+                format!("`{p}` is not a JSON pointer (it starts with `/`)"),
+            );
+            return None;
+        };
+        if let Some(record) = &self.record {
+            let full = record.join(under).join(&pointer);
+            if !self.exists(&full) {
+                ctx.error(at, format!("{} has nothing at `{full}`", self.what));
+                return None;
+            }
+        }
+        Some(pointer)
+    }
+}
 
 /// Whether `op`'s success response declares something at `pointer` (a
 /// schema that says nothing cannot be checked against, so it does).
@@ -22,25 +91,49 @@ pub(super) fn declares(api: &Api, op: &Operation, pointer: &Pointer) -> bool {
 }
 
 /// Where the record is, and one projection per result field of the
-/// template, in its order.
+/// template, in its order. For a GraphQL call, pointers start inside the
+/// answer's `data`.
 pub(super) fn projections(
     ctx: &mut Ctx<'_>,
     op: &Operation,
     response: &ResponseBinding,
+    graphql: bool,
 ) -> Option<(Pointer, Vec<Projection>)> {
     let template = ctx.template;
     let api = ctx.api;
     let before = ctx.report.count();
     let success: Option<&Schema> = op.success_response.as_ref().map(|b| &b.schema);
-    let exists = |pointer: &Pointer| -> bool {
-        match success {
-            // A schema that says nothing cannot be checked against.
-            Some(s) if matches!(s.kind, SchemaKind::Any) => true,
-            Some(s) => api.declared_at(s, pointer.as_str()).is_some(),
-            None => false,
-        }
+    let data = Pointer::parse("/data").unwrap_or_default();
+    // A GraphQL answer is read inside `data` when the spec describes its
+    // fields; an open `data` (the usual: the shape is the GraphQL schema's)
+    // cannot be checked against.
+    let declares_data = success
+        .and_then(|s| api.declared_at(s, "/data"))
+        .and_then(|s| api.resolve(s))
+        .is_some_and(
+            |s| matches!(&s.kind, SchemaKind::Object { properties, .. } if !properties.is_empty()),
+        );
+    let mut answer = Answer {
+        api,
+        success,
+        what: format!(
+            "the success response of `{} {}`{}",
+            op.method,
+            op.path,
+            if graphql && declares_data {
+                " (inside `data`)"
+            } else {
+                ""
+            }
+        ),
+        base: if graphql && declares_data {
+            data
+        } else {
+            Pointer::default()
+        },
+        unchecked: graphql && !declares_data,
+        record: None,
     };
-    let what = format!("the success response of `{} {}`", op.method, op.path);
     let record = Pointer::parse(&response.record);
     match &record {
         None => ctx.error(
@@ -50,11 +143,13 @@ pub(super) fn projections(
                 response.record
             ),
         ),
-        Some(r) if !r.is_root() && !exists(r) => {
-            ctx.error(".response.record", format!("{what} has nothing at `{r}`"))
-        }
+        Some(r) if !r.is_root() && !answer.exists(r) => ctx.error(
+            ".response.record",
+            format!("{} has nothing at `{r}`", answer.what),
+        ),
         Some(_) => {}
     }
+    answer.record = record.clone();
     for name in response.fields.keys() {
         if !template.result.iter().any(|f| &f.name == name) {
             let names: Vec<&str> = template.result.iter().map(|f| f.name.as_str()).collect();
@@ -99,27 +194,9 @@ pub(super) fn projections(
             }
             s
         };
-        // A pointer below the record that the success response declares.
+        let root = Pointer::default();
         let below = |ctx: &mut Ctx<'_>, place: &str, p: &str| -> Option<Pointer> {
-            let pointer = Pointer::parse(p).filter(|p| !p.is_root());
-            let Some(pointer) = pointer else {
-                ctx.error(
-                    &format!("{at}{place}"),
-                    format!("`{p}` is not a JSON pointer (it starts with `/`)"),
-                );
-                return None;
-            };
-            if let Some(record) = &record {
-                let full = record.join(&pointer);
-                if !exists(&full) {
-                    ctx.error(
-                        &format!("{at}{place}"),
-                        format!("{what} has nothing at `{full}`"),
-                    );
-                    return None;
-                }
-            }
-            Some(pointer)
+            answer.below(ctx, &format!("{at}{place}"), p, &root)
         };
         let source = match binding {
             None => Some(FieldSource::Absent),
@@ -171,6 +248,14 @@ pub(super) fn projections(
                     }),
                     _ => None,
                 }
+            }
+            Some(FieldBinding::Transform(raw)) => {
+                let target = transform::Target {
+                    field: name,
+                    ty: field.ty,
+                    under: Pointer::default(),
+                };
+                transform::check(ctx, &answer, &at, &raw.0, &target).map(FieldSource::Transform)
             }
         };
         if let Some(source) = source {

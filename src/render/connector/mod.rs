@@ -3,9 +3,11 @@
 //! `prettyplease`. Imports follow from the model; every untrusted string
 //! reaches the code through [`crate::render::rust_text`].
 
+mod body;
 mod layout;
 mod projection;
 mod request;
+mod transform;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -222,7 +224,12 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
     if calls.iter().any(|c| c.has_path_segments()) {
         names.push("encode_path_segment");
     }
+    names.extend(transform::imports(action));
+    if body::all_graphql(action) {
+        names.retain(|n| *n != "Method");
+    }
     names.sort_unstable();
+    names.dedup();
     names
         .into_iter()
         .map(|n| {

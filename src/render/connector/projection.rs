@@ -10,17 +10,29 @@ use crate::render::rust_text::literal;
 
 /// The expression that fills one result field from `record`.
 pub fn expression(p: &Projection) -> TokenStream {
-    match &p.source {
+    source(&p.source, p.ty, &quote! { record })
+}
+
+/// `project::text`, `integer`, `number` or `boolean`: the reader of a type.
+pub fn getter(ty: ValueType) -> TokenStream {
+    match ty {
+        ValueType::String => quote! { text },
+        ValueType::Integer => quote! { integer },
+        ValueType::Number => quote! { number },
+        ValueType::Boolean => quote! { boolean },
+    }
+}
+
+/// The expression that fills a field of type `ty` from `source` read in
+/// `record` (the record, or one element of a list).
+pub fn source(source: &FieldSource, ty: ValueType, record: &TokenStream) -> TokenStream {
+    match source {
         FieldSource::Absent => quote! { None },
+        FieldSource::Transform(t) => super::transform::expression(t, ty, record),
         FieldSource::Pointer(pointer) => {
             let pointer = literal(pointer.as_str());
-            let getter = match p.ty {
-                ValueType::String => quote! { text },
-                ValueType::Integer => quote! { integer },
-                ValueType::Number => quote! { number },
-                ValueType::Boolean => quote! { boolean },
-            };
-            quote! { project::#getter(record, #pointer) }
+            let getter = getter(ty);
+            quote! { project::#getter(#record, #pointer) }
         }
         FieldSource::Const(Scalar::Text(s)) => {
             let s = literal(s);
@@ -48,8 +60,8 @@ pub fn expression(p: &Projection) -> TokenStream {
                 }
                 None => quote! { None },
             };
-            let mapped = quote! { project::mapped(record, #pointer, &[#(#rows),*], #default) };
-            if p.ty == ValueType::String {
+            let mapped = quote! { project::mapped(#record, #pointer, &[#(#rows),*], #default) };
+            if ty == ValueType::String {
                 quote! { #mapped.map(str::to_string) }
             } else {
                 mapped

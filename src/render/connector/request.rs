@@ -76,15 +76,17 @@ fn builder(call: &Call, v: &Variant) -> Result<TokenStream, String> {
         Method::Delete => quote! { Method::Delete },
     };
     let path = path(v)?;
-    let mut chain = quote! { Request::new(#method, #path) };
+    let mut chain = super::body::start(v, method, path)?;
     let get = call.method == Method::Get;
+    // `Request::graphql` marks a query safe to repeat; the binding decides.
+    let graphql = matches!(v.body, Some(Body::GraphQl(_)));
     match &call.retry {
         Retry::IdempotencyKey { header } => {
             let header = literal(header);
             chain.extend(quote! { .idempotency_key(#header) });
         }
         Retry::Safe if !get => chain.extend(quote! { .retry_safe(true) }),
-        Retry::Never if get => chain.extend(quote! { .retry_safe(false) }),
+        Retry::Never if get || graphql => chain.extend(quote! { .retry_safe(false) }),
         Retry::Safe | Retry::Never => {}
     }
     for (pairs, one, optional) in [
@@ -114,15 +116,7 @@ fn builder(call: &Call, v: &Variant) -> Result<TokenStream, String> {
         let fields = fields.iter().map(|f| literal(f));
         quote! { .caller_fields([#(#fields),*]) }
     });
-    if let Some(Body::Json(body)) = &v.body {
-        let tokens = json(body)?;
-        // An optional argument that was not given is left out, not sent as null.
-        chain.extend(if body.has_optional_value() {
-            quote! { .json_without_nulls(json!(#tokens)) }
-        } else {
-            quote! { .json(json!(#tokens)) }
-        });
-    }
+    chain.extend(super::body::tail(v)?);
     Ok(chain)
 }
 
@@ -248,7 +242,7 @@ fn text_expr(t: &TextTemplate) -> Result<(TokenStream, bool), String> {
 }
 
 /// The tokens inside `json!(…)`.
-fn json(t: &JsonTemplate) -> Result<TokenStream, String> {
+pub(super) fn json(t: &JsonTemplate) -> Result<TokenStream, String> {
     Ok(match t {
         JsonTemplate::Null => quote! { null },
         JsonTemplate::Bool(true) => quote! { true },
