@@ -49,8 +49,11 @@ fn vapi_message(calls: &[(&str, &str, Value)]) -> Value {
 async fn mcp_client_lists_every_generated_tool_and_calls_contact_lookup() {
     let crm = hubspot(Duration::ZERO).await;
     let server = start(&crm.uri()).await;
-    let config = StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", server.url()))
-        .auth_header(TOKEN);
+    // Two CRMs share tool names (lookup_contact), so the tools are served
+    // per CRM: `/mcp/hubspot` here (`/mcp` is off).
+    let config =
+        StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp/hubspot", server.url()))
+            .auth_header(TOKEN);
     let client = ().serve(StreamableHttpClientTransport::from_config(config)).await.unwrap();
 
     let tools = client.list_all_tools().await.unwrap();
@@ -60,11 +63,12 @@ async fn mcp_client_lists_every_generated_tool_and_calls_contact_lookup() {
         .collect();
     let expected: Vec<Value> = midcall_generated::CONNECTORS
         .iter()
+        .filter(|(c, _)| *c == "hubspot")
         .map(|(c, t)| {
             serde_json::from_str(midcall_generated::tool_definition(c, t, "mcp").unwrap()).unwrap()
         })
         .collect();
-    assert_eq!(listed.len(), midcall_generated::CONNECTORS.len());
+    assert_eq!(listed.len(), expected.len());
     assert_eq!(
         listed, expected,
         "tools/list must be the mcp target's files"
@@ -105,12 +109,16 @@ async fn mcp_client_lists_every_generated_tool_and_calls_contact_lookup() {
     assert_eq!(crm_requests(&crm).await, before);
     client.cancel().await.unwrap();
 
-    // The per-CRM path lists the same tools.
+    // The other CRM's path lists its own tools.
     let config =
-        StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp/hubspot", server.url()))
+        StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp/zendesk", server.url()))
             .auth_header(TOKEN);
     let client = ().serve(StreamableHttpClientTransport::from_config(config)).await.unwrap();
-    assert_eq!(client.list_all_tools().await.unwrap().len(), listed.len());
+    let zendesk = midcall_generated::CONNECTORS
+        .iter()
+        .filter(|(c, _)| *c == "zendesk")
+        .count();
+    assert_eq!(client.list_all_tools().await.unwrap().len(), zendesk);
     client.cancel().await.unwrap();
     assert_eq!(crm_requests(&crm).await, 1);
 }
@@ -337,7 +345,7 @@ fn route_requests(
         ),
         (
             "mcp",
-            c.post(format!("{base}/mcp"))
+            c.post(format!("{base}/mcp/hubspot"))
                 .header("accept", "application/json, text/event-stream")
                 .json(&mcp),
             ("authorization", format!("Bearer {TOKEN}")),
@@ -454,7 +462,12 @@ async fn the_urls_rendered_with_the_servers_url_are_the_routes_it_serves() {
         "elevenlabs".to_string(),
     ];
     let mut served = 0;
-    for (crm_id, template) in midcall_generated::CONNECTORS {
+    // HubSpot's connectors, answered by the mock HubSpot.
+    let hubspot: Vec<_> = midcall_generated::CONNECTORS
+        .iter()
+        .filter(|(c, _)| *c == "hubspot")
+        .collect();
+    for (crm_id, template) in &hubspot {
         let files = midcall
             .generate(crm_id, template, &targets, &options)
             .unwrap();
@@ -534,7 +547,7 @@ async fn the_urls_rendered_with_the_servers_url_are_the_routes_it_serves() {
             served += 1;
         }
     }
-    assert_eq!(served, 3 * midcall_generated::CONNECTORS.len());
+    assert_eq!(served, 3 * hubspot.len());
 }
 
 #[tokio::test]
@@ -592,7 +605,7 @@ async fn a_crm_that_never_answers_gets_each_platforms_error_within_the_deadline_
     );
     let mcp = timed(
         http()
-            .post(format!("{base}/mcp"))
+            .post(format!("{base}/mcp/hubspot"))
             .bearer_auth(TOKEN)
             .header("accept", "application/json, text/event-stream")
             .header("mcp-protocol-version", "2026-07-28")
@@ -756,7 +769,10 @@ async fn readiness_names_the_missing_variables_never_values() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(
         v,
-        json!({"ready": false, "crms": {"hubspot": {"ready": false, "missing_env": ["HUBSPOT_ACCESS_TOKEN"]}}})
+        json!({"ready": false, "crms": {
+            "hubspot": {"ready": false, "missing_env": ["HUBSPOT_ACCESS_TOKEN"]},
+            "zendesk": {"ready": false, "missing_env": ["ZENDESK_EMAIL", "ZENDESK_SUBDOMAIN", "ZENDESK_API_TOKEN"]}
+        }})
     );
     // A call meanwhile is a misconfigured tool error, not a crash.
     let r: Value = http()
@@ -780,6 +796,7 @@ async fn readiness_names_the_missing_variables_never_values() {
     assert_eq!(r.status(), StatusCode::OK);
     let text = r.text().await.unwrap();
     assert!(!text.contains(HUBSPOT_TOKEN));
+    assert!(!text.contains(ZENDESK_TOKEN));
     assert_eq!(crm_requests(&crm).await, 0);
 }
 

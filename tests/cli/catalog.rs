@@ -58,8 +58,8 @@ fn list_json_lists_every_template_with_category_and_access() {
     assert_eq!(lookup["category"], "customer-service");
     assert_eq!(lookup["access"], "read");
     assert_eq!(lookup["tool"], "lookup_contact");
-    assert_eq!(lookup["crm_count"], 1);
-    assert_eq!(lookup["crms"], serde_json::json!(["hubspot"]));
+    assert_eq!(lookup["crm_count"], 2);
+    assert_eq!(lookup["crms"], serde_json::json!(["hubspot", "zendesk"]));
     let book = find("appointment-book");
     assert_eq!(book["category"], "sales");
     assert_eq!(book["access"], "write");
@@ -134,7 +134,7 @@ fn list_is_a_readable_table_and_deterministic() {
         .find(|l| l.starts_with("contact-lookup "))
         .expect("a contact-lookup row");
     assert!(
-        row.contains("customer-service") && row.contains("read") && row.contains(" 1 "),
+        row.contains("customer-service") && row.contains("read") && row.contains(" 2 "),
         "{row}"
     );
 }
@@ -168,10 +168,11 @@ fn show_explains_appointment_book_and_renders_an_example() {
 #[test]
 fn show_uses_a_supporting_crm_when_there_is_one() {
     let text = ok(&["show", "contact-lookup"]);
-    assert!(text.contains("Supported by: hubspot"), "{text}");
+    assert!(text.contains("Supported by: hubspot, zendesk"), "{text}");
+    // The first supporting CRM gives the example.
     assert!(text.contains("for hubspot"), "{text}");
     let shown = json(&["show", "contact-lookup", "--json"]);
-    assert_eq!(shown["crms"], serde_json::json!(["hubspot"]));
+    assert_eq!(shown["crms"], serde_json::json!(["hubspot", "zendesk"]));
     assert_eq!(shown["example"]["crm"], "hubspot");
     assert_eq!(shown["example"]["definition"]["name"], "lookup_contact");
     assert_eq!(shown["template"]["profile"]["freshness"], "minutes");

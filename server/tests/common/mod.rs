@@ -16,6 +16,7 @@ pub const VAPI_SECRET: &str = "vapi-secret-0123456789";
 pub const RETELL_KEY: &str = "key_retell_0123456789";
 pub const ELEVENLABS_SECRET: &str = "eleven-secret-0123456789";
 pub const TOKEN: &str = "bearer-token-0123456789";
+pub const ZENDESK_TOKEN: &str = "zendesk-test-token-never-shown";
 pub const HUBSPOT_TOKEN: &str = "pat-na1-hubspot-secret-token";
 
 pub fn connectors() -> Connectors {
@@ -40,6 +41,12 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         ("MIDCALL_TOKEN", TOKEN),
         ("HUBSPOT_ACCESS_TOKEN", HUBSPOT_TOKEN),
         ("HUBSPOT_BASE_URL", crm_url),
+        // Zendesk's settings and token, so that every CRM is ready; its
+        // base URL is the same mock (the tests call HubSpot's tools).
+        ("ZENDESK_SUBDOMAIN", "acme"),
+        ("ZENDESK_EMAIL", "agent@example.com"),
+        ("ZENDESK_API_TOKEN", ZENDESK_TOKEN),
+        ("ZENDESK_BASE_URL", crm_url),
     ])
 }
 
