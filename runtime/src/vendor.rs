@@ -89,10 +89,10 @@ pub struct Vendor {
 }
 
 impl Vendor {
-    /// Every environment variable the connector reads, in a fixed order:
-    /// the settings', the auth kind's, then the overrides (base URL, token
-    /// endpoint). For listings such as `gen crms`.
-    pub fn variables(&self) -> Vec<&'static str> {
+    /// The variables a connector cannot run without: its settings' and its
+    /// auth kind's secrets, in a fixed order (not the base URL or token
+    /// endpoint overrides, which have defaults). For readiness checks.
+    pub fn required_variables(&self) -> Vec<&'static str> {
         let mut vars: Vec<&'static str> = self.settings.iter().map(|s| s.env).collect();
         match self.auth {
             AuthKind::Bearer { env }
@@ -106,6 +106,14 @@ impl Vendor {
             } => vars.extend([client_id_env, client_secret_env]),
             AuthKind::None => {}
         }
+        vars
+    }
+
+    /// Every environment variable the connector reads, in a fixed order:
+    /// the settings', the auth kind's, then the overrides (base URL, token
+    /// endpoint). For listings such as `gen crms`.
+    pub fn variables(&self) -> Vec<&'static str> {
+        let mut vars = self.required_variables();
         vars.push(self.base_url_env);
         if let AuthKind::ClientCredentials { token_url_env, .. } = self.auth {
             vars.push(token_url_env);

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use midcall_runtime::{ActionError, AuthKind, AuthSpec, Client, Config, CrmEnv, Vendor};
+use midcall_runtime::{ActionError, AuthSpec, Client, Config, CrmEnv, Vendor};
 use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 
@@ -123,7 +123,7 @@ impl Catalog {
                     Config::from_lookup(&crm_env, &lookup),
                 ),
                 (None, Some(vendor)) => (
-                    vendor_required_env(&vendor),
+                    vendor.required_variables(),
                     Config::from_vendor_lookup(&vendor, &lookup),
                 ),
                 (None, None) => {
@@ -210,25 +210,6 @@ impl Catalog {
             .collect();
         (ready, json!({ "ready": ready, "crms": crms }))
     }
-}
-
-/// The variables a vendor connector cannot run without: its settings and
-/// its auth kind's secrets (not the base URL or token endpoint overrides).
-fn vendor_required_env(vendor: &Vendor) -> Vec<&'static str> {
-    let mut vars: Vec<&'static str> = vendor.settings.iter().map(|s| s.env).collect();
-    match vendor.auth {
-        AuthKind::Bearer { env }
-        | AuthKind::Header { env, .. }
-        | AuthKind::Query { env, .. }
-        | AuthKind::Basic { env, .. } => vars.push(env),
-        AuthKind::ClientCredentials {
-            client_id_env,
-            client_secret_env,
-            ..
-        } => vars.extend([client_id_env, client_secret_env]),
-        AuthKind::None => {}
-    }
-    vars
 }
 
 /// The variables a CRM's credential is read from.
