@@ -33,6 +33,27 @@ pub mod stripe {
     pub mod payment_status;
 }
 
+/// Connectors for `zendesk`.
+#[rustfmt::skip]
+#[path = "zendesk"]
+pub mod zendesk {
+    #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "ticket-create/connector.rs"]
+    pub mod ticket_create;
+    #[rustfmt::skip]
+    #[path = "ticket-status/connector.rs"]
+    pub mod ticket_status;
+}
+
 /// Every connector in this crate as (CRM id, template id), sorted.
 #[rustfmt::skip]
 pub const CONNECTORS: &[(&str, &str)] = &[
@@ -42,6 +63,11 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("stripe", "contact-lookup"),
     ("stripe", "invoice-lookup"),
     ("stripe", "payment-status"),
+    ("zendesk", "account-lookup"),
+    ("zendesk", "call-note-log"),
+    ("zendesk", "contact-lookup"),
+    ("zendesk", "ticket-create"),
+    ("zendesk", "ticket-status"),
 ];
 
 /// Handles one tool call with the connector for `crm` × `template` (ids
@@ -73,6 +99,21 @@ pub async fn call_json(
         ("stripe", "payment-status") => {
             Some(stripe::payment_status::call_json(client, args).await)
         }
+        ("zendesk", "account-lookup") => {
+            Some(zendesk::account_lookup::call_json(client, args).await)
+        }
+        ("zendesk", "call-note-log") => {
+            Some(zendesk::call_note_log::call_json(client, args).await)
+        }
+        ("zendesk", "contact-lookup") => {
+            Some(zendesk::contact_lookup::call_json(client, args).await)
+        }
+        ("zendesk", "ticket-create") => {
+            Some(zendesk::ticket_create::call_json(client, args).await)
+        }
+        ("zendesk", "ticket-status") => {
+            Some(zendesk::ticket_status::call_json(client, args).await)
+        }
         _ => None,
     }
 }
@@ -99,8 +140,14 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
 /// connector has a `CrmEnv` (see `crm_env`).
 #[rustfmt::skip]
 pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
-    let _ = (crm, template);
-    None
+    match (crm, template) {
+        ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
+        ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
+        ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
+        ("zendesk", "ticket-create") => Some(zendesk::ticket_create::VENDOR),
+        ("zendesk", "ticket-status") => Some(zendesk::ticket_status::VENDOR),
+        _ => None,
+    }
 }
 
 /// The connector's total deadline of one call (its `TIMEOUT`).
@@ -114,6 +161,11 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::TIMEOUT),
         ("stripe", "payment-status") => Some(stripe::payment_status::TIMEOUT),
+        ("zendesk", "account-lookup") => Some(zendesk::account_lookup::TIMEOUT),
+        ("zendesk", "call-note-log") => Some(zendesk::call_note_log::TIMEOUT),
+        ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::TIMEOUT),
+        ("zendesk", "ticket-create") => Some(zendesk::ticket_create::TIMEOUT),
+        ("zendesk", "ticket-status") => Some(zendesk::ticket_status::TIMEOUT),
         _ => None,
     }
 }
@@ -286,6 +338,141 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("stripe", "payment-status", "vapi") => {
             Some(include_str!("stripe/payment-status/vapi.json"))
+        }
+        ("zendesk", "account-lookup", "anthropic") => {
+            Some(include_str!("zendesk/account-lookup/anthropic.json"))
+        }
+        ("zendesk", "account-lookup", "elevenlabs") => {
+            Some(include_str!("zendesk/account-lookup/elevenlabs.json"))
+        }
+        ("zendesk", "account-lookup", "gemini") => {
+            Some(include_str!("zendesk/account-lookup/gemini.json"))
+        }
+        ("zendesk", "account-lookup", "mcp") => {
+            Some(include_str!("zendesk/account-lookup/mcp.json"))
+        }
+        ("zendesk", "account-lookup", "openai-chat") => {
+            Some(include_str!("zendesk/account-lookup/openai-chat.json"))
+        }
+        ("zendesk", "account-lookup", "openai-realtime") => {
+            Some(include_str!("zendesk/account-lookup/openai-realtime.json"))
+        }
+        ("zendesk", "account-lookup", "openai-responses") => {
+            Some(include_str!("zendesk/account-lookup/openai-responses.json"))
+        }
+        ("zendesk", "account-lookup", "retell") => {
+            Some(include_str!("zendesk/account-lookup/retell.json"))
+        }
+        ("zendesk", "account-lookup", "vapi") => {
+            Some(include_str!("zendesk/account-lookup/vapi.json"))
+        }
+        ("zendesk", "call-note-log", "anthropic") => {
+            Some(include_str!("zendesk/call-note-log/anthropic.json"))
+        }
+        ("zendesk", "call-note-log", "elevenlabs") => {
+            Some(include_str!("zendesk/call-note-log/elevenlabs.json"))
+        }
+        ("zendesk", "call-note-log", "gemini") => {
+            Some(include_str!("zendesk/call-note-log/gemini.json"))
+        }
+        ("zendesk", "call-note-log", "mcp") => {
+            Some(include_str!("zendesk/call-note-log/mcp.json"))
+        }
+        ("zendesk", "call-note-log", "openai-chat") => {
+            Some(include_str!("zendesk/call-note-log/openai-chat.json"))
+        }
+        ("zendesk", "call-note-log", "openai-realtime") => {
+            Some(include_str!("zendesk/call-note-log/openai-realtime.json"))
+        }
+        ("zendesk", "call-note-log", "openai-responses") => {
+            Some(include_str!("zendesk/call-note-log/openai-responses.json"))
+        }
+        ("zendesk", "call-note-log", "retell") => {
+            Some(include_str!("zendesk/call-note-log/retell.json"))
+        }
+        ("zendesk", "call-note-log", "vapi") => {
+            Some(include_str!("zendesk/call-note-log/vapi.json"))
+        }
+        ("zendesk", "contact-lookup", "anthropic") => {
+            Some(include_str!("zendesk/contact-lookup/anthropic.json"))
+        }
+        ("zendesk", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("zendesk/contact-lookup/elevenlabs.json"))
+        }
+        ("zendesk", "contact-lookup", "gemini") => {
+            Some(include_str!("zendesk/contact-lookup/gemini.json"))
+        }
+        ("zendesk", "contact-lookup", "mcp") => {
+            Some(include_str!("zendesk/contact-lookup/mcp.json"))
+        }
+        ("zendesk", "contact-lookup", "openai-chat") => {
+            Some(include_str!("zendesk/contact-lookup/openai-chat.json"))
+        }
+        ("zendesk", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("zendesk/contact-lookup/openai-realtime.json"))
+        }
+        ("zendesk", "contact-lookup", "openai-responses") => {
+            Some(include_str!("zendesk/contact-lookup/openai-responses.json"))
+        }
+        ("zendesk", "contact-lookup", "retell") => {
+            Some(include_str!("zendesk/contact-lookup/retell.json"))
+        }
+        ("zendesk", "contact-lookup", "vapi") => {
+            Some(include_str!("zendesk/contact-lookup/vapi.json"))
+        }
+        ("zendesk", "ticket-create", "anthropic") => {
+            Some(include_str!("zendesk/ticket-create/anthropic.json"))
+        }
+        ("zendesk", "ticket-create", "elevenlabs") => {
+            Some(include_str!("zendesk/ticket-create/elevenlabs.json"))
+        }
+        ("zendesk", "ticket-create", "gemini") => {
+            Some(include_str!("zendesk/ticket-create/gemini.json"))
+        }
+        ("zendesk", "ticket-create", "mcp") => {
+            Some(include_str!("zendesk/ticket-create/mcp.json"))
+        }
+        ("zendesk", "ticket-create", "openai-chat") => {
+            Some(include_str!("zendesk/ticket-create/openai-chat.json"))
+        }
+        ("zendesk", "ticket-create", "openai-realtime") => {
+            Some(include_str!("zendesk/ticket-create/openai-realtime.json"))
+        }
+        ("zendesk", "ticket-create", "openai-responses") => {
+            Some(include_str!("zendesk/ticket-create/openai-responses.json"))
+        }
+        ("zendesk", "ticket-create", "retell") => {
+            Some(include_str!("zendesk/ticket-create/retell.json"))
+        }
+        ("zendesk", "ticket-create", "vapi") => {
+            Some(include_str!("zendesk/ticket-create/vapi.json"))
+        }
+        ("zendesk", "ticket-status", "anthropic") => {
+            Some(include_str!("zendesk/ticket-status/anthropic.json"))
+        }
+        ("zendesk", "ticket-status", "elevenlabs") => {
+            Some(include_str!("zendesk/ticket-status/elevenlabs.json"))
+        }
+        ("zendesk", "ticket-status", "gemini") => {
+            Some(include_str!("zendesk/ticket-status/gemini.json"))
+        }
+        ("zendesk", "ticket-status", "mcp") => {
+            Some(include_str!("zendesk/ticket-status/mcp.json"))
+        }
+        ("zendesk", "ticket-status", "openai-chat") => {
+            Some(include_str!("zendesk/ticket-status/openai-chat.json"))
+        }
+        ("zendesk", "ticket-status", "openai-realtime") => {
+            Some(include_str!("zendesk/ticket-status/openai-realtime.json"))
+        }
+        ("zendesk", "ticket-status", "openai-responses") => {
+            Some(include_str!("zendesk/ticket-status/openai-responses.json"))
+        }
+        ("zendesk", "ticket-status", "retell") => {
+            Some(include_str!("zendesk/ticket-status/retell.json"))
+        }
+        ("zendesk", "ticket-status", "vapi") => {
+            Some(include_str!("zendesk/ticket-status/vapi.json"))
         }
         _ => None,
     }

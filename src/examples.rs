@@ -41,6 +41,12 @@ pub struct ExampleCase {
     /// The requests the connector must make, in order, with their answers.
     #[serde(default)]
     pub requests: Vec<ExampleRequest>,
+    /// Environment variables left unset for this case (a vendor
+    /// connector's setting or secret, `ZENDESK_SUBDOMAIN`): configuring
+    /// the connector then fails, the case's result is that error and no
+    /// request may be sent. Empty for the usual case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unset: Vec<String>,
     /// The expected `call_json` answer: `ok`, and `result` or `error`
     /// (compared exactly); `message` is compared only when given.
     pub result: Value,
@@ -134,6 +140,26 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<ExampleCase>> {
                 origin,
                 format!("{at}.args"),
                 "must be a map of argument names to values",
+            ));
+        }
+        for (j, name) in case.unset.iter().enumerate() {
+            let fine = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if !fine {
+                return Err(Error::invalid(
+                    origin,
+                    format!("{at}.unset[{j}]"),
+                    format!("`{name}` is not an environment variable name (A-Z, 0-9, _)"),
+                ));
+            }
+        }
+        if !case.unset.is_empty() && !case.requests.is_empty() {
+            return Err(Error::invalid(
+                origin,
+                format!("{at}.requests"),
+                "a case with `unset` variables sends nothing; give `requests: []`",
             ));
         }
         for (j, request) in case.requests.iter().enumerate() {
@@ -301,6 +327,23 @@ mod tests {
         let cases = parse(ONE, "x.yaml").unwrap();
         assert_eq!(cases.len(), 1);
         assert_eq!(cases[0].requests[0].response.status, 200);
+    }
+
+    #[test]
+    fn unset_variables_name_variables_and_send_nothing() {
+        let unset = "- name: no subdomain\n  args: { email: a@example.com }\n  unset: [ZENDESK_SUBDOMAIN]\n  requests: []\n  result: { ok: false, error: misconfigured }\n";
+        assert_eq!(
+            parse(unset, "x.yaml").unwrap()[0].unset,
+            ["ZENDESK_SUBDOMAIN"]
+        );
+        assert!(
+            err(&unset.replace("ZENDESK_SUBDOMAIN", "zendesk-subdomain")).starts_with(
+                "x.yaml: [0].unset[0]: `zendesk-subdomain` is not an environment variable name"
+            )
+        );
+        let with_requests = ONE.replace("  requests:", "  unset: [ACME_TOKEN]\n  requests:");
+        assert!(err(&with_requests)
+            .starts_with("x.yaml: [0].requests: a case with `unset` variables sends nothing"));
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //!
 //! - narrows the template to the binding: result fields it never fills
 //!   leave that CRM's output schema and the connector's `Output`, and a
-//!   field's `values` shrink to those the binding can produce;
+//!   field's `values` shrink to those the binding can produce; an "at least
+//!   one of" parameter no request of the binding uses (Zendesk finds an
+//!   organization by name, not by domain) leaves that CRM's input schema,
+//!   so the tool never asks for what the connector would refuse;
 //! - refuses words that promise what the binding cannot do: the tool
 //!   description, summary or speech naming a field the binding never fills,
 //!   a value the template does not list, or a raw CRM value where the
@@ -16,7 +19,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::call::{BoundAction, Exchange, FieldSource, Flow, Scalar};
+use crate::call::{BoundAction, Call, Exchange, FieldSource, Flow, Scalar, Source};
 use crate::catalog::{ResultField, Template};
 use crate::error::{Error, Result};
 
@@ -99,6 +102,7 @@ pub fn bind(mut action: BoundAction, differs: Option<&str>) -> Result<BoundActio
         exchange.result.retain(|p| names.contains(&p.field));
     }
     action.template.result = kept;
+    narrow_alternatives(&mut action);
     if let Some(note) = differs {
         if note.is_empty() {
             return Err(Error::invalid(
@@ -112,6 +116,44 @@ pub fn bind(mut action: BoundAction, differs: Option<&str>) -> Result<BoundActio
             format!("{description} With {}: {note}", action.crm.name);
     }
     Ok(action)
+}
+
+/// Drops from the tool's parameters each "at least one of" alternative
+/// that no request of the flow uses (in a `when` or as a value), when at
+/// least one alternative is used: a tool must not offer an argument its
+/// connector can only refuse.
+fn narrow_alternatives(action: &mut BoundAction) {
+    let used = used_args(&action.flow);
+    let tool = &mut action.template.tool;
+    if !tool.at_least_one_of.iter().any(|n| used.contains(n)) {
+        return;
+    }
+    let dropped: Vec<String> = tool
+        .at_least_one_of
+        .iter()
+        .filter(|n| !used.contains(*n))
+        .cloned()
+        .collect();
+    tool.at_least_one_of.retain(|n| used.contains(n));
+    tool.parameters.retain(|p| !dropped.contains(&p.name));
+}
+
+/// The names of every argument any request of `flow` uses.
+fn used_args(flow: &Flow) -> BTreeSet<String> {
+    let mut calls: Vec<&Call> = exchanges(flow).into_iter().map(|e| &e.call).collect();
+    if let Flow::Steps { steps, .. } = flow {
+        calls.extend(steps.iter().map(|s| &s.call));
+    }
+    let mut used = BTreeSet::new();
+    for variant in calls.iter().flat_map(|c| c.variants.iter()) {
+        used.extend(variant.when.iter().map(|a| a.name.clone()));
+        for source in variant.sources() {
+            if let Source::Arg(arg) = source {
+                used.insert(arg.name.clone());
+            }
+        }
+    }
+    used
 }
 
 fn exchanges(flow: &Flow) -> Vec<&Exchange> {

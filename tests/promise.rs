@@ -150,3 +150,54 @@ fn a_value_the_template_does_not_list_or_a_raw_value_is_refused() {
         "{err}"
     );
 }
+
+fn zendesk(sources: Sources, template: &str, target: &str) -> String {
+    let midcall = Midcall::new(sources).unwrap();
+    midcall
+        .generate(
+            "zendesk",
+            template,
+            &[target.to_string()],
+            &RenderOptions::default(),
+        )
+        .map(|mut files| files.remove(0).contents)
+        .unwrap()
+}
+
+#[test]
+fn an_alternative_argument_no_request_uses_leaves_the_tool() {
+    // Zendesk's account-lookup searches organizations by name only: the
+    // tool must not ask for a domain the connector would refuse.
+    let mcp: Value =
+        serde_json::from_str(&zendesk(Sources::bundled(), "account-lookup", "mcp")).unwrap();
+    let input = &mcp["inputSchema"];
+    assert!(input["properties"].get("domain").is_none(), "{input}");
+    assert!(input["properties"]["company_name"].is_object(), "{input}");
+    assert_eq!(
+        input["anyOf"],
+        serde_json::json!([{"required": ["company_name"]}])
+    );
+    let connector = zendesk(Sources::bundled(), "account-lookup", "connector");
+    assert!(!connector.contains("pub domain"), "{connector}");
+    assert!(
+        connector.contains("I need the company name to do that."),
+        "{connector}"
+    );
+    // Both alternatives used (contact-lookup): both stay.
+    let mcp: Value =
+        serde_json::from_str(&zendesk(Sources::bundled(), "contact-lookup", "mcp")).unwrap();
+    assert!(mcp["inputSchema"]["properties"]["email"].is_object());
+    assert!(mcp["inputSchema"]["properties"]["phone"].is_object());
+    // A binding that searches by domain too keeps it.
+    let sources = with("specs/zendesk/bindings.yaml", |b| {
+        b.replace(
+            "      - when: [company_name]\n        query: {name: \"{company_name}\"}\n",
+            "      - when: [company_name]\n        query: {name: \"{company_name}\"}\n      - when: [domain]\n        query: {name: \"{domain}\"}\n",
+        )
+    });
+    let mcp: Value = serde_json::from_str(&zendesk(sources, "account-lookup", "mcp")).unwrap();
+    assert!(
+        mcp["inputSchema"]["properties"]["domain"].is_object(),
+        "{mcp}"
+    );
+}

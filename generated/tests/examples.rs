@@ -8,11 +8,21 @@
 //! body, the auth the CRM's `AuthSpec` implies on every one) and the tool
 //! result (`ok`, `error` and `result` exactly; `message` when the case
 //! gives one).
+//!
+//! A connector with a `Vendor` (settings, fixed headers, a vendor auth
+//! kind) is configured through `Config::from_vendor_lookup` with test
+//! values: each setting a fake of its kind (`acme` for a host, an address
+//! for a setting named like an email), the secret `test-token`, and the
+//! base URL variable pointing at the mock. Every request must then carry
+//! the auth the kind's templates give with those values (Zendesk's basic
+//! `agent@example.com/token:test-token`) and every fixed header. A case's
+//! `unset` variables are left out: configuring must fail, that error is
+//! the case's result, and no request may be sent.
 
 use std::path::{Path, PathBuf};
 
 use midcall::examples::{self, ExampleCase};
-use midcall_runtime::{Auth, AuthSpec, Client, Config, Value};
+use midcall_runtime::{Auth, AuthKind, AuthSpec, Client, Config, SettingKind, Value, Vendor};
 use wiremock::matchers::{any, body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -54,6 +64,144 @@ fn test_auth(spec: AuthSpec) -> Auth {
         AuthSpec::Query { name, .. } => Auth::Query(name.into(), TOKEN.into()),
         AuthSpec::Basic { .. } => Auth::Basic(USER.into(), TOKEN.into()),
         AuthSpec::None => Auth::None,
+    }
+}
+
+/// How a connector reaches its CRM: a `CrmEnv`'s auth, or a `Vendor`.
+#[derive(Clone, Copy)]
+enum Conn {
+    Crm(AuthSpec),
+    Vendor(Vendor),
+}
+
+/// The test value of a vendor setting, by its kind.
+fn fake_setting(name: &str, kind: SettingKind) -> String {
+    match kind {
+        SettingKind::Host => "acme".to_string(),
+        SettingKind::UtcOffset => "+00:00".to_string(),
+        SettingKind::Text if name.contains("email") => "agent@example.com".to_string(),
+        SettingKind::Text => format!("test-{name}"),
+    }
+}
+
+/// The test environment of a vendor connector, minus `unset`.
+fn vendor_vars(
+    vendor: &Vendor,
+    base_url: &str,
+    unset: &[String],
+) -> std::collections::HashMap<String, String> {
+    let mut vars = std::collections::HashMap::new();
+    for s in vendor.settings {
+        vars.insert(s.env.to_string(), fake_setting(s.name, s.kind));
+    }
+    match vendor.auth {
+        AuthKind::Bearer { env }
+        | AuthKind::Header { env, .. }
+        | AuthKind::Query { env, .. }
+        | AuthKind::Basic { env, .. } => {
+            vars.insert(env.to_string(), TOKEN.to_string());
+        }
+        AuthKind::ClientCredentials { .. } | AuthKind::None => {}
+    }
+    vars.insert(vendor.base_url_env.to_string(), base_url.to_string());
+    for name in unset {
+        vars.remove(name);
+    }
+    vars
+}
+
+/// A vendor template (`{email}/token`, `{secret}`) filled with the test
+/// values, independently of the runtime's own filling.
+fn fill_test(vendor: &Vendor, template: &str) -> String {
+    let mut out = template.replace("{secret}", TOKEN);
+    for s in vendor.settings {
+        out = out.replace(&format!("{{{}}}", s.name), &fake_setting(s.name, s.kind));
+    }
+    out
+}
+
+/// Standard base64 with padding (for the expected basic auth header).
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Whether a request carries the auth and fixed headers a vendor's
+/// templates give with the test values; the auth query parameter, if any.
+fn check_vendor_auth(vendor: &Vendor, request: &Request) -> Result<Option<&'static str>, String> {
+    let header = |name: &str| {
+        request
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let mut wanted: Vec<(String, String)> = vendor
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), fill_test(vendor, value)))
+        .collect();
+    let mut param = None;
+    match vendor.auth {
+        AuthKind::Bearer { .. } => {
+            wanted.push(("authorization".into(), format!("Bearer {TOKEN}")));
+        }
+        AuthKind::Header { name, value, .. } => {
+            wanted.push((name.to_string(), fill_test(vendor, value)));
+        }
+        AuthKind::Basic { user, password, .. } => {
+            let pair = format!(
+                "{}:{}",
+                fill_test(vendor, user),
+                fill_test(vendor, password)
+            );
+            wanted.push((
+                "authorization".into(),
+                format!("Basic {}", base64(pair.as_bytes())),
+            ));
+        }
+        AuthKind::Query { name, .. } => {
+            let got = request.url.query_pairs().find(|(k, _)| k == name);
+            if got.as_ref().map(|(_, v)| v.as_ref()) != Some(TOKEN) {
+                return Err(format!("auth: expected `?{name}={TOKEN}`, got {got:?}"));
+            }
+            param = Some(name);
+        }
+        AuthKind::ClientCredentials { .. } => {
+            return Err("auth: client_credentials is not replayed by examples.rs yet".into());
+        }
+        AuthKind::None => {}
+    }
+    for (name, value) in wanted {
+        let got = header(&name);
+        if got.as_deref() != Some(value.as_str()) {
+            return Err(format!("header `{name}`: expected `{value}`, got {got:?}"));
+        }
+    }
+    Ok(param)
+}
+
+/// Whether a request carries what the connector's auth implies.
+fn check_conn_auth(conn: Conn, request: &Request) -> Result<Option<&'static str>, String> {
+    match conn {
+        Conn::Crm(spec) => check_auth(spec, request),
+        Conn::Vendor(vendor) => check_vendor_auth(&vendor, request),
     }
 }
 
@@ -143,13 +291,13 @@ async fn mount(server: &MockServer, label: &str, case: &ExampleCase) {
 fn check_requests(
     label: &str,
     case: &ExampleCase,
-    spec: AuthSpec,
+    conn: Conn,
     received: &[Request],
 ) -> Result<(), String> {
     let summary = |r: &Request| format!("{} {}", r.method, r.url.path());
     for (i, (want, got)) in case.requests.iter().zip(received).enumerate() {
         let at = format!("{label}: requests[{i}]");
-        let auth_param = check_auth(spec, got).map_err(|e| format!("{at}: {e}"))?;
+        let auth_param = check_conn_auth(conn, got).map_err(|e| format!("{at}: {e}"))?;
         if got.method.as_str() != want.method || got.url.path() != want.path {
             return Err(format!(
                 "{at}: expected {} {}, got {}",
@@ -218,24 +366,47 @@ fn check_result(label: &str, case: &ExampleCase, got: &Value) -> Result<(), Stri
     Ok(())
 }
 
+/// The connector's way to its CRM, if generated/ has it.
+fn conn(crm: &str, template: &str) -> Option<Conn> {
+    midcall_generated::crm_env(crm, template)
+        .map(|env| Conn::Crm(env.auth))
+        .or_else(|| midcall_generated::vendor(crm, template).map(Conn::Vendor))
+}
+
 async fn run_case(crm: &str, template: &str, file: &str, case: &ExampleCase) -> Result<(), String> {
     let label = format!("{file}: case `{}`", case.name);
     let missing = || {
         format!("{file}: no connector {crm}/{template} in generated/; bind it or delete the file")
     };
-    let spec = midcall_generated::crm_env(crm, template)
-        .ok_or_else(missing)?
-        .auth;
+    let conn = conn(crm, template).ok_or_else(missing)?;
     let timeout = midcall_generated::timeout(crm, template).ok_or_else(missing)?;
     let server = MockServer::start().await;
-    let config = Config::new(server.uri(), test_auth(spec)).with_timeout(timeout);
-    let client = Client::new(config).map_err(|e| format!("{label}: client: {e:?}"))?;
+    let configured = match conn {
+        Conn::Crm(spec) if case.unset.is_empty() => Ok(Config::new(server.uri(), test_auth(spec))),
+        Conn::Crm(_) => {
+            return Err(format!(
+                "{label}: `unset` needs a vendor connector; {crm} has a CrmEnv"
+            ))
+        }
+        Conn::Vendor(vendor) => {
+            let vars = vendor_vars(&vendor, &server.uri(), &case.unset);
+            Config::from_vendor_lookup(&vendor, |name| vars.get(name).cloned())
+        }
+    };
     mount(&server, &label, case).await;
-    let answer = midcall_generated::call_json(crm, template, &client, case.args.clone())
-        .await
-        .unwrap_or(Value::Null);
+    let answer = match configured {
+        Ok(config) => {
+            let client = Client::new(config.with_timeout(timeout))
+                .map_err(|e| format!("{label}: client: {e:?}"))?;
+            midcall_generated::call_json(crm, template, &client, case.args.clone())
+                .await
+                .unwrap_or(Value::Null)
+        }
+        Err(e) if !case.unset.is_empty() => e.to_tool_result(),
+        Err(e) => return Err(format!("{label}: the test configuration fails: {e:?}")),
+    };
     let received = server.received_requests().await.unwrap_or_default();
-    let checked = check_requests(&label, case, spec, &received)
+    let checked = check_requests(&label, case, conn, &received)
         .and_then(|()| check_result(&label, case, &answer));
     if checked.is_err() {
         // Our message is the clearer one: keep the server's verification
@@ -264,7 +435,7 @@ async fn every_example_case_passes_against_a_mock_crm() {
                 continue;
             }
         };
-        if midcall_generated::crm_env(crm, template).is_none() {
+        if conn(crm, template).is_none() {
             failures.push(format!(
                 "{shown}: no connector {crm}/{template} in generated/; bind it or delete the file"
             ));

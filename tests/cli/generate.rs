@@ -488,18 +488,25 @@ fn crms_lists_what_each_crm_needs_and_binds() {
 fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     Gen::new()
         .arg("crms")
-        .stdout_contains("zendesk (Zendesk Support API (midcall subset))")
-        .stdout_contains("spec only, nothing bound yet (add specs/zendesk/bindings.yaml)")
+        .stdout_contains("calcom (Cal.com API v2 (midcall subset))")
+        .stdout_contains("spec only, nothing bound yet (add specs/calcom/bindings.yaml)")
         .run();
     let v = Gen::new().args(["crms", "--json"]).run().json();
     let rows = v.as_array().unwrap();
-    for id in ["calcom", "servicetitan", "shopify", "zendesk"] {
+    for id in ["calcom", "servicetitan", "shopify"] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], true, "{id}");
         assert_eq!(row["templates"], serde_json::json!([]), "{id}");
     }
-    let hub = rows.iter().find(|c| c["id"] == "hubspot").unwrap();
-    assert_eq!(hub["spec_only"], false);
+    for (id, bound) in [("hubspot", 3), ("stripe", 3), ("zendesk", 5)] {
+        let row = rows.iter().find(|c| c["id"] == id).unwrap();
+        assert_eq!(row["spec_only"], false, "{id}");
+        assert_eq!(
+            row["templates"].as_array().map(Vec::len),
+            Some(bound),
+            "{id}"
+        );
+    }
     Gen::new()
         .args([
             "--crm",

@@ -1,6 +1,5 @@
 //! Shared by the server's tests: a server on a free loopback port over the
-//! committed connectors, with every secret set, and a mock HubSpot (that
-//! also answers Stripe's customer and invoice searches).
+//! committed connectors, with every secret set, and a mock HubSpot.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -17,6 +16,7 @@ pub const VAPI_SECRET: &str = "vapi-secret-0123456789";
 pub const RETELL_KEY: &str = "key_retell_0123456789";
 pub const ELEVENLABS_SECRET: &str = "eleven-secret-0123456789";
 pub const TOKEN: &str = "bearer-token-0123456789";
+pub const ZENDESK_TOKEN: &str = "zendesk-test-token-never-shown";
 pub const HUBSPOT_TOKEN: &str = "pat-na1-hubspot-secret-token";
 pub const STRIPE_KEY: &str = "sk_test_stripe_secret_key";
 
@@ -42,6 +42,13 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         ("MIDCALL_TOKEN", TOKEN),
         ("HUBSPOT_ACCESS_TOKEN", HUBSPOT_TOKEN),
         ("HUBSPOT_BASE_URL", crm_url),
+        // Zendesk's settings and token, so that every CRM is ready; its
+        // base URL is the same mock (the tests call HubSpot's tools).
+        ("ZENDESK_SUBDOMAIN", "acme"),
+        ("ZENDESK_EMAIL", "agent@example.com"),
+        ("ZENDESK_API_TOKEN", ZENDESK_TOKEN),
+        ("ZENDESK_BASE_URL", crm_url),
+        // Stripe's key, so that Stripe is ready too (same mock base URL).
         ("STRIPE_SECRET_KEY", STRIPE_KEY),
         ("STRIPE_BASE_URL", crm_url),
     ])
@@ -126,34 +133,7 @@ pub async fn hubspot(delay: Duration) -> MockServer {
         )
         .mount(&server)
         .await;
-    // Stripe's paths differ from HubSpot's, so one mock serves both CRMs.
-    for (at, record) in [
-        (STRIPE_CUSTOMERS, stripe_customer()),
-        (STRIPE_INVOICES, stripe_invoice()),
-    ] {
-        Mock::given(method("GET"))
-            .and(path(at))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"object": "search_result", "url": at, "has_more": false, "data": [record]}))
-                    .set_delay(delay),
-            )
-            .mount(&server)
-            .await;
-    }
     server
-}
-
-pub const STRIPE_CUSTOMERS: &str = "/v1/customers/search";
-pub const STRIPE_INVOICES: &str = "/v1/invoices/search";
-
-pub fn stripe_customer() -> Value {
-    json!({"id": "cus_NffrFeUfNV2Hib", "object": "customer", "email": "jane.doe@example.com", "name": "Jane Doe"})
-}
-
-pub fn stripe_invoice() -> Value {
-    json!({"id": "in_1MtHbELkdIwHu7ixl4OzzPMv", "object": "invoice", "number": "INV20260314",
-           "currency": "eur", "status": "open", "total": 12000, "amount_paid": 0, "amount_remaining": 12000})
 }
 
 pub async fn crm_requests(server: &MockServer) -> usize {

@@ -56,10 +56,24 @@ pub(super) fn variants(
 /// The invalid-input answer when no variant applies: it names the
 /// template's "at least one of" arguments, else every `when` argument.
 fn refusal(template: &Template, requests: &[RequestBinding]) -> Refusal {
+    let whens: Vec<String> = requests.iter().flat_map(|r| r.when.clone()).collect();
+    // The alternatives the binding uses: the others leave the tool's
+    // parameters (`promise::bind`), so the answer must not ask for them.
     let names: Vec<String> = if template.tool.at_least_one_of.is_empty() {
-        requests.iter().flat_map(|r| r.when.clone()).collect()
+        whens
     } else {
-        template.tool.at_least_one_of.clone()
+        let used: Vec<String> = template
+            .tool
+            .at_least_one_of
+            .iter()
+            .filter(|n| whens.contains(n))
+            .cloned()
+            .collect();
+        if used.is_empty() {
+            template.tool.at_least_one_of.clone()
+        } else {
+            used
+        }
     };
     let list = names.join(" or ");
     Refusal {
