@@ -3,6 +3,9 @@
 //! rendered, built in a crate of their own over the local runtime, and run
 //! against wiremock by `tests/fixtures/bodies/run.rs`.
 
+#[path = "support/connector_crate.rs"]
+mod connector_crate;
+use connector_crate::ConnectorCrate;
 use std::path::{Path, PathBuf};
 
 use midcall::render::RenderOptions;
@@ -68,44 +71,19 @@ fn a_body_for_an_operation_that_only_takes_a_form_is_a_form() {
 /// there with `cargo test --offline`.
 #[test]
 fn the_fixture_connectors_compile_and_pass_against_wiremock() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::create_dir_all(dir.path().join("tests")).unwrap();
+    let krate = ConnectorCrate::new("bodylab", "src/lib.rs");
     let mut lib = String::from("#![deny(warnings)]\n");
     for template in TEMPLATES {
         let module = template.replace('-', "_");
-        std::fs::write(
-            src.join(format!("{module}.rs")),
-            connector(sources(), template),
-        )
-        .unwrap();
+        krate.write(&format!("src/{module}.rs"), &connector(sources(), template));
         lib.push_str(&format!("pub mod {module};\n"));
     }
-    std::fs::write(src.join("lib.rs"), lib).unwrap();
-    std::fs::copy(fixture().join("run.rs"), dir.path().join("tests/run.rs")).unwrap();
-    let manifest = format!(
-        "[package]\nname = \"bodylab\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\nmidcall-runtime = {{ path = {runtime:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
-         [dev-dependencies]\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\"] }}\nwiremock = \"0.6\"\n\n\
-         [workspace]\n",
-        runtime = root().join("runtime").display().to_string()
+    krate.write("src/lib.rs", &lib);
+    krate.write(
+        "tests/run.rs",
+        &std::fs::read_to_string(fixture().join("run.rs")).unwrap(),
     );
-    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
-    // The workspace's lock: the same versions, found offline, built once.
-    std::fs::copy(root().join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
-        .join("compile-tests");
-    let o = std::process::Command::new(cargo)
-        .args(["test", "--offline", "--quiet"])
-        .current_dir(dir.path())
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    let o = krate.cargo(&["test"]);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
         o.status.success(),

@@ -3,6 +3,9 @@
 //! JSON and valid Rust, whatever characters it holds; the connector
 //! rendered from it is built by the real compiler, not only parsed.
 
+#[path = "support/connector_crate.rs"]
+mod connector_crate;
+use connector_crate::ConnectorCrate;
 use midcall::render::RenderOptions;
 use midcall::source::Sources;
 use midcall::Midcall;
@@ -185,37 +188,13 @@ fn the_hostile_connector_compiles() {
 
 /// Builds `connector` as the only module of a new crate; (success, stderr).
 fn build(connector: &str) -> (bool, String) {
-    use std::path::Path;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    let manifest = format!(
-        "[package]\nname = \"hostile-connector\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [lib]\npath = \"lib.rs\"\n\n\
-         [dependencies]\nmidcall-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
-         [workspace]\n",
-        root.join("runtime").display().to_string()
-    );
-    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
-    // The workspace's lock: the same versions, found offline, built once.
-    std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
-    std::fs::write(
-        dir.path().join("lib.rs"),
+    let krate = ConnectorCrate::new("hostile-connector", "lib.rs");
+    krate.write(
+        "lib.rs",
         "#![deny(warnings)]\n#[path = \"connector.rs\"]\npub mod connector;\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("connector.rs"), connector).unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("compile-tests");
-    let o = std::process::Command::new(cargo)
-        .args(["build", "--offline", "--quiet", "--lib"])
-        .current_dir(dir.path())
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    );
+    krate.write("connector.rs", connector);
+    let o = krate.cargo(&["build", "--lib"]);
     (
         o.status.success(),
         String::from_utf8_lossy(&o.stderr).into_owned(),

@@ -4,8 +4,9 @@
 //! real compiler and run against a mock CRM (`tests/fixtures/vendor/run.rs`,
 //! compiled as that crate's test).
 
-use std::path::Path;
-use std::process::Command;
+#[path = "support/connector_crate.rs"]
+mod connector_crate;
+use connector_crate::ConnectorCrate;
 
 use midcall::render::RenderOptions;
 use midcall::source::Sources;
@@ -66,44 +67,14 @@ fn the_vendor_connector_declares_its_settings_auth_and_steps() {
 /// under `target/compile-tests`, so warm runs build only this crate).
 #[test]
 fn the_vendor_connector_compiles_and_runs_against_a_mock_crm() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    let manifest = format!(
-        "[package]\nname = \"acme-connector\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [lib]\npath = \"lib.rs\"\n\n\
-         [dependencies]\nmidcall-runtime = {{ path = {runtime:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
-         [dev-dependencies]\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\
-         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\"] }}\nwiremock = \"0.6\"\n\n\
-         [workspace]\n",
-        runtime = root.join("runtime").display().to_string()
-    );
-    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
-    // The workspace's lock: the same versions, found offline.
-    std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
-    std::fs::write(
-        dir.path().join("lib.rs"),
+    let krate = ConnectorCrate::new("acme-connector", "lib.rs");
+    krate.write(
+        "lib.rs",
         "#![deny(warnings)]\n#[path = \"connector.rs\"]\npub mod connector;\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("connector.rs"), connector()).unwrap();
-    std::fs::create_dir(dir.path().join("tests")).unwrap();
-    std::fs::write(
-        dir.path().join("tests/run.rs"),
-        include_str!("fixtures/vendor/run.rs"),
-    )
-    .unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("compile-tests");
-    let o = Command::new(cargo)
-        .args(["test", "--offline", "--quiet"])
-        .current_dir(dir.path())
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    );
+    krate.write("connector.rs", &connector());
+    krate.write("tests/run.rs", include_str!("fixtures/vendor/run.rs"));
+    let o = krate.cargo(&["test"]);
     let (stdout, stderr) = (
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr),
