@@ -107,7 +107,7 @@ fn zendesk_refusal(value: &str) -> Option<&'static str> {
 fn refused(arg: &str, why: &str) -> crate::ActionError {
     crate::ActionError::invalid_input(
         format!(
-            "I can't search with the {} as given. Could you say it again?",
+            "The {} I was given doesn't look right. Could you say it again?",
             arg.replace('_', " ")
         ),
         format!("argument `{arg}` {why}"),
