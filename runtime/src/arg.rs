@@ -236,11 +236,7 @@ mod tests {
         let e = e.unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidInput);
         assert!(e.detail.contains(&format!("`{name}`")), "{}", e.detail);
-        assert!(
-            e.message.contains(&name.replace('_', " ")),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains(&name.replace('_', " ")), "{}", e.message);
     }
 
     #[test]

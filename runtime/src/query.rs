@@ -146,7 +146,10 @@ mod tests {
             stripe_search("invoice_number", r#"A"1"#).unwrap(),
             r#"A\"1"#
         );
-        assert_eq!(stripe_search("n", "o'brien@x.io").unwrap(), r"o\'brien@x.io");
+        assert_eq!(
+            stripe_search("n", "o'brien@x.io").unwrap(),
+            r"o\'brien@x.io"
+        );
         for bad in [r"x\' OR 1", "\\", "a\nb", "", "  "] {
             let e = stripe_search("invoice_number", bad).unwrap_err();
             assert_eq!(e.kind, ErrorKind::InvalidInput, "{bad:?}");
@@ -159,7 +162,13 @@ mod tests {
     fn an_escaped_value_never_closes_its_quotes() {
         // Whatever the value, the text between the binding's quotes has no
         // quote without a backslash before it, and no lone backslash.
-        for value in ["'", "''", "a'b\"c", "'\"'", "x' OR created>0 OR status:'active"] {
+        for value in [
+            "'",
+            "''",
+            "a'b\"c",
+            "'\"'",
+            "x' OR created>0 OR status:'active",
+        ] {
             let out = stripe_search("q", value).unwrap();
             let chars: Vec<char> = out.chars().collect();
             for (i, c) in chars.iter().enumerate() {

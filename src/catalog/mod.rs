@@ -393,7 +393,8 @@ pub fn pattern_problem(pattern: &str) -> Option<String> {
             }
             '(' if chars.get(i + 1) == Some(&'?') => {
                 let rest: String = chars.iter().skip(i + 2).take(2).collect();
-                let named = rest.starts_with('<') && rest.chars().nth(1).is_some_and(char::is_alphabetic);
+                let named =
+                    rest.starts_with('<') && rest.chars().nth(1).is_some_and(char::is_alphabetic);
                 if !(rest.starts_with(':') || named) {
                     return Some(
                         "uses a `(?…)` group other than `(?:…)` or `(?<name>…)`, which ECMA-262 and the `regex` crate read differently or not at all".to_string(),

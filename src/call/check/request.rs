@@ -290,16 +290,19 @@ fn unescaped_in_language(
 
 /// Where a placeholder of `language` must sit in its text, or `None` when
 /// it does: Stripe's search takes a string value between quotes.
-fn misplaced(language: QueryLanguage, before: Option<&TextPiece>, after: Option<&TextPiece>) -> Option<String> {
+fn misplaced(
+    language: QueryLanguage,
+    before: Option<&TextPiece>,
+    after: Option<&TextPiece>,
+) -> Option<String> {
     match language {
         QueryLanguage::StripeSearch => {
             let open = match before {
                 Some(TextPiece::Literal(l)) => l.chars().last().filter(|c| *c == '\'' || *c == '"'),
                 _ => None,
             };
-            let closed = open.is_some_and(|q| {
-                matches!(after, Some(TextPiece::Literal(l)) if l.starts_with(q))
-            });
+            let closed = open
+                .is_some_and(|q| matches!(after, Some(TextPiece::Literal(l)) if l.starts_with(q)));
             (!closed).then(|| {
                 "must sit between quotes, where Stripe's search language takes a string (`email:'{email|stripe_search}'`)".to_string()
             })

@@ -441,7 +441,8 @@ fn languages(call: &crate::call::Call) -> Vec<(String, QueryLanguage)> {
 /// anywhere in the action (a later step's search is checked before the
 /// first request).
 fn arg_rules(action: &BoundAction) -> Vec<(&Param, TokenStream)> {
-    let placed: Vec<(String, QueryLanguage)> = action.calls().into_iter().flat_map(languages).collect();
+    let placed: Vec<(String, QueryLanguage)> =
+        action.calls().into_iter().flat_map(languages).collect();
     let mut out = Vec::new();
     for p in &action.template.tool.parameters {
         if p.ty != ValueType::String {

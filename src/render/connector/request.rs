@@ -208,7 +208,9 @@ fn source_text(source: &Source) -> Result<(TokenStream, bool), String> {
         let text = match (a.presence, a.ty) {
             (Presence::Optional, ValueType::String) => quote! { #value.unwrap_or_default() },
             (_, ValueType::String) => value,
-            (Presence::Optional, _) => quote! { #value.map(|v| v.to_string()).unwrap_or_default().as_str() },
+            (Presence::Optional, _) => {
+                quote! { #value.map(|v| v.to_string()).unwrap_or_default().as_str() }
+            }
             (_, _) => quote! { #value.to_string().as_str() },
         };
         return Ok((quote! { query::#function(#name, #text)? }, true));
