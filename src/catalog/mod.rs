@@ -339,22 +339,6 @@ fn check_write_rules(t: &Template, origin: &str) -> Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::confirmation_problem;
-
-    #[test]
-    fn confirmation_needs_read_back_and_confirm_in_one_sentence() {
-        assert!(confirmation_problem(
-            "Book it. Before calling, read the date back to the caller and call only after they confirm with an explicit yes."
-        )
-        .is_none());
-        assert!(confirmation_problem("Read it back. A confirmation is on its way.").is_some());
-        assert!(confirmation_problem("Confirm, then read it back.").is_some());
-        assert!(confirmation_problem("Read the date to the caller and confirm.").is_some());
-    }
-}
-
 /// Why a parameter's `pattern` cannot be both a JSON Schema pattern
 /// (ECMA-262, what the platforms read) and what a connector checks at run
 /// time (the `regex` crate), or `None` when it can. The two agree on the
@@ -406,4 +390,20 @@ pub fn pattern_problem(pattern: &str) -> Option<String> {
         i += 1;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::confirmation_problem;
+
+    #[test]
+    fn confirmation_needs_read_back_and_confirm_in_one_sentence() {
+        assert!(confirmation_problem(
+            "Book it. Before calling, read the date back to the caller and call only after they confirm with an explicit yes."
+        )
+        .is_none());
+        assert!(confirmation_problem("Read it back. A confirmation is on its way.").is_some());
+        assert!(confirmation_problem("Confirm, then read it back.").is_some());
+        assert!(confirmation_problem("Read the date to the caller and confirm.").is_some());
+    }
 }
