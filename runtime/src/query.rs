@@ -7,7 +7,7 @@
 //! for, or refuses the value (`invalid_input` naming the argument) when the
 //! vendor documents none. The bindings say which language a placeholder
 //! lands in (`{email|stripe_search}`); generated connectors call
-//! [`stripe_search`] or [`zendesk_search`] while they build the request,
+//! [`stripe_search`], [`zendesk_search`] or [`shopify_search`] while they build the request,
 //! and [`crate::arg::Rule`] runs the same check before any request.
 
 /// A search query language a caller's value can be placed into.
@@ -28,17 +28,30 @@ pub enum Language {
     /// digits and `@ . _ + -`, not starting with `-`, and not the word `OR`,
     /// `AND` or `NOT`. Anything else is refused.
     ZendeskSearch,
+    /// Shopify's API search syntax (the `query` argument of the Admin
+    /// GraphQL API's connections, `orders(query: $q)`): the value is a bare
+    /// term (`name:{order_number}`). Shopify documents a backslash escape
+    /// for `:`, `\`, `(` and `)` only, while spaces, quotes, `-` (NOT),
+    /// `*` and the comparators `<`, `>`, `=` are syntax too, so the value
+    /// must be one plain term: letters, digits and `@ . _ + - #`, not
+    /// starting with `-`, and not `OR`, `AND` or `NOT`.
+    ShopifySearch,
 }
 
 impl Language {
     /// Every language, in the order error messages list them.
-    pub const ALL: [Language; 2] = [Language::StripeSearch, Language::ZendeskSearch];
+    pub const ALL: [Language; 3] = [
+        Language::StripeSearch,
+        Language::ZendeskSearch,
+        Language::ShopifySearch,
+    ];
 
     /// The name the bindings use: `{email|stripe_search}`.
     pub fn name(self) -> &'static str {
         match self {
             Language::StripeSearch => "stripe_search",
             Language::ZendeskSearch => "zendesk_search",
+            Language::ShopifySearch => "shopify_search",
         }
     }
 
@@ -60,7 +73,8 @@ impl Language {
             Language::StripeSearch => value
                 .contains('\\')
                 .then_some("holds a backslash, which Stripe's search language has no escape for"),
-            Language::ZendeskSearch => zendesk_refusal(value),
+            Language::ZendeskSearch => plain_term(value, &[]),
+            Language::ShopifySearch => plain_term(value, &['#']),
         }
     }
 
@@ -81,26 +95,29 @@ impl Language {
                 }
                 out
             }
-            Language::ZendeskSearch => value.to_string(),
+            Language::ZendeskSearch | Language::ShopifySearch => value.to_string(),
         })
     }
 }
 
-/// What keeps `value` from being one plain Zendesk search term.
-fn zendesk_refusal(value: &str) -> Option<&'static str> {
+/// What keeps `value` from being one plain search term: letters, digits,
+/// `@ . _ + -` and the characters in `also`, not starting with `-` (negation) and not an
+/// operator word.
+fn plain_term(value: &str, also: &[char]) -> Option<&'static str> {
     if value.starts_with('-') {
-        return Some("starts with `-`, Zendesk search's negation");
+        return Some("starts with `-`, the search's negation");
     }
     if ["or", "and", "not"]
         .iter()
         .any(|w| value.eq_ignore_ascii_case(w))
     {
-        return Some("is a Zendesk search operator word");
+        return Some("is a search operator word");
     }
-    let plain = |c: char| c.is_alphanumeric() || matches!(c, '@' | '.' | '_' | '+' | '-');
-    (!value.chars().all(plain)).then_some(
-        "holds a space, quote or operator character, which Zendesk search has no escape for",
-    )
+    let plain = |c: char| {
+        c.is_alphanumeric() || matches!(c, '@' | '.' | '_' | '+' | '-') || also.contains(&c)
+    };
+    (!value.chars().all(plain))
+        .then_some("holds a space, quote or operator character, which the search cannot hold")
 }
 
 /// The `invalid_input` error for an argument a query language cannot hold.
@@ -125,6 +142,12 @@ pub fn stripe_search(arg: &str, value: &str) -> Result<String, crate::ActionErro
 /// `arg` (see [`Language::ZendeskSearch`]).
 pub fn zendesk_search(arg: &str, value: &str) -> Result<String, crate::ActionError> {
     Language::ZendeskSearch.escape(arg, value)
+}
+
+/// `value` as one plain Shopify search term, or `invalid_input` naming
+/// `arg` (see [`Language::ShopifySearch`]).
+pub fn shopify_search(arg: &str, value: &str) -> Result<String, crate::ActionError> {
+    Language::ShopifySearch.escape(arg, value)
 }
 
 #[cfg(test)]
@@ -215,6 +238,32 @@ mod tests {
             assert!(e.message.contains("contact id"), "{}", e.message);
             assert!(e.detail.contains("`contact_id`"), "{}", e.detail);
         }
+    }
+
+    #[test]
+    fn shopify_takes_one_plain_term_only() {
+        for ok in ["#1001", "1001", "jane@example.com", "SKU-12.5"] {
+            assert_eq!(shopify_search("order_number", ok).unwrap(), ok);
+        }
+        for bad in [
+            "1001 OR name:1002",
+            "name:1002",
+            "(1001)",
+            "<5",
+            "=5",
+            "10*",
+            "-1001",
+            "NOT",
+            "'1001'",
+            "\\1001",
+            "",
+        ] {
+            let e = shopify_search("order_number", bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{bad:?}");
+            assert!(e.detail.contains("`order_number`"), "{}", e.detail);
+        }
+        // Zendesk has no `#`.
+        assert!(zendesk_search("ticket_number", "#1001").is_err());
     }
 
     #[test]

@@ -76,11 +76,19 @@ pub enum QueryLanguage {
     /// (`email:{email|zendesk_search}`); anything but letters, digits and
     /// `@ . _ + -` is refused (Zendesk documents no escape).
     ZendeskSearch,
+    /// Shopify's API search syntax (`orders(query: "name:{order_number|shopify_search}")`):
+    /// one bare term; anything but letters, digits and `@ . _ + - #` is
+    /// refused.
+    ShopifySearch,
 }
 
 impl QueryLanguage {
     /// Every language, in the order messages list them.
-    pub const ALL: [QueryLanguage; 2] = [QueryLanguage::StripeSearch, QueryLanguage::ZendeskSearch];
+    pub const ALL: [QueryLanguage; 3] = [
+        QueryLanguage::StripeSearch,
+        QueryLanguage::ZendeskSearch,
+        QueryLanguage::ShopifySearch,
+    ];
 
     /// The name in the bindings (`stripe_search`), which is also the
     /// runtime's function (`query::stripe_search`).
@@ -88,6 +96,7 @@ impl QueryLanguage {
         match self {
             QueryLanguage::StripeSearch => "stripe_search",
             QueryLanguage::ZendeskSearch => "zendesk_search",
+            QueryLanguage::ShopifySearch => "shopify_search",
         }
     }
 
@@ -96,6 +105,7 @@ impl QueryLanguage {
         match self {
             QueryLanguage::StripeSearch => "Stripe's search query language",
             QueryLanguage::ZendeskSearch => "Zendesk's search syntax",
+            QueryLanguage::ShopifySearch => "Shopify's API search syntax",
         }
     }
 
@@ -104,6 +114,7 @@ impl QueryLanguage {
         match self {
             QueryLanguage::StripeSearch => "StripeSearch",
             QueryLanguage::ZendeskSearch => "ZendeskSearch",
+            QueryLanguage::ShopifySearch => "ShopifySearch",
         }
     }
 
@@ -124,6 +135,9 @@ impl QueryLanguage {
         }
         if d.contains("zendesk search syntax") || d.contains("zendesk support search reference") {
             return Some(Some(QueryLanguage::ZendeskSearch));
+        }
+        if d.contains("shopify.dev/docs/api/usage/search-syntax") {
+            return Some(Some(QueryLanguage::ShopifySearch));
         }
         ["query language", "query syntax", "search syntax"]
             .iter()

@@ -307,7 +307,7 @@ fn misplaced(
                 "must sit between quotes, where Stripe's search language takes a string (`email:'{email|stripe_search}'`)".to_string()
             })
         }
-        QueryLanguage::ZendeskSearch => None,
+        QueryLanguage::ZendeskSearch | QueryLanguage::ShopifySearch => None,
     }
 }
 
