@@ -308,3 +308,59 @@ fn a_search_query_the_spec_describes_needs_its_language() {
     );
     assert_eq!(code, Some(0), "{lines:#?}");
 }
+
+/// The bundled Stripe and Zendesk bindings with their query languages taken
+/// out are refused: their derived specs describe the search parameters, so
+/// an unescaped caller value in a search cannot pass unnoticed.
+#[test]
+fn the_bundled_searches_cannot_lose_their_language() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (crm, template, language, expected) in [
+        (
+            "stripe",
+            "contact-lookup",
+            "|stripe_search",
+            "actions.contact-lookup.requests[0].query.query: `{email}` goes into `query`, which `GET /v1/customers/search` reads in Stripe's search query language: write `{email|stripe_search}`",
+        ),
+        (
+            "zendesk",
+            "ticket-status",
+            "|zendesk_search",
+            "actions.ticket-status.requests[0].query.query: `{ticket_number}` goes into `query`, which `GET /api/v2/search` reads in Zendesk's search syntax: write `{ticket_number|zendesk_search}`",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let specs = dir.path().join(crm);
+        std::fs::create_dir_all(specs.join("examples")).unwrap();
+        let from = root.join("specs").join(crm);
+        for entry in std::fs::read_dir(&from).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, specs.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        for entry in std::fs::read_dir(from.join("examples")).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, specs.join("examples").join(path.file_name().unwrap())).unwrap();
+        }
+        let bindings = specs.join("bindings.yaml");
+        let text = std::fs::read_to_string(&bindings).unwrap();
+        assert!(text.contains(language), "{crm}");
+        std::fs::write(&bindings, text.replace(language, "")).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .arg("--specs")
+            .arg(dir.path())
+            .args(["--crm", crm, "--template", template, "--out"])
+            .arg(dir.path().join("out"))
+            .output()
+            .expect("gen runs");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.lines().any(|l| l.starts_with("error: ")
+                && l.contains(&format!("{crm}/bindings.yaml"))
+                && l.contains(expected)),
+            "{stderr}"
+        );
+    }
+}
