@@ -140,11 +140,14 @@ pub fn form_value(form: &str) -> Result<Value, String> {
             return Err(format!("`{part}` is not a `name=value` pair"));
         };
         let (key, value) = (decode(key)?, decode(value)?);
-        let path = form_key(&key).ok_or_else(|| format!("`{key}` is not a field name in bracket notation"))?;
+        let path = form_key(&key)
+            .ok_or_else(|| format!("`{key}` is not a field name in bracket notation"))?;
         let mut node = &mut root;
         for (i, segment) in path.iter().enumerate() {
             let Value::Object(map) = node else {
-                return Err(format!("`{key}` gives a value and members to the same field"));
+                return Err(format!(
+                    "`{key}` gives a value and members to the same field"
+                ));
             };
             if i + 1 == path.len() {
                 if map.contains_key(segment.as_str()) {
@@ -188,8 +191,8 @@ fn form_key(key: &str) -> Option<Vec<String>> {
 fn arrays(value: Value) -> Value {
     match value {
         Value::Object(map) => {
-            let is_list = !map.is_empty()
-                && (0..map.len()).all(|i| map.contains_key(i.to_string().as_str()));
+            let is_list =
+                !map.is_empty() && (0..map.len()).all(|i| map.contains_key(i.to_string().as_str()));
             let mut map: Map<String, Value> =
                 map.into_iter().map(|(k, v)| (k, arrays(v))).collect();
             if is_list {
@@ -406,7 +409,8 @@ fn as_text(v: &mut Value) {
                         map.insert("pattern".into(), p.into());
                     }
                     None => {
-                        map.entry("enum").or_insert_with(|| serde_json::json!([true, false]));
+                        map.entry("enum")
+                            .or_insert_with(|| serde_json::json!([true, false]));
                     }
                 }
             }

@@ -424,8 +424,10 @@ mod tests {
 
     #[test]
     fn forms_and_headers_parse_and_are_checked() {
-        let form = ONE
-            .replace("body: { q: a }", "form: \"q=a&m[k]=v\"\n      headers: { Idempotency-Key: { any: key }, X-Api: \"2\" }");
+        let form = ONE.replace(
+            "body: { q: a }",
+            "form: \"q=a&m[k]=v\"\n      headers: { Idempotency-Key: { any: key }, X-Api: \"2\" }",
+        );
         let cases = parse(&form, "x.yaml").unwrap();
         let r = &cases[0].requests[0];
         assert_eq!(r.form.as_deref(), Some("q=a&m[k]=v"));
@@ -436,16 +438,20 @@ mod tests {
         );
         assert_eq!(r.headers["X-Api"], ExpectedHeader::Exact("2".into()));
         let both = ONE.replace("body: { q: a }", "body: { q: a }\n      form: q=a");
-        assert!(err(&both)
-            .starts_with("x.yaml: [0].requests[0].form: a request sends a JSON `body` or a `form`"));
+        assert!(err(&both).starts_with(
+            "x.yaml: [0].requests[0].form: a request sends a JSON `body` or a `form`"
+        ));
         let bad = form.replace("Idempotency-Key:", "\"Idempotency Key\":");
         assert!(
-            err(&bad).starts_with("x.yaml: [0].requests[0].headers: `Idempotency Key` is not an HTTP header name"),
+            err(&bad).starts_with(
+                "x.yaml: [0].requests[0].headers: `Idempotency Key` is not an HTTP header name"
+            ),
             "{}",
             err(&bad)
         );
         let empty = form.replace("{ any: key }", "{ any: \"\" }");
-        assert!(err(&empty).starts_with("x.yaml: [0].requests[0].headers.Idempotency-Key.any: is empty"));
+        assert!(err(&empty)
+            .starts_with("x.yaml: [0].requests[0].headers.Idempotency-Key.any: is empty"));
     }
 
     #[test]

@@ -190,16 +190,23 @@ fn form_spec() -> Value {
 #[test]
 fn a_form_body_is_read_back_and_checked_against_the_form_schema() {
     let spec = form_spec();
-    let one = |form: &str| check_request(&spec, &form_request("POST", "/v1/customers", form)).join(" | ");
+    let one =
+        |form: &str| check_request(&spec, &form_request("POST", "/v1/customers", form)).join(" | ");
     assert_eq!(
         one("email=a%40b.c&balance=-20&test=true&metadata[source]=voice&metadata[x+y]=1&expand[0]=a&expand[1]=b&address[city]=Berlin&tax_exempt="),
         ""
     );
     // A property the schema does not allow, at the top or nested in a closed object.
     let p = one("email=a%40b.c&nickname=x");
-    assert!(p.contains("form: Additional properties are not allowed ('nickname' was unexpected)"), "{p}");
+    assert!(
+        p.contains("form: Additional properties are not allowed ('nickname' was unexpected)"),
+        "{p}"
+    );
     let p = one("address[street]=Main");
-    assert!(p.contains("at `/address`") && p.contains("'street' was unexpected"), "{p}");
+    assert!(
+        p.contains("at `/address`") && p.contains("'street' was unexpected"),
+        "{p}"
+    );
     // Values are text: an integer or a boolean accepts only its text.
     let p = one("balance=12.5");
     assert!(p.contains("at `/balance`"), "{p}");
@@ -216,8 +223,15 @@ fn a_form_body_is_read_back_and_checked_against_the_form_schema() {
     // A form where the operation takes JSON, and JSON where it takes a form.
     let p = check_request(&spec, &form_request("POST", "/v1/people", "a=b")).join(" | ");
     assert!(p.contains("`POST /v1/people` takes no form body"), "{p}");
-    let p = check_request(&spec, &request("POST", "/v1/customers", &[], Some(json!({"email": "a"})))).join(" | ");
-    assert!(p.contains("takes no JSON body (it takes a form: give `form:`)"), "{p}");
+    let p = check_request(
+        &spec,
+        &request("POST", "/v1/customers", &[], Some(json!({"email": "a"}))),
+    )
+    .join(" | ");
+    assert!(
+        p.contains("takes no JSON body (it takes a form: give `form:`)"),
+        "{p}"
+    );
 }
 
 #[test]
@@ -231,7 +245,9 @@ fn form_values_nest_in_bracket_notation() {
     // Indexes that do not run 0, 1, … stay an object.
     assert_eq!(form_value("a[1]=x").unwrap(), json!({"a": {"1": "x"}}));
     assert_eq!(form_value("").unwrap(), json!({}));
-    assert!(form_value("a=1&a[b]=2").unwrap_err().contains("gives a value and members"));
+    assert!(form_value("a=1&a[b]=2")
+        .unwrap_err()
+        .contains("gives a value and members"));
 }
 
 #[test]
@@ -239,7 +255,11 @@ fn a_stripe_example_form_with_a_field_stripe_does_not_take_fails() {
     let path = examples::path("stripe", "contact-create");
     let bundled = Sources::bundled();
     let text = bundled.get(&path).expect("bundled examples").text.clone();
-    let edited = text.replacen("&metadata[company]=Acme+%26+Sons", "&company=Acme+%26+Sons", 1);
+    let edited = text.replacen(
+        "&metadata[company]=Acme+%26+Sons",
+        "&company=Acme+%26+Sons",
+        1,
+    );
     assert_ne!(edited, text);
     let mut sources = Sources::bundled();
     sources.insert(&path, "edited.yaml", &edited);
@@ -249,8 +269,9 @@ fn a_stripe_example_form_with_a_field_stripe_does_not_take_fails() {
         .expect_err("refused")
         .to_string();
     assert!(
-        err.starts_with("edited.yaml: [0].requests[1]: case `created, with phone and company`: form: ")
-            && err.contains("'company' was unexpected"),
+        err.starts_with(
+            "edited.yaml: [0].requests[1]: case `created, with phone and company`: form: "
+        ) && err.contains("'company' was unexpected"),
         "{err}"
     );
 }

@@ -215,18 +215,34 @@ fn an_idempotency_header_may_stand_beside_a_precheck_and_goes_on_the_write_only(
         )
     });
     let files = with(&text)
-        .generate("hubspot", "contact-create", &["connector".into()], &Default::default())
+        .generate(
+            "hubspot",
+            "contact-create",
+            &["connector".into()],
+            &Default::default(),
+        )
         .expect("accepted");
     let code = &files[0].contents;
     let write = code.split_once("let write = ").expect("a write").1;
     let precheck = code.split_once("let write = ").unwrap().0;
-    assert!(write.contains(".idempotency_key(\"Idempotency-Key\")"), "{code}");
+    assert!(
+        write.contains(".idempotency_key(\"Idempotency-Key\")"),
+        "{code}"
+    );
     assert!(!precheck.contains("idempotency_key"), "{code}");
-    assert!(code.contains(".write_unless_found(precheck, \"/results/0\", write, \"\")"), "{code}");
+    assert!(
+        code.contains(".write_unless_found(precheck, \"/results/0\", write, \"\")"),
+        "{code}"
+    );
     // Stripe's bundled contact-create is such a binding.
     let stripe = Midcall::bundled()
         .unwrap()
-        .generate("stripe", "contact-create", &["connector".into()], &Default::default())
+        .generate(
+            "stripe",
+            "contact-create",
+            &["connector".into()],
+            &Default::default(),
+        )
         .unwrap();
     let code = &stripe[0].contents;
     for snippet in [

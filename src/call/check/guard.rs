@@ -64,10 +64,7 @@ pub(super) fn retry(
 /// look-up cannot see yet (an eventually consistent search) is not made
 /// twice. Problems are reported at the precheck itself; `false` when
 /// there was one.
-pub(super) fn precheck_allowed(
-    ctx: &mut Ctx<'_>,
-    template: &Template,
-) -> bool {
+pub(super) fn precheck_allowed(ctx: &mut Ctx<'_>, template: &Template) -> bool {
     let before = ctx.report.count();
     if template.access != Access::Write {
         ctx.error(

@@ -142,10 +142,7 @@ fn flow(
         let retry = guard::retry(&mut ctx, template, binding, &found);
         exchange(&mut ctx, found, retry, &binding.requests, &binding.response)
     });
-    let lookup = binding
-        .precheck
-        .as_ref()
-        .map(|p| precheck(&mut ctx, p));
+    let lookup = binding.precheck.as_ref().map(|p| precheck(&mut ctx, p));
     guard::natural_key(&mut ctx, template, binding.precheck.is_some());
     if ctx.report.count() > before {
         return None;
