@@ -322,7 +322,9 @@ async fn mount_token(server: &MockServer, label: &str, times: u64) {
         .respond_with(ResponseTemplate::new(599))
         .with_priority(u8::MAX)
         .expect(0)
-        .named(format!("{label}: a token request that is not the grant's form"))
+        .named(format!(
+            "{label}: a token request that is not the grant's form"
+        ))
         .mount(server)
         .await;
 }
