@@ -22,8 +22,9 @@
 //! A connector whose auth kind is OAuth 2.0 client credentials
 //! (ServiceTitan) gets a second mock, its token endpoint (the kind's
 //! `*_TOKEN_URL` variable points at it): it answers one token only to a
-//! form with `grant_type=client_credentials` and the test client id and
-//! secret, and must be asked exactly once when the case lists requests
+//! form with `grant_type=client_credentials` (and the kind's scope) and
+//! the test client id and secret (in the form, or as basic auth), and
+//! must be asked exactly once when the case lists requests
 //! (a fresh client's first call fetches the token, later requests of the
 //! same call reuse it), never when it lists none. Every API request must
 //! then carry that token as a bearer token, beside the fixed headers.
@@ -31,7 +32,9 @@
 use std::path::{Path, PathBuf};
 
 use midcall::examples::{self, ExampleCase};
-use midcall_runtime::{Auth, AuthKind, AuthSpec, Client, Config, SettingKind, Value, Vendor};
+use midcall_runtime::{
+    Auth, AuthKind, AuthSpec, Client, Config, CredentialsIn, SettingKind, Value, Vendor,
+};
 use wiremock::matchers::{any, body_json, method, path, query_param};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
@@ -278,37 +281,69 @@ fn check_auth(spec: AuthSpec, request: &Request) -> Result<Option<&'static str>,
 }
 
 /// A token request as the client-credentials grant sends it: a form with
-/// exactly `grant_type=client_credentials` and the test id and secret.
-struct TokenForm;
+/// exactly `grant_type=client_credentials`, the scope when the vendor asks
+/// for one, and the test id and secret in the form (or as basic auth).
+struct TokenForm {
+    /// The form's `name=value` pairs, sorted.
+    pairs: Vec<String>,
+    /// The basic auth header, when the id and secret go there.
+    basic: Option<String>,
+}
+
+impl TokenForm {
+    fn for_vendor(vendor: &Vendor) -> Self {
+        let AuthKind::ClientCredentials { scope, send, .. } = vendor.auth else {
+            unreachable!("only client-credentials connectors have a token endpoint")
+        };
+        // The test values need no percent-encoding; a scope's spaces are `+`.
+        let mut pairs = vec!["grant_type=client_credentials".to_string()];
+        if let Some(scope) = scope {
+            pairs.push(format!(
+                "scope={}",
+                fill_test(vendor, scope).replace(' ', "+")
+            ));
+        }
+        let basic = match send {
+            CredentialsIn::Body => {
+                pairs.push(format!("client_id={CLIENT_ID}"));
+                pairs.push(format!("client_secret={CLIENT_SECRET}"));
+                None
+            }
+            CredentialsIn::Basic => Some(format!(
+                "Basic {}",
+                base64(format!("{CLIENT_ID}:{CLIENT_SECRET}").as_bytes())
+            )),
+        };
+        pairs.sort_unstable();
+        TokenForm { pairs, basic }
+    }
+}
 
 impl Match for TokenForm {
     fn matches(&self, request: &Request) -> bool {
-        let form_type = request
-            .headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
+        let header = |name: &str| {
+            request
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let form_type = header("content-type")
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         let body = String::from_utf8_lossy(&request.body);
-        // The test values need no percent-encoding.
         let mut pairs: Vec<&str> = body.split('&').collect();
         pairs.sort_unstable();
-        form_type
-            && pairs
-                == [
-                    "client_id=test-client-id",
-                    "client_secret=test-client-secret",
-                    "grant_type=client_credentials",
-                ]
+        form_type && pairs == self.pairs && header("authorization") == self.basic
     }
 }
 
 /// The mock token endpoint of a client-credentials connector: one token
 /// for the right form, asked `times` times; anything else a 599 that must
 /// never be asked for.
-async fn mount_token(server: &MockServer, label: &str, times: u64) {
+async fn mount_token(server: &MockServer, vendor: &Vendor, label: &str, times: u64) {
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
-        .and(TokenForm)
+        .and(TokenForm::for_vendor(vendor))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
             "access_token": ACCESS_TOKEN,
             "token_type": "Bearer",
@@ -463,13 +498,15 @@ async fn run_case(crm: &str, template: &str, file: &str, case: &ExampleCase) -> 
     // A client-credentials connector's token endpoint: asked once when
     // the case sends anything, never when it sends nothing.
     let token_server = match conn {
-        Conn::Vendor(Vendor {
-            auth: AuthKind::ClientCredentials { .. },
-            ..
-        }) => {
+        Conn::Vendor(
+            vendor @ Vendor {
+                auth: AuthKind::ClientCredentials { .. },
+                ..
+            },
+        ) => {
             let token_server = MockServer::start().await;
             let times = u64::from(!case.requests.is_empty());
-            mount_token(&token_server, &label, times).await;
+            mount_token(&token_server, &vendor, &label, times).await;
             Some(token_server)
         }
         _ => None,
