@@ -28,9 +28,16 @@ const METHODS: [&str; 8] = [
 ];
 
 /// Builds the model of a 3.0-shaped document, setting broken parts aside.
-pub(crate) fn build(doc: &Value, origin: &str) -> Result<Api, SpecError> {
+///
+/// With `fast`, each component schema and path item is first decoded
+/// straight into the model (`fast.rs`); what that does not take is decoded
+/// through `openapiv3` as before, which words every error. The model is
+/// the same either way (`tests/openapi_fast.rs` checks it on every real
+/// spec).
+pub(crate) fn build(doc: &Value, origin: &str, fast: bool) -> Result<Api, SpecError> {
     let mut warnings = Vec::new();
     let mut builder = Builder::new(doc, origin);
+    builder.fast = fast;
 
     // Where `$ref`s lead nowhere or in circles: schema components so
     // affected are broken; the rest is noted, and fails where it is used.
@@ -67,9 +74,23 @@ pub(crate) fn build(doc: &Value, origin: &str) -> Result<Api, SpecError> {
                 continue;
             }
             let at = pointer::join_all("", &["components", "schemas", name]);
-            let converted =
-                decode::decode_at::<ReferenceOr<openapiv3::Schema>>(doc, value, &at, origin)
-                    .and_then(|schema| builder.schema((&schema).into(), &at));
+            let direct = if builder.fast {
+                let mark = builder.mark();
+                let schema = builder.fast_schema(value);
+                if schema.is_none() {
+                    builder.rollback(mark);
+                }
+                schema
+            } else {
+                None
+            };
+            let converted = match direct {
+                Some(schema) => Ok(schema),
+                None => {
+                    decode::decode_at::<ReferenceOr<openapiv3::Schema>>(doc, value, &at, origin)
+                        .and_then(|schema| builder.schema((&schema).into(), &at))
+                }
+            };
             match converted {
                 Ok(schema) => {
                     schemas.insert(name.clone(), schema);
@@ -196,6 +217,13 @@ fn path_item(
     security: &[SecurityRequirement],
     origin: &str,
 ) -> Vec<Built> {
+    if builder.fast {
+        let mark = builder.mark();
+        match builder.fast_path_item(path, value, security) {
+            Some(built) => return built,
+            None => builder.rollback(mark),
+        }
+    }
     let item_at = pointer::join("/paths", path);
     let mut failed: Vec<Built> = Vec::new();
     let item: ReferenceOr<openapiv3::PathItem> = match decode::fast(value) {
