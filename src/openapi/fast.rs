@@ -22,6 +22,7 @@
 //! `callbacks`, `servers`) are checked with `openapiv3` itself.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -36,6 +37,23 @@ use super::schema::{Schema, SchemaKind};
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
+
+/// How many parts (component schemas and path items) the direct decoder
+/// took, and how many it left to the old way, in this process: for the
+/// test that shows it is really used.
+static TAKEN: AtomicUsize = AtomicUsize::new(0);
+static LEFT: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one attempt.
+pub(crate) fn count(taken: bool) {
+    let counter = if taken { &TAKEN } else { &LEFT };
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+/// (taken, left) so far; see [`count`].
+pub(crate) fn counts() -> (usize, usize) {
+    (TAKEN.load(Ordering::Relaxed), LEFT.load(Ordering::Relaxed))
+}
 
 /// What an attempt added to a builder's caches, to take back when it
 /// gives up.
@@ -57,6 +75,11 @@ pub(crate) struct Mark {
 /// Whether `value` decodes as a `T` (for the rarely used parts).
 fn decodes<T: DeserializeOwned>(value: &Value) -> bool {
     super::decode::fast::<T>(value).is_some()
+}
+
+/// `Some` when `cond` holds: a check inside a `?` chain.
+fn ok(cond: bool) -> Option<()> {
+    cond.then_some(())
 }
 
 /// A string, or `null` as absent; `Err` for another type.
@@ -182,15 +205,9 @@ fn raw(map: &Map<String, Value>) -> Option<Raw<'_>> {
             "writeOnly" => raw.write_only = boolean(value)?,
             "deprecated" => raw.deprecated = boolean(value)?,
             "externalDocs" => {
-                if !value.is_null() && !decodes::<openapiv3::ExternalDocumentation>(value) {
-                    return None;
-                }
+                ok(value.is_null() || decodes::<openapiv3::ExternalDocumentation>(value))?
             }
-            "discriminator" => {
-                if !value.is_null() && !decodes::<openapiv3::Discriminator>(value) {
-                    return None;
-                }
-            }
+            "discriminator" => ok(value.is_null() || decodes::<openapiv3::Discriminator>(value))?,
             "example" => raw.example = Some(value).filter(|v| !v.is_null()),
             "default" => raw.default = Some(value).filter(|v| !v.is_null()),
             "title" => raw.title = opt_str(value).ok()?,
@@ -198,11 +215,7 @@ fn raw(map: &Map<String, Value>) -> Option<Raw<'_>> {
             "type" => raw.typ = opt_str(value).ok()?,
             "format" => raw.format = opt_str(value).ok()?,
             "pattern" => raw.pattern = opt_str(value).ok()?.is_some(),
-            "multipleOf" | "minimum" | "maximum" => {
-                if !(value.is_null() || value.is_number()) {
-                    return None;
-                }
-            }
+            "multipleOf" | "minimum" | "maximum" => ok(value.is_null() || value.is_number())?,
             "exclusiveMinimum" | "exclusiveMaximum" => {
                 opt_bool(value)?;
             }
@@ -370,16 +383,8 @@ fn response_fields(map: &Map<String, Value>) -> Option<(&str, Option<&Map<String
         match key.as_str() {
             "description" => description = Some(value.as_str()?),
             "content" => content = Some(value.as_object()?),
-            "headers" => {
-                if !decodes::<indexmap_examples::Headers>(value) {
-                    return None;
-                }
-            }
-            "links" => {
-                if !decodes::<indexmap_examples::Links>(value) {
-                    return None;
-                }
-            }
+            "headers" => ok(decodes::<indexmap_examples::Headers>(value))?,
+            "links" => ok(decodes::<indexmap_examples::Links>(value))?,
             _ => {}
         }
     }
@@ -588,21 +593,17 @@ impl Builder<'_> {
         // decode: properties of a non-object, items of a non-array.
         let built_object = matches!(base, Some(SchemaKind::Object { .. }));
         let built_array = matches!(base, Some(SchemaKind::Array(_)));
-        if !built_object
-            && !(raw
+        let unread_decode = built_object
+            || (raw
                 .properties
                 .into_iter()
                 .flatten()
                 .all(|(_, p)| check_schema(p))
                 && raw
                     .additional
-                    .is_none_or(|a| a.is_boolean() || check_schema(a)))
-        {
-            return None;
-        }
-        if !built_array && raw.items.is_some_and(|i| !check_schema(i)) {
-            return None;
-        }
+                    .is_none_or(|a| a.is_boolean() || check_schema(a)));
+        ok(unread_decode)?;
+        ok(built_array || raw.items.is_none_or(check_schema))?;
         let all_of = self.f_members(raw.all_of, depth)?;
         let one_of = self.f_members(raw.one_of, depth)?;
         let any_of = self.f_members(raw.any_of, depth)?;
@@ -705,11 +706,7 @@ impl Builder<'_> {
                 "summary" | "description" => {
                     opt_str(value).ok()?;
                 }
-                "servers" => {
-                    if !decodes::<Vec<openapiv3::Server>>(value) {
-                        return None;
-                    }
-                }
+                "servers" => ok(decodes::<Vec<openapiv3::Server>>(value))?,
                 "parameters" => shared = value.as_array()?,
                 method => {
                     if let Some(i) = METHODS.iter().position(|m| *m == method) {
@@ -763,18 +760,12 @@ impl Builder<'_> {
                 "description" => description = opt_string(value)?,
                 "operationId" => operation_id = opt_string(value)?,
                 "externalDocs" => {
-                    if !value.is_null() && !decodes::<openapiv3::ExternalDocumentation>(value) {
-                        return None;
-                    }
+                    ok(value.is_null() || decodes::<openapiv3::ExternalDocumentation>(value))?
                 }
                 "parameters" => own = value.as_array()?,
                 "requestBody" => request_body = Some(value.as_object()?),
                 "responses" => responses = Some(value.as_object()?),
-                "callbacks" => {
-                    if !decodes::<indexmap_examples::Callbacks>(value) {
-                        return None;
-                    }
-                }
+                "callbacks" => ok(decodes::<indexmap_examples::Callbacks>(value))?,
                 "deprecated" => deprecated = boolean(value)?,
                 "security" => {
                     own_security = match value {
@@ -782,11 +773,7 @@ impl Builder<'_> {
                         other => Some(security(other)?),
                     }
                 }
-                "servers" => {
-                    if !decodes::<Vec<openapiv3::Server>>(value) {
-                        return None;
-                    }
-                }
+                "servers" => ok(decodes::<Vec<openapiv3::Server>>(value))?,
                 _ => {}
             }
         }
@@ -957,11 +944,7 @@ impl Builder<'_> {
                 "schema" => schema = Some(value),
                 "content" => content = Some(value.as_object()?),
                 "example" => example = Some(value).filter(|v| !v.is_null()),
-                "examples" => {
-                    if !decodes::<indexmap_examples::Examples>(value) {
-                        return None;
-                    }
-                }
+                "examples" => ok(decodes::<indexmap_examples::Examples>(value))?,
                 "explode" => {
                     opt_bool(value)?;
                 }
@@ -975,9 +958,7 @@ impl Builder<'_> {
                         ParamLocation::Path => &["matrix", "label", "simple"],
                         ParamLocation::Cookie => &["form"],
                     };
-                    if !known.contains(&style) {
-                        return None;
-                    }
+                    ok(known.contains(&style))?;
                 }
                 "allowReserved" if location == ParamLocation::Query => {
                     boolean(value)?;

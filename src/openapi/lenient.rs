@@ -77,6 +77,7 @@ pub(crate) fn build(doc: &Value, origin: &str, fast: bool) -> Result<Api, SpecEr
             let direct = if builder.fast {
                 let mark = builder.mark();
                 let schema = builder.fast_schema(value);
+                super::fast::count(schema.is_some());
                 if schema.is_none() {
                     builder.rollback(mark);
                 }
@@ -219,7 +220,9 @@ fn path_item(
 ) -> Vec<Built> {
     if builder.fast {
         let mark = builder.mark();
-        match builder.fast_path_item(path, value, security) {
+        let built = builder.fast_path_item(path, value, security);
+        super::fast::count(built.is_some());
+        match built {
             Some(built) => return built,
             None => builder.rollback(mark),
         }
@@ -335,7 +338,9 @@ fn taint(
             referrers.entry(target).or_default().push(name.clone());
         }
     }
-    let mut queue: VecDeque<String> = why.keys().cloned().collect();
+    // In name order (not the hash map's, which differs from run to run):
+    // which cause a schema is said to need must not change between runs.
+    let mut queue: VecDeque<String> = broken.keys().cloned().collect();
     while let Some(bad) = queue.pop_front() {
         let Some(users) = referrers.get(&bad) else {
             continue;

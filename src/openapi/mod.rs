@@ -106,6 +106,13 @@ pub fn load_files_through_openapiv3<P: AsRef<Path>>(paths: &[P]) -> Result<Api, 
     load_files_with(paths, false)
 }
 
+/// How many parts (component schemas and path items) [`load_files`] has
+/// decoded directly, and how many it left to `openapiv3`, in this process.
+#[doc(hidden)]
+pub fn direct_decoder_counts() -> (usize, usize) {
+    fast::counts()
+}
+
 fn load_files_with<P: AsRef<Path>>(paths: &[P], fast: bool) -> Result<Api, SpecError> {
     let paths: Vec<&Path> = paths.iter().map(AsRef::as_ref).collect();
     on_big_stack(
