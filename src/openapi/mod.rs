@@ -127,8 +127,7 @@ fn load_files_with<P: AsRef<Path>>(paths: &[P], fast: bool) -> Result<Api, SpecE
                 version,
                 notes,
             } = bundle::load(&paths)?;
-            let mut api = lenient::build(&doc, &origin, fast)?;
-            drop(doc);
+            let mut api = lenient::build(doc, &origin, fast)?;
             api.openapi = version;
             let mut warnings = notes;
             warnings.append(&mut api.warnings);
