@@ -11,7 +11,10 @@
 //! 4. `decode`: decode into `openapiv3` types, errors carrying a JSON pointer;
 //! 5. `build` and `convert`: build the model, resolving parameter, body and
 //!    response references and keeping schema component references as
-//!    [`SchemaKind::Ref`];
+//!    [`SchemaKind::Ref`]. In [`load_files`] (`lenient`), `fast` first
+//!    decodes each component schema and path item straight from the JSON
+//!    value into the model, leaving to steps 4 and 5 only what it does not
+//!    read exactly as they would (and every error, which they word);
 //! 6. `walk`: following references and pointers through the model.
 //!
 //! Nothing here panics on what a spec contains, and every walk over the
