@@ -35,6 +35,7 @@ mod natural_key;
 mod oauth;
 pub mod project;
 mod request;
+pub mod search_syntax;
 mod settings;
 mod sized;
 mod steps;

@@ -225,6 +225,9 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
         names.push("encode_path_segment");
     }
     names.extend(transform::imports(action));
+    if body::quotes_search(action) {
+        names.push("search_syntax");
+    }
     if body::all_graphql(action) {
         names.retain(|n| *n != "Method");
     }
