@@ -283,7 +283,10 @@ fn a_search_variable_quotes_the_callers_text() {
     assert_eq!(
         problems(
             "order-status",
-            &[("          search: {q: value}\n", "          search: {q: phrase}\n")]
+            &[(
+                "          search: {q: value}\n",
+                "          search: {q: phrase}\n"
+            )]
         )
         .len(),
         1,

@@ -113,7 +113,9 @@ struct Schema {
 fn load_schema(path: &Path) -> Schema {
     let text = std::fs::read_to_string(path).expect("the introspection file reads");
     let json: Value = serde_json::from_str(&text).expect("the introspection file is JSON");
-    let s = json.pointer("/data/__schema").expect("an introspection result");
+    let s = json
+        .pointer("/data/__schema")
+        .expect("an introspection result");
     let name = |p: &str| {
         s.pointer(p)
             .and_then(Value::as_str)
@@ -122,7 +124,12 @@ fn load_schema(path: &Path) -> Schema {
     };
     let mut types = BTreeMap::new();
     for t in s["types"].as_array().expect("types") {
-        let list = |key: &str| t.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+        let list = |key: &str| {
+            t.get(key)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
         let mut fields = BTreeMap::new();
         for f in list("fields") {
             let args = f["args"]
@@ -329,9 +336,9 @@ fn selection(
                     .get(named)
                     .is_some_and(|t| matches!(t.kind.as_str(), "OBJECT" | "INTERFACE" | "UNION"));
                 match (composite, f.selection_set.items.is_empty()) {
-                    (true, true) => problems.push(format!(
-                        "{at}: `{named}` is an object; select its fields"
-                    )),
+                    (true, true) => {
+                        problems.push(format!("{at}: `{named}` is an object; select its fields"))
+                    }
                     (false, false) => problems.push(format!(
                         "{at}: `{named}` is a leaf; it has no fields to select"
                     )),
@@ -352,7 +359,14 @@ fn selection(
                     ));
                     continue;
                 }
-                selection(schema, target, &frag.selection_set, declared, place, problems);
+                selection(
+                    schema,
+                    target,
+                    &frag.selection_set,
+                    declared,
+                    place,
+                    problems,
+                );
             }
             Selection::FragmentSpread(s) => problems.push(format!(
                 "{place}: `...{}`: named fragments are not used by the bindings",
@@ -423,7 +437,9 @@ fn argument(
                 (GqlValue::Float(_), "SCALAR") => name == "Float",
                 (GqlValue::Boolean(_), "SCALAR") => name == "Boolean",
                 // Custom scalars (DateTime, Decimal, URL, …) are strings.
-                (GqlValue::String(_), "SCALAR") => !matches!(name.as_str(), "Int" | "Float" | "Boolean"),
+                (GqlValue::String(_), "SCALAR") => {
+                    !matches!(name.as_str(), "Int" | "Float" | "Boolean")
+                }
                 _ => false,
             };
             if !ok {
@@ -459,15 +475,21 @@ fn value_fits(schema: &Schema, value: &Value, ty: &TypeRef, at: &str, problems: 
                 (Value::Object(members), "INPUT_OBJECT") => {
                     for (k, member) in members {
                         match t.input_fields.get(k) {
-                            Some(member_ty) => {
-                                value_fits(schema, member, member_ty, &format!("{at}.{k}"), problems)
-                            }
+                            Some(member_ty) => value_fits(
+                                schema,
+                                member,
+                                member_ty,
+                                &format!("{at}.{k}"),
+                                problems,
+                            ),
                             None => problems.push(format!("{at}: `{name}` has no field `{k}`")),
                         }
                     }
                     for (k, member_ty) in &t.input_fields {
                         if matches!(member_ty, TypeRef::NonNull(_)) && !members.contains_key(k) {
-                            problems.push(format!("{at}: the required field `{k}` of `{name}` is missing"));
+                            problems.push(format!(
+                                "{at}: the required field `{k}` of `{name}` is missing"
+                            ));
                         }
                     }
                     true
@@ -478,7 +500,9 @@ fn value_fits(schema: &Schema, value: &Value, ty: &TypeRef, at: &str, problems: 
                     _ => false,
                 },
                 (Value::Bool(_), "SCALAR") => name == "Boolean",
-                (Value::String(_), "SCALAR") => !matches!(name.as_str(), "Int" | "Float" | "Boolean"),
+                (Value::String(_), "SCALAR") => {
+                    !matches!(name.as_str(), "Int" | "Float" | "Boolean")
+                }
                 _ => false,
             };
             if !ok {
@@ -612,12 +636,24 @@ fn a_misnamed_field_argument_or_value_is_named() {
         p.contains("actions.order-status.requests[0].graphql: Order.displayFulfilmentStatus: `Order` has no field `displayFulfilmentStatus`"),
         "{p}"
     );
-    let p = edited("fulfillments(first: 1) { estimatedDeliveryAt }", "fulfillments(last: 1) { estimatedDeliveryAt }");
+    let p = edited(
+        "fulfillments(first: 1) { estimatedDeliveryAt }",
+        "fulfillments(last: 1) { estimatedDeliveryAt }",
+    );
     assert!(p.contains("`fulfillments` takes no argument `last`"), "{p}");
     let p = edited("sortKey: CREATED_AT", "sortKey: CREATED");
-    assert!(p.contains("`CREATED` is not a value of `OrderSortKeys`"), "{p}");
-    let p = edited("defaultEmailAddress { emailAddress }", "defaultEmailAddress");
-    assert!(p.contains("`CustomerEmailAddress` is an object; select its fields"), "{p}");
+    assert!(
+        p.contains("`CREATED` is not a value of `OrderSortKeys`"),
+        "{p}"
+    );
+    let p = edited(
+        "defaultEmailAddress { emailAddress }",
+        "defaultEmailAddress",
+    );
+    assert!(
+        p.contains("`CustomerEmailAddress` is an object; select its fields"),
+        "{p}"
+    );
     let p = edited("title\n", "title { text }\n");
     assert!(p.contains("`String` is a leaf"), "{p}");
     // A deprecated field is refused too: it may go in the next version.
@@ -637,7 +673,10 @@ fn a_variable_of_the_wrong_type_is_named() {
     );
     // Nullable where the argument is non-null.
     let p = edited("query Stock($id: ID!)", "query Stock($id: ID)");
-    assert!(p.contains("`$id` is declared `ID`, but the argument is `ID!`"), "{p}");
+    assert!(
+        p.contains("`$id` is declared `ID`, but the argument is `ID!`"),
+        "{p}"
+    );
     let p = edited(
         "variables: {identifier: {emailAddress: \"{email}\"}}",
         "variables: {identifier: {email: \"{email}\"}}",
@@ -646,6 +685,12 @@ fn a_variable_of_the_wrong_type_is_named() {
         p.contains("variables.identifier: `CustomerIdentifierInput` has no field `email`"),
         "{p}"
     );
-    let p = edited("query Customer($identifier: CustomerIdentifierInput!)", "query Customer($identifier: CustomerIdentifier!)");
-    assert!(p.contains("Shopify has no type `CustomerIdentifier`"), "{p}");
+    let p = edited(
+        "query Customer($identifier: CustomerIdentifierInput!)",
+        "query Customer($identifier: CustomerIdentifier!)",
+    );
+    assert!(
+        p.contains("Shopify has no type `CustomerIdentifier`"),
+        "{p}"
+    );
 }

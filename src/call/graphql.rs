@@ -2,8 +2,8 @@
 //! the variables it declares, and the values the bindings give them.
 
 use super::json::JsonTemplate;
-pub use crate::bindings::body::SearchQuoting;
 use super::projection::Pointer;
+pub use crate::bindings::body::SearchQuoting;
 
 /// A GraphQL request: `{"query": document, "variables": {…}}`.
 #[derive(Debug, Clone, PartialEq)]

@@ -498,7 +498,12 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         assert_eq!(row["spec_only"], true, "{id}");
         assert_eq!(row["templates"], serde_json::json!([]), "{id}");
     }
-    for (id, bound) in [("hubspot", 3), ("shopify", 5), ("stripe", 3), ("zendesk", 5)] {
+    for (id, bound) in [
+        ("hubspot", 3),
+        ("shopify", 5),
+        ("stripe", 3),
+        ("zendesk", 5),
+    ] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], false, "{id}");
         assert_eq!(

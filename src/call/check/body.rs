@@ -329,13 +329,16 @@ fn search_variables(
     search_args: &[String],
 ) -> Vec<(String, SearchQuoting)> {
     let callers = |name: &str| {
-        variables.iter().find(|(n, _)| n == name).map(|(_, t)| match t {
-            JsonTemplate::Text(text) => text.has_callers(),
-            JsonTemplate::Value(v) => v.is_callers(),
-            _ => false,
-        })
+        variables
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| match t {
+                JsonTemplate::Text(text) => text.has_callers(),
+                JsonTemplate::Value(v) => v.is_callers(),
+                _ => false,
+            })
     };
-    for (name, _) in &g.search {
+    for name in g.search.keys() {
         let place = format!("{at}.search.{name}");
         match callers(name) {
             None => ctx.error(
