@@ -137,7 +137,7 @@ fn list_is_a_readable_table_and_deterministic() {
         .find(|l| l.starts_with("contact-lookup "))
         .expect("a contact-lookup row");
     assert!(
-        row.contains("customer-service") && row.contains("read") && row.contains(" 3 "),
+        row.contains("customer-service") && row.contains("read") && row.contains(" 4 "),
         "{row}"
     );
 }
