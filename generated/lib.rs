@@ -44,6 +44,9 @@ pub mod shopify {
 #[path = "stripe"]
 pub mod stripe {
     #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
@@ -86,6 +89,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("shopify", "order-status"),
     ("shopify", "product-search"),
     ("shopify", "shipment-tracking"),
+    ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
     ("stripe", "invoice-lookup"),
     ("stripe", "payment-status"),
@@ -131,6 +135,9 @@ pub async fn call_json(
         ("shopify", "shipment-tracking") => {
             Some(shopify::shipment_tracking::call_json(client, args).await)
         }
+        ("stripe", "contact-create") => {
+            Some(stripe::contact_create::call_json(client, args).await)
+        }
         ("stripe", "contact-lookup") => {
             Some(stripe::contact_lookup::call_json(client, args).await)
         }
@@ -168,6 +175,7 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
+        ("stripe", "contact-create") => Some(stripe::contact_create::CRM),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::CRM),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::CRM),
         ("stripe", "payment-status") => Some(stripe::payment_status::CRM),
@@ -209,6 +217,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("shopify", "order-status") => Some(shopify::order_status::TIMEOUT),
         ("shopify", "product-search") => Some(shopify::product_search::TIMEOUT),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
+        ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::TIMEOUT),
         ("stripe", "payment-status") => Some(stripe::payment_status::TIMEOUT),
@@ -443,6 +452,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("shopify", "shipment-tracking", "vapi") => {
             Some(include_str!("shopify/shipment-tracking/vapi.json"))
+        }
+        ("stripe", "contact-create", "anthropic") => {
+            Some(include_str!("stripe/contact-create/anthropic.json"))
+        }
+        ("stripe", "contact-create", "elevenlabs") => {
+            Some(include_str!("stripe/contact-create/elevenlabs.json"))
+        }
+        ("stripe", "contact-create", "gemini") => {
+            Some(include_str!("stripe/contact-create/gemini.json"))
+        }
+        ("stripe", "contact-create", "mcp") => {
+            Some(include_str!("stripe/contact-create/mcp.json"))
+        }
+        ("stripe", "contact-create", "openai-chat") => {
+            Some(include_str!("stripe/contact-create/openai-chat.json"))
+        }
+        ("stripe", "contact-create", "openai-realtime") => {
+            Some(include_str!("stripe/contact-create/openai-realtime.json"))
+        }
+        ("stripe", "contact-create", "openai-responses") => {
+            Some(include_str!("stripe/contact-create/openai-responses.json"))
+        }
+        ("stripe", "contact-create", "retell") => {
+            Some(include_str!("stripe/contact-create/retell.json"))
+        }
+        ("stripe", "contact-create", "vapi") => {
+            Some(include_str!("stripe/contact-create/vapi.json"))
         }
         ("stripe", "contact-lookup", "anthropic") => {
             Some(include_str!("stripe/contact-lookup/anthropic.json"))

@@ -501,7 +501,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     for (id, bound) in [
         ("hubspot", 3),
         ("shopify", 5),
-        ("stripe", 3),
+        ("stripe", 4),
         ("zendesk", 5),
     ] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
