@@ -36,6 +36,27 @@ pub mod servicetitan {
     pub mod invoice_lookup;
 }
 
+/// Connectors for `shopify`.
+#[rustfmt::skip]
+#[path = "shopify"]
+pub mod shopify {
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "inventory-check/connector.rs"]
+    pub mod inventory_check;
+    #[rustfmt::skip]
+    #[path = "order-status/connector.rs"]
+    pub mod order_status;
+    #[rustfmt::skip]
+    #[path = "product-search/connector.rs"]
+    pub mod product_search;
+    #[rustfmt::skip]
+    #[path = "shipment-tracking/connector.rs"]
+    pub mod shipment_tracking;
+}
+
 /// Connectors for `stripe`.
 #[rustfmt::skip]
 #[path = "stripe"]
@@ -85,6 +106,11 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("servicetitan", "contact-lookup"),
     ("servicetitan", "device-config-lookup"),
     ("servicetitan", "invoice-lookup"),
+    ("shopify", "contact-lookup"),
+    ("shopify", "inventory-check"),
+    ("shopify", "order-status"),
+    ("shopify", "product-search"),
+    ("shopify", "shipment-tracking"),
     ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
     ("stripe", "invoice-lookup"),
@@ -127,6 +153,21 @@ pub async fn call_json(
         }
         ("servicetitan", "invoice-lookup") => {
             Some(servicetitan::invoice_lookup::call_json(client, args).await)
+        }
+        ("shopify", "contact-lookup") => {
+            Some(shopify::contact_lookup::call_json(client, args).await)
+        }
+        ("shopify", "inventory-check") => {
+            Some(shopify::inventory_check::call_json(client, args).await)
+        }
+        ("shopify", "order-status") => {
+            Some(shopify::order_status::call_json(client, args).await)
+        }
+        ("shopify", "product-search") => {
+            Some(shopify::product_search::call_json(client, args).await)
+        }
+        ("shopify", "shipment-tracking") => {
+            Some(shopify::shipment_tracking::call_json(client, args).await)
         }
         ("stripe", "contact-create") => {
             Some(stripe::contact_create::call_json(client, args).await)
@@ -191,6 +232,11 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
             Some(servicetitan::device_config_lookup::VENDOR)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::VENDOR),
+        ("shopify", "contact-lookup") => Some(shopify::contact_lookup::VENDOR),
+        ("shopify", "inventory-check") => Some(shopify::inventory_check::VENDOR),
+        ("shopify", "order-status") => Some(shopify::order_status::VENDOR),
+        ("shopify", "product-search") => Some(shopify::product_search::VENDOR),
+        ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::VENDOR),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
@@ -216,6 +262,11 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
             Some(servicetitan::device_config_lookup::TIMEOUT)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::TIMEOUT),
+        ("shopify", "contact-lookup") => Some(shopify::contact_lookup::TIMEOUT),
+        ("shopify", "inventory-check") => Some(shopify::inventory_check::TIMEOUT),
+        ("shopify", "order-status") => Some(shopify::order_status::TIMEOUT),
+        ("shopify", "product-search") => Some(shopify::product_search::TIMEOUT),
+        ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
         ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::TIMEOUT),
@@ -432,6 +483,141 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("servicetitan", "invoice-lookup", "vapi") => {
             Some(include_str!("servicetitan/invoice-lookup/vapi.json"))
+        }
+        ("shopify", "contact-lookup", "anthropic") => {
+            Some(include_str!("shopify/contact-lookup/anthropic.json"))
+        }
+        ("shopify", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("shopify/contact-lookup/elevenlabs.json"))
+        }
+        ("shopify", "contact-lookup", "gemini") => {
+            Some(include_str!("shopify/contact-lookup/gemini.json"))
+        }
+        ("shopify", "contact-lookup", "mcp") => {
+            Some(include_str!("shopify/contact-lookup/mcp.json"))
+        }
+        ("shopify", "contact-lookup", "openai-chat") => {
+            Some(include_str!("shopify/contact-lookup/openai-chat.json"))
+        }
+        ("shopify", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("shopify/contact-lookup/openai-realtime.json"))
+        }
+        ("shopify", "contact-lookup", "openai-responses") => {
+            Some(include_str!("shopify/contact-lookup/openai-responses.json"))
+        }
+        ("shopify", "contact-lookup", "retell") => {
+            Some(include_str!("shopify/contact-lookup/retell.json"))
+        }
+        ("shopify", "contact-lookup", "vapi") => {
+            Some(include_str!("shopify/contact-lookup/vapi.json"))
+        }
+        ("shopify", "inventory-check", "anthropic") => {
+            Some(include_str!("shopify/inventory-check/anthropic.json"))
+        }
+        ("shopify", "inventory-check", "elevenlabs") => {
+            Some(include_str!("shopify/inventory-check/elevenlabs.json"))
+        }
+        ("shopify", "inventory-check", "gemini") => {
+            Some(include_str!("shopify/inventory-check/gemini.json"))
+        }
+        ("shopify", "inventory-check", "mcp") => {
+            Some(include_str!("shopify/inventory-check/mcp.json"))
+        }
+        ("shopify", "inventory-check", "openai-chat") => {
+            Some(include_str!("shopify/inventory-check/openai-chat.json"))
+        }
+        ("shopify", "inventory-check", "openai-realtime") => {
+            Some(include_str!("shopify/inventory-check/openai-realtime.json"))
+        }
+        ("shopify", "inventory-check", "openai-responses") => {
+            Some(include_str!("shopify/inventory-check/openai-responses.json"))
+        }
+        ("shopify", "inventory-check", "retell") => {
+            Some(include_str!("shopify/inventory-check/retell.json"))
+        }
+        ("shopify", "inventory-check", "vapi") => {
+            Some(include_str!("shopify/inventory-check/vapi.json"))
+        }
+        ("shopify", "order-status", "anthropic") => {
+            Some(include_str!("shopify/order-status/anthropic.json"))
+        }
+        ("shopify", "order-status", "elevenlabs") => {
+            Some(include_str!("shopify/order-status/elevenlabs.json"))
+        }
+        ("shopify", "order-status", "gemini") => {
+            Some(include_str!("shopify/order-status/gemini.json"))
+        }
+        ("shopify", "order-status", "mcp") => {
+            Some(include_str!("shopify/order-status/mcp.json"))
+        }
+        ("shopify", "order-status", "openai-chat") => {
+            Some(include_str!("shopify/order-status/openai-chat.json"))
+        }
+        ("shopify", "order-status", "openai-realtime") => {
+            Some(include_str!("shopify/order-status/openai-realtime.json"))
+        }
+        ("shopify", "order-status", "openai-responses") => {
+            Some(include_str!("shopify/order-status/openai-responses.json"))
+        }
+        ("shopify", "order-status", "retell") => {
+            Some(include_str!("shopify/order-status/retell.json"))
+        }
+        ("shopify", "order-status", "vapi") => {
+            Some(include_str!("shopify/order-status/vapi.json"))
+        }
+        ("shopify", "product-search", "anthropic") => {
+            Some(include_str!("shopify/product-search/anthropic.json"))
+        }
+        ("shopify", "product-search", "elevenlabs") => {
+            Some(include_str!("shopify/product-search/elevenlabs.json"))
+        }
+        ("shopify", "product-search", "gemini") => {
+            Some(include_str!("shopify/product-search/gemini.json"))
+        }
+        ("shopify", "product-search", "mcp") => {
+            Some(include_str!("shopify/product-search/mcp.json"))
+        }
+        ("shopify", "product-search", "openai-chat") => {
+            Some(include_str!("shopify/product-search/openai-chat.json"))
+        }
+        ("shopify", "product-search", "openai-realtime") => {
+            Some(include_str!("shopify/product-search/openai-realtime.json"))
+        }
+        ("shopify", "product-search", "openai-responses") => {
+            Some(include_str!("shopify/product-search/openai-responses.json"))
+        }
+        ("shopify", "product-search", "retell") => {
+            Some(include_str!("shopify/product-search/retell.json"))
+        }
+        ("shopify", "product-search", "vapi") => {
+            Some(include_str!("shopify/product-search/vapi.json"))
+        }
+        ("shopify", "shipment-tracking", "anthropic") => {
+            Some(include_str!("shopify/shipment-tracking/anthropic.json"))
+        }
+        ("shopify", "shipment-tracking", "elevenlabs") => {
+            Some(include_str!("shopify/shipment-tracking/elevenlabs.json"))
+        }
+        ("shopify", "shipment-tracking", "gemini") => {
+            Some(include_str!("shopify/shipment-tracking/gemini.json"))
+        }
+        ("shopify", "shipment-tracking", "mcp") => {
+            Some(include_str!("shopify/shipment-tracking/mcp.json"))
+        }
+        ("shopify", "shipment-tracking", "openai-chat") => {
+            Some(include_str!("shopify/shipment-tracking/openai-chat.json"))
+        }
+        ("shopify", "shipment-tracking", "openai-realtime") => {
+            Some(include_str!("shopify/shipment-tracking/openai-realtime.json"))
+        }
+        ("shopify", "shipment-tracking", "openai-responses") => {
+            Some(include_str!("shopify/shipment-tracking/openai-responses.json"))
+        }
+        ("shopify", "shipment-tracking", "retell") => {
+            Some(include_str!("shopify/shipment-tracking/retell.json"))
+        }
+        ("shopify", "shipment-tracking", "vapi") => {
+            Some(include_str!("shopify/shipment-tracking/vapi.json"))
         }
         ("stripe", "contact-create", "anthropic") => {
             Some(include_str!("stripe/contact-create/anthropic.json"))

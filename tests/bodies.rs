@@ -249,7 +249,10 @@ fn graphql_variables_must_match_the_document() {
                 "variables: {q: \"name:{order_number}\"}",
                 "variables: {q: \"name:{order_number}\", first: 3}",
             ),
-            ("variables: {q: \"email:{email}\"}", "variables: {}"),
+            (
+                "variables: {q: \"email:{email}\"}\n          search: {q: value}",
+                "variables: {}",
+            ),
         ],
     );
     assert_eq!(
@@ -272,6 +275,45 @@ fn graphql_variables_must_match_the_document() {
             )]
         ),
         ["bindings.yaml: actions.ticket-create.requests[0].graphql.variables.device: `$device` is non-null (`!`) but its value may be absent; list the argument in `when` or make it required"]
+    );
+}
+
+/// A search string (`query: $q`) holding the caller's text says how it is
+/// quoted, and the connector quotes it (`search_syntax::shopify_value`).
+#[test]
+fn a_search_variable_quotes_the_callers_text() {
+    let order = connector(sources(), "order-status");
+    for quoted in [
+        "search_syntax::shopify_value(order_number)",
+        "search_syntax::shopify_value(email)",
+    ] {
+        assert!(order.contains(quoted), "{order}");
+    }
+    assert_eq!(
+        problems(
+            "order-status",
+            &[("          search: {q: value}               # the caller's text one quoted search value\n", "")]
+        ),
+        ["bindings.yaml: actions.order-status.requests[0].graphql.variables.q: `$q` is a search string (`query: $q`) holding the caller's text, which could change the search; quote it: `search: {q: value}` (or `terms` for free text)"]
+    );
+    assert_eq!(
+        problems(
+            "order-status",
+            &[("search: {q: value}               #", "search: {q: value, first: terms}  #")]
+        ),
+        ["bindings.yaml: actions.order-status.requests[0].graphql.search.first: `$first` is not a bound variable of this request"]
+    );
+    assert_eq!(
+        problems(
+            "order-status",
+            &[(
+                "          search: {q: value}\n",
+                "          search: {q: phrase}\n"
+            )]
+        )
+        .len(),
+        1,
+        "an unknown quoting is refused"
     );
 }
 

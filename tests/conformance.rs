@@ -152,6 +152,43 @@ fn an_example_body_with_a_property_the_vendor_does_not_allow_fails() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
+/// Shopify's one GraphQL endpoint: an example's request must be a POST to
+/// the spec's version with the body `{query, variables}` and nothing else.
+#[test]
+fn a_shopify_example_outside_the_graphql_request_shape_fails() {
+    let path = examples::path("shopify", "inventory-check");
+    let text = Sources::bundled()
+        .get(&path)
+        .expect("bundled examples")
+        .text
+        .clone();
+    let refused = |from: &str, to: &str| {
+        assert!(text.contains(from), "`{from}` is not in the examples");
+        let mut sources = Sources::bundled();
+        sources.insert(&path, "edited.yaml", &text.replacen(from, to, 1));
+        let midcall = Midcall::new(sources).expect("loads");
+        midcall.bound_pairs().expect_err("refused").to_string()
+    };
+    let err = refused(
+        "        variables: { id: gid://shopify/Product/8012345678901 }\n",
+        "        variables: { id: gid://shopify/Product/8012345678901 }\n        extensions: { persistedQuery: {} }\n",
+    );
+    assert!(err.contains("'extensions' was unexpected"), "{err}");
+    let err = refused(
+        "        variables: { id: gid://shopify/Product/8012345678901 }\n",
+        "        variables: [gid://shopify/Product/8012345678901]\n",
+    );
+    assert!(err.contains("at `/variables`"), "{err}");
+    let err = refused(
+        "      path: /admin/api/2026-10/graphql.json",
+        "      path: /admin/api/2025-01/graphql.json",
+    );
+    assert!(
+        err.contains("path parameter `version` = `2025-01`: not one of the values"),
+        "{err}"
+    );
+}
+
 fn form_request(method: &str, path: &str, form: &str) -> ExampleRequest {
     serde_json::from_value(json!({
         "method": method, "path": path, "form": form, "response": {"status": 200},

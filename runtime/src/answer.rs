@@ -78,7 +78,9 @@ pub(crate) fn failure(
         404 | 410 => ErrorKind::NotFound,
         401 | 403 => ErrorKind::Unauthorized,
         429 => ErrorKind::RateLimited,
-        408 => ErrorKind::Unavailable,
+        // A timeout, or a locked resource (Shopify's locked shop): nothing
+        // the caller can fix.
+        408 | 423 => ErrorKind::Unavailable,
         400..=499 => ErrorKind::InvalidInput,
         _ => ErrorKind::Unavailable,
     };
@@ -210,6 +212,7 @@ mod tests {
         );
         assert_eq!(failure(b"", 429, &"GET /x", r).kind, ErrorKind::RateLimited);
         assert_eq!(failure(b"", 408, &"GET /x", r).kind, ErrorKind::Unavailable);
+        assert_eq!(failure(b"", 423, &"GET /x", r).kind, ErrorKind::Unavailable);
         assert_eq!(
             failure(b"", 422, &"GET /x", r).kind,
             ErrorKind::InvalidInput

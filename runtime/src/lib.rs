@@ -37,6 +37,7 @@ mod oauth;
 pub mod project;
 pub mod query;
 mod request;
+pub mod search_syntax;
 mod settings;
 mod sized;
 mod steps;

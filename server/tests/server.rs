@@ -772,6 +772,7 @@ async fn readiness_names_the_missing_variables_never_values() {
         json!({"ready": false, "crms": {
             "hubspot": {"ready": false, "missing_env": ["HUBSPOT_ACCESS_TOKEN"]},
             "servicetitan": {"ready": false, "missing_env": ["SERVICETITAN_APP_KEY", "SERVICETITAN_TENANT_ID", "SERVICETITAN_CLIENT_ID", "SERVICETITAN_CLIENT_SECRET"]},
+            "shopify": {"ready": false, "missing_env": ["SHOPIFY_SHOP", "SHOPIFY_ACCESS_TOKEN"]},
             "stripe": {"ready": false, "missing_env": ["STRIPE_SECRET_KEY"]},
             "zendesk": {"ready": false, "missing_env": ["ZENDESK_EMAIL", "ZENDESK_SUBDOMAIN", "ZENDESK_API_TOKEN"]}
         }})
@@ -800,6 +801,7 @@ async fn readiness_names_the_missing_variables_never_values() {
     assert!(!text.contains(HUBSPOT_TOKEN));
     assert!(!text.contains(ZENDESK_TOKEN));
     assert!(!text.contains(SERVICETITAN_SECRET));
+    assert!(!text.contains(SHOPIFY_TOKEN));
     assert_eq!(crm_requests(&crm).await, 0);
 }
 

@@ -26,6 +26,26 @@ pub struct GraphQlBinding {
     /// document must select it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_errors: Option<String>,
+    /// Variables that are a search string in the vendor's search language
+    /// (Shopify's `query:` arguments), by name, and how the caller's
+    /// values inside them are quoted: `{q: value}` (each value one quoted
+    /// search value) or `{q: terms}` (each word of it one quoted value).
+    /// A variable passed as a `query:` argument that holds the caller's
+    /// text must be listed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub search: BTreeMap<String, SearchQuoting>,
+}
+
+/// How the caller's text is quoted inside a search-string variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchQuoting {
+    /// The whole value is one quoted search value (`name:"1001"`):
+    /// `midcall_runtime::search_syntax::shopify_value`.
+    Value,
+    /// Each word is one quoted value, the words ANDed (`"hiking"
+    /// "boots"`): `midcall_runtime::search_syntax::shopify_terms`.
+    Terms,
 }
 
 /// A result field computed from the record by one transform, as written:

@@ -3,6 +3,7 @@
 
 use super::json::JsonTemplate;
 use super::projection::Pointer;
+pub use crate::bindings::body::SearchQuoting;
 
 /// A GraphQL request: `{"query": document, "variables": {…}}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +17,9 @@ pub struct GraphQl {
     pub variables: Vec<(String, JsonTemplate)>,
     /// Where a mutation's payload lists its user errors, inside `data`.
     pub user_errors: Option<Pointer>,
+    /// Search-string variables and how the caller's text in each is
+    /// quoted, in name order.
+    pub search: Vec<(String, SearchQuoting)>,
 }
 
 /// The operation type of a document.
@@ -41,6 +45,9 @@ pub struct Outline {
     pub used: Vec<String>,
     /// Every name in the selection sets (fields, aliases, arguments).
     pub names: Vec<String>,
+    /// The variables passed as an argument named `query` (`orders(query:
+    /// $q)`): a search string in Shopify's API.
+    pub search_args: Vec<String>,
 }
 
 /// A variable the operation declares.
@@ -229,7 +236,16 @@ pub fn outline(doc: &str) -> Result<Outline, String> {
     }
     let mut used = Vec::new();
     let mut names = Vec::new();
-    for t in tokens.get(i..).unwrap_or_default() {
+    let mut search_args = Vec::new();
+    let selection = tokens.get(i..).unwrap_or_default();
+    for w in selection.windows(3) {
+        if let [Token::Name(n), Token::Punct(':'), Token::Var(v)] = w {
+            if n == "query" && !search_args.contains(v) {
+                search_args.push(v.clone());
+            }
+        }
+    }
+    for t in selection {
         match t {
             Token::Var(v) => used.push(v.clone()),
             Token::Name(n) => names.push(n.clone()),
@@ -241,6 +257,7 @@ pub fn outline(doc: &str) -> Result<Outline, String> {
         declared,
         used,
         names,
+        search_args,
     })
 }
 
@@ -270,6 +287,7 @@ mod tests {
         );
         assert_eq!(o.used, vec!["first", "q"]);
         assert!(o.names.contains(&"edges".to_string()));
+        assert_eq!(o.search_args, vec!["q"]);
         let m = outline(
             "mutation { customerCreate(input: {email: \"a\"}) { userErrors { field message } } }",
         )

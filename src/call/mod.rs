@@ -18,7 +18,7 @@ mod transform;
 mod value;
 
 pub use check::bind;
-pub use graphql::{GraphQl, GraphQlKind};
+pub use graphql::{GraphQl, GraphQlKind, SearchQuoting};
 pub use json::{Body, JsonTemplate};
 pub use path::{BoundPath, Component, PathPart, PathTemplate};
 pub use projection::{FieldSource, Pointer, Projection, Scalar};

@@ -263,7 +263,7 @@ fn show_takes_the_crm_its_connector_example_needs() {
     // Without a binding there is no connector to show, and the message
     // names a flag `gen show` accepts.
     Gen::new()
-        .args(["show", "order-status", "--target", "connector"])
+        .args(["show", "delivery-estimate", "--target", "connector"])
         .one_line_error(["connector", "--crm"])
         .run();
     Gen::new()

@@ -20,6 +20,7 @@ pub const ZENDESK_TOKEN: &str = "zendesk-test-token-never-shown";
 pub const HUBSPOT_TOKEN: &str = "pat-na1-hubspot-secret-token";
 pub const STRIPE_KEY: &str = "sk_test_stripe_secret_key";
 pub const SERVICETITAN_SECRET: &str = "servicetitan-client-secret-never-shown";
+pub const SHOPIFY_TOKEN: &str = "shpat_shopify_test_token_never_shown";
 
 pub fn connectors() -> Connectors {
     midcall_server::connectors!(midcall_generated)
@@ -61,6 +62,10 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         ("SERVICETITAN_CLIENT_SECRET", SERVICETITAN_SECRET),
         ("SERVICETITAN_BASE_URL", crm_url),
         ("SERVICETITAN_TOKEN_URL", crm_url),
+        // Shopify's shop and token, so that Shopify is ready too.
+        ("SHOPIFY_SHOP", "acme"),
+        ("SHOPIFY_ACCESS_TOKEN", SHOPIFY_TOKEN),
+        ("SHOPIFY_BASE_URL", crm_url),
     ])
 }
 

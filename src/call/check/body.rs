@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::bindings::body::GraphQlBinding;
 use crate::bindings::RequestBinding;
 use crate::call::graphql::outline;
-use crate::call::{Body, GraphQl, GraphQlKind, JsonTemplate, Method, Pointer};
+use crate::call::{Body, GraphQl, GraphQlKind, JsonTemplate, Method, Pointer, SearchQuoting};
 use crate::catalog::Access;
 
 use super::operation::Found;
@@ -296,6 +296,7 @@ fn graphql(
         (None, GraphQlKind::Query) => None,
         (Some(p), _) => user_errors(ctx, &format!("{at}.user_errors"), p, &outline.names),
     };
+    let search = search_variables(ctx, at, g, &variables, &outline.search_args);
     if outline.kind == GraphQlKind::Mutation && ctx.template.access == Access::Read {
         ctx.error(
             &format!("{at}.query"),
@@ -313,7 +314,55 @@ fn graphql(
         kind: outline.kind,
         variables,
         user_errors,
+        search,
     })
+}
+
+/// The `search` variables: each names a bound variable that formats the
+/// caller's text into a string; and a `query:` argument's variable that
+/// holds the caller's text is listed (its words could change the search).
+fn search_variables(
+    ctx: &mut Ctx<'_>,
+    at: &str,
+    g: &GraphQlBinding,
+    variables: &[(String, JsonTemplate)],
+    search_args: &[String],
+) -> Vec<(String, SearchQuoting)> {
+    let callers = |name: &str| {
+        variables
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| match t {
+                JsonTemplate::Text(text) => text.has_callers(),
+                JsonTemplate::Value(v) => v.is_callers(),
+                _ => false,
+            })
+    };
+    for name in g.search.keys() {
+        let place = format!("{at}.search.{name}");
+        match callers(name) {
+            None => ctx.error(
+                &place,
+                format!("`${name}` is not a bound variable of this request"),
+            ),
+            Some(false) => ctx.error(
+                &place,
+                format!("`${name}` holds none of the caller's text; nothing to quote"),
+            ),
+            Some(true) => {}
+        }
+    }
+    for name in search_args {
+        if callers(name) == Some(true) && !g.search.contains_key(name) {
+            ctx.error(
+                &format!("{at}.variables.{name}"),
+                format!(
+                    "`${name}` is a search string (`query: ${name}`) holding the caller's text, which could change the search; quote it: `search: {{{name}: value}}` (or `terms` for free text)"
+                ),
+            );
+        }
+    }
+    g.search.iter().map(|(n, q)| (n.clone(), *q)).collect()
 }
 
 /// `/customerCreate/userErrors`: a top-level payload's `userErrors` (or

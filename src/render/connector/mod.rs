@@ -243,6 +243,9 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
     if calls.iter().any(|c| !languages(c).is_empty()) {
         names.push("query");
     }
+    if body::quotes_search(action) {
+        names.push("search_syntax");
+    }
     if body::all_graphql(action) {
         names.retain(|n| *n != "Method");
     }

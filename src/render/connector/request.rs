@@ -158,7 +158,7 @@ fn path(v: &Variant) -> Result<TokenStream, String> {
 /// A setting is `client.setting("name")?` (a `&str`, checked when the
 /// client was configured); a step value in a body is the JSON value itself,
 /// `steps.record(step_user, "/id")?`, keeping its type.
-fn value_expr(source: &Source) -> Result<TokenStream, String> {
+pub(super) fn value_expr(source: &Source) -> Result<TokenStream, String> {
     match source {
         Source::Arg(a) => arg_value(a),
         Source::Setting(name) => {
@@ -189,7 +189,7 @@ fn arg_value(a: &ArgRef) -> Result<TokenStream, String> {
 
 /// A value as text: a `&str` (`false`) or a `String` (`true`); absent, the
 /// empty text.
-fn source_text(source: &Source) -> Result<(TokenStream, bool), String> {
+pub(super) fn source_text(source: &Source) -> Result<(TokenStream, bool), String> {
     let a = match source {
         Source::Arg(a) => a,
         Source::Setting(_) => return Ok((value_expr(source)?, false)),
