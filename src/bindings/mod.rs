@@ -42,6 +42,12 @@ pub struct Bindings {
     pub headers: BTreeMap<String, String>,
     /// Per template id: the operation and the mappings.
     pub actions: BTreeMap<String, ActionBinding>,
+    /// Templates this CRM cannot serve, by id, each with a one-line reason
+    /// (a licence or add-on the template would need is said in the
+    /// reason: "needs the … add-on"). A template neither bound nor listed
+    /// here is not bound yet.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unsupported: BTreeMap<String, String>,
 }
 
 impl Bindings {
@@ -668,7 +674,37 @@ pub fn parse(text: &str, origin: &str) -> Result<Bindings> {
             }
         }
     }
+    for (id, reason) in &b.unsupported {
+        let at = format!("unsupported.{id}");
+        if let Some(p) = names::id_problem(id) {
+            report.error(at.clone(), format!("template id {p}"));
+        }
+        if b.actions.contains_key(id) {
+            report.error(
+                at.clone(),
+                format!("`{id}` is bound under `actions` too; a template is bound or unsupported, not both"),
+            );
+        }
+        if let Some(m) = reason_problem(reason) {
+            report.error(at, m);
+        }
+    }
     report.finish(Some(b))
+}
+
+/// What is wrong with an `unsupported:` reason: it must be one line of
+/// text without control characters.
+fn reason_problem(reason: &str) -> Option<&'static str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        Some("the reason is empty; say in one line why this CRM cannot serve the template")
+    } else if reason.contains(['\n', '\r']) {
+        Some("the reason spans several lines; give it on one line (a folded `>-` scalar joins lines)")
+    } else if reason.chars().any(char::is_control) {
+        Some("the reason holds a control character; give plain text on one line")
+    } else {
+        None
+    }
 }
 
 /// A setting or step name: `[a-z][a-z0-9_]*`, and not `secret` (the auth

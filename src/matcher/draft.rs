@@ -222,6 +222,7 @@ pub fn draft_from(
         auth: auth(api, op, crm_id),
         headers: Default::default(),
         actions: [(template.id.clone(), binding)].into_iter().collect(),
+        unsupported: Default::default(),
     };
     let differs = bindings
         .actions
