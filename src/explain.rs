@@ -10,8 +10,8 @@ use serde_json::Value;
 use crate::assess::{self, Assessment};
 use crate::catalog::{self, Template};
 use crate::error::Result;
-use crate::render::RenderOptions;
 use crate::matrix::Matrix;
+use crate::render::RenderOptions;
 use crate::Midcall;
 
 /// One use case explained.

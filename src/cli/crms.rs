@@ -223,7 +223,13 @@ fn mark(cell: &Cell) -> &'static str {
 /// The matrix for a terminal: templates as rows, CRM ids as columns, then
 /// each unsupported cell's reason.
 fn text_matrix(m: &Matrix) -> String {
-    let first = m.templates.iter().map(String::len).max().unwrap_or(0).max(8);
+    let first = m
+        .templates
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .max(8);
     let mut out = format!("{:first$}", "TEMPLATE");
     for s in &m.systems {
         out.push_str("  ");
