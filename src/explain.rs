@@ -24,6 +24,9 @@ pub struct Explanation {
     /// The CRMs that cannot serve it (their bindings' `unsupported:`), by
     /// id, each with its one-line reason.
     pub unsupported: BTreeMap<String, String>,
+    /// The CRMs among `crms` whose binding needs a licence, plan or add-on
+    /// (`requires:`), by id, with what it needs.
+    pub requires: BTreeMap<String, String>,
     /// The brief's evaluation of the template's profile.
     pub assessment: Assessment,
     /// An example tool definition.
@@ -59,10 +62,9 @@ pub fn explain(
 ) -> Result<Explanation> {
     let template = catalog::load(&midcall.sources, id)?;
     let crms = catalog::supporting_crms(&midcall.sources, &template.id)?;
-    let unsupported = Matrix::build(&midcall.sources, &[])?
-        .unsupported_by(&template.id)
-        .into_iter()
-        .collect();
+    let matrix = Matrix::build(&midcall.sources, &[])?;
+    let unsupported = matrix.unsupported_by(&template.id).into_iter().collect();
+    let requires = matrix.requirements_of(&template.id).into_iter().collect();
     let assessment = assess::assess(&template.profile);
     let targets = vec![target.to_string()];
     let options = RenderOptions::default();
@@ -82,6 +84,7 @@ pub fn explain(
         template,
         crms,
         unsupported,
+        requires,
         assessment,
         example: Example {
             target: target.to_string(),

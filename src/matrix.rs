@@ -38,6 +38,9 @@ pub struct System {
     pub bound: Vec<String>,
     /// Template id → one-line reason the CRM cannot serve it.
     pub unsupported: BTreeMap<String, String>,
+    /// Bound template id → the licence, plan or add-on its binding needs
+    /// (`requires:`), for the bindings that say one.
+    pub requires: BTreeMap<String, String>,
     /// Template ids neither bound nor unsupported, sorted.
     pub not_yet: Vec<String>,
     /// True for a folder with a spec and no `bindings.yaml` yet.
@@ -92,6 +95,15 @@ pub fn check_template_ids(b: &Bindings, origin: &str, templates: &[String]) -> R
     Ok(())
 }
 
+/// Bound template id → the `requires:` of its binding, for those that
+/// have one.
+pub fn requirements(b: &Bindings) -> BTreeMap<String, String> {
+    b.actions
+        .iter()
+        .filter_map(|(id, a)| a.requires.clone().map(|r| (id.clone(), r)))
+        .collect()
+}
+
 /// One bound CRM's bindings, checked against the catalogue's template ids.
 pub fn load_checked(
     sources: &Sources,
@@ -112,6 +124,7 @@ impl Matrix {
         let mut systems = Vec::new();
         for id in bindings::crm_ids(sources) {
             let (b, _) = load_checked(sources, &id, &templates)?;
+            let requires = requirements(&b);
             let bound: Vec<String> = b.actions.into_keys().collect();
             let not_yet = templates
                 .iter()
@@ -123,6 +136,7 @@ impl Matrix {
                 name: b.name,
                 bound,
                 unsupported: b.unsupported,
+                requires,
                 not_yet,
                 spec_only: false,
             });
@@ -133,11 +147,21 @@ impl Matrix {
                 name: name.clone(),
                 bound: vec![],
                 unsupported: BTreeMap::new(),
+                requires: BTreeMap::new(),
                 not_yet: templates.clone(),
                 spec_only: true,
             });
         }
         Ok(Matrix { templates, systems })
+    }
+
+    /// The CRMs whose binding of template `id` needs a licence, plan or
+    /// add-on, with what it needs.
+    pub fn requirements_of(&self, id: &str) -> Vec<(String, String)> {
+        self.systems
+            .iter()
+            .filter_map(|s| s.requires.get(id).map(|r| (s.id.clone(), r.clone())))
+            .collect()
     }
 
     /// The CRMs that cannot serve template `id`, with their reasons.

@@ -70,6 +70,9 @@ struct Row {
     templates: Vec<String>,
     /// Templates the CRM cannot serve, each with its one-line reason.
     unsupported: BTreeMap<String, String>,
+    /// Bound templates whose binding needs a licence, plan or add-on, with
+    /// what it needs.
+    requires: BTreeMap<String, String>,
     /// Templates neither bound nor unsupported, sorted.
     not_yet: Vec<String>,
     /// True for a folder with a spec and no `bindings.yaml` yet.
@@ -104,6 +107,7 @@ fn spec_only_row(midcall: &Midcall, id: String) -> Result<Row, Error> {
         settings: vec![],
         templates: vec![],
         unsupported: BTreeMap::new(),
+        requires: BTreeMap::new(),
         not_yet: midcall.template_ids(),
         spec_only: true,
         id,
@@ -119,6 +123,7 @@ pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
     for id in midcall.crm_ids() {
         let (b, _) = matrix::load_checked(&midcall.sources, &id, &template_ids)?;
         let (auth, env) = auth(&b.auth);
+        let requires = matrix::requirements(&b);
         let not_yet = template_ids
             .iter()
             .filter(|t| !b.actions.contains_key(*t) && !b.unsupported.contains_key(*t))
@@ -136,6 +141,7 @@ pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
                 .iter()
                 .map(|(name, s)| format!("{} ({name}, {})", s.env, s.kind.as_str()))
                 .collect(),
+            requires,
             templates: b.actions.into_keys().collect(),
             unsupported: b.unsupported,
             not_yet,
@@ -154,6 +160,7 @@ pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
                 name: one_line(&r.name),
                 bound: r.templates.clone(),
                 unsupported: r.unsupported.clone(),
+                requires: r.requires.clone(),
                 not_yet: r.not_yet.clone(),
                 spec_only: r.spec_only,
             })
@@ -183,6 +190,9 @@ pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
             r.templates.len(),
             r.templates.join(", ")
         ));
+        for (t, needs) in &r.requires {
+            out.push_str(&format!("  requires   {t}: {}\n", one_line(needs)));
+        }
         if !r.unsupported.is_empty() {
             out.push_str(&format!(
                 "  cannot     {}: {}\n",
@@ -240,18 +250,30 @@ fn text_matrix(m: &Matrix) -> String {
     for t in &m.templates {
         let mut line = format!("{t:first$}");
         for s in &m.systems {
-            // Centre the one-character mark under the id.
-            let w = s.id.chars().count();
-            let left = (w - 1) / 2;
+            // Centre the mark under the id; `✓*`: the binding needs
+            // something (listed below).
+            let mut m = mark(&s.cell(t)).to_string();
+            if s.requires.contains_key(t) {
+                m.push('*');
+            }
+            let w = s.id.chars().count().max(m.chars().count());
+            let left = (w - m.chars().count()) / 2;
             line.push_str("  ");
             line.push_str(&" ".repeat(left));
-            line.push_str(mark(&s.cell(t)));
-            line.push_str(&" ".repeat(w - 1 - left));
+            line.push_str(&m);
+            line.push_str(&" ".repeat(w - m.chars().count() - left));
         }
         out.push_str(line.trim_end());
         out.push('\n');
     }
-    out.push_str("✓ bound   – cannot be served (why below)   · not bound yet\n");
+    out.push_str(
+        "✓ bound (✓* needs a licence or add-on, below)   – cannot be served (why below)   · not bound yet\n",
+    );
+    for s in &m.systems {
+        for (t, needs) in &s.requires {
+            out.push_str(&format!("✓* {} × {t} needs: {}\n", s.id, one_line(needs)));
+        }
+    }
     for s in &m.systems {
         for (t, reason) in &s.unsupported {
             out.push_str(&format!("– {} × {t}: {}\n", s.id, one_line(reason)));
@@ -293,13 +315,23 @@ fn markdown(m: &Matrix) -> String {
                     one_line(reason)
                 ));
                 out.push_str(&format!(" – ({}) |", notes.len()));
+            } else if let Some(needs) = s.requires.get(t) {
+                notes.push(format!(
+                    "{}. {}, `{t}` needs: {}",
+                    notes.len() + 1,
+                    one_line(&s.name),
+                    one_line(needs)
+                ));
+                out.push_str(&format!(" ✓ ({}) |", notes.len()));
             } else {
                 out.push_str(&format!(" {} |", mark(&cell)));
             }
         }
         out.push('\n');
     }
-    out.push_str("\n✓ bound, – cannot be served (the reason below), · not bound yet.\n");
+    out.push_str(
+        "\n✓ bound (a number: what the binding needs, below), – cannot be served (the reason below), · not bound yet.\n",
+    );
     if !notes.is_empty() {
         out.push('\n');
         for n in notes {

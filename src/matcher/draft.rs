@@ -212,6 +212,7 @@ pub fn draft_from(
         requests: mapping.requests.clone(),
         response: mapping.response.clone(),
         steps: Vec::new(),
+        requires: None,
     };
     let bindings = Bindings {
         name: super::one_line(&api.title, 80),

@@ -68,6 +68,22 @@ fn unsupported_entries_are_checked_with_file_and_path() {
             .one_line_error(["stripe/bindings.yaml", path, message])
             .run();
     }
+    let dir = stripe_overlay(|t| {
+        t.replace(
+            "  invoice-lookup:\n",
+            "  invoice-lookup:\n    requires: \"\"\n",
+        )
+    });
+    Gen::new()
+        .arg("--specs")
+        .arg(dir.path())
+        .arg("crms")
+        .one_line_error([
+            "stripe/bindings.yaml",
+            "actions.invoice-lookup.requires",
+            "the requirement is empty",
+        ])
+        .run();
     // An unknown template id under `actions` is named the same way.
     let dir = stripe_overlay(|t| t.replace("  invoice-lookup:\n", "  invoice-lokup:\n"));
     Gen::new()
@@ -200,6 +216,68 @@ fn show_names_the_systems_that_cannot_serve_a_template() {
     Gen::new()
         .args(["show", "contact-lookup"])
         .stdout_lacks("Cannot be served by:")
+        .run();
+}
+
+/// A binding's `requires:` (a licence or add-on) shows in every view.
+#[test]
+fn a_bindings_requirement_is_shown_beside_its_cell() {
+    let dir = stripe_overlay(|t| {
+        t.replace(
+            "  invoice-lookup:\n",
+            "  invoice-lookup:\n    requires: the Stripe Invoicing add-on\n",
+        )
+    });
+    let v = Gen::new()
+        .arg("--specs")
+        .arg(dir.path())
+        .args(["crms", "--json"])
+        .run()
+        .json();
+    let stripe = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "stripe")
+        .unwrap();
+    assert_eq!(
+        stripe["requires"],
+        serde_json::json!({"invoice-lookup": "the Stripe Invoicing add-on"})
+    );
+    assert!(strings(&stripe["templates"]).contains(&"invoice-lookup".to_string()));
+    Gen::new()
+        .arg("--specs")
+        .arg(dir.path())
+        .arg("crms")
+        .stdout_contains("  requires   invoice-lookup: the Stripe Invoicing add-on")
+        .stdout_contains("✓* stripe × invoice-lookup needs: the Stripe Invoicing add-on")
+        .run();
+    let md = Gen::new()
+        .arg("--specs")
+        .arg(dir.path())
+        .args(["crms", "--markdown"])
+        .run()
+        .stdout;
+    let note = md
+        .lines()
+        .find(|l| l.ends_with(". Stripe, `invoice-lookup` needs: the Stripe Invoicing add-on"))
+        .unwrap_or_else(|| panic!("no note:\n{md}"));
+    let number = note.split('.').next().unwrap();
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| `invoice-lookup` |"))
+        .unwrap();
+    assert!(row.contains(&format!(" ✓ ({number}) |")), "{row}");
+    Gen::new()
+        .arg("--specs")
+        .arg(dir.path())
+        .args(["show", "invoice-lookup"])
+        .stdout_contains("stripe needs: the Stripe Invoicing add-on")
+        .run();
+    // Without it, nothing is said.
+    Gen::new()
+        .args(["show", "invoice-lookup"])
+        .stdout_lacks(" needs: ")
         .run();
 }
 
