@@ -2,12 +2,15 @@
 //! bundled CRMs that bind it, the brief's assessment and an example tool
 //! definition). The command line only prints it.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::assess::{self, Assessment};
 use crate::catalog::{self, Template};
 use crate::error::Result;
+use crate::matrix::Matrix;
 use crate::render::RenderOptions;
 use crate::Midcall;
 
@@ -18,6 +21,12 @@ pub struct Explanation {
     pub template: Template,
     /// The bundled (or overlaid) CRMs that bind it, sorted.
     pub crms: Vec<String>,
+    /// The CRMs that cannot serve it (their bindings' `unsupported:`), by
+    /// id, each with its one-line reason.
+    pub unsupported: BTreeMap<String, String>,
+    /// The CRMs among `crms` whose binding needs a licence, plan or add-on
+    /// (`requires:`), by id, with what it needs.
+    pub requires: BTreeMap<String, String>,
     /// The brief's evaluation of the template's profile.
     pub assessment: Assessment,
     /// An example tool definition.
@@ -53,6 +62,9 @@ pub fn explain(
 ) -> Result<Explanation> {
     let template = catalog::load(&midcall.sources, id)?;
     let crms = catalog::supporting_crms(&midcall.sources, &template.id)?;
+    let matrix = Matrix::build(&midcall.sources, &[])?;
+    let unsupported = matrix.unsupported_by(&template.id).into_iter().collect();
+    let requires = matrix.requirements_of(&template.id).into_iter().collect();
     let assessment = assess::assess(&template.profile);
     let targets = vec![target.to_string()];
     let options = RenderOptions::default();
@@ -71,6 +83,8 @@ pub fn explain(
     Ok(Explanation {
         template,
         crms,
+        unsupported,
+        requires,
         assessment,
         example: Example {
             target: target.to_string(),

@@ -24,6 +24,7 @@ pub mod examples;
 pub mod explain;
 pub(crate) mod input;
 pub mod matcher;
+pub mod matrix;
 pub(crate) mod names;
 pub mod openapi;
 pub(crate) mod output;
@@ -115,8 +116,9 @@ impl Midcall {
     /// Every (crm, template) pair with a binding, sorted, unchecked.
     fn bound(&self) -> Result<Vec<(String, String)>> {
         let mut pairs = Vec::new();
+        let templates = self.template_ids();
         for crm in self.crm_ids() {
-            let (bindings, _) = bindings::load(&self.sources, &crm)?;
+            let (bindings, _) = matrix::load_checked(&self.sources, &crm, &templates)?;
             for template in bindings.actions.keys() {
                 pairs.push((crm.clone(), template.clone()));
             }

@@ -42,6 +42,12 @@ pub struct Bindings {
     pub headers: BTreeMap<String, String>,
     /// Per template id: the operation and the mappings.
     pub actions: BTreeMap<String, ActionBinding>,
+    /// Templates this CRM cannot serve, by id, each with a one-line reason
+    /// (a licence or add-on the template would need is said in the
+    /// reason: "needs the … add-on"). A template neither bound nor listed
+    /// here is not bound yet.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unsupported: BTreeMap<String, String>,
 }
 
 impl Bindings {
@@ -322,6 +328,11 @@ pub struct ActionBinding {
     /// `response` reads that step's record.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<StepBinding>,
+    /// A licence, plan or add-on the account needs for this binding to work
+    /// ("Salesforce Field Service licence"), in one line; shown by
+    /// `gen crms` and `gen show`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<String>,
 }
 
 /// One step before an action's own call (`steps:`): a read whose record
@@ -642,6 +653,13 @@ pub fn parse(text: &str, origin: &str) -> Result<Bindings> {
                 "a write guarded by a `precheck` cannot also have steps; use one or the other",
             );
         }
+        if let Some(m) = action
+            .requires
+            .as_deref()
+            .and_then(|r| one_line_problem(r, "requirement"))
+        {
+            report.error(format!("actions.{id}.requires"), m);
+        }
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, step) in action.steps.iter().enumerate() {
             let at = format!("actions.{id}.steps[{i}]");
@@ -668,7 +686,41 @@ pub fn parse(text: &str, origin: &str) -> Result<Bindings> {
             }
         }
     }
+    for (id, reason) in &b.unsupported {
+        let at = format!("unsupported.{id}");
+        if let Some(p) = names::id_problem(id) {
+            report.error(at.clone(), format!("template id {p}"));
+        }
+        if b.actions.contains_key(id) {
+            report.error(
+                at.clone(),
+                format!("`{id}` is bound under `actions` too; a template is bound or unsupported, not both"),
+            );
+        }
+        if let Some(m) = one_line_problem(reason, "reason") {
+            report.error(at, m);
+        }
+    }
     report.finish(Some(b))
+}
+
+/// What is wrong with an `unsupported:` reason or a `requires:` note: it
+/// must be one line of text without control characters.
+fn one_line_problem(text: &str, what: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        Some(format!("the {what} is empty; say it in one line"))
+    } else if text.contains(['\n', '\r']) {
+        Some(format!(
+            "the {what} spans several lines; give it on one line (a folded `>-` scalar joins lines)"
+        ))
+    } else if text.chars().any(char::is_control) {
+        Some(format!(
+            "the {what} holds a control character; give plain text on one line"
+        ))
+    } else {
+        None
+    }
 }
 
 /// A setting or step name: `[a-z][a-z0-9_]*`, and not `secret` (the auth

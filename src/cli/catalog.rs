@@ -37,7 +37,8 @@ pub(crate) struct ShowArgs {
     /// The CRM the example is rendered for (default: the first that binds the template).
     #[arg(long, value_name = "ID")]
     crm: Option<String>,
-    /// Print JSON (the template, its CRMs, its assessment and the example).
+    /// Print JSON (the template, its CRMs and what they need, the CRMs that
+    /// cannot serve it and why, its assessment and the example).
     #[arg(long)]
     json: bool,
 }
@@ -141,6 +142,19 @@ fn show_text(x: &explain::Explanation) -> String {
             crms.join(", ")
         }
     ));
+    for (crm, needs) in &x.requires {
+        for l in wrap(&format!("{crm} needs: {needs}"), 76, "  ") {
+            line(l);
+        }
+    }
+    if !x.unsupported.is_empty() {
+        line("Cannot be served by:".to_string());
+        for (crm, reason) in &x.unsupported {
+            for l in wrap(&format!("{crm}: {reason}"), 76, "  ") {
+                line(l);
+            }
+        }
+    }
     line(String::new());
     line("Tool description (what the assistant reads):".to_string());
     for l in wrap(&t.tool.description, 76, "  ") {

@@ -7,21 +7,28 @@
 //! templates and its spec's title and server, and left out of everything
 //! that generates (`gen all`, `gen check`, the catalogue's coverage).
 
+use std::collections::BTreeMap;
+
 use clap::Args;
 use serde::Serialize;
 
 use super::terminal::one_line;
 use super::{emit, print_json, EXIT_OK};
-use crate::bindings::{self, AuthBinding};
+use crate::bindings::AuthBinding;
 use crate::error::Error;
+use crate::matrix::{self, Cell, Matrix};
 use crate::Midcall;
 
-/// `gen crms [--json]`.
+/// `gen crms [--json | --markdown]`.
 #[derive(Debug, Args)]
 pub(crate) struct CrmsArgs {
-    /// Print JSON (an array of objects) for scripts.
-    #[arg(long)]
+    /// Print JSON (an array of objects, one per CRM) for scripts.
+    #[arg(long, conflicts_with = "markdown")]
     json: bool,
+    /// Print the systems × templates matrix as a Markdown table (the
+    /// README's systems table).
+    #[arg(long)]
+    markdown: bool,
 }
 
 /// The auth scheme and the variables it reads (the overrides marked).
@@ -59,7 +66,15 @@ struct Row {
     env: Vec<String>,
     /// Per-account settings as `VARIABLE (name, kind)`.
     settings: Vec<String>,
+    /// The templates bound, sorted.
     templates: Vec<String>,
+    /// Templates the CRM cannot serve, each with its one-line reason.
+    unsupported: BTreeMap<String, String>,
+    /// Bound templates whose binding needs a licence, plan or add-on, with
+    /// what it needs.
+    requires: BTreeMap<String, String>,
+    /// Templates neither bound nor unsupported, sorted.
+    not_yet: Vec<String>,
     /// True for a folder with a spec and no `bindings.yaml` yet.
     spec_only: bool,
 }
@@ -91,6 +106,9 @@ fn spec_only_row(midcall: &Midcall, id: String) -> Result<Row, Error> {
         env: vec![],
         settings: vec![],
         templates: vec![],
+        unsupported: BTreeMap::new(),
+        requires: BTreeMap::new(),
+        not_yet: midcall.template_ids(),
         spec_only: true,
         id,
     })
@@ -99,11 +117,18 @@ fn spec_only_row(midcall: &Midcall, id: String) -> Result<Row, Error> {
 /// Lists every CRM with bindings: name, base URL and its override, auth,
 /// and the templates it binds (of how many).
 pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
-    let all_templates = midcall.template_ids().len();
+    let template_ids = midcall.template_ids();
+    let all_templates = template_ids.len();
     let mut rows = Vec::new();
     for id in midcall.crm_ids() {
-        let (b, _) = bindings::load(&midcall.sources, &id)?;
+        let (b, _) = matrix::load_checked(&midcall.sources, &id, &template_ids)?;
         let (auth, env) = auth(&b.auth);
+        let requires = matrix::requirements(&b);
+        let not_yet = template_ids
+            .iter()
+            .filter(|t| !b.actions.contains_key(*t) && !b.unsupported.contains_key(*t))
+            .cloned()
+            .collect();
         rows.push(Row {
             id,
             name: b.name,
@@ -116,15 +141,37 @@ pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
                 .iter()
                 .map(|(name, s)| format!("{} ({name}, {})", s.env, s.kind.as_str()))
                 .collect(),
+            requires,
             templates: b.actions.into_keys().collect(),
+            unsupported: b.unsupported,
+            not_yet,
             spec_only: false,
         });
     }
     for id in spec_only_ids(midcall) {
         rows.push(spec_only_row(midcall, id)?);
     }
+    let table = Matrix {
+        templates: template_ids,
+        systems: rows
+            .iter()
+            .map(|r| matrix::System {
+                id: r.id.clone(),
+                name: one_line(&r.name),
+                bound: r.templates.clone(),
+                unsupported: r.unsupported.clone(),
+                requires: r.requires.clone(),
+                not_yet: r.not_yet.clone(),
+                spec_only: r.spec_only,
+            })
+            .collect(),
+    };
     if args.json {
         print_json(&rows)?;
+        return Ok(EXIT_OK);
+    }
+    if args.markdown {
+        emit(&markdown(&table))?;
         return Ok(EXIT_OK);
     }
     let mut out = String::new();
@@ -143,6 +190,16 @@ pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
             r.templates.len(),
             r.templates.join(", ")
         ));
+        for (t, needs) in &r.requires {
+            out.push_str(&format!("  requires   {t}: {}\n", one_line(needs)));
+        }
+        if !r.unsupported.is_empty() {
+            out.push_str(&format!(
+                "  cannot     {}: {}\n",
+                r.unsupported.len(),
+                r.unsupported.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
     }
     for r in rows.iter().filter(|r| r.spec_only) {
         out.push_str(&format!("{} ({})\n", r.id, one_line(&r.name)));
@@ -152,6 +209,8 @@ pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
             r.id
         ));
     }
+    out.push('\n');
+    out.push_str(&text_matrix(&table));
     out.push_str(&format!(
         "{} CRM(s) bound, {} with a spec only. Generate: gen --crm <id> --template <template>; all of them: gen all.\n",
         rows.iter().filter(|r| !r.spec_only).count(),
@@ -159,4 +218,126 @@ pub(super) fn run(midcall: &Midcall, args: &CrmsArgs) -> Result<i32, Error> {
     ));
     emit(&out)?;
     Ok(EXIT_OK)
+}
+
+/// A cell's mark: `✓` bound, `–` unsupported (the reason is listed below
+/// the matrix), `·` not bound yet.
+fn mark(cell: &Cell) -> &'static str {
+    match cell {
+        Cell::Bound => "✓",
+        Cell::Unsupported(_) => "–",
+        Cell::NotYet => "·",
+    }
+}
+
+/// The matrix for a terminal: templates as rows, CRM ids as columns, then
+/// each unsupported cell's reason.
+fn text_matrix(m: &Matrix) -> String {
+    let first = m
+        .templates
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let mut out = format!("{:first$}", "TEMPLATE");
+    for s in &m.systems {
+        out.push_str("  ");
+        out.push_str(&s.id);
+    }
+    out = out.trim_end().to_string();
+    out.push('\n');
+    for t in &m.templates {
+        let mut line = format!("{t:first$}");
+        for s in &m.systems {
+            // Centre the mark under the id; `✓*`: the binding needs
+            // something (listed below).
+            let mut m = mark(&s.cell(t)).to_string();
+            if s.requires.contains_key(t) {
+                m.push('*');
+            }
+            let w = s.id.chars().count().max(m.chars().count());
+            let left = (w - m.chars().count()) / 2;
+            line.push_str("  ");
+            line.push_str(&" ".repeat(left));
+            line.push_str(&m);
+            line.push_str(&" ".repeat(w - m.chars().count() - left));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.push_str(
+        "✓ bound (✓* needs a licence or add-on, below)   – cannot be served (why below)   · not bound yet\n",
+    );
+    for s in &m.systems {
+        for (t, needs) in &s.requires {
+            out.push_str(&format!("✓* {} × {t} needs: {}\n", s.id, one_line(needs)));
+        }
+    }
+    for s in &m.systems {
+        for (t, reason) in &s.unsupported {
+            out.push_str(&format!("– {} × {t}: {}\n", s.id, one_line(reason)));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// Text safe in a Markdown table cell: one line, `|` escaped.
+fn md_cell(text: &str) -> String {
+    one_line(text).replace('|', "\\|")
+}
+
+/// The matrix as Markdown: a table (templates as rows, CRMs as columns)
+/// and the reasons of the unsupported cells, numbered in the table.
+fn markdown(m: &Matrix) -> String {
+    let mut notes: Vec<String> = Vec::new();
+    let mut out = String::from("| template |");
+    for s in &m.systems {
+        if s.spec_only {
+            out.push_str(&format!(" `{}` (spec only) |", md_cell(&s.id)));
+        } else {
+            out.push_str(&format!(" {} |", md_cell(&s.name)));
+        }
+    }
+    out.push_str("\n|---|");
+    out.push_str(&":-:|".repeat(m.systems.len()));
+    out.push('\n');
+    for t in &m.templates {
+        out.push_str(&format!("| `{t}` |"));
+        for s in &m.systems {
+            let cell = s.cell(t);
+            if let Cell::Unsupported(reason) = &cell {
+                notes.push(format!(
+                    "{}. {}, `{t}`: {}",
+                    notes.len() + 1,
+                    one_line(&s.name),
+                    one_line(reason)
+                ));
+                out.push_str(&format!(" – ({}) |", notes.len()));
+            } else if let Some(needs) = s.requires.get(t) {
+                notes.push(format!(
+                    "{}. {}, `{t}` needs: {}",
+                    notes.len() + 1,
+                    one_line(&s.name),
+                    one_line(needs)
+                ));
+                out.push_str(&format!(" ✓ ({}) |", notes.len()));
+            } else {
+                out.push_str(&format!(" {} |", mark(&cell)));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "\n✓ bound (a number: what the binding needs, below), – cannot be served (the reason below), · not bound yet.\n",
+    );
+    if !notes.is_empty() {
+        out.push('\n');
+        for n in notes {
+            out.push_str(&n);
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -132,7 +132,7 @@ enum Command {
     },
     /// The use-case catalogue: id, category, read/write, summary, bundled CRMs.
     List(catalog::ListArgs),
-    /// The bundled CRMs: base URL, the environment variables they need, the templates they bind.
+    /// The bundled CRMs: base URL, the environment variables they need, the templates they bind or cannot serve (a matrix).
     Crms(crms::CrmsArgs),
     /// One use case explained, with an example tool definition.
     Show(catalog::ShowArgs),

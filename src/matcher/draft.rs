@@ -212,6 +212,7 @@ pub fn draft_from(
         requests: mapping.requests.clone(),
         response: mapping.response.clone(),
         steps: Vec::new(),
+        requires: None,
     };
     let bindings = Bindings {
         name: super::one_line(&api.title, 80),
@@ -222,6 +223,7 @@ pub fn draft_from(
         auth: auth(api, op, crm_id),
         headers: Default::default(),
         actions: [(template.id.clone(), binding)].into_iter().collect(),
+        unsupported: Default::default(),
     };
     let differs = bindings
         .actions

@@ -14,6 +14,7 @@ mod catalog;
 mod generate;
 mod inputs;
 mod installed;
+mod matrix;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
