@@ -403,7 +403,9 @@ fn body_fields<'s>(
         }
         SchemaKind::AllOf(members) | SchemaKind::OneOf(members) | SchemaKind::AnyOf(members) => {
             for m in members {
-                body_fields(api, m, pointer, depth, required, budget, seen, pointers, out);
+                body_fields(
+                    api, m, pointer, depth, required, budget, seen, pointers, out,
+                );
             }
         }
         SchemaKind::Object {
