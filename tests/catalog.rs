@@ -361,3 +361,73 @@ fn no_template_file_has_a_comment_inside_a_plain_scalar() {
     }
     assert!(checked >= 30, "{checked}");
 }
+
+/// Every pattern in the catalogue is one the connectors can run: it
+/// compiles in the `regex` crate the runtime checks arguments with, keeps
+/// to what ECMA-262 (the platforms' JSON Schema) reads the same way, and
+/// accepts the parameter's own example while refusing a value with an
+/// injected clause.
+#[test]
+fn every_catalogue_pattern_compiles_for_the_runtime() {
+    let mut seen = 0;
+    for t in all() {
+        for p in &t.tool.parameters {
+            let Some(pattern) = &p.pattern else { continue };
+            seen += 1;
+            let re = regex::Regex::new(pattern)
+                .unwrap_or_else(|e| panic!("{}: `{}`: {e}", t.id, p.name));
+            assert_eq!(
+                catalog::pattern_problem(pattern),
+                None,
+                "{}: {}",
+                t.id,
+                p.name
+            );
+            if let Some(serde_json::Value::String(example)) = &p.example {
+                assert!(
+                    re.is_match(example),
+                    "{}: {} example {example}",
+                    t.id,
+                    p.name
+                );
+            }
+            assert!(!re.is_match("x' OR 1=1"), "{}: {}", t.id, p.name);
+        }
+    }
+    assert!(seen >= 8, "only {seen} patterns in the catalogue");
+}
+
+#[test]
+fn patterns_the_runtime_would_read_differently_are_refused() {
+    let with = |pattern: &str| {
+        GOOD_WRITE.replace(
+            "      required: true\n      description: The thing's label.",
+            &format!("      required: true\n      pattern: '{pattern}'\n      description: The thing's label."),
+        )
+    };
+    assert!(parse(&with("^[A-Z]{2}$")).is_ok());
+    assert!(parse(&with("^(?:ab)+(?<tail>c)?$")).is_ok());
+    rejected(
+        &with("^(?=a)b$"),
+        &["tool.parameters[0].pattern", "lookaround"],
+    );
+    rejected(
+        &with("^(a)\\1$"),
+        &["tool.parameters[0].pattern", "connectors can run"],
+    );
+    rejected(
+        &with("^\\d+$"),
+        &["tool.parameters[0].pattern", "`\\d`", "[0-9]"],
+    );
+    rejected(&with("^\\w+\\b"), &["`\\w`"]);
+    rejected(&with("(?i)^abc$"), &["`(?…)`"]);
+    rejected(&with("^(?P<x>a)$"), &["`(?…)`"]);
+    // Constraints on text only.
+    rejected(
+        &GOOD_WRITE.replace(
+            "      type: string\n      required: true",
+            "      type: integer\n      pattern: '^[0-9]+$'\n      required: true",
+        ),
+        &["tool.parameters[0]", "apply to strings"],
+    );
+}

@@ -21,13 +21,18 @@ fn edited(edits: &[(&str, &str)]) -> String {
 /// Runs `gen` over the fixture with `bindings`: (exit code, error lines,
 /// the bindings file's path as printed).
 fn run(bindings: &str) -> (Option<i32>, Vec<String>, String) {
+    run_with(bindings, SPEC)
+}
+
+/// [`run`] with another spec.
+fn run_with(bindings: &str, spec: &str) -> (Option<i32>, Vec<String>, String) {
     let dir = tempfile::tempdir().unwrap();
     let specs = dir.path().join("specs/acmedesk");
     let templates = dir.path().join("templates/ticket-by-email");
     std::fs::create_dir_all(&specs).unwrap();
     std::fs::create_dir_all(&templates).unwrap();
     std::fs::write(specs.join("bindings.yaml"), bindings).unwrap();
-    std::fs::write(specs.join("openapi.yaml"), SPEC).unwrap();
+    std::fs::write(specs.join("openapi.yaml"), spec).unwrap();
     std::fs::write(templates.join("template.yaml"), TEMPLATE).unwrap();
     let out = dir.path().join("out");
     let o = Command::new(env!("CARGO_BIN_EXE_gen"))
@@ -57,7 +62,12 @@ fn run(bindings: &str) -> (Option<i32>, Vec<String>, String) {
 
 /// Asserts one error line per `(place, words)`, in order, each naming the file.
 fn assert_errors(bindings: &str, expected: &[(&str, &str)]) {
-    let (code, lines, origin) = run(bindings);
+    assert_errors_with(bindings, SPEC, expected);
+}
+
+/// [`assert_errors`] with another spec.
+fn assert_errors_with(bindings: &str, spec: &str, expected: &[(&str, &str)]) {
+    let (code, lines, origin) = run_with(bindings, spec);
     assert_eq!(code, Some(2), "{lines:#?}");
     assert_eq!(lines.len(), expected.len(), "{lines:#?}");
     for (line, (place, words)) in lines.iter().zip(expected) {
@@ -205,4 +215,152 @@ fn gen_crms_lists_each_setting_variable() {
     );
     assert_eq!(acme["env"], serde_json::json!(["ACMEDESK_API_TOKEN"]));
     assert_eq!(acme["auth"], "basic auth");
+}
+
+/// The fixture's spec with the search's `query` parameter described as
+/// `description`.
+fn spec_describing_query(description: &str) -> String {
+    let from = "        - name: query\n          in: query\n";
+    assert!(SPEC.contains(from));
+    SPEC.replacen(
+        from,
+        &format!("{from}          description: {description}\n"),
+        1,
+    )
+}
+
+const QUERY: &str = "actions.ticket-by-email.steps[0].requests[0].query.query";
+
+#[test]
+fn a_query_language_placeholder_is_checked() {
+    // Known languages, in their place, are clean (the fixture's spec says
+    // nothing about its `query`).
+    for value in [
+        "email:{email|zendesk_search}",
+        "email:'{email|stripe_search}'",
+    ] {
+        let (code, lines, _) = run(&edited(&[("email:{email}", value)]));
+        assert_eq!(code, Some(0), "{value}: {lines:#?}");
+    }
+    // An unknown language, with the closest one suggested.
+    assert_errors(
+        &edited(&[("email:{email}", "email:{email|zendesk_serch}")]),
+        &[(QUERY, "`zendesk_serch` is not a query language (did you mean `zendesk_search`?); languages: stripe_search, zendesk_search, shopify_search")],
+    );
+    // Stripe's strings sit between quotes; unquoted, escaping quotes protects nothing.
+    assert_errors(
+        &edited(&[("email:{email}", "email:{email|stripe_search}")]),
+        &[(QUERY, "`{email|stripe_search}` must sit between quotes")],
+    );
+    assert_errors(
+        &edited(&[("email:{email}", "email:'{email|stripe_search}\\\"")]),
+        &[(QUERY, "must sit between quotes")],
+    );
+    // Only a tool argument takes a language; a placeholder that names none.
+    assert_errors(
+        &edited(&[("email:{email}", "email:{setting.email|zendesk_search}")]),
+        &[(QUERY, "only a tool argument takes a query language")],
+    );
+    assert_errors(
+        &edited(&[("email:{email}", "email:{emial|zendesk_search}")]),
+        &[(QUERY, "`{emial|zendesk_search}` is not a tool parameter")],
+    );
+}
+
+#[test]
+fn a_search_query_the_spec_describes_needs_its_language() {
+    // Zendesk's words for its search syntax: the language is known.
+    let zendesk = spec_describing_query(
+        "The `query` parameter supports the Zendesk search syntax for more advanced user searches.",
+    );
+    assert_errors_with(
+        BINDINGS,
+        &zendesk,
+        &[(
+            QUERY,
+            "`{email}` goes into `query`, which `GET /api/v2/users/search` reads in Zendesk's search syntax: write `{email|zendesk_search}`",
+        )],
+    );
+    assert_errors_with(
+        &edited(&[("email:{email}", "email:'{email|stripe_search}'")]),
+        &zendesk,
+        &[(
+            QUERY,
+            "reads `query` in Zendesk's search syntax (`zendesk_search`), not `stripe_search`",
+        )],
+    );
+    let (code, lines, _) = run_with(
+        &edited(&[("email:{email}", "email:{email|zendesk_search}")]),
+        &zendesk,
+    );
+    assert_eq!(code, Some(0), "{lines:#?}");
+    // A description that names a query language without saying whose:
+    // any language, but one.
+    let generic = spec_describing_query("A search in our query syntax.");
+    assert_errors_with(
+        BINDINGS,
+        &generic,
+        &[(QUERY, "reads as a search query language: name the language it lands in, `{email|<language>}`; languages: stripe_search, zendesk_search, shopify_search")],
+    );
+    let (code, lines, _) = run_with(
+        &edited(&[("email:{email}", "email:'{email|stripe_search}'")]),
+        &generic,
+    );
+    assert_eq!(code, Some(0), "{lines:#?}");
+}
+
+/// The bundled Stripe and Zendesk bindings with their query languages taken
+/// out are refused: their derived specs describe the search parameters, so
+/// an unescaped caller value in a search cannot pass unnoticed.
+#[test]
+fn the_bundled_searches_cannot_lose_their_language() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (crm, template, language, expected) in [
+        (
+            "stripe",
+            "contact-lookup",
+            "|stripe_search",
+            "actions.contact-lookup.requests[0].query.query: `{email}` goes into `query`, which `GET /v1/customers/search` reads in Stripe's search query language: write `{email|stripe_search}`",
+        ),
+        (
+            "zendesk",
+            "ticket-status",
+            "|zendesk_search",
+            "actions.ticket-status.requests[0].query.query: `{ticket_number}` goes into `query`, which `GET /api/v2/search` reads in Zendesk's search syntax: write `{ticket_number|zendesk_search}`",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let specs = dir.path().join(crm);
+        std::fs::create_dir_all(specs.join("examples")).unwrap();
+        let from = root.join("specs").join(crm);
+        for entry in std::fs::read_dir(&from).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, specs.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        for entry in std::fs::read_dir(from.join("examples")).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, specs.join("examples").join(path.file_name().unwrap())).unwrap();
+        }
+        let bindings = specs.join("bindings.yaml");
+        let text = std::fs::read_to_string(&bindings).unwrap();
+        assert!(text.contains(language), "{crm}");
+        std::fs::write(&bindings, text.replace(language, "")).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .arg("--specs")
+            .arg(dir.path())
+            .args(["--crm", crm, "--template", template, "--out"])
+            .arg(dir.path().join("out"))
+            .output()
+            .expect("gen runs");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.lines().any(|l| l.starts_with("error: ")
+                && l.contains(&format!("{crm}/bindings.yaml"))
+                && l.contains(expected)),
+            "{stderr}"
+        );
+    }
 }

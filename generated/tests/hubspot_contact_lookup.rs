@@ -390,3 +390,44 @@ async fn a_400_about_the_callers_value_asks_them_again() {
     .await;
     assert_eq!(err.kind, ErrorKind::InvalidInput, "{err:?}");
 }
+
+/// The typed `call` keeps the tool definition's promises too, not only
+/// `call_json`: a phone that breaks the pattern, or an email that is not
+/// one, is `invalid_input` naming the argument, and nothing is sent.
+#[tokio::test]
+async fn the_typed_call_refuses_what_the_tool_definition_rules_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(hubspot_answer()))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for (args, name) in [
+        (
+            Args {
+                phone: Some("123; DROP".into()),
+                ..Args::default()
+            },
+            "phone",
+        ),
+        (
+            Args {
+                email: Some("jane doe@example.com".into()),
+                ..Args::default()
+            },
+            "email",
+        ),
+    ] {
+        let e = contact_lookup::call(&client, &args).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput, "{name}");
+        assert!(e.detail.contains(&format!("`{name}`")), "{}", e.detail);
+        assert!(e.message.contains(name), "{}", e.message);
+        assert!(args.check().is_err());
+    }
+    assert!(server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .is_empty());
+}

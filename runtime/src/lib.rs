@@ -23,6 +23,7 @@
 )]
 
 mod answer;
+pub mod arg;
 mod blame;
 mod bound;
 mod client;
@@ -34,6 +35,7 @@ pub mod mask;
 mod natural_key;
 mod oauth;
 pub mod project;
+pub mod query;
 mod request;
 mod settings;
 mod sized;

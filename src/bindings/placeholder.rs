@@ -1,6 +1,7 @@
 //! Placeholders in binding strings: `{argument}` (a tool argument),
-//! `{setting.name}` (an account setting) and `{step.name:/pointer}` (a value
-//! of an earlier step's record).
+//! `{argument|language}` (a tool argument placed inside a vendor's search
+//! query language, escaped for it), `{setting.name}` (an account setting)
+//! and `{step.name:/pointer}` (a value of an earlier step's record).
 
 /// One piece of a binding string.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,6 +10,14 @@ pub enum Piece {
     Text(String),
     /// The value of the named tool argument: `{email}`.
     Arg(String),
+    /// The value of the named tool argument placed inside a query
+    /// language, which escapes it or refuses it: `{email|stripe_search}`.
+    Escaped {
+        /// The argument's name.
+        arg: String,
+        /// The language's name, as written (checked by the caller).
+        escape: String,
+    },
     /// The value of the named account setting: `{setting.subdomain}`.
     Setting(String),
     /// The value at `pointer` below the record of an earlier step:
@@ -82,8 +91,28 @@ pub fn parse(s: &str) -> Result<Vec<Piece>, String> {
     Ok(pieces)
 }
 
+/// The separator between an argument and its query language.
+pub const ESCAPE: char = '|';
+
 /// What one placeholder's inner text names.
 fn piece(s: &str, name: &str) -> Result<Piece, String> {
+    if let Some((arg, escape)) = name.split_once(ESCAPE) {
+        let (arg, escape) = (arg.trim(), escape.trim());
+        if arg.starts_with(SETTING) || arg.starts_with(STEP) {
+            return Err(format!(
+                "`{s}`: only a tool argument takes a query language (`{{email|stripe_search}}`), not `{{{arg}}}`"
+            ));
+        }
+        if arg.is_empty() || escape.is_empty() || escape.contains(ESCAPE) {
+            return Err(format!(
+                "`{s}`: an argument in a query language is `{{<argument>|<language>}}` (`{{email|stripe_search}}`)"
+            ));
+        }
+        return Ok(Piece::Escaped {
+            arg: arg.to_string(),
+            escape: escape.to_string(),
+        });
+    }
     if let Some(setting) = name.strip_prefix(SETTING) {
         if setting.is_empty() {
             return Err(format!("`{s}`: `{{setting.}}` names no setting"));
@@ -112,7 +141,7 @@ fn piece(s: &str, name: &str) -> Result<Piece, String> {
 /// The argument names a string refers to.
 pub fn args(pieces: &[Piece]) -> impl Iterator<Item = &str> {
     pieces.iter().filter_map(|p| match p {
-        Piece::Arg(a) => Some(a.as_str()),
+        Piece::Arg(a) | Piece::Escaped { arg: a, .. } => Some(a.as_str()),
         _ => None,
     })
 }
@@ -154,5 +183,21 @@ mod tests {
         assert!(parse("{step.user}").is_err());
         assert!(parse("{step.user:id}").is_err());
         assert!(parse("{setting.}").is_err());
+        assert_eq!(
+            parse("email:'{ email | stripe_search }'").unwrap(),
+            vec![
+                Piece::Text("email:'".into()),
+                Piece::Escaped {
+                    arg: "email".into(),
+                    escape: "stripe_search".into()
+                },
+                Piece::Text("'".into())
+            ]
+        );
+        assert!(parse("{email|}").is_err());
+        assert!(parse("{|stripe_search}").is_err());
+        assert!(parse("{email|a|b}").is_err());
+        assert!(parse("{setting.x|stripe_search}").is_err());
+        assert!(parse("{step.user:/id|zendesk_search}").is_err());
     }
 }

@@ -23,7 +23,7 @@ pub use json::{Body, JsonTemplate};
 pub use path::{BoundPath, Component, PathPart, PathTemplate};
 pub use projection::{FieldSource, Pointer, Projection, Scalar};
 pub use transform::{Currency, MoneyUnits, Take, TimeForm, Transform};
-pub use value::{ArgRef, Presence, Source, TextPiece, TextTemplate};
+pub use value::{ArgRef, Presence, QueryLanguage, Source, TextPiece, TextTemplate};
 
 use crate::bindings::{AuthBinding, SettingKindBinding};
 use crate::catalog::Template;
@@ -366,6 +366,7 @@ mod tests {
                 name: name.into(),
                 ty: ValueType::String,
                 presence: Presence::Required,
+                escape: None,
             }))],
         }
     }
@@ -390,6 +391,7 @@ mod tests {
                             name: "email".into(),
                             ty: ValueType::String,
                             presence: Presence::Given,
+                            escape: None,
                         })),
                     ),
                 ])]),

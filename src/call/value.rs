@@ -58,6 +58,92 @@ pub struct ArgRef {
     pub ty: ValueType,
     /// How sure the variant is to have it.
     pub presence: Presence,
+    /// The query language the value is placed into, which escapes it or
+    /// refuses it (`{email|stripe_search}`); `None` for plain text.
+    pub escape: Option<QueryLanguage>,
+}
+
+/// A vendor's search query language a placeholder can sit in; the runtime's
+/// `midcall_runtime::query::Language` of the same name escapes the value or
+/// refuses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryLanguage {
+    /// Stripe's Search Query Language: the value sits between quotes
+    /// (`email:'{email|stripe_search}'`); quotes are escaped, a backslash
+    /// is refused.
+    StripeSearch,
+    /// Zendesk Support's search syntax: the value is one bare term
+    /// (`email:{email|zendesk_search}`); anything but letters, digits and
+    /// `@ . _ + -` is refused (Zendesk documents no escape).
+    ZendeskSearch,
+    /// Shopify's API search syntax (`orders(query: "name:{order_number|shopify_search}")`):
+    /// one bare term; anything but letters, digits and `@ . _ + - #` is
+    /// refused.
+    ShopifySearch,
+}
+
+impl QueryLanguage {
+    /// Every language, in the order messages list them.
+    pub const ALL: [QueryLanguage; 3] = [
+        QueryLanguage::StripeSearch,
+        QueryLanguage::ZendeskSearch,
+        QueryLanguage::ShopifySearch,
+    ];
+
+    /// The name in the bindings (`stripe_search`), which is also the
+    /// runtime's function (`query::stripe_search`).
+    pub fn name(self) -> &'static str {
+        match self {
+            QueryLanguage::StripeSearch => "stripe_search",
+            QueryLanguage::ZendeskSearch => "zendesk_search",
+            QueryLanguage::ShopifySearch => "shopify_search",
+        }
+    }
+
+    /// What the language is, in words.
+    pub fn title(self) -> &'static str {
+        match self {
+            QueryLanguage::StripeSearch => "Stripe's search query language",
+            QueryLanguage::ZendeskSearch => "Zendesk's search syntax",
+            QueryLanguage::ShopifySearch => "Shopify's API search syntax",
+        }
+    }
+
+    /// The runtime's variant name (`StripeSearch`).
+    pub fn variant(self) -> &'static str {
+        match self {
+            QueryLanguage::StripeSearch => "StripeSearch",
+            QueryLanguage::ZendeskSearch => "ZendeskSearch",
+            QueryLanguage::ShopifySearch => "ShopifySearch",
+        }
+    }
+
+    /// The language named `name` in the bindings.
+    pub fn from_name(name: &str) -> Option<QueryLanguage> {
+        Self::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    /// The language a spec's parameter description says its value is
+    /// written in, by the vendor's documentation it links or names:
+    /// `Some(Some(l))` for a known one, `Some(None)` for a query language
+    /// the description names without saying whose ("query syntax",
+    /// "search syntax", "query language"), `None` for plain text.
+    pub fn described_by(description: &str) -> Option<Option<QueryLanguage>> {
+        let d = description.to_lowercase();
+        if d.contains("stripe.com/docs/search") {
+            return Some(Some(QueryLanguage::StripeSearch));
+        }
+        if d.contains("zendesk search syntax") || d.contains("zendesk support search reference") {
+            return Some(Some(QueryLanguage::ZendeskSearch));
+        }
+        if d.contains("shopify.dev/docs/api/usage/search-syntax") {
+            return Some(Some(QueryLanguage::ShopifySearch));
+        }
+        ["query language", "query syntax", "search syntax"]
+            .iter()
+            .any(|m| d.contains(m))
+            .then_some(None)
+    }
 }
 
 /// How sure a request variant is to have an argument.

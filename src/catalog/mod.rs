@@ -145,6 +145,26 @@ pub fn check(t: &Template, origin: &str, folder: Option<&str>) -> Result<()> {
         if p.enum_values.as_ref().is_some_and(Vec::is_empty) {
             return bad(&place, format!("parameter `{}` has an empty enum", p.name));
         }
+        if p.ty != ValueType::String
+            && (p.pattern.is_some() || p.format.is_some() || p.enum_values.is_some())
+        {
+            return bad(
+                &place,
+                format!(
+                    "parameter `{}` is of type {}; `pattern`, `format` and `enum` apply to strings (the connectors check them on text)",
+                    p.name,
+                    p.ty.as_str()
+                ),
+            );
+        }
+        if let Some(pattern) = &p.pattern {
+            if let Some(problem) = pattern_problem(pattern) {
+                return bad(
+                    &format!("{place}.pattern"),
+                    format!("parameter `{}`: `{pattern}` {problem}", p.name),
+                );
+            }
+        }
     }
     for name in &t.tool.at_least_one_of {
         match t.tool.parameters.iter().find(|p| &p.name == name) {
@@ -317,6 +337,59 @@ fn check_write_rules(t: &Template, origin: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Why a parameter's `pattern` cannot be both a JSON Schema pattern
+/// (ECMA-262, what the platforms read) and what a connector checks at run
+/// time (the `regex` crate), or `None` when it can. The two agree on the
+/// common subset; refused are what the `regex` crate cannot compile
+/// (lookaround, backreferences), inline flags and `(?P<…>)` (not ECMA), and
+/// `\d`, `\w`, `\b` (and their capitals), which ECMA-262 reads as ASCII
+/// and the `regex` crate as Unicode: write `[0-9]` or `[A-Za-z0-9_]`.
+pub fn pattern_problem(pattern: &str) -> Option<String> {
+    if let Err(e) = regex::Regex::new(pattern) {
+        let first = e.to_string();
+        let line = first
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("error:"))
+            .unwrap_or("does not compile")
+            .trim_start_matches("error:")
+            .trim();
+        return Some(format!(
+            "is not a regular expression the connectors can run ({line}); lookaround and backreferences are not supported"
+        ));
+    }
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' => {
+                if let Some(&e) = chars.get(i + 1) {
+                    if "dDwWbB".contains(e) {
+                        return Some(format!(
+                            "uses `\\{e}`, which means ASCII to ECMA-262 (the platforms) and Unicode to the connectors' `regex` crate; write the class out (`[0-9]`, `[A-Za-z0-9_]`)"
+                        ));
+                    }
+                }
+                i += 2;
+                continue;
+            }
+            '(' if chars.get(i + 1) == Some(&'?') => {
+                let rest: String = chars.iter().skip(i + 2).take(2).collect();
+                let named =
+                    rest.starts_with('<') && rest.chars().nth(1).is_some_and(char::is_alphabetic);
+                if !(rest.starts_with(':') || named) {
+                    return Some(
+                        "uses a `(?…)` group other than `(?:…)` or `(?<name>…)`, which ECMA-262 and the `regex` crate read differently or not at all".to_string(),
+                    );
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 #[cfg(test)]

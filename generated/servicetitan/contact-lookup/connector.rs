@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use midcall_runtime::{
     ActionError, AuthKind, Client, Config, CredentialsIn, Method, Request, Setting,
-    SettingKind, Value, Vendor, encode_path_segment, parse_args, project, tool_result,
+    SettingKind, Value, Vendor, arg, encode_path_segment, parse_args, project,
+    tool_result,
 };
 
 /// The tool's name on every platform.
@@ -56,6 +57,19 @@ pub struct Args {
     pub phone: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static PHONE: arg::Rule = arg::Rule::new("phone")
+            .pattern("^\\+[1-9][0-9]{6,14}$");
+        PHONE.check(self.phone.as_deref())?;
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -83,6 +97,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Look up the caller's contact record by email address or phone number. Use it early in the call, before answering account questions. Ask for the email address first; if the caller has none, use the phone number they are calling from or one they give. Read an email back letter by letter only if the lookup finds nothing. Returns the contact's name and id, or not found: then ask the caller to spell the email once more. With ServiceTitan: ServiceTitan finds a customer by phone number only, not by email, and keeps one name per customer (a person's full name or a company's name), so the result has the customer's id and no name parts, email or company.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = if let Some(phone) = args.phone.as_deref() {
         Request::new(
                 Method::Get,

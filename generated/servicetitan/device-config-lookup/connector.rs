@@ -60,6 +60,16 @@ pub struct Args {
     pub serial_number: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -96,6 +106,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Look up the caller's registered device or software and its configuration before asking them about their setup. Needs the contact id from lookup_contact or verify_account. If the caller has several devices, ask which one and pass its serial number; without one the most recently registered device is returned. Use the model and version when searching known issues or creating a ticket. With ServiceTitan: ServiceTitan keeps equipment per service location and cannot find it by serial number, so this gives the most recently added equipment at the customer's first location, with its manufacturer and model but no software version or settings.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let mut steps = client.steps();
     let request = Request::new(
             Method::Get,

@@ -60,6 +60,16 @@ pub struct Args {
     pub contact_id: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -99,6 +109,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Look up an invoice for a verified caller. Use the invoice number if they have it; otherwise pass their contact id and their most recent invoice is returned. Say amounts with their currency and dates in words ("the fourteenth of March"). Use only after verify_account said verified. With ServiceTitan: ServiceTitan's invoices carry no currency (amounts are in the business's own) and no payment status, so amounts are plain numbers and the status is not given; a balance of 0.00 means nothing is left to pay.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = if let Some(invoice_number) = args.invoice_number.as_deref() {
         Request::new(
                 Method::Get,

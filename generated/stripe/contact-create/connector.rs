@@ -8,8 +8,8 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, Written, json,
-    parse_args, project, tool_result,
+    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, Written, arg,
+    json, parse_args, project, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -49,6 +49,21 @@ pub struct Args {
     pub company: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static EMAIL: arg::Rule = arg::Rule::new("email").format(arg::Format::Email);
+        EMAIL.check(self.email.as_deref())?;
+        static PHONE: arg::Rule = arg::Rule::new("phone")
+            .pattern("^\\+[1-9][0-9]{6,14}$");
+        PHONE.check(self.phone.as_deref())?;
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -79,6 +94,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Create a contact for a caller when lookup_contact found nothing. Ask them to spell their name and email address. Before calling, read the name and the email address or phone number back to the caller, spelling the email letter by letter, and call only after they confirm with an explicit yes. An existing contact with the same email or phone is returned, not duplicated. With Stripe: Stripe keeps one full name per customer, so it saves the first and last name together and the result has no first name; the company is kept as a note (metadata) on the customer. Stripe finds an existing customer only by the exact email, not by phone, so an email is needed; a phone number is saved with a new customer.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let precheck = if let Some(email) = args.email.as_deref() {
         Request::new(Method::Get, "/v1/customers")
             .query("email", email)

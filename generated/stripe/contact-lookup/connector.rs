@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, parse_args,
-    project, tool_result,
+    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, arg,
+    parse_args, project, query, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -39,6 +39,24 @@ pub struct Args {
     /// The caller's phone number in E.164 form: a plus sign, the country code and the number, digits only, e.g. +14155550123.
     #[serde(default)]
     pub phone: Option<String>,
+}
+
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static EMAIL: arg::Rule = arg::Rule::new("email")
+            .format(arg::Format::Email)
+            .placed_in(&[query::Language::StripeSearch]);
+        EMAIL.check(self.email.as_deref())?;
+        static PHONE: arg::Rule = arg::Rule::new("phone")
+            .pattern("^\\+[1-9][0-9]{6,14}$")
+            .placed_in(&[query::Language::StripeSearch]);
+        PHONE.check(self.phone.as_deref())?;
+        Ok(())
+    }
 }
 
 /// What the assistant may speak: the template's result fields, nothing else.
@@ -74,15 +92,24 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Look up the caller's contact record by email address or phone number. Use it early in the call, before answering account questions. Ask for the email address first; if the caller has none, use the phone number they are calling from or one they give. Read an email back letter by letter only if the lookup finds nothing. Returns the contact's name and id, or not found: then ask the caller to spell the email once more. With Stripe: Stripe keeps one full name per customer, not a first and a last name, and no company, so the result has no name parts and no company.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = if let Some(email) = args.email.as_deref() {
         Request::new(Method::Get, "/v1/customers/search")
             .query("limit", "1")
-            .query("query", ["email:\'", email, "\'"].concat())
+            .query(
+                "query",
+                ["email:\'", query::stripe_search("email", email)?.as_str(), "\'"]
+                    .concat(),
+            )
             .caller_fields(["query"])
     } else if let Some(phone) = args.phone.as_deref() {
         Request::new(Method::Get, "/v1/customers/search")
             .query("limit", "1")
-            .query("query", ["phone:\'", phone, "\'"].concat())
+            .query(
+                "query",
+                ["phone:\'", query::stripe_search("phone", phone)?.as_str(), "\'"]
+                    .concat(),
+            )
             .caller_fields(["query"])
     } else {
         return Err(

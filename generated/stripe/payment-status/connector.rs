@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, parse_args,
-    project, time, tool_result, transform,
+    ActionError, AuthSpec, Client, Config, CrmEnv, Method, Request, Value, arg,
+    parse_args, project, query, time, tool_result, transform,
 };
 
 /// The tool's name on every platform.
@@ -39,6 +39,22 @@ pub struct Args {
     /// The verified caller's CRM contact id from verify_account; never ask the caller for it.
     #[serde(default)]
     pub contact_id: Option<String>,
+}
+
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static INVOICE_NUMBER: arg::Rule = arg::Rule::new("invoice_number")
+            .placed_in(&[query::Language::StripeSearch]);
+        INVOICE_NUMBER.check(self.invoice_number.as_deref())?;
+        static CONTACT_ID: arg::Rule = arg::Rule::new("contact_id")
+            .placed_in(&[query::Language::StripeSearch]);
+        CONTACT_ID.check(self.contact_id.as_deref())?;
+        Ok(())
+    }
 }
 
 /// What the assistant may speak: the template's result fields, nothing else.
@@ -80,15 +96,32 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Check whether the caller's payment has arrived. Use the invoice number if they have it; otherwise pass their contact id and their most recent invoice is checked. A payment made today may take a day to show: say so if the caller paid recently and it is still open. Use only after verify_account said verified. With Stripe: Stripe marks an invoice paid only in full and has no overdue status, so the status is paid or open, and the payment date is known once the invoice is paid in full. By contact id, Stripe's invoice search gives one of the contact's invoices, not surely the most recent one.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = if let Some(invoice_number) = args.invoice_number.as_deref() {
         Request::new(Method::Get, "/v1/invoices/search")
             .query("limit", "1")
-            .query("query", ["number:\'", invoice_number, "\'"].concat())
+            .query(
+                "query",
+                [
+                    "number:\'",
+                    query::stripe_search("invoice_number", invoice_number)?.as_str(),
+                    "\'",
+                ]
+                    .concat(),
+            )
             .caller_fields(["query"])
     } else if let Some(contact_id) = args.contact_id.as_deref() {
         Request::new(Method::Get, "/v1/invoices/search")
             .query("limit", "1")
-            .query("query", ["customer:\'", contact_id, "\'"].concat())
+            .query(
+                "query",
+                [
+                    "customer:\'",
+                    query::stripe_search("contact_id", contact_id)?.as_str(),
+                    "\'",
+                ]
+                    .concat(),
+            )
             .caller_fields(["query"])
     } else {
         return Err(

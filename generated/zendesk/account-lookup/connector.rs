@@ -53,6 +53,16 @@ pub struct Args {
     pub company_name: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -83,6 +93,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Look up the caller's company account: who owns it and what is open. Prefer the company's web domain (from their email address) over the name. Use the owner's name to offer a transfer or a meeting; do not read deal values aloud unless the caller is a verified contact of the account. With Zendesk: Zendesk finds an organization by its exact name only (not by web domain), and keeps no account owner or deals.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = if let Some(company_name) = args.company_name.as_deref() {
         Request::new(Method::Get, "/api/v2/organizations/search")
             .query("name", company_name)

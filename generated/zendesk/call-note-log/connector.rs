@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use midcall_runtime::{
     ActionError, AuthKind, Client, Config, Method, Request, Setting, SettingKind, Value,
-    Vendor, encode_path_segment, json, parse_args, project, tool_result,
+    Vendor, arg, encode_path_segment, json, parse_args, project, query, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -60,6 +60,25 @@ pub struct Args {
     pub follow_up_date: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static CONTACT_ID: arg::Rule = arg::Rule::new("contact_id")
+            .placed_in(&[query::Language::ZendeskSearch]);
+        CONTACT_ID.check(Some(self.contact_id.as_str()))?;
+        static OUTCOME: arg::Rule = arg::Rule::new("outcome")
+            .one_of(&["resolved", "follow_up", "escalated", "no_action"]);
+        OUTCOME.check(Some(self.outcome.as_str()))?;
+        static FOLLOW_UP_DATE: arg::Rule = arg::Rule::new("follow_up_date")
+            .format(arg::Format::Date);
+        FOLLOW_UP_DATE.check(self.follow_up_date.as_deref())?;
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -93,9 +112,17 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Log a summary of this call on the caller's record, near the end of the call. Write three sentences at most: what they wanted, what was done, what happens next. Before calling, read the summary back to the caller and call only after they confirm with an explicit yes. Leave out card numbers, passwords and health details. With Zendesk: Zendesk keeps no notes on a person: the note is an internal comment on the caller's most recently updated ticket, and a caller without a ticket gets no note.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let mut steps = client.steps();
     let request = Request::new(Method::Get, "/api/v2/search")
-        .query("query", ["type:ticket requester:", args.contact_id.as_str()].concat())
+        .query(
+            "query",
+            [
+                "type:ticket requester:",
+                query::zendesk_search("contact_id", args.contact_id.as_str())?.as_str(),
+            ]
+                .concat(),
+        )
         .query("sort_by", "updated_at")
         .query("sort_order", "desc")
         .caller_fields(["query"]);

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use midcall_runtime::{
     ActionError, AuthKind, Client, Config, Method, Request, Setting, SettingKind, Value,
-    Vendor, parse_args, project, tool_result,
+    Vendor, arg, parse_args, project, query, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -56,6 +56,24 @@ pub struct Args {
     pub phone: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static EMAIL: arg::Rule = arg::Rule::new("email")
+            .format(arg::Format::Email)
+            .placed_in(&[query::Language::ZendeskSearch]);
+        EMAIL.check(self.email.as_deref())?;
+        static PHONE: arg::Rule = arg::Rule::new("phone")
+            .pattern("^\\+[1-9][0-9]{6,14}$")
+            .placed_in(&[query::Language::ZendeskSearch]);
+        PHONE.check(self.phone.as_deref())?;
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -89,13 +107,20 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Look up the caller's contact record by email address or phone number. Use it early in the call, before answering account questions. Ask for the email address first; if the caller has none, use the phone number they are calling from or one they give. Read an email back letter by letter only if the lookup finds nothing. Returns the contact's name and id, or not found: then ask the caller to spell the email once more. With Zendesk: Zendesk keeps one full name per user, not a first and a last name, and a user's company only as an organization id, so the result has no name parts and no company.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = if let Some(email) = args.email.as_deref() {
         Request::new(Method::Get, "/api/v2/users/search")
-            .query("query", ["email:", email].concat())
+            .query(
+                "query",
+                ["email:", query::zendesk_search("email", email)?.as_str()].concat(),
+            )
             .caller_fields(["query"])
     } else if let Some(phone) = args.phone.as_deref() {
         Request::new(Method::Get, "/api/v2/users/search")
-            .query("query", ["phone:", phone].concat())
+            .query(
+                "query",
+                ["phone:", query::zendesk_search("phone", phone)?.as_str()].concat(),
+            )
             .caller_fields(["query"])
     } else {
         return Err(

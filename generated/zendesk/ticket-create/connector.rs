@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use midcall_runtime::{
     ActionError, AuthKind, Client, Config, Method, Request, Setting, SettingKind, Value,
-    Vendor, encode_path_segment, json, parse_args, project, tool_result,
+    Vendor, arg, encode_path_segment, json, parse_args, project, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -65,6 +65,19 @@ pub struct Args {
     pub issue_id: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static PRIORITY: arg::Rule = arg::Rule::new("priority")
+            .one_of(&["low", "normal", "high", "urgent"]);
+        PRIORITY.check(Some(self.priority.as_str()))?;
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -95,6 +108,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Create a support ticket when the problem cannot be solved on the call. Put the symptom in the subject, and in the description what the caller saw, what they tried and the system data you have (product, model, version, error codes). Before calling, read the subject and priority back to the caller and call only after they confirm with an explicit yes. Then tell them the ticket number, digit by digit. With Zendesk: Zendesk gives a new ticket no response deadline in its answer (SLA targets live in its SLA policies), so the result has none.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let mut steps = client.steps();
     let request = Request::new(
             Method::Get,

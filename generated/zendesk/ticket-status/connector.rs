@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use midcall_runtime::{
     ActionError, AuthKind, Client, Config, Method, Request, Setting, SettingKind, Value,
-    Vendor, parse_args, project, tool_result,
+    Vendor, arg, parse_args, project, query, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -56,6 +56,22 @@ pub struct Args {
     pub contact_id: Option<String>,
 }
 
+impl Args {
+    /// Checks every argument against what the tool definition promises
+    /// (pattern, closed values, format) and what the search languages it
+    /// goes into can hold: `invalid_input` naming the argument, before
+    /// any request.
+    pub fn check(&self) -> Result<(), ActionError> {
+        static TICKET_NUMBER: arg::Rule = arg::Rule::new("ticket_number")
+            .placed_in(&[query::Language::ZendeskSearch]);
+        TICKET_NUMBER.check(self.ticket_number.as_deref())?;
+        static CONTACT_ID: arg::Rule = arg::Rule::new("contact_id")
+            .placed_in(&[query::Language::ZendeskSearch]);
+        CONTACT_ID.check(self.contact_id.as_deref())?;
+        Ok(())
+    }
+}
+
 /// What the assistant may speak: the template's result fields, nothing else.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Output {
@@ -92,13 +108,28 @@ pub fn config_from_env() -> Result<Config, ActionError> {
 
 /// Get the status of a support ticket. Use the ticket number if the caller has it; otherwise pass their contact id and their most recently updated ticket is returned, open or closed. Tell them the status in plain words, and what changed last only when the result includes it. With Zendesk: Zendesk keeps no one-line update on a ticket, only its comments.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+    args.check()?;
     let request = if let Some(ticket_number) = args.ticket_number.as_deref() {
         Request::new(Method::Get, "/api/v2/search")
-            .query("query", ["type:ticket ", ticket_number].concat())
+            .query(
+                "query",
+                [
+                    "type:ticket ",
+                    query::zendesk_search("ticket_number", ticket_number)?.as_str(),
+                ]
+                    .concat(),
+            )
             .caller_fields(["query"])
     } else if let Some(contact_id) = args.contact_id.as_deref() {
         Request::new(Method::Get, "/api/v2/search")
-            .query("query", ["type:ticket requester:", contact_id].concat())
+            .query(
+                "query",
+                [
+                    "type:ticket requester:",
+                    query::zendesk_search("contact_id", contact_id)?.as_str(),
+                ]
+                    .concat(),
+            )
             .query("sort_by", "updated_at")
             .query("sort_order", "desc")
             .caller_fields(["query"])

@@ -9,9 +9,10 @@ use serde_json::Value;
 use crate::bindings::placeholder::{self, Piece};
 use crate::bindings::{unknown_setting, RequestBinding};
 use crate::call::{
-    ArgRef, JsonTemplate, Pointer, Presence, Refusal, Source, TextPiece, TextTemplate, Variant,
+    ArgRef, JsonTemplate, Pointer, Presence, QueryLanguage, Refusal, Source, TextPiece,
+    TextTemplate, Variant,
 };
-use crate::catalog::{Param, Template};
+use crate::catalog::{Param, Template, ValueType};
 use crate::openapi::ParamLocation;
 
 use super::operation::Found;
@@ -104,6 +105,7 @@ impl Scope<'_> {
             } else {
                 Presence::Optional
             },
+            escape: None,
         }
     }
 }
@@ -184,7 +186,18 @@ fn variant(
             );
             continue;
         }
-        if let Some(t) = text(ctx, &scope, &format!("{at}.query.{name}"), value, false) {
+        let place = format!("{at}.query.{name}");
+        if let Some(t) = text(ctx, &scope, &place, value, false) {
+            let described = of(ParamLocation::Query)
+                .find(|p| &p.name == name)
+                .and_then(|p| p.description.as_deref())
+                .and_then(QueryLanguage::described_by);
+            if let Some(expected) = described {
+                let operation = format!("{} {}", op.method, op.path);
+                for m in unescaped_in_language(&t, name, &operation, expected) {
+                    ctx.error(&place, m);
+                }
+            }
             query.push((name.clone(), t));
         }
     }
@@ -225,6 +238,77 @@ fn variant(
         headers,
         body: body?,
     })
+}
+
+/// What is wrong with the caller's text in `t`, the value of the query
+/// parameter `name` that the spec describes as a search query language
+/// (`expected`, when it says whose): every text argument in it must name
+/// the language it lands in, and the right one.
+fn unescaped_in_language(
+    t: &TextTemplate,
+    name: &str,
+    operation: &str,
+    expected: Option<QueryLanguage>,
+) -> Vec<String> {
+    let names: Vec<&str> = QueryLanguage::ALL.iter().map(|l| l.name()).collect();
+    let whose = match expected {
+        Some(l) => format!("in {}", l.title()),
+        None => "as a search query language".to_string(),
+    };
+    let mut out = Vec::new();
+    for value in t.values() {
+        let Source::Arg(a) = value else { continue };
+        if a.ty != ValueType::String {
+            continue;
+        }
+        match (a.escape, expected) {
+            (None, Some(l)) => out.push(format!(
+                "`{{{}}}` goes into `{name}`, which `{operation}` reads {whose}: write `{{{}|{}}}` so that the caller's text cannot change the query",
+                a.name,
+                a.name,
+                l.name()
+            )),
+            (None, None) => out.push(format!(
+                "`{{{}}}` goes into `{name}`, which `{operation}` reads {whose}: name the language it lands in, `{{{}|<language>}}`; languages: {}",
+                a.name,
+                a.name,
+                names.join(", ")
+            )),
+            (Some(given), Some(l)) if given != l => out.push(format!(
+                "`{{{}|{}}}`: `{operation}` reads `{name}` in {} (`{}`), not `{}`",
+                a.name,
+                given.name(),
+                l.title(),
+                l.name(),
+                given.name()
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Where a placeholder of `language` must sit in its text, or `None` when
+/// it does: Stripe's search takes a string value between quotes.
+fn misplaced(
+    language: QueryLanguage,
+    before: Option<&TextPiece>,
+    after: Option<&TextPiece>,
+) -> Option<String> {
+    match language {
+        QueryLanguage::StripeSearch => {
+            let open = match before {
+                Some(TextPiece::Literal(l)) => l.chars().last().filter(|c| *c == '\'' || *c == '"'),
+                _ => None,
+            };
+            let closed = open
+                .is_some_and(|q| matches!(after, Some(TextPiece::Literal(l)) if l.starts_with(q)));
+            (!closed).then(|| {
+                "must sit between quotes, where Stripe's search language takes a string (`email:'{email|stripe_search}'`)".to_string()
+            })
+        }
+        QueryLanguage::ZendeskSearch | QueryLanguage::ShopifySearch => None,
+    }
 }
 
 /// A binding string as text: every placeholder names a parameter, and in a
@@ -273,6 +357,57 @@ fn text(
                 }
                 out.push(TextPiece::Value(Source::Arg(arg)));
             }
+            Piece::Escaped { arg: name, escape } => {
+                let shown = format!("{{{name}|{escape}}}");
+                let Some(language) = QueryLanguage::from_name(&escape) else {
+                    let names: Vec<&str> = QueryLanguage::ALL.iter().map(|l| l.name()).collect();
+                    let hint = crate::suggest::closest(&escape, &names)
+                        .map(|c| format!(" (did you mean `{c}`?)"))
+                        .unwrap_or_default();
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{shown}`: `{escape}` is not a query language{hint}; languages: {}",
+                            names.join(", ")
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                };
+                let Some(p) = scope.param(&name) else {
+                    let names: Vec<&str> = scope.params.iter().map(|p| p.name.as_str()).collect();
+                    ctx.error(
+                        place,
+                        format!(
+                            "placeholder `{shown}` is not a tool parameter; parameters: {}",
+                            names.join(", ")
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                };
+                let mut arg = scope.arg(p);
+                if p.ty != ValueType::String {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{shown}`: `{name}` is of type {}, which cannot change a query; only text takes a query language",
+                            p.ty.as_str()
+                        ),
+                    );
+                    ok = false;
+                } else if arg.presence == Presence::Optional {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{shown}`: `{name}` may be absent here, and a search for nothing finds the wrong records: list it in `when` or make it required"
+                        ),
+                    );
+                    ok = false;
+                }
+                arg.escape = Some(language);
+                out.push(TextPiece::Value(Source::Arg(arg)));
+            }
             Piece::Setting(name) => {
                 if ctx.crm.settings.contains_key(&name) {
                     out.push(TextPiece::Value(Source::Setting(name)));
@@ -288,6 +423,21 @@ fn text(
                     ok = false;
                 }
             },
+        }
+    }
+    for (i, piece) in out.iter().enumerate() {
+        let TextPiece::Value(Source::Arg(ArgRef {
+            name,
+            escape: Some(language),
+            ..
+        })) = piece
+        else {
+            continue;
+        };
+        let before = i.checked_sub(1).and_then(|j| out.get(j));
+        if let Some(m) = misplaced(*language, before, out.get(i + 1)) {
+            ctx.error(place, format!("`{{{name}|{}}}` {m}", language.name()));
+            ok = false;
         }
     }
     ok.then_some(TextTemplate { pieces: out })
@@ -340,8 +490,13 @@ pub(super) fn json(
         Value::String(s) => {
             let t = text(ctx, scope, place, s, false)?;
             match t.as_single_value() {
+                // An escaped value is text in its language, never a value
+                // of its own type.
+                Some(Source::Arg(ArgRef {
+                    escape: Some(_), ..
+                }))
+                | None => JsonTemplate::Text(t),
                 Some(v) => JsonTemplate::Value(v.clone()),
-                None => JsonTemplate::Text(t),
             }
         }
         Value::Array(items) => {

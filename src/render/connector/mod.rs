@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::bindings::{vendor_template, AuthBinding, CredentialsInBinding, SettingKindBinding};
-use crate::call::{BoundAction, Crm, Exchange, Flow, Source};
+use crate::call::{BoundAction, Crm, Exchange, Flow, QueryLanguage, Source};
 use crate::catalog::{Param, ResultField, ValueType};
 use crate::render::rust_text::{doc, ident, literal};
 
@@ -94,6 +94,7 @@ fn tokens(action: &BoundAction) -> Result<TokenStream, String> {
     .concat());
     let call_doc = doc(&t.tool.description);
     let body = call_body(action)?;
+    let checks = arg_checks(action)?;
     Ok(quote! {
         #(#header)*
 
@@ -117,6 +118,16 @@ fn tokens(action: &BoundAction) -> Result<TokenStream, String> {
             #(#args)*
         }
 
+        impl Args {
+            /// Checks every argument against what the tool definition promises
+            /// (pattern, closed values, format) and what the search languages it
+            /// goes into can hold: `invalid_input` naming the argument, before
+            /// any request.
+            pub fn check(&self) -> Result<(), ActionError> {
+                #checks
+            }
+        }
+
         /// What the assistant may speak: the template's result fields, nothing else.
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
         pub struct Output {
@@ -138,6 +149,7 @@ fn tokens(action: &BoundAction) -> Result<TokenStream, String> {
 
         #[doc = #call_doc]
         pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
+            args.check()?;
             #body
         }
     })
@@ -225,6 +237,12 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
         names.push("encode_path_segment");
     }
     names.extend(transform::imports(action));
+    if !arg_rules(action).is_empty() {
+        names.push("arg");
+    }
+    if calls.iter().any(|c| !languages(c).is_empty()) {
+        names.push("query");
+    }
     if body::all_graphql(action) {
         names.retain(|n| *n != "Method");
     }
@@ -397,6 +415,102 @@ fn vendor(crm: &Crm) -> Result<TokenStream, String> {
             headers: &[#(#headers),*],
         };
     })
+}
+
+/// The query languages each argument of `call` is placed into, by name.
+fn languages(call: &crate::call::Call) -> Vec<(String, QueryLanguage)> {
+    let mut out = Vec::new();
+    for v in &call.variants {
+        for source in v.sources() {
+            if let Source::Arg(crate::call::ArgRef {
+                name,
+                escape: Some(l),
+                ..
+            }) = source
+            {
+                if !out.contains(&(name.clone(), *l)) {
+                    out.push((name.clone(), *l));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One `arg::Rule` per text argument with something to check: its
+/// pattern, closed values, format, and the languages it is placed into
+/// anywhere in the action (a later step's search is checked before the
+/// first request).
+fn arg_rules(action: &BoundAction) -> Vec<(&Param, TokenStream)> {
+    let placed: Vec<(String, QueryLanguage)> =
+        action.calls().into_iter().flat_map(languages).collect();
+    let mut out = Vec::new();
+    for p in &action.template.tool.parameters {
+        if p.ty != ValueType::String {
+            continue;
+        }
+        let mut rule = TokenStream::new();
+        if let Some(pattern) = &p.pattern {
+            let pattern = literal(pattern);
+            rule.extend(quote! { .pattern(#pattern) });
+        }
+        if let Some(values) = &p.enum_values {
+            let values = values.iter().map(|v| literal(v));
+            rule.extend(quote! { .one_of(&[#(#values),*]) });
+        }
+        let format = match p.format.as_deref() {
+            Some("email") => Some(quote! { Email }),
+            Some("date") => Some(quote! { Date }),
+            Some("date-time") => Some(quote! { DateTime }),
+            Some("time") => Some(quote! { Time }),
+            Some("uuid") => Some(quote! { Uuid }),
+            _ => None,
+        };
+        if let Some(format) = format {
+            rule.extend(quote! { .format(arg::Format::#format) });
+        }
+        let mut langs: Vec<QueryLanguage> = Vec::new();
+        for (_, l) in placed.iter().filter(|(name, _)| name == &p.name) {
+            if !langs.contains(l) {
+                langs.push(*l);
+            }
+        }
+        if !langs.is_empty() {
+            let langs = langs.iter().map(|l| {
+                let v = proc_macro2::Ident::new(l.variant(), proc_macro2::Span::call_site());
+                quote! { query::Language::#v }
+            });
+            rule.extend(quote! { .placed_in(&[#(#langs),*]) });
+        }
+        if !rule.is_empty() {
+            out.push((p, rule));
+        }
+    }
+    out
+}
+
+/// The body of `Args::check`.
+fn arg_checks(action: &BoundAction) -> Result<TokenStream, String> {
+    let mut out = TokenStream::new();
+    for (p, rule) in arg_rules(action) {
+        let field = ident(&p.name)?;
+        let upper = proc_macro2::Ident::new(
+            &field.to_string().to_uppercase(),
+            proc_macro2::Span::call_site(),
+        );
+        let name = literal(&p.name);
+        let value = if p.required {
+            quote! { Some(self.#field.as_str()) }
+        } else {
+            quote! { self.#field.as_deref() }
+        };
+        out.extend(quote! {
+            static #upper: arg::Rule = arg::Rule::new(#name) #rule;
+            #upper.check(#value)?;
+        });
+    }
+    out.extend(quote! { Ok(()) });
+    Ok(out)
 }
 
 fn scalar_type(ty: ValueType) -> TokenStream {

@@ -199,6 +199,22 @@ fn source_text(source: &Source) -> Result<(TokenStream, bool), String> {
         }
     };
     let value = arg_value(a)?;
+    if let Some(language) = a.escape {
+        // Escaped where the request is built; `Args::check` ran the same
+        // check before any request, so this `?` fails only on a value the
+        // check did not see.
+        let function = ident(language.name())?;
+        let name = literal(&a.name);
+        let text = match (a.presence, a.ty) {
+            (Presence::Optional, ValueType::String) => quote! { #value.unwrap_or_default() },
+            (_, ValueType::String) => value,
+            (Presence::Optional, _) => {
+                quote! { #value.map(|v| v.to_string()).unwrap_or_default().as_str() }
+            }
+            (_, _) => quote! { #value.to_string().as_str() },
+        };
+        return Ok((quote! { query::#function(#name, #text)? }, true));
+    }
     Ok(match (a.presence, a.ty) {
         (Presence::Optional, ValueType::String) => (quote! { #value.unwrap_or_default() }, false),
         (_, ValueType::String) => (value, false),
