@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::tokens::{canonical, key, words};
+use super::tokens::{canonical_of_key, key, words};
 use crate::openapi::{Api, Operation, ParamLocation, Schema, SchemaKind};
 
 /// What an operation does, read from its method and path.
@@ -79,12 +79,18 @@ pub struct OpEntry {
     pub segments: Vec<Vec<String>>,
     /// Words of the resource: the last static segment that is a noun.
     pub resource: Vec<String>,
+    /// The words of all static segments, in order (the path as one run of
+    /// words).
+    pub path_words: Vec<String>,
     /// Words of the segment that names the action (`search`, `cancel`), if any.
     pub action_words: Vec<String>,
     /// Whether the path ends in a parameter (`/invoices/{invoice}`).
     pub ends_with_param: bool,
     /// Path parameter names, in order.
     pub path_params: Vec<String>,
+    /// [`key`] and [`canonical`](super::tokens::canonical) of each path
+    /// parameter name, in order.
+    pub path_param_keys: Vec<(String, String)>,
     /// Words of the static segment right before each path parameter.
     pub param_owner: Vec<Vec<String>>,
     /// Words of the operationId.
@@ -95,6 +101,12 @@ pub struct OpEntry {
     pub tag_words: Vec<String>,
     /// Query and path parameters and body fields (three levels deep).
     pub inputs: Vec<Input>,
+    /// The first query or body input named `name` or `fullname` (where a
+    /// first or last name may go), as a position in `inputs`.
+    pub name_input: Option<usize>,
+    /// The first query or body input that is a generic search or filter
+    /// (`query`, `filter`, `where`…), as a position in `inputs`.
+    pub generic_input: Option<usize>,
     /// `deprecated`.
     pub deprecated: bool,
     /// Whether it works on many records at once (batch, bulk, import, export).
@@ -281,9 +293,10 @@ fn entry(api: &Api, spec: usize, i: usize, op: &Operation) -> OpEntry {
             ParamLocation::Header => "header",
             ParamLocation::Cookie => continue,
         };
+        let k = key(&p.name);
         inputs.push(Input {
-            key: key(&p.name),
-            canonical: canonical(&p.name),
+            canonical: canonical_of_key(k.clone()),
+            key: k,
             name: p.name.clone(),
             location,
             pointer: p.name.clone(),
@@ -293,6 +306,7 @@ fn entry(api: &Api, spec: usize, i: usize, op: &Operation) -> OpEntry {
     if let Some(body) = &op.request_body {
         let mut budget = BODY_BUDGET;
         let mut seen = HashSet::new();
+        let mut pointers = HashSet::new();
         body_fields(
             api,
             &body.schema,
@@ -301,9 +315,30 @@ fn entry(api: &Api, spec: usize, i: usize, op: &Operation) -> OpEntry {
             true,
             &mut budget,
             &mut seen,
+            &mut pointers,
             &mut inputs,
         );
     }
+    let path_words = segments.iter().flatten().cloned().collect();
+    let path_param_keys = path_params
+        .iter()
+        .map(|p| {
+            let k = key(p);
+            (k.clone(), canonical_of_key(k))
+        })
+        .collect();
+    let query_or_body = |i: &Input| matches!(i.location, "query" | "body");
+    let name_input = inputs
+        .iter()
+        .position(|i| query_or_body(i) && (i.key == "name" || i.key == "fullname"));
+    let generic_input = inputs.iter().position(|i| {
+        query_or_body(i)
+            && (i.canonical == "query"
+                || i.key == "filter"
+                || i.key == "where"
+                || i.key == "filtergroup"
+                || i.key == "searchfield")
+    });
     OpEntry {
         spec,
         op: i,
@@ -312,15 +347,19 @@ fn entry(api: &Api, spec: usize, i: usize, op: &Operation) -> OpEntry {
         operation_id: op.operation_id.clone(),
         kind,
         segments,
+        path_words,
         resource,
         action_words,
         ends_with_param,
         path_params,
+        path_param_keys,
         param_owner,
         op_id_words,
         summary_words,
         tag_words,
         inputs,
+        name_input,
+        generic_input,
         deprecated: op.deprecated,
         bulk,
     }
@@ -328,11 +367,15 @@ fn entry(api: &Api, spec: usize, i: usize, op: &Operation) -> OpEntry {
 
 /// Escapes one JSON pointer token.
 pub fn escape(token: &str) -> String {
+    if !token.contains(['~', '/']) {
+        return token.to_string();
+    }
     token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Collects the property names of a body schema, three objects deep
-/// (`/properties/email`, `/data/attributes/email`), within a budget.
+/// (`/properties/email`, `/data/attributes/email`), within a budget;
+/// `pointers` holds the body pointers already in `out`.
 #[allow(clippy::too_many_arguments)]
 fn body_fields<'s>(
     api: &'s Api,
@@ -342,6 +385,7 @@ fn body_fields<'s>(
     required: bool,
     budget: &mut usize,
     seen: &mut HashSet<&'s str>,
+    pointers: &mut HashSet<String>,
     out: &mut Vec<Input>,
 ) {
     if *budget == 0 || depth > 3 {
@@ -351,13 +395,17 @@ fn body_fields<'s>(
     match &schema.kind {
         SchemaKind::Ref(name) if seen.insert(name) => {
             if let Some(target) = api.schemas.get(name) {
-                body_fields(api, target, pointer, depth, required, budget, seen, out);
+                body_fields(
+                    api, target, pointer, depth, required, budget, seen, pointers, out,
+                );
             }
             seen.remove(name.as_str());
         }
         SchemaKind::AllOf(members) | SchemaKind::OneOf(members) | SchemaKind::AnyOf(members) => {
             for m in members {
-                body_fields(api, m, pointer, depth, required, budget, seen, out);
+                body_fields(
+                    api, m, pointer, depth, required, budget, seen, pointers, out,
+                );
             }
         }
         SchemaKind::Object {
@@ -371,20 +419,28 @@ fn body_fields<'s>(
                 }
                 let here = format!("{pointer}/{}", escape(name));
                 let req = required && needed.iter().any(|n| n == name);
-                if !out
-                    .iter()
-                    .any(|i| i.location == "body" && i.pointer == here)
-                {
+                if pointers.insert(here.clone()) {
+                    let k = key(name);
                     out.push(Input {
-                        key: key(name),
-                        canonical: canonical(name),
+                        canonical: canonical_of_key(k.clone()),
+                        key: k,
                         name: name.clone(),
                         location: "body",
                         pointer: here.clone(),
                         required: req,
                     });
                 }
-                body_fields(api, child, &here, depth + 1, req, budget, seen, out);
+                body_fields(
+                    api,
+                    child,
+                    &here,
+                    depth + 1,
+                    req,
+                    budget,
+                    seen,
+                    pointers,
+                    out,
+                );
             }
         }
         _ => {}

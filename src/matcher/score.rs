@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::index::{Input, OpEntry, OpKind};
+use super::index::{OpEntry, OpKind};
 use super::tokens::{canonical, entity_aliases, key, words};
 use crate::catalog::Template;
 
@@ -90,16 +90,6 @@ fn best_entity<'e>(ents: &'e [Entity], hay: &[String]) -> Option<(i32, &'e str)>
         .max_by_key(|(p, _)| *p)
 }
 
-/// [`best_entity`] over the path's words, segment after segment (an
-/// entity's words may run across segments, as in the joined path).
-fn best_entity_in_segments<'e>(
-    ents: &'e [Entity],
-    segments: &[Vec<String>],
-) -> Option<(i32, &'e str)> {
-    let path_words: Vec<String> = segments.iter().flatten().cloned().collect();
-    best_entity(ents, &path_words)
-}
-
 /// Verbs in a template id that single out operations by name
 /// (`appointment-cancel` → `cancel`).
 const ID_VERBS: &[&str] = &[
@@ -149,23 +139,59 @@ impl<'t> PreparedInput<'t> {
     }
 }
 
+/// [`Accepts`] with the names borrowed from the entry (scoring writes no
+/// string unless a reason's text is asked for).
+#[derive(Clone, Copy)]
+enum Found<'e> {
+    Named {
+        location: &'static str,
+        name: &'e str,
+    },
+    PathId {
+        name: &'e str,
+    },
+    Generic {
+        location: &'static str,
+        name: &'e str,
+    },
+}
+
+impl Found<'_> {
+    fn owned(self) -> Accepts {
+        match self {
+            Found::Named { location, name } => Accepts::Named {
+                location,
+                name: name.to_string(),
+            },
+            Found::PathId { name } => Accepts::PathId {
+                name: name.to_string(),
+            },
+            Found::Generic { location, name } => Accepts::Generic {
+                location,
+                name: name.to_string(),
+            },
+        }
+    }
+}
+
 /// [`accepts`] with the input's keys computed beforehand.
 fn accepts_prepared(entry: &OpEntry, input: &PreparedInput<'_>) -> Option<Accepts> {
-    let usable = |i: &&Input| i.location != "header";
-    if let Some(found) = entry
-        .inputs
-        .iter()
-        .filter(usable)
-        .find(|i| !i.key.is_empty() && (i.key == input.key || i.canonical == input.canonical))
-    {
+    find(entry, input).map(Found::owned)
+}
+
+/// How `entry` takes a prepared input, names borrowed.
+fn find<'e>(entry: &'e OpEntry, input: &PreparedInput<'_>) -> Option<Found<'e>> {
+    if let Some(found) = entry.inputs.iter().find(|i| {
+        i.location != "header"
+            && !i.key.is_empty()
+            && (i.key == input.key || i.canonical == input.canonical)
+    }) {
         return Some(if found.location == "path" {
-            Accepts::PathId {
-                name: found.name.clone(),
-            }
+            Found::PathId { name: &found.name }
         } else {
-            Accepts::Named {
+            Found::Named {
                 location: found.location,
-                name: found.pointer.clone(),
+                name: &found.pointer,
             }
         });
     }
@@ -174,40 +200,25 @@ fn accepts_prepared(entry: &OpEntry, input: &PreparedInput<'_>) -> Option<Accept
     if let Some(owner_entities) = &input.owner_entities {
         for (param, seg) in entry.path_params.iter().zip(&entry.param_owner) {
             if owner_entities.iter().any(|e| contains_seq(seg, e)) {
-                return Some(Accepts::PathId {
-                    name: param.clone(),
-                });
+                return Some(Found::PathId { name: param });
             }
         }
     }
     // A first or last name goes into a full `name` field.
     if matches!(input.canonical.as_str(), "firstname" | "lastname") {
-        if let Some(i) = entry
-            .inputs
-            .iter()
-            .filter(|i| matches!(i.location, "query" | "body"))
-            .find(|i| i.key == "name" || i.key == "fullname")
-        {
-            return Some(Accepts::Generic {
+        if let Some(i) = entry.name_input.map(|n| &entry.inputs[n]) {
+            return Some(Found::Generic {
                 location: i.location,
-                name: i.pointer.clone(),
+                name: &i.pointer,
             });
         }
     }
     entry
-        .inputs
-        .iter()
-        .filter(|i| matches!(i.location, "query" | "body"))
-        .find(|i| {
-            i.canonical == "query"
-                || i.key == "filter"
-                || i.key == "where"
-                || i.key == "filtergroup"
-                || i.key == "searchfield"
-        })
-        .map(|i| Accepts::Generic {
+        .generic_input
+        .map(|n| &entry.inputs[n])
+        .map(|i| Found::Generic {
             location: i.location,
-            name: i.pointer.clone(),
+            name: &i.pointer,
         })
 }
 
@@ -358,7 +369,8 @@ fn tally(
         add(28 * pct / 100, &|| {
             format!("path resource `{}` is a kind of `{e}`", res())
         });
-    } else if let Some((pct, e)) = best_entity_in_segments(ents, &entry.segments) {
+    } else if let Some((pct, e)) = best_entity(ents, &entry.path_words) {
+        // An entity's words may run across segments, as in the joined path.
         named = true;
         add(15 * pct / 100, &|| {
             format!("`{e}` in the path, not as its resource")
@@ -422,18 +434,18 @@ fn tally(
     let mut any = 0;
     for input in &prepared.inputs {
         let name = input.name;
-        match accepts_prepared(entry, input) {
-            Some(Accepts::Named { location, name: at }) => {
+        match find(entry, input) {
+            Some(Found::Named { location, name: at }) => {
                 direct += 1;
                 any += 1;
                 add(12, &|| format!("takes `{name}` as {location} `{at}`"));
             }
-            Some(Accepts::PathId { name: at }) => {
+            Some(Found::PathId { name: at }) => {
                 direct += 1;
                 any += 1;
                 add(10, &|| format!("takes `{name}` as path parameter `{at}`"));
             }
-            Some(Accepts::Generic { location, name: at }) => {
+            Some(Found::Generic { location, name: at }) => {
                 any += 1;
                 add(5, &|| {
                     format!("may take `{name}` through {location} `{at}`")
@@ -455,15 +467,27 @@ fn tally(
     }
 
     // Path parameters no tool argument can fill.
-    for (param, owner) in entry.path_params.iter().zip(&entry.param_owner) {
+    // Which path parameter each tool argument is taken as (the same for
+    // every path parameter, so found at most once per argument).
+    let mut path_id_of: Vec<Option<Option<&str>>> = Vec::new();
+    for ((param, owner), (param_key, param_canonical)) in entry
+        .path_params
+        .iter()
+        .zip(&entry.param_owner)
+        .zip(&entry.path_param_keys)
+    {
         let fillable = owner.is_empty() || {
-            let (param_key, param_canonical) = (key(param), canonical(param));
-            prepared.params.iter().any(|p| {
-                same_keys(p, &param_key, &param_canonical)
-                    || matches!(
-                        accepts_prepared(entry, p),
-                        Some(Accepts::PathId { ref name }) if name == param
-                    )
+            if path_id_of.is_empty() {
+                path_id_of.resize(prepared.params.len(), None);
+            }
+            prepared.params.iter().enumerate().any(|(n, p)| {
+                same_keys(p, param_key, param_canonical)
+                    || path_id_of[n]
+                        .get_or_insert_with(|| match find(entry, p) {
+                            Some(Found::PathId { name }) => Some(name),
+                            _ => None,
+                        })
+                        .is_some_and(|name| name == param.as_str())
             })
         };
         if !fillable {

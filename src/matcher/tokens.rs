@@ -3,6 +3,9 @@
 //! and `given_name` are one field; `persons`, `person` and `people` one
 //! entity.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// Splits an identifier or a sentence into lower-case words: camelCase,
 /// snake_case, kebab-case, paths and punctuation all break words; each word
 /// is reduced to its singular ([`singular`]). Digits stay attached to the
@@ -11,14 +14,8 @@ pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut prev: Option<char> = None;
-    let flush = |word: &mut String, out: &mut Vec<String>| {
-        if !word.is_empty() {
-            out.push(singular(&word.to_ascii_lowercase()));
-            word.clear();
-        }
-    };
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         if !c.is_ascii_alphanumeric() {
             flush(&mut word, &mut out);
             prev = None;
@@ -29,23 +26,35 @@ pub fn words(text: &str) -> Vec<String> {
             // `HTTPServer`: the last capital of a run starts the next word.
             let acronym_end = p.is_ascii_uppercase()
                 && c.is_ascii_uppercase()
-                && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+                && chars.peek().is_some_and(|n| n.is_ascii_lowercase());
             let digit_to_letter = p.is_ascii_digit() && c.is_ascii_alphabetic();
             if lower_to_upper || acronym_end || digit_to_letter {
                 flush(&mut word, &mut out);
             }
         }
-        word.push(c);
+        word.push(c.to_ascii_lowercase());
         prev = Some(c);
     }
     flush(&mut word, &mut out);
     out
 }
 
+/// Ends the word being built: its singular goes to `out` (the buffer is
+/// handed over, not copied).
+fn flush(word: &mut String, out: &mut Vec<String>) {
+    if !word.is_empty() {
+        out.push(singular_owned(std::mem::take(word)));
+    }
+}
+
 /// A field or parameter name reduced to one comparable key: words joined
 /// without separators, so `first_name`, `firstName` and `firstname` agree.
 pub fn key(name: &str) -> String {
-    words(name).concat()
+    let w = words(name);
+    if w.len() == 1 {
+        return w.into_iter().next().unwrap_or_default();
+    }
+    w.concat()
 }
 
 /// The singular of an English plural, as far as API names need it:
@@ -53,37 +62,52 @@ pub fn key(name: &str) -> String {
 /// `contacts` → `contact`; words that only look plural stay (`status`,
 /// `business`, `analysis`).
 pub fn singular(word: &str) -> String {
+    singular_owned(word.to_string())
+}
+
+/// [`singular`] of an owned word, reusing its buffer.
+fn singular_owned(mut word: String) -> String {
     const SAME: &[&str] = &[
         "status", "business", "address", "analysis", "news", "series", "species", "access",
         "process", "success", "class", "alias", "bonus", "campus", "canvas", "census", "corpus",
         "focus", "virus", "radius", "sms", "os", "has", "is", "was", "this", "its", "us", "yes",
         "less", "always", "details", "settings", "minus", "plus", "basis", "axis",
     ];
-    if word.len() <= 3 || SAME.contains(&word) {
-        return word.to_string();
+    // Only words ending in `s` change, apart from `people`, `children`.
+    if word.len() <= 3 || !(word.ends_with('s') || word == "people" || word == "children") {
+        return word;
     }
-    match word {
-        "people" => return "person".to_string(),
-        "children" => return "child".to_string(),
-        "statuses" => return "status".to_string(),
-        "addresses" => return "address".to_string(),
-        "businesses" => return "business".to_string(),
-        "analyses" => return "analysis".to_string(),
-        "data" | "metadata" => return word.to_string(),
-        _ => {}
+    if SAME.contains(&word.as_str()) {
+        return word;
     }
-    if let Some(stem) = word.strip_suffix("ies") {
-        return format!("{stem}y");
+    let fixed = match word.as_str() {
+        "people" => "person",
+        "children" => "child",
+        "statuses" => "status",
+        "addresses" => "address",
+        "businesses" => "business",
+        "analyses" => "analysis",
+        _ => "",
+    };
+    if !fixed.is_empty() {
+        return fixed.to_string();
+    }
+    if word.ends_with("ies") {
+        word.truncate(word.len() - 3);
+        word.push('y');
+        return word;
     }
     for ending in ["sses", "shes", "ches", "xes", "zes"] {
         if word.ends_with(ending) {
-            return word[..word.len() - 2].to_string();
+            word.truncate(word.len() - 2);
+            return word;
         }
     }
     if word.ends_with("ss") || word.ends_with("us") || word.ends_with("is") {
-        return word.to_string();
+        return word;
     }
-    word.strip_suffix('s').unwrap_or(word).to_string()
+    word.pop();
+    word
 }
 
 /// Groups of names that mean the same field, each written as a [`key`]
@@ -281,13 +305,30 @@ const FIELD_SYNONYMS: &[&[&str]] = &[
 /// The canonical key of a field name (its synonym group's first member),
 /// or the name's own key when it is in no group.
 pub fn canonical(name: &str) -> String {
-    let k = key(name);
-    for group in FIELD_SYNONYMS {
-        if group.contains(&k.as_str()) {
-            return group[0].to_string();
-        }
+    canonical_of_key(key(name))
+}
+
+/// [`canonical`] of a name whose [`key`] is already made.
+pub fn canonical_of_key(k: String) -> String {
+    match synonyms().get(k.as_str()) {
+        Some(first) => (*first).to_string(),
+        None => k,
     }
-    k
+}
+
+/// Each key of [`FIELD_SYNONYMS`] to the first member of the first group
+/// that holds it, built once.
+fn synonyms() -> &'static HashMap<&'static str, &'static str> {
+    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for group in FIELD_SYNONYMS {
+            for k in *group {
+                map.entry(*k).or_insert(group[0]);
+            }
+        }
+        map
+    })
 }
 
 /// Whether two field names mean the same field: the same [`key`], or in one
