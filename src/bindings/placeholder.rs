@@ -9,6 +9,9 @@ pub enum Piece {
     Text(String),
     /// The value of the named tool argument: `{email}`.
     Arg(String),
+    /// The named tool argument, a time, converted to UTC (`…Z`):
+    /// `{start|utc}` (Cal.com's `start`).
+    ArgUtc(String),
     /// The value of the named account setting: `{setting.subdomain}`.
     Setting(String),
     /// The value at `pointer` below the record of an earlier step:
@@ -26,6 +29,9 @@ pub const SETTING: &str = "setting.";
 
 /// The prefix of a step placeholder.
 pub const STEP: &str = "step.";
+
+/// The suffix of an argument given in UTC: `{start|utc}`.
+pub const UTC: &str = "|utc";
 
 /// Splits `s` into text and placeholders. `{{` and `}}` are literal braces;
 /// an unclosed or empty placeholder is an error (the message says which).
@@ -106,13 +112,22 @@ fn piece(s: &str, name: &str) -> Result<Piece, String> {
             pointer: pointer.to_string(),
         });
     }
+    if let Some((arg, filter)) = name.split_once('|') {
+        let arg = arg.trim();
+        if filter.trim() != &UTC[1..] || arg.is_empty() {
+            return Err(format!(
+                "`{s}`: `{{{name}}}` is not a placeholder; an argument is `{{name}}`, or `{{name|utc}}` for a time in UTC"
+            ));
+        }
+        return Ok(Piece::ArgUtc(arg.to_string()));
+    }
     Ok(Piece::Arg(name.to_string()))
 }
 
 /// The argument names a string refers to.
 pub fn args(pieces: &[Piece]) -> impl Iterator<Item = &str> {
     pieces.iter().filter_map(|p| match p {
-        Piece::Arg(a) => Some(a.as_str()),
+        Piece::Arg(a) | Piece::ArgUtc(a) => Some(a.as_str()),
         _ => None,
     })
 }
@@ -154,5 +169,11 @@ mod tests {
         assert!(parse("{step.user}").is_err());
         assert!(parse("{step.user:id}").is_err());
         assert!(parse("{setting.}").is_err());
+        assert_eq!(
+            parse("{start|utc}").unwrap(),
+            vec![Piece::ArgUtc("start".into())]
+        );
+        assert!(parse("{start|local}").is_err());
+        assert!(parse("{|utc}").is_err());
     }
 }

@@ -22,8 +22,8 @@ pub use graphql::{GraphQl, GraphQlKind};
 pub use json::{Body, JsonTemplate};
 pub use path::{BoundPath, Component, PathPart, PathTemplate};
 pub use projection::{FieldSource, Pointer, Projection, Scalar};
-pub use transform::{Currency, MoneyUnits, Take, TimeForm, Transform};
-pub use value::{ArgRef, Presence, Source, TextPiece, TextTemplate};
+pub use transform::{AnswerOffset, Currency, MoneyUnits, Take, TimeForm, Transform};
+pub use value::{ArgForm, ArgRef, Presence, Source, TextPiece, TextTemplate};
 
 use crate::bindings::{AuthBinding, SettingKindBinding};
 use crate::catalog::Template;
@@ -366,6 +366,7 @@ mod tests {
                 name: name.into(),
                 ty: ValueType::String,
                 presence: Presence::Required,
+                form: ArgForm::AsGiven,
             }))],
         }
     }
@@ -390,6 +391,7 @@ mod tests {
                             name: "email".into(),
                             ty: ValueType::String,
                             presence: Presence::Given,
+                            form: ArgForm::AsGiven,
                         })),
                     ),
                 ])]),

@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::bindings::placeholder::{self, Piece};
-use crate::bindings::{unknown_setting, RequestBinding};
+use crate::bindings::{unknown_setting, RequestBinding, SettingKindBinding};
 use crate::call::{
-    ArgRef, JsonTemplate, Pointer, Presence, Refusal, Source, TextPiece, TextTemplate, Variant,
+    ArgForm, ArgRef, JsonTemplate, Pointer, Presence, Refusal, Source, TextPiece, TextTemplate, Variant,
 };
-use crate::catalog::{Param, Template};
+use crate::catalog::{Param, Template, ValueType};
 use crate::openapi::ParamLocation;
 
 use super::operation::Found;
@@ -104,6 +104,7 @@ impl Scope<'_> {
             } else {
                 Presence::Optional
             },
+            form: ArgForm::AsGiven,
         }
     }
 }
@@ -271,6 +272,49 @@ fn text(
                     );
                     ok = false;
                 }
+                out.push(TextPiece::Value(Source::Arg(arg)));
+            }
+            Piece::ArgUtc(name) => {
+                let Some(p) = scope.param(&name) else {
+                    let names: Vec<&str> = scope.params.iter().map(|p| p.name.as_str()).collect();
+                    ctx.error(
+                        place,
+                        format!(
+                            "placeholder `{{{name}|utc}}` is not a tool parameter; parameters: {}",
+                            names.join(", ")
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                };
+                if p.ty != ValueType::String || p.format.as_deref() != Some("date-time") {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{{{name}|utc}}`: parameter `{name}` is not a time (`type: string`, `format: date-time`)"
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                }
+                let mut arg = scope.arg(p);
+                if arg.presence == Presence::Optional {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{{{name}|utc}}`: `{name}` is optional; a time in UTC needs it: make it required or list it in `when`"
+                        ),
+                    );
+                    ok = false;
+                }
+                arg.form = ArgForm::Utc {
+                    business: ctx
+                        .crm
+                        .settings
+                        .iter()
+                        .find(|(_, s)| s.kind == SettingKindBinding::UtcOffset)
+                        .map(|(n, _)| n.clone()),
+                };
                 out.push(TextPiece::Value(Source::Arg(arg)));
             }
             Piece::Setting(name) => {
