@@ -124,7 +124,7 @@ pub fn expression(t: &Transform, ty: ValueType, value: &TokenStream) -> TokenStr
 pub fn imports(action: &BoundAction) -> Vec<&'static str> {
     let exchanges = match &action.flow {
         Flow::One(e) => vec![e],
-        Flow::WriteUnlessFound { lookup, write } => vec![lookup.as_ref(), write],
+        Flow::WriteUnlessFound { lookup, write, .. } => vec![lookup.as_ref(), write],
         Flow::Steps { last, .. } => vec![last],
     };
     let mut transforms = false;
@@ -145,6 +145,13 @@ pub fn imports(action: &BoundAction) -> Vec<&'static str> {
         .flat_map(|c| c.variants.iter())
         .flat_map(|v| v.sources())
         .any(|s| matches!(s, Source::Arg(a) if a.form != ArgForm::AsGiven));
+    times |= matches!(
+        action.flow,
+        Flow::WriteUnlessFound {
+            same_time: Some(_),
+            ..
+        }
+    );
     let mut names = Vec::new();
     if transforms {
         names.push("transform");
