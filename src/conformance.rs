@@ -67,6 +67,24 @@ pub fn check_request(spec: &Value, request: &ExampleRequest) -> Vec<String> {
             problems.push(format!("required query parameter `{}` is missing", p.name));
         }
     }
+    // Headers a case lists: declared ones (names compared ignoring case)
+    // with values that fit.
+    for (name, value) in &request.headers {
+        match params
+            .iter()
+            .find(|p| p.location == "header" && p.name.eq_ignore_ascii_case(name))
+        {
+            None => problems.push(format!(
+                "header `{name}` is not one `{} {template}` declares",
+                request.method
+            )),
+            Some(p) => {
+                if let Some(problem) = scalar_problem(spec, &p.schema, value) {
+                    problems.push(format!("header `{name}` = `{value}`: {problem}"));
+                }
+            }
+        }
+    }
     // Body.
     let body_spec = op.get("requestBody").map(|b| deref(spec, b));
     match (&request.body, body_spec) {

@@ -63,6 +63,11 @@ pub struct ExampleRequest {
     /// The query parameters the request carries (auth parameters aside).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub query: BTreeMap<String, String>,
+    /// Headers the request must carry with exactly these values (names
+    /// in lower case; Cal.com's per-endpoint `cal-api-version`); others
+    /// are not compared.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
     /// The exact JSON body, when the request has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,

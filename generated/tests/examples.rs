@@ -5,7 +5,7 @@
 //! order (method, path, query, exact JSON body; each expected once), and
 //! anything else with a 599 that must never be asked for. The test then
 //! checks the requests the connector made (same sequence, same query and
-//! body, the auth the CRM's `AuthSpec` implies on every one) and the tool
+//! body, each header the case lists, the auth the CRM's `AuthSpec` implies on every one) and the tool
 //! result (`ok`, `error` and `result` exactly; `message` when the case
 //! gives one).
 //!
@@ -78,7 +78,7 @@ enum Conn {
 fn fake_setting(name: &str, kind: SettingKind) -> String {
     match kind {
         SettingKind::Host => "acme".to_string(),
-        SettingKind::UtcOffset => "+00:00".to_string(),
+        SettingKind::UtcOffset => "+01:00".to_string(),
         SettingKind::Text if name.contains("email") => "agent@example.com".to_string(),
         SettingKind::Text => format!("test-{name}"),
     }
@@ -317,6 +317,14 @@ fn check_requests(
                 "{at}: expected query {:?}, got {query:?}",
                 want.query
             ));
+        }
+        for (name, value) in &want.headers {
+            let sent = got.headers.get(name.as_str()).and_then(|v| v.to_str().ok());
+            if sent != Some(value.as_str()) {
+                return Err(format!(
+                    "{at}: expected header `{name}: {value}`, got {sent:?}"
+                ));
+            }
         }
         match &want.body {
             Some(body) => {
