@@ -137,7 +137,12 @@ pub fn to_unix(text: &str, business: Offset, field: &str) -> Result<i64, ActionE
 /// Whether the time at `pointer` in `value` (a vendor's, `…Z` or with an
 /// offset) is the same instant as `text` (an argument; without an offset
 /// it is read in `business`). `false` when either is not a time.
-pub fn same_instant(value: &serde_json::Value, pointer: &str, text: &str, business: Offset) -> bool {
+pub fn same_instant(
+    value: &serde_json::Value,
+    pointer: &str,
+    text: &str,
+    business: Offset,
+) -> bool {
     let theirs = crate::project::text(value, pointer).and_then(|t| parse(&t, Offset::UTC));
     match (theirs, parse(text, business)) {
         (Some(a), Some(b)) => a == b,
@@ -218,10 +223,25 @@ mod tests {
     fn same_instant_compares_times_not_texts() {
         let booking = serde_json::json!({"start": "2026-03-14T14:30:00.000Z"});
         let berlin = Offset::parse("+01:00").unwrap();
-        assert!(same_instant(&booking, "/start", "2026-03-14T15:30:00+01:00", Offset::UTC));
+        assert!(same_instant(
+            &booking,
+            "/start",
+            "2026-03-14T15:30:00+01:00",
+            Offset::UTC
+        ));
         assert!(same_instant(&booking, "/start", "2026-03-14T15:30", berlin));
-        assert!(!same_instant(&booking, "/start", "2026-03-14T15:30:00Z", Offset::UTC));
-        assert!(!same_instant(&booking, "/end", "2026-03-14T14:30:00Z", Offset::UTC));
+        assert!(!same_instant(
+            &booking,
+            "/start",
+            "2026-03-14T15:30:00Z",
+            Offset::UTC
+        ));
+        assert!(!same_instant(
+            &booking,
+            "/end",
+            "2026-03-14T14:30:00Z",
+            Offset::UTC
+        ));
         assert!(!same_instant(&booking, "/start", "soon", Offset::UTC));
     }
 

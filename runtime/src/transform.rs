@@ -167,7 +167,13 @@ pub fn list<T>(
     mut item: impl FnMut(&Value) -> Option<T>,
 ) -> Option<Vec<T>> {
     let items = project::items(value, pointer)?;
-    Some(items.into_iter().filter_map(|v| item(v)).take(limit).collect())
+    Some(
+        items
+            .into_iter()
+            .filter_map(|v| item(v))
+            .take(limit)
+            .collect(),
+    )
 }
 
 /// A three-letter currency code, upper case.
@@ -305,7 +311,11 @@ mod tests {
         let starts = list(&by_date, "/data/*", 3, |s| project::text(s, "/start")).unwrap();
         assert_eq!(
             starts,
-            vec!["2026-07-28T08:00:00Z", "2026-07-28T09:00:00Z", "2026-07-29T08:00:00Z"]
+            vec![
+                "2026-07-28T08:00:00Z",
+                "2026-07-28T09:00:00Z",
+                "2026-07-29T08:00:00Z"
+            ]
         );
         assert_eq!(count(&by_date, "/data/*"), Some(3));
         assert_eq!(count(&json!({"data": {}}), "/data/*"), Some(0));

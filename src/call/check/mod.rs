@@ -184,9 +184,18 @@ fn same_time(
     let precheck = binding.precheck.as_ref()?;
     let at = ".precheck.same_time";
     let mut ok = true;
-    let param = ctx.template.tool.parameters.iter().find(|p| p.name == s.arg);
+    let param = ctx
+        .template
+        .tool
+        .parameters
+        .iter()
+        .find(|p| p.name == s.arg);
     let arg = match param {
-        Some(p) if p.required && p.ty == ValueType::String && p.format.as_deref() == Some("date-time") => {
+        Some(p)
+            if p.required
+                && p.ty == ValueType::String
+                && p.format.as_deref() == Some("date-time") =>
+        {
             Some(ArgRef {
                 name: p.name.clone(),
                 ty: p.ty,
@@ -221,7 +230,10 @@ fn same_time(
                 .operation
                 .trim()
                 .split_once(' ')
-                .and_then(|(m, path)| ctx.api.operation(&m.trim().to_ascii_uppercase(), path.trim()));
+                .and_then(|(m, path)| {
+                    ctx.api
+                        .operation(&m.trim().to_ascii_uppercase(), path.trim())
+                });
             op.is_none_or(|op| response::declares(ctx.api, op, &record.join(p)))
         }
         _ => false,

@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::bindings::placeholder::{self, Piece};
 use crate::bindings::{unknown_setting, RequestBinding, SettingKindBinding};
 use crate::call::{
-    ArgForm, ArgRef, JsonTemplate, Pointer, Presence, Refusal, Source, TextPiece, TextTemplate, Variant,
+    ArgForm, ArgRef, JsonTemplate, Pointer, Presence, Refusal, Source, TextPiece, TextTemplate,
+    Variant,
 };
 use crate::catalog::{Param, Template, ValueType};
 use crate::openapi::ParamLocation;

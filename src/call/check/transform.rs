@@ -5,7 +5,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::call::{AnswerOffset, Currency, FieldSource, MoneyUnits, Pointer, Take, TimeForm, Transform};
+use crate::call::{
+    AnswerOffset, Currency, FieldSource, MoneyUnits, Pointer, Take, TimeForm, Transform,
+};
 use crate::catalog::ValueType;
 use crate::openapi::SchemaKind;
 use crate::suggest;

@@ -6,8 +6,8 @@ use quote::quote;
 use serde_json::Number;
 
 use crate::call::{
-    ArgForm, ArgRef, Body, Call, JsonTemplate, Method, PathPart, Presence, Retry, Source, TextPiece,
-    TextTemplate, Variant,
+    ArgForm, ArgRef, Body, Call, JsonTemplate, Method, PathPart, Presence, Retry, Source,
+    TextPiece, TextTemplate, Variant,
 };
 use crate::catalog::ValueType;
 use crate::render::rust_text::{ident, literal};

@@ -6,7 +6,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::call::{
-    AnswerOffset, ArgForm, BoundAction, Call, Currency, Source, FieldSource, Flow, MoneyUnits, Take, TimeForm, Transform,
+    AnswerOffset, ArgForm, BoundAction, Call, Currency, FieldSource, Flow, MoneyUnits, Source,
+    Take, TimeForm, Transform,
 };
 use crate::catalog::ValueType;
 use crate::render::rust_text::literal;
