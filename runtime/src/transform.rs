@@ -164,16 +164,10 @@ pub fn list<T>(
     value: &Value,
     pointer: &str,
     limit: usize,
-    mut item: impl FnMut(&Value) -> Option<T>,
+    item: impl FnMut(&Value) -> Option<T>,
 ) -> Option<Vec<T>> {
     let items = project::items(value, pointer)?;
-    Some(
-        items
-            .into_iter()
-            .filter_map(|v| item(v))
-            .take(limit)
-            .collect(),
-    )
+    Some(items.into_iter().filter_map(item).take(limit).collect())
 }
 
 /// A three-letter currency code, upper case.
