@@ -202,3 +202,20 @@ fn same_time_names_a_required_time_and_a_pointer_the_lookup_has() {
         "{msg}"
     );
 }
+
+#[test]
+fn a_required_header_the_request_does_not_send_is_refused() {
+    let msg = error(
+        &replaced(
+            "      - headers: {cal-api-version: \"2024-09-04\"}\n        query:\n          start: \"{earliest|utc}\"",
+            "      - query:\n          start: \"{earliest|utc}\"",
+        ),
+        "appointment-availability",
+    );
+    assert!(
+        msg.contains("actions.appointment-availability.requests[0].headers")
+            && msg.contains("required header `cal-api-version` of `GET /v2/slots` is not sent")
+            && msg.contains("(the spec's value: `2024-09-04`)"),
+        "{msg}"
+    );
+}

@@ -213,6 +213,35 @@ fn variant(
         }
     }
 
+    // A header the operation requires (Cal.com's `cal-api-version`, whose
+    // value differs per endpoint family) must be sent: by this request, by
+    // the CRM's fixed headers, or by the auth.
+    let auth_header = match &ctx.crm.auth {
+        crate::bindings::AuthBinding::Header { header, .. } => Some(header.as_str()),
+        _ => None,
+    };
+    for p in of(ParamLocation::Header).filter(|p| p.required) {
+        let named = |n: &String| n.eq_ignore_ascii_case(&p.name);
+        if p.name.eq_ignore_ascii_case("authorization")
+            || auth_header.is_some_and(|h| h.eq_ignore_ascii_case(&p.name))
+            || request.headers.keys().any(named)
+            || ctx.crm.headers.keys().any(named)
+        {
+            continue;
+        }
+        let hint = match p.schema.default.as_ref().or(p.schema.enum_values.first()) {
+            Some(serde_json::Value::String(v)) => format!(" (the spec's value: `{v}`)"),
+            _ => String::new(),
+        };
+        ctx.error(
+            &format!("{at}.headers"),
+            format!(
+                "required header `{}` of `{} {}` is not sent; give it in this request's `headers:`{hint}",
+                p.name, op.method, op.path
+            ),
+        );
+    }
+
     let body = super::body::check(ctx, &scope, found, request, at);
 
     // A parameter left unbound was reported above (unbound, or a bad value).
