@@ -155,7 +155,8 @@ fn show_explains_appointment_book_and_renders_an_example() {
         "start (string, format date-time; required)",
         "Result fields",
         "Idempotency: natural-key",
-        "no bundled CRM",
+        "Supported by: calcom",
+        "Example: mcp.json for calcom",
         "read the weekday",
         "highly suitable",
     ] {
