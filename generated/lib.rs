@@ -41,6 +41,9 @@ pub mod hubspot {
 #[path = "stripe"]
 pub mod stripe {
     #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
@@ -82,6 +85,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
+    ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
     ("stripe", "invoice-lookup"),
     ("stripe", "payment-status"),
@@ -124,6 +128,9 @@ pub async fn call_json(
         ("hubspot", "ticket-status") => {
             Some(hubspot::ticket_status::call_json(client, args).await)
         }
+        ("stripe", "contact-create") => {
+            Some(stripe::contact_create::call_json(client, args).await)
+        }
         ("stripe", "contact-lookup") => {
             Some(stripe::contact_lookup::call_json(client, args).await)
         }
@@ -161,6 +168,7 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
+        ("stripe", "contact-create") => Some(stripe::contact_create::CRM),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::CRM),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::CRM),
         ("stripe", "payment-status") => Some(stripe::payment_status::CRM),
@@ -208,6 +216,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
+        ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::TIMEOUT),
         ("stripe", "payment-status") => Some(stripe::payment_status::TIMEOUT),
@@ -415,6 +424,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("hubspot", "ticket-status", "vapi") => {
             Some(include_str!("hubspot/ticket-status/vapi.json"))
+        }
+        ("stripe", "contact-create", "anthropic") => {
+            Some(include_str!("stripe/contact-create/anthropic.json"))
+        }
+        ("stripe", "contact-create", "elevenlabs") => {
+            Some(include_str!("stripe/contact-create/elevenlabs.json"))
+        }
+        ("stripe", "contact-create", "gemini") => {
+            Some(include_str!("stripe/contact-create/gemini.json"))
+        }
+        ("stripe", "contact-create", "mcp") => {
+            Some(include_str!("stripe/contact-create/mcp.json"))
+        }
+        ("stripe", "contact-create", "openai-chat") => {
+            Some(include_str!("stripe/contact-create/openai-chat.json"))
+        }
+        ("stripe", "contact-create", "openai-realtime") => {
+            Some(include_str!("stripe/contact-create/openai-realtime.json"))
+        }
+        ("stripe", "contact-create", "openai-responses") => {
+            Some(include_str!("stripe/contact-create/openai-responses.json"))
+        }
+        ("stripe", "contact-create", "retell") => {
+            Some(include_str!("stripe/contact-create/retell.json"))
+        }
+        ("stripe", "contact-create", "vapi") => {
+            Some(include_str!("stripe/contact-create/vapi.json"))
         }
         ("stripe", "contact-lookup", "anthropic") => {
             Some(include_str!("stripe/contact-lookup/anthropic.json"))

@@ -11,6 +11,11 @@
 //! `additionalProperties` is closed, as the response checks treat it, so a
 //! property the vendor never declared is caught. Objects combined through
 //! `allOf` stay open (closing one branch would refuse the others' members).
+//!
+//! A form body (`form:` in an example) is read back into the JSON its
+//! bracket notation encodes and checked against the operation's
+//! `application/x-www-form-urlencoded` schema the same way, every value
+//! being text (a number or a boolean in the schema accepts its text).
 
 use std::collections::BTreeSet;
 
@@ -67,44 +72,158 @@ pub fn check_request(spec: &Value, request: &ExampleRequest) -> Vec<String> {
             problems.push(format!("required query parameter `{}` is missing", p.name));
         }
     }
-    // Headers a case lists: declared ones (names compared ignoring case)
-    // with values that fit.
-    for (name, value) in &request.headers {
-        match params
+    // Headers a case gives exactly that the operation declares (Cal.com's
+    // `cal-api-version`): values that fit (names compared ignoring case).
+    // Headers the spec does not declare (an idempotency key) are not
+    // checked: vendors often leave them out.
+    for (name, expected) in &request.headers {
+        let crate::examples::ExpectedHeader::Exact(value) = expected else {
+            continue;
+        };
+        if let Some(p) = params
             .iter()
             .find(|p| p.location == "header" && p.name.eq_ignore_ascii_case(name))
         {
-            None => problems.push(format!(
-                "header `{name}` is not one `{} {template}` declares",
-                request.method
-            )),
-            Some(p) => {
-                if let Some(problem) = scalar_problem(spec, &p.schema, value) {
-                    problems.push(format!("header `{name}` = `{value}`: {problem}"));
-                }
+            if let Some(problem) = scalar_problem(spec, &p.schema, value) {
+                problems.push(format!("header `{name}` = `{value}`: {problem}"));
             }
         }
     }
-    // Body.
+    // Body: JSON, or a form.
     let body_spec = op.get("requestBody").map(|b| deref(spec, b));
-    match (&request.body, body_spec) {
-        (Some(_), None) => problems.push(format!(
+    let sent = request.body.is_some() || request.form.is_some();
+    match body_spec {
+        None if sent => problems.push(format!(
             "`{} {template}` takes no request body",
             request.method
         )),
-        (None, Some(b)) if b.get("required") == Some(&Value::Bool(true)) => {
+        Some(b) if !sent && b.get("required") == Some(&Value::Bool(true)) => {
             problems.push(format!("`{} {template}` requires a body", request.method))
         }
-        (Some(body), Some(b)) => match b.pointer("/content/application~1json/schema") {
-            None => problems.push(format!(
-                "`{} {template}` takes no JSON body",
-                request.method
-            )),
-            Some(schema) => problems.extend(body_problems(spec, schema, body)),
-        },
-        _ => {}
+        Some(b) => {
+            if let Some(body) = &request.body {
+                match b.pointer("/content/application~1json/schema") {
+                    None => problems.push(format!(
+                        "`{} {template}` takes no JSON body{}",
+                        request.method,
+                        if b.pointer(FORM_SCHEMA).is_some() {
+                            " (it takes a form: give `form:`)"
+                        } else {
+                            ""
+                        }
+                    )),
+                    Some(schema) => problems.extend(body_problems(spec, schema, body, false)),
+                }
+            }
+            if let Some(form) = &request.form {
+                match (b.pointer(FORM_SCHEMA), form_value(form)) {
+                    (None, _) => problems.push(format!(
+                        "`{} {template}` takes no form body",
+                        request.method
+                    )),
+                    (Some(_), Err(problem)) => problems.push(format!("form: {problem}")),
+                    (Some(schema), Ok(value)) => {
+                        problems.extend(body_problems(spec, schema, &value, true))
+                    }
+                }
+            }
+        }
+        None => {}
     }
     problems
+}
+
+/// Where an operation's form body schema is, below its `requestBody`.
+const FORM_SCHEMA: &str = "/content/application~1x-www-form-urlencoded/schema";
+
+/// A form body read back into the JSON it encodes, in the bracket notation
+/// the connector writes (`metadata[source]=voice` is `{"metadata":
+/// {"source": "voice"}}`, `items[0][id]=a` an array): every value is
+/// text, `+` a space, `%XX` a byte. A field named twice, a malformed key or
+/// a part without `=` is a problem.
+pub fn form_value(form: &str) -> Result<Value, String> {
+    let decode = |part: &str| {
+        percent_encoding::percent_decode_str(&part.replace('+', " "))
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .map_err(|_| format!("`{part}` is not UTF-8 once decoded"))
+    };
+    let mut root = Value::Object(Map::new());
+    if form.is_empty() {
+        return Ok(root);
+    }
+    for part in form.split('&') {
+        let Some((key, value)) = part.split_once('=') else {
+            return Err(format!("`{part}` is not a `name=value` pair"));
+        };
+        let (key, value) = (decode(key)?, decode(value)?);
+        let path = form_key(&key)
+            .ok_or_else(|| format!("`{key}` is not a field name in bracket notation"))?;
+        let mut node = &mut root;
+        for (i, segment) in path.iter().enumerate() {
+            let Value::Object(map) = node else {
+                return Err(format!(
+                    "`{key}` gives a value and members to the same field"
+                ));
+            };
+            if i + 1 == path.len() {
+                if map.contains_key(segment.as_str()) {
+                    return Err(format!("`{key}` is given twice"));
+                }
+                map.insert(segment.clone(), Value::String(value.clone()));
+                break;
+            }
+            node = map
+                .entry(segment.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
+    }
+    Ok(arrays(root))
+}
+
+/// `a[b][0]` as its segments (`a`, `b`, `0`), or `None` when malformed.
+fn form_key(key: &str) -> Option<Vec<String>> {
+    let (first, mut rest) = match key.find('[') {
+        Some(i) => key.split_at(i),
+        None => (key, ""),
+    };
+    if first.is_empty() || first.contains(']') {
+        return None;
+    }
+    let mut out = vec![first.to_string()];
+    while !rest.is_empty() {
+        let inner = rest.strip_prefix('[')?;
+        let end = inner.find(']')?;
+        let segment = &inner[..end];
+        if segment.is_empty() || segment.contains('[') {
+            return None;
+        }
+        out.push(segment.to_string());
+        rest = &inner[end + 1..];
+    }
+    Some(out)
+}
+
+/// Objects whose members are exactly `0`, `1`, … become arrays.
+fn arrays(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let is_list =
+                !map.is_empty() && (0..map.len()).all(|i| map.contains_key(i.to_string().as_str()));
+            let mut map: Map<String, Value> =
+                map.into_iter().map(|(k, v)| (k, arrays(v))).collect();
+            if is_list {
+                Value::Array(
+                    (0..map.len())
+                        .map(|i| map.remove(i.to_string().as_str()).unwrap_or(Value::Null))
+                        .collect(),
+                )
+            } else {
+                Value::Object(map)
+            }
+        }
+        other => other,
+    }
 }
 
 /// A declared parameter.
@@ -232,8 +351,10 @@ fn scalar_problem(spec: &Value, schema: &Value, value: &str) -> Option<String> {
     None
 }
 
-/// Validates `body` against the operation's body schema, made strict.
-fn body_problems(spec: &Value, schema: &Value, body: &Value) -> Vec<String> {
+/// Validates `body` against the operation's body schema, made strict;
+/// `form`: the body is a form read back into JSON, whose values are all
+/// text, so a number or a boolean in the schema accepts its text.
+fn body_problems(spec: &Value, schema: &Value, body: &Value, form: bool) -> Vec<String> {
     let mut components = spec.get("components").cloned().unwrap_or(Value::Null);
     let mut open = BTreeSet::new();
     collect_all_of_refs(spec, &mut open);
@@ -244,6 +365,11 @@ fn body_problems(spec: &Value, schema: &Value, body: &Value) -> Vec<String> {
     }
     let mut root = schema.clone();
     to_json_schema(&mut root, true);
+    if form {
+        as_text(&mut root);
+        as_text(&mut components);
+    }
+    let what = if form { "form" } else { "body" };
     let mut doc = Map::new();
     doc.insert(
         "$schema".into(),
@@ -262,7 +388,7 @@ fn body_problems(spec: &Value, schema: &Value, body: &Value) -> Vec<String> {
         .map(|e| {
             let at = e.instance_path.to_string();
             format!(
-                "body{}: {e}",
+                "{what}{}: {e}",
                 if at.is_empty() {
                     String::new()
                 } else {
@@ -274,6 +400,50 @@ fn body_problems(spec: &Value, schema: &Value, body: &Value) -> Vec<String> {
     problems.sort();
     problems.dedup();
     problems
+}
+
+/// Makes every scalar schema below `v` accept its value as text, as a
+/// form sends it: an integer is digits, a number a decimal, a boolean
+/// `true` or `false`, and an `enum`'s values are compared as text.
+fn as_text(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            let text = |t: &str| match t {
+                "integer" => Some(Some("^-?[0-9]+$")),
+                "number" => Some(Some("^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$")),
+                "boolean" => Some(None),
+                _ => None,
+            };
+            let scalar = match map.get("type") {
+                Some(Value::String(t)) => text(t),
+                Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find_map(text),
+                _ => None,
+            };
+            if let Some(pattern) = scalar {
+                map.insert("type".into(), "string".into());
+                match pattern {
+                    Some(p) => {
+                        map.insert("pattern".into(), p.into());
+                    }
+                    None => {
+                        map.entry("enum")
+                            .or_insert_with(|| serde_json::json!([true, false]));
+                    }
+                }
+            }
+            if let Some(Value::Array(values)) = map.get_mut("enum") {
+                for value in values.iter_mut() {
+                    if !value.is_string() {
+                        let text = value.to_string();
+                        *value = Value::String(text);
+                    }
+                }
+            }
+            map.values_mut().for_each(as_text);
+        }
+        Value::Array(items) => items.iter_mut().for_each(as_text),
+        _ => {}
+    }
 }
 
 /// Names of component schemas an `allOf` references directly.

@@ -19,6 +19,12 @@
 //!         body: { total: 1, results: [ { id: "51", properties: { firstname: Jane } } ] }
 //!   result: { ok: true, result: { contact_id: "51", first_name: Jane } }
 //! ```
+//!
+//! A request that sends a form gives its exact bytes in `form:`
+//! (`email=jane%40example.com&metadata[source]=voice`), and `headers:`
+//! lists headers it must carry: an exact value, or `{any: key}` for a
+//! value not known in advance (an idempotency key), equal across the
+//! case's requests that name the same `any`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,16 +69,37 @@ pub struct ExampleRequest {
     /// The query parameters the request carries (auth parameters aside).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub query: BTreeMap<String, String>,
-    /// Headers the request must carry with exactly these values (names
-    /// in lower case; Cal.com's per-endpoint `cal-api-version`); others
-    /// are not compared.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub headers: BTreeMap<String, String>,
     /// The exact JSON body, when the request has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
+    /// The exact `application/x-www-form-urlencoded` body, byte for byte
+    /// (`email=jane%40example.com&metadata[source]=voice`), when the
+    /// request sends a form; never beside `body`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
+    /// Request headers the request must carry (auth aside). A header one
+    /// request of a case names must be absent from the case's requests
+    /// that do not name it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, ExpectedHeader>,
     /// The canned answer of the mock server.
     pub response: ExampleResponse,
+}
+
+/// What a request header of an example must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ExpectedHeader {
+    /// Exactly this value.
+    Exact(String),
+    /// A value not known in advance (a fresh idempotency key): present
+    /// and not empty, and the same in every request of the case that
+    /// names the same `any` (`{any: key}`), so a retry's key is the first
+    /// attempt's.
+    Any {
+        /// The name that ties equal values together within a case.
+        any: String,
+    },
 }
 
 /// The canned answer to one request.
@@ -185,6 +212,33 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<ExampleCase>> {
                         request.path
                     ),
                 ));
+            }
+            if request.body.is_some() && request.form.is_some() {
+                return Err(Error::invalid(
+                    origin,
+                    format!("{at}.form"),
+                    "a request sends a JSON `body` or a `form`, not both",
+                ));
+            }
+            for (name, expected) in &request.headers {
+                let fine = !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+                if !fine {
+                    return Err(Error::invalid(
+                        origin,
+                        format!("{at}.headers"),
+                        format!("`{name}` is not an HTTP header name"),
+                    ));
+                }
+                if matches!(expected, ExpectedHeader::Any { any } if any.trim().is_empty()) {
+                    return Err(Error::invalid(
+                        origin,
+                        format!("{at}.headers.{name}.any"),
+                        "is empty; name the value (`{any: key}`) so that requests can share it",
+                    ));
+                }
             }
             if !(100..=599).contains(&request.response.status) {
                 return Err(Error::invalid(
@@ -366,6 +420,38 @@ mod tests {
         for text in ["", "[]", ONE] {
             assert!(!err(text).contains('\n'));
         }
+    }
+
+    #[test]
+    fn forms_and_headers_parse_and_are_checked() {
+        let form = ONE.replace(
+            "body: { q: a }",
+            "form: \"q=a&m[k]=v\"\n      headers: { Idempotency-Key: { any: key }, X-Api: \"2\" }",
+        );
+        let cases = parse(&form, "x.yaml").unwrap();
+        let r = &cases[0].requests[0];
+        assert_eq!(r.form.as_deref(), Some("q=a&m[k]=v"));
+        assert_eq!(r.body, None);
+        assert_eq!(
+            r.headers["Idempotency-Key"],
+            ExpectedHeader::Any { any: "key".into() }
+        );
+        assert_eq!(r.headers["X-Api"], ExpectedHeader::Exact("2".into()));
+        let both = ONE.replace("body: { q: a }", "body: { q: a }\n      form: q=a");
+        assert!(err(&both).starts_with(
+            "x.yaml: [0].requests[0].form: a request sends a JSON `body` or a `form`"
+        ));
+        let bad = form.replace("Idempotency-Key:", "\"Idempotency Key\":");
+        assert!(
+            err(&bad).starts_with(
+                "x.yaml: [0].requests[0].headers: `Idempotency Key` is not an HTTP header name"
+            ),
+            "{}",
+            err(&bad)
+        );
+        let empty = form.replace("{ any: key }", "{ any: \"\" }");
+        assert!(err(&empty)
+            .starts_with("x.yaml: [0].requests[0].headers.Idempotency-Key.any: is empty"));
     }
 
     #[test]

@@ -9,7 +9,10 @@
 //!   field's `values` shrink to those the binding can produce; an "at least
 //!   one of" parameter no request of the binding uses (Zendesk finds an
 //!   organization by name, not by domain) leaves that CRM's input schema,
-//!   so the tool never asks for what the connector would refuse;
+//!   so the tool never asks for what the connector would refuse; one a
+//!   natural-key write's look-up does not use stays a parameter but no
+//!   longer counts among the alternatives (Stripe finds a customer by
+//!   email only);
 //! - refuses words that promise what the binding cannot do: the tool
 //!   description, summary or speech naming a field the binding never fills,
 //!   a value the template does not list, or a raw CRM value where the
@@ -136,6 +139,16 @@ fn narrow_alternatives(action: &mut BoundAction) {
         .collect();
     tool.at_least_one_of.retain(|n| used.contains(n));
     tool.parameters.retain(|p| !dropped.contains(&p.name));
+    // A natural-key write looks the record up by its key first, and
+    // refuses a call without one: an alternative only the write uses
+    // (Stripe saves a phone but finds a customer by email alone) stays a
+    // parameter, but is not one that makes a call on its own.
+    if let Flow::WriteUnlessFound { lookup, .. } = &action.flow {
+        let keys = call_args(&[&lookup.call]);
+        if tool.at_least_one_of.iter().any(|n| keys.contains(n)) {
+            tool.at_least_one_of.retain(|n| keys.contains(n));
+        }
+    }
 }
 
 /// The names of every argument any request of `flow` uses.
@@ -144,6 +157,12 @@ fn used_args(flow: &Flow) -> BTreeSet<String> {
     if let Flow::Steps { steps, .. } = flow {
         calls.extend(steps.iter().map(|s| &s.call));
     }
+    call_args(&calls)
+}
+
+/// The names of every argument a request of `calls` uses (in a `when` or
+/// as a value).
+fn call_args(calls: &[&Call]) -> BTreeSet<String> {
     let mut used = BTreeSet::new();
     for variant in calls.iter().flat_map(|c| c.variants.iter()) {
         used.extend(variant.when.iter().map(|a| a.name.clone()));

@@ -151,3 +151,127 @@ fn an_example_body_with_a_property_the_vendor_does_not_allow_fails() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+fn form_request(method: &str, path: &str, form: &str) -> ExampleRequest {
+    serde_json::from_value(json!({
+        "method": method, "path": path, "form": form, "response": {"status": 200},
+    }))
+    .expect("a request")
+}
+
+/// A Stripe-like create that takes only a form.
+fn form_spec() -> Value {
+    json!({
+        "openapi": "3.0.0",
+        "paths": {
+            "/v1/customers": {"post": {"requestBody": {"required": false, "content": {
+                "application/x-www-form-urlencoded": {"schema": {
+                    "type": "object", "additionalProperties": false,
+                    "properties": {
+                        "email": {"type": "string", "maxLength": 12},
+                        "balance": {"type": "integer"},
+                        "tax_exempt": {"type": "string", "enum": ["", "exempt", "none"]},
+                        "test": {"type": "boolean"},
+                        "metadata": {"anyOf": [
+                            {"type": "object", "additionalProperties": {"type": "string"}},
+                            {"type": "string", "enum": [""]}
+                        ]},
+                        "expand": {"type": "array", "items": {"type": "string"}},
+                        "address": {"$ref": "#/components/schemas/address"}
+                    }
+                }}
+            }}}},
+            "/v1/people": {"post": {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}}
+        },
+        "components": {"schemas": {"address": {"type": "object", "properties": {"city": {"type": "string"}}}}}
+    })
+}
+
+#[test]
+fn a_form_body_is_read_back_and_checked_against_the_form_schema() {
+    let spec = form_spec();
+    let one =
+        |form: &str| check_request(&spec, &form_request("POST", "/v1/customers", form)).join(" | ");
+    assert_eq!(
+        one("email=a%40b.c&balance=-20&test=true&metadata[source]=voice&metadata[x+y]=1&expand[0]=a&expand[1]=b&address[city]=Berlin&tax_exempt="),
+        ""
+    );
+    // A property the schema does not allow, at the top or nested in a closed object.
+    let p = one("email=a%40b.c&nickname=x");
+    assert!(
+        p.contains("form: Additional properties are not allowed ('nickname' was unexpected)"),
+        "{p}"
+    );
+    let p = one("address[street]=Main");
+    assert!(
+        p.contains("at `/address`") && p.contains("'street' was unexpected"),
+        "{p}"
+    );
+    // Values are text: an integer or a boolean accepts only its text.
+    let p = one("balance=12.5");
+    assert!(p.contains("at `/balance`"), "{p}");
+    let p = one("test=yes");
+    assert!(p.contains("at `/test`"), "{p}");
+    let p = one("tax_exempt=maybe");
+    assert!(p.contains("at `/tax_exempt`"), "{p}");
+    let p = one("email=toolong%40example.com");
+    assert!(p.contains("at `/email`"), "{p}");
+    // Malformed forms are named.
+    assert!(one("email").contains("form: `email` is not a `name=value` pair"));
+    assert!(one("email=a&email=b").contains("form: `email` is given twice"));
+    assert!(one("meta[data=x").contains("is not a field name in bracket notation"));
+    // A form where the operation takes JSON, and JSON where it takes a form.
+    let p = check_request(&spec, &form_request("POST", "/v1/people", "a=b")).join(" | ");
+    assert!(p.contains("`POST /v1/people` takes no form body"), "{p}");
+    let p = check_request(
+        &spec,
+        &request("POST", "/v1/customers", &[], Some(json!({"email": "a"}))),
+    )
+    .join(" | ");
+    assert!(
+        p.contains("takes no JSON body (it takes a form: give `form:`)"),
+        "{p}"
+    );
+}
+
+#[test]
+fn form_values_nest_in_bracket_notation() {
+    use midcall::conformance::form_value;
+    assert_eq!(
+        form_value("name=Jane+Doe&metadata[source]=voice&line_items[0][price]=p1&line_items[1][price]=p%262").unwrap(),
+        json!({"name": "Jane Doe", "metadata": {"source": "voice"},
+               "line_items": [{"price": "p1"}, {"price": "p&2"}]})
+    );
+    // Indexes that do not run 0, 1, … stay an object.
+    assert_eq!(form_value("a[1]=x").unwrap(), json!({"a": {"1": "x"}}));
+    assert_eq!(form_value("").unwrap(), json!({}));
+    assert!(form_value("a=1&a[b]=2")
+        .unwrap_err()
+        .contains("gives a value and members"));
+}
+
+#[test]
+fn a_stripe_example_form_with_a_field_stripe_does_not_take_fails() {
+    let path = examples::path("stripe", "contact-create");
+    let bundled = Sources::bundled();
+    let text = bundled.get(&path).expect("bundled examples").text.clone();
+    let edited = text.replacen(
+        "&metadata[company]=Acme+%26+Sons",
+        "&company=Acme+%26+Sons",
+        1,
+    );
+    assert_ne!(edited, text);
+    let mut sources = Sources::bundled();
+    sources.insert(&path, "edited.yaml", &edited);
+    let err = Midcall::new(sources)
+        .expect("loads")
+        .bound_pairs()
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        err.starts_with(
+            "edited.yaml: [0].requests[1]: case `created, with phone and company`: form: "
+        ) && err.contains("'company' was unexpected"),
+        "{err}"
+    );
+}

@@ -196,7 +196,7 @@ fn a_precheck_is_checked_against_the_spec_like_the_operation() {
 }
 
 #[test]
-fn a_precheck_has_no_precheck_and_no_idempotency_header_beside_it() {
+fn a_precheck_has_no_precheck_of_its_own() {
     let text = edit_create(|c| {
         c.replacen(
             "      retry_safe: true\n",
@@ -206,6 +206,12 @@ fn a_precheck_has_no_precheck_and_no_idempotency_header_beside_it() {
     });
     let msg = error(&text, "contact-create");
     assert!(msg.contains("unknown field `precheck`"), "{msg}");
+}
+
+#[test]
+fn an_idempotency_header_may_stand_beside_a_precheck_and_goes_on_the_write_only() {
+    // HubSpot's bindings with the header added: accepted, and rendered on
+    // the write alone (the look-up is a read).
     let text = edit_create(|c| {
         c.replacen(
             "    operation: POST /crm/v3/objects/contacts\n",
@@ -213,11 +219,45 @@ fn a_precheck_has_no_precheck_and_no_idempotency_header_beside_it() {
             1,
         )
     });
-    let msg = error(&text, "contact-create");
+    let files = with(&text)
+        .generate(
+            "hubspot",
+            "contact-create",
+            &["connector".into()],
+            &Default::default(),
+        )
+        .expect("accepted");
+    let code = &files[0].contents;
+    let write = code.split_once("let write = ").expect("a write").1;
+    let precheck = code.split_once("let write = ").unwrap().0;
     assert!(
-        msg.contains("actions.contact-create.precheck:") && msg.contains("not both"),
-        "{msg}"
+        write.contains(".idempotency_key(\"Idempotency-Key\")"),
+        "{code}"
     );
+    assert!(!precheck.contains("idempotency_key"), "{code}");
+    assert!(
+        code.contains(".write_unless_found(precheck, \"/results/0\", write, \"\")"),
+        "{code}"
+    );
+    // Stripe's bundled contact-create is such a binding.
+    let stripe = Midcall::bundled()
+        .unwrap()
+        .generate(
+            "stripe",
+            "contact-create",
+            &["connector".into()],
+            &Default::default(),
+        )
+        .unwrap();
+    let code = &stripe[0].contents;
+    for snippet in [
+        "Request::new(Method::Get, \"/v1/customers\")",
+        "Request::new(Method::Post, \"/v1/customers\")\n        .idempotency_key(\"Idempotency-Key\")",
+        ".form(",
+        ".write_unless_found(precheck, \"/data/0\", write, \"\")",
+    ] {
+        assert!(code.contains(snippet), "{snippet} missing:\n{code}");
+    }
 }
 
 #[test]

@@ -201,3 +201,65 @@ fn an_alternative_argument_no_request_uses_leaves_the_tool() {
         "{mcp}"
     );
 }
+
+fn generated(crm: &str, template: &str, target: &str) -> String {
+    Midcall::bundled()
+        .unwrap()
+        .generate(
+            crm,
+            template,
+            &[target.to_string()],
+            &RenderOptions::default(),
+        )
+        .map(|mut files| files.remove(0).contents)
+        .unwrap()
+}
+
+#[test]
+fn a_natural_key_write_asks_for_the_keys_its_look_up_can_find() {
+    // Stripe's contact-create looks customers up by email alone: the phone
+    // is saved (a parameter still) but no longer makes a call on its own.
+    let mcp: Value = serde_json::from_str(&generated("stripe", "contact-create", "mcp")).unwrap();
+    let input = &mcp["inputSchema"];
+    assert!(input["properties"]["phone"].is_object(), "{input}");
+    assert_eq!(
+        input["anyOf"],
+        serde_json::json!([{"required": ["email"]}]),
+        "{input}"
+    );
+    assert!(
+        mcp["description"]
+            .as_str()
+            .unwrap()
+            .contains("With Stripe: Stripe keeps one full name per customer"),
+        "{mcp}"
+    );
+    // Its answer is for the record it wrote or found: no first name (Stripe
+    // keeps a full name), and the annotations of a keyed, additive write.
+    assert!(
+        mcp["outputSchema"]["properties"]
+            .get("first_name")
+            .is_none(),
+        "{mcp}"
+    );
+    assert_eq!(
+        mcp["annotations"],
+        serde_json::json!({"title": "Contact creation", "readOnlyHint": false,
+            "destructiveHint": false, "idempotentHint": true, "openWorldHint": true})
+    );
+    let connector = generated("stripe", "contact-create", "connector");
+    assert!(
+        connector.contains("I need the email to do that."),
+        "{connector}"
+    );
+    assert!(
+        connector.contains("pub phone: Option<String>"),
+        "{connector}"
+    );
+    // HubSpot looks up by email or phone: both stay alternatives.
+    let mcp: Value = serde_json::from_str(&generated("hubspot", "contact-create", "mcp")).unwrap();
+    assert_eq!(
+        mcp["inputSchema"]["anyOf"],
+        serde_json::json!([{"required": ["email"]}, {"required": ["phone"]}])
+    );
+}

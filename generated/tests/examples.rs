@@ -5,9 +5,12 @@
 //! order (method, path, query, exact JSON body; each expected once), and
 //! anything else with a 599 that must never be asked for. The test then
 //! checks the requests the connector made (same sequence, same query and
-//! body, each header the case lists, the auth the CRM's `AuthSpec` implies on every one) and the tool
-//! result (`ok`, `error` and `result` exactly; `message` when the case
-//! gives one).
+//! body, a form byte for byte, the headers a case names, the auth the
+//! CRM's `AuthSpec` implies on every one) and the tool result (`ok`,
+//! `error` and `result` exactly; `message` when the case gives one). A
+//! header given as `{any: key}` (an idempotency key) must hold the same
+//! value on every request of the case that names the same key, and a
+//! header one request names must be absent from the others.
 //!
 //! A connector with a `Vendor` (settings, fixed headers, a vendor auth
 //! kind) is configured through `Config::from_vendor_lookup` with test
@@ -21,9 +24,9 @@
 
 use std::path::{Path, PathBuf};
 
-use midcall::examples::{self, ExampleCase};
+use midcall::examples::{self, ExampleCase, ExpectedHeader};
 use midcall_runtime::{Auth, AuthKind, AuthSpec, Client, Config, SettingKind, Value, Vendor};
-use wiremock::matchers::{any, body_json, method, path, query_param};
+use wiremock::matchers::{any, body_json, body_string, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const TOKEN: &str = "test-token";
@@ -78,7 +81,7 @@ enum Conn {
 fn fake_setting(name: &str, kind: SettingKind) -> String {
     match kind {
         SettingKind::Host => "acme".to_string(),
-        SettingKind::UtcOffset => "+01:00".to_string(),
+        SettingKind::UtcOffset => "+00:00".to_string(),
         SettingKind::Text if name.contains("email") => "agent@example.com".to_string(),
         SettingKind::Text => format!("test-{name}"),
     }
@@ -261,6 +264,9 @@ async fn mount(server: &MockServer, label: &str, case: &ExampleCase) {
         if let Some(body) = &exchange.body {
             mock = mock.and(body_json(body));
         }
+        if let Some(form) = &exchange.form {
+            mock = mock.and(body_string(form.as_str()));
+        }
         let mut response = ResponseTemplate::new(exchange.response.status);
         if let Some(body) = &exchange.response.body {
             response = response.set_body_json(body);
@@ -295,6 +301,7 @@ fn check_requests(
     received: &[Request],
 ) -> Result<(), String> {
     let summary = |r: &Request| format!("{} {}", r.method, r.url.path());
+    let mut keys = std::collections::BTreeMap::new();
     for (i, (want, got)) in case.requests.iter().zip(received).enumerate() {
         let at = format!("{label}: requests[{i}]");
         let auth_param = check_conn_auth(conn, got).map_err(|e| format!("{at}: {e}"))?;
@@ -318,13 +325,25 @@ fn check_requests(
                 want.query
             ));
         }
-        for (name, value) in &want.headers {
-            let sent = got.headers.get(name.as_str()).and_then(|v| v.to_str().ok());
-            if sent != Some(value.as_str()) {
+        check_headers(case, i, got, &mut keys).map_err(|e| format!("{at}: {e}"))?;
+        if let Some(form) = &want.form {
+            let content_type = got
+                .headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if !content_type.starts_with("application/x-www-form-urlencoded") {
                 return Err(format!(
-                    "{at}: expected header `{name}: {value}`, got {sent:?}"
+                    "{at}: expected a form (application/x-www-form-urlencoded), got content-type `{content_type}`"
                 ));
             }
+            if got.body != form.as_bytes() {
+                return Err(format!(
+                    "{at}: expected form `{form}`, got `{}`",
+                    String::from_utf8_lossy(&got.body)
+                ));
+            }
+            continue;
         }
         match &want.body {
             Some(body) => {
@@ -351,6 +370,58 @@ fn check_requests(
             case.requests.len(),
             received.len()
         ));
+    }
+    Ok(())
+}
+
+/// Checks the headers of the case's request `i` (`got`): each it names
+/// holds its exact value, or (`{any: name}`) a value that is not empty and
+/// equal to every other value the case names the same (`keys`, filled as
+/// the requests go); a header another request of the case names is absent.
+fn check_headers(
+    case: &ExampleCase,
+    i: usize,
+    got: &Request,
+    keys: &mut std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    let value = |name: &str| {
+        got.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap_or("<not text>").to_string())
+    };
+    let want = &case.requests[i].headers;
+    for (name, expected) in want {
+        let sent = value(name);
+        match (expected, sent) {
+            (_, None) => return Err(format!("header `{name}` is missing")),
+            (ExpectedHeader::Exact(v), Some(s)) if *v != s => {
+                return Err(format!("header `{name}`: expected `{v}`, got `{s}`"))
+            }
+            (ExpectedHeader::Exact(_), Some(_)) => {}
+            (ExpectedHeader::Any { .. }, Some(s)) if s.is_empty() => {
+                return Err(format!("header `{name}` is empty"))
+            }
+            (ExpectedHeader::Any { any }, Some(s)) => match keys.get(any) {
+                Some(first) if *first != s => {
+                    return Err(format!(
+                        "header `{name}`: expected the value of `{{any: {any}}}` sent before, `{first}`, got `{s}`"
+                    ))
+                }
+                Some(_) => {}
+                None => {
+                    keys.insert(any.clone(), s);
+                }
+            },
+        }
+    }
+    for other in case.requests.iter().flat_map(|r| r.headers.keys()) {
+        if !want.contains_key(other) {
+            if let Some(s) = value(other) {
+                return Err(format!(
+                    "header `{other}`: expected none on this request, got `{s}`"
+                ));
+            }
+        }
     }
     Ok(())
 }

@@ -57,14 +57,14 @@ pub(super) fn retry(
     })
 }
 
-/// A precheck guards a write, and is its only guard (no idempotency
-/// header beside it). Problems are reported at the precheck itself;
-/// `false` when there was one.
-pub(super) fn precheck_allowed(
-    ctx: &mut Ctx<'_>,
-    template: &Template,
-    binding: &ActionBinding,
-) -> bool {
+/// A precheck guards a write. An idempotency header may stand beside it
+/// (Stripe's `Idempotency-Key`): the write is still sent at most twice,
+/// only after a second look misses the record, and the second write
+/// carries the first one's key, so a write that landed but that the
+/// look-up cannot see yet (an eventually consistent search) is not made
+/// twice. Problems are reported at the precheck itself; `false` when
+/// there was one.
+pub(super) fn precheck_allowed(ctx: &mut Ctx<'_>, template: &Template) -> bool {
     let before = ctx.report.count();
     if template.access != Access::Write {
         ctx.error(
@@ -73,12 +73,6 @@ pub(super) fn precheck_allowed(
                 "template `{}` only reads; a precheck guards a write",
                 template.id
             ),
-        );
-    }
-    if binding.idempotency.is_some() {
-        ctx.error(
-            "",
-            "the write has an idempotency header; use the header or a precheck, not both",
         );
     }
     ctx.report.count() == before

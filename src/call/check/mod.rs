@@ -145,10 +145,7 @@ fn flow(
         let retry = guard::retry(&mut ctx, template, binding, &found);
         exchange(&mut ctx, found, retry, &binding.requests, &binding.response)
     });
-    let lookup = binding
-        .precheck
-        .as_ref()
-        .map(|p| precheck(&mut ctx, binding, p));
+    let lookup = binding.precheck.as_ref().map(|p| precheck(&mut ctx, p));
     let same_time = binding
         .precheck
         .as_ref()
@@ -344,15 +341,11 @@ fn step(
 /// A `precheck:`, checked like the action's own operation plus the
 /// guard's rules. A precheck that may not be there, or that does not
 /// read, is reported alone: the rest of it would only add noise.
-fn precheck(
-    ctx: &mut Ctx<'_>,
-    binding: &ActionBinding,
-    precheck: &PrecheckBinding,
-) -> Option<Exchange> {
+fn precheck(ctx: &mut Ctx<'_>, precheck: &PrecheckBinding) -> Option<Exchange> {
     let inner = format!("{}.precheck", ctx.at);
     let outer = std::mem::replace(&mut ctx.at, inner);
     let template = ctx.template;
-    let exchange = guard::precheck_allowed(ctx, template, binding)
+    let exchange = guard::precheck_allowed(ctx, template)
         .then(|| operation::find(ctx, &precheck.operation))
         .flatten()
         .and_then(|found| {
