@@ -36,6 +36,24 @@ pub mod hubspot {
     pub mod ticket_status;
 }
 
+/// Connectors for `servicetitan`.
+#[rustfmt::skip]
+#[path = "servicetitan"]
+pub mod servicetitan {
+    #[rustfmt::skip]
+    #[path = "appointment-availability/connector.rs"]
+    pub mod appointment_availability;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "device-config-lookup/connector.rs"]
+    pub mod device_config_lookup;
+    #[rustfmt::skip]
+    #[path = "invoice-lookup/connector.rs"]
+    pub mod invoice_lookup;
+}
+
 /// Connectors for `stripe`.
 #[rustfmt::skip]
 #[path = "stripe"]
@@ -85,6 +103,10 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
+    ("servicetitan", "appointment-availability"),
+    ("servicetitan", "contact-lookup"),
+    ("servicetitan", "device-config-lookup"),
+    ("servicetitan", "invoice-lookup"),
     ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
     ("stripe", "invoice-lookup"),
@@ -127,6 +149,18 @@ pub async fn call_json(
         }
         ("hubspot", "ticket-status") => {
             Some(hubspot::ticket_status::call_json(client, args).await)
+        }
+        ("servicetitan", "appointment-availability") => {
+            Some(servicetitan::appointment_availability::call_json(client, args).await)
+        }
+        ("servicetitan", "contact-lookup") => {
+            Some(servicetitan::contact_lookup::call_json(client, args).await)
+        }
+        ("servicetitan", "device-config-lookup") => {
+            Some(servicetitan::device_config_lookup::call_json(client, args).await)
+        }
+        ("servicetitan", "invoice-lookup") => {
+            Some(servicetitan::invoice_lookup::call_json(client, args).await)
         }
         ("stripe", "contact-create") => {
             Some(stripe::contact_create::call_json(client, args).await)
@@ -191,6 +225,14 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::VENDOR)
         }
+        ("servicetitan", "appointment-availability") => {
+            Some(servicetitan::appointment_availability::VENDOR)
+        }
+        ("servicetitan", "contact-lookup") => Some(servicetitan::contact_lookup::VENDOR),
+        ("servicetitan", "device-config-lookup") => {
+            Some(servicetitan::device_config_lookup::VENDOR)
+        }
+        ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::VENDOR),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
@@ -216,6 +258,14 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
+        ("servicetitan", "appointment-availability") => {
+            Some(servicetitan::appointment_availability::TIMEOUT)
+        }
+        ("servicetitan", "contact-lookup") => Some(servicetitan::contact_lookup::TIMEOUT),
+        ("servicetitan", "device-config-lookup") => {
+            Some(servicetitan::device_config_lookup::TIMEOUT)
+        }
+        ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::TIMEOUT),
         ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::TIMEOUT),
@@ -424,6 +474,122 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("hubspot", "ticket-status", "vapi") => {
             Some(include_str!("hubspot/ticket-status/vapi.json"))
+        }
+        ("servicetitan", "appointment-availability", "anthropic") => {
+            Some(include_str!("servicetitan/appointment-availability/anthropic.json"))
+        }
+        ("servicetitan", "appointment-availability", "elevenlabs") => {
+            Some(include_str!("servicetitan/appointment-availability/elevenlabs.json"))
+        }
+        ("servicetitan", "appointment-availability", "gemini") => {
+            Some(include_str!("servicetitan/appointment-availability/gemini.json"))
+        }
+        ("servicetitan", "appointment-availability", "mcp") => {
+            Some(include_str!("servicetitan/appointment-availability/mcp.json"))
+        }
+        ("servicetitan", "appointment-availability", "openai-chat") => {
+            Some(include_str!("servicetitan/appointment-availability/openai-chat.json"))
+        }
+        ("servicetitan", "appointment-availability", "openai-realtime") => {
+            Some(
+                include_str!(
+                    "servicetitan/appointment-availability/openai-realtime.json"
+                ),
+            )
+        }
+        ("servicetitan", "appointment-availability", "openai-responses") => {
+            Some(
+                include_str!(
+                    "servicetitan/appointment-availability/openai-responses.json"
+                ),
+            )
+        }
+        ("servicetitan", "appointment-availability", "retell") => {
+            Some(include_str!("servicetitan/appointment-availability/retell.json"))
+        }
+        ("servicetitan", "appointment-availability", "vapi") => {
+            Some(include_str!("servicetitan/appointment-availability/vapi.json"))
+        }
+        ("servicetitan", "contact-lookup", "anthropic") => {
+            Some(include_str!("servicetitan/contact-lookup/anthropic.json"))
+        }
+        ("servicetitan", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("servicetitan/contact-lookup/elevenlabs.json"))
+        }
+        ("servicetitan", "contact-lookup", "gemini") => {
+            Some(include_str!("servicetitan/contact-lookup/gemini.json"))
+        }
+        ("servicetitan", "contact-lookup", "mcp") => {
+            Some(include_str!("servicetitan/contact-lookup/mcp.json"))
+        }
+        ("servicetitan", "contact-lookup", "openai-chat") => {
+            Some(include_str!("servicetitan/contact-lookup/openai-chat.json"))
+        }
+        ("servicetitan", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("servicetitan/contact-lookup/openai-realtime.json"))
+        }
+        ("servicetitan", "contact-lookup", "openai-responses") => {
+            Some(include_str!("servicetitan/contact-lookup/openai-responses.json"))
+        }
+        ("servicetitan", "contact-lookup", "retell") => {
+            Some(include_str!("servicetitan/contact-lookup/retell.json"))
+        }
+        ("servicetitan", "contact-lookup", "vapi") => {
+            Some(include_str!("servicetitan/contact-lookup/vapi.json"))
+        }
+        ("servicetitan", "device-config-lookup", "anthropic") => {
+            Some(include_str!("servicetitan/device-config-lookup/anthropic.json"))
+        }
+        ("servicetitan", "device-config-lookup", "elevenlabs") => {
+            Some(include_str!("servicetitan/device-config-lookup/elevenlabs.json"))
+        }
+        ("servicetitan", "device-config-lookup", "gemini") => {
+            Some(include_str!("servicetitan/device-config-lookup/gemini.json"))
+        }
+        ("servicetitan", "device-config-lookup", "mcp") => {
+            Some(include_str!("servicetitan/device-config-lookup/mcp.json"))
+        }
+        ("servicetitan", "device-config-lookup", "openai-chat") => {
+            Some(include_str!("servicetitan/device-config-lookup/openai-chat.json"))
+        }
+        ("servicetitan", "device-config-lookup", "openai-realtime") => {
+            Some(include_str!("servicetitan/device-config-lookup/openai-realtime.json"))
+        }
+        ("servicetitan", "device-config-lookup", "openai-responses") => {
+            Some(include_str!("servicetitan/device-config-lookup/openai-responses.json"))
+        }
+        ("servicetitan", "device-config-lookup", "retell") => {
+            Some(include_str!("servicetitan/device-config-lookup/retell.json"))
+        }
+        ("servicetitan", "device-config-lookup", "vapi") => {
+            Some(include_str!("servicetitan/device-config-lookup/vapi.json"))
+        }
+        ("servicetitan", "invoice-lookup", "anthropic") => {
+            Some(include_str!("servicetitan/invoice-lookup/anthropic.json"))
+        }
+        ("servicetitan", "invoice-lookup", "elevenlabs") => {
+            Some(include_str!("servicetitan/invoice-lookup/elevenlabs.json"))
+        }
+        ("servicetitan", "invoice-lookup", "gemini") => {
+            Some(include_str!("servicetitan/invoice-lookup/gemini.json"))
+        }
+        ("servicetitan", "invoice-lookup", "mcp") => {
+            Some(include_str!("servicetitan/invoice-lookup/mcp.json"))
+        }
+        ("servicetitan", "invoice-lookup", "openai-chat") => {
+            Some(include_str!("servicetitan/invoice-lookup/openai-chat.json"))
+        }
+        ("servicetitan", "invoice-lookup", "openai-realtime") => {
+            Some(include_str!("servicetitan/invoice-lookup/openai-realtime.json"))
+        }
+        ("servicetitan", "invoice-lookup", "openai-responses") => {
+            Some(include_str!("servicetitan/invoice-lookup/openai-responses.json"))
+        }
+        ("servicetitan", "invoice-lookup", "retell") => {
+            Some(include_str!("servicetitan/invoice-lookup/retell.json"))
+        }
+        ("servicetitan", "invoice-lookup", "vapi") => {
+            Some(include_str!("servicetitan/invoice-lookup/vapi.json"))
         }
         ("stripe", "contact-create", "anthropic") => {
             Some(include_str!("stripe/contact-create/anthropic.json"))

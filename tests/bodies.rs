@@ -157,6 +157,29 @@ fn a_transform_of_the_wrong_type_is_named() {
 }
 
 #[test]
+fn an_each_only_pointer_must_be_a_boolean_below_one_element() {
+    assert_eq!(
+        problems(
+            "appointment-availability",
+            &[
+                (
+                    "first_slot: { each: /slots, item:",
+                    "first_slot: { each: /slots, only: /start, item:"
+                ),
+                (
+                    "second_slot: { each: /slots, item:",
+                    "second_slot: { each: /slots, only: /free, item:"
+                ),
+            ]
+        ),
+        [
+            "bindings.yaml: actions.appointment-availability.response.fields.first_slot.only: `/start` is not a boolean in the success response; `only` keeps the elements that hold `true` there",
+            "bindings.yaml: actions.appointment-availability.response.fields.second_slot.only: the success response of `GET /v1/availability` has nothing at `/slots/0/free`",
+        ]
+    );
+}
+
+#[test]
 fn unknown_transform_keys_and_missing_pointers_are_named() {
     let lines = problems(
         "invoice-lookup",

@@ -21,16 +21,34 @@
 //! `agent@example.com/token:test-token`) and every fixed header. A case's
 //! `unset` variables are left out: configuring must fail, that error is
 //! the case's result, and no request may be sent.
+//!
+//! A connector whose auth kind is OAuth 2.0 client credentials
+//! (ServiceTitan) gets a second mock, its token endpoint (the kind's
+//! `*_TOKEN_URL` variable points at it): it answers one token only to a
+//! form with `grant_type=client_credentials` (and the kind's scope) and
+//! the test client id and secret (in the form, or as basic auth), and
+//! must be asked exactly once when the case lists requests
+//! (a fresh client's first call fetches the token, later requests of the
+//! same call reuse it), never when it lists none. Every API request must
+//! then carry that token as a bearer token, beside the fixed headers.
 
 use std::path::{Path, PathBuf};
 
 use midcall::examples::{self, ExampleCase, ExpectedHeader};
-use midcall_runtime::{Auth, AuthKind, AuthSpec, Client, Config, SettingKind, Value, Vendor};
+use midcall_runtime::{
+    Auth, AuthKind, AuthSpec, Client, Config, CredentialsIn, SettingKind, Value, Vendor,
+};
 use wiremock::matchers::{any, body_json, body_string, method, path, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 const TOKEN: &str = "test-token";
 const USER: &str = "test-user";
+/// The client-credentials test values and the token the mock issues.
+const CLIENT_ID: &str = "test-client-id";
+const CLIENT_SECRET: &str = "test-client-secret";
+const ACCESS_TOKEN: &str = "test-access-token";
+/// Where the mock token endpoint answers.
+const TOKEN_PATH: &str = "/connect/token";
 
 /// `(crm, template, file)` for every examples file, sorted.
 fn example_files() -> Vec<(String, String, PathBuf)> {
@@ -82,6 +100,7 @@ fn fake_setting(name: &str, kind: SettingKind) -> String {
     match kind {
         SettingKind::Host => "acme".to_string(),
         SettingKind::UtcOffset => "+01:00".to_string(),
+        SettingKind::Digits => "1234567".to_string(),
         SettingKind::Text if name.contains("email") => "agent@example.com".to_string(),
         SettingKind::Text => format!("test-{name}"),
     }
@@ -91,6 +110,7 @@ fn fake_setting(name: &str, kind: SettingKind) -> String {
 fn vendor_vars(
     vendor: &Vendor,
     base_url: &str,
+    token_url: &str,
     unset: &[String],
 ) -> std::collections::HashMap<String, String> {
     let mut vars = std::collections::HashMap::new();
@@ -104,7 +124,17 @@ fn vendor_vars(
         | AuthKind::Basic { env, .. } => {
             vars.insert(env.to_string(), TOKEN.to_string());
         }
-        AuthKind::ClientCredentials { .. } | AuthKind::None => {}
+        AuthKind::ClientCredentials {
+            token_url_env,
+            client_id_env,
+            client_secret_env,
+            ..
+        } => {
+            vars.insert(client_id_env.to_string(), CLIENT_ID.to_string());
+            vars.insert(client_secret_env.to_string(), CLIENT_SECRET.to_string());
+            vars.insert(token_url_env.to_string(), token_url.to_string());
+        }
+        AuthKind::None => {}
     }
     vars.insert(vendor.base_url_env.to_string(), base_url.to_string());
     for name in unset {
@@ -187,7 +217,7 @@ fn check_vendor_auth(vendor: &Vendor, request: &Request) -> Result<Option<&'stat
             param = Some(name);
         }
         AuthKind::ClientCredentials { .. } => {
-            return Err("auth: client_credentials is not replayed by examples.rs yet".into());
+            wanted.push(("authorization".into(), format!("Bearer {ACCESS_TOKEN}")));
         }
         AuthKind::None => {}
     }
@@ -251,6 +281,90 @@ fn check_auth(spec: AuthSpec, request: &Request) -> Result<Option<&'static str>,
     } else {
         Err(format!("auth: expected `{want}`, got {got:?}"))
     }
+}
+
+/// A token request as the client-credentials grant sends it: a form with
+/// exactly `grant_type=client_credentials`, the scope when the vendor asks
+/// for one, and the test id and secret in the form (or as basic auth).
+struct TokenForm {
+    /// The form's `name=value` pairs, sorted.
+    pairs: Vec<String>,
+    /// The basic auth header, when the id and secret go there.
+    basic: Option<String>,
+}
+
+impl TokenForm {
+    fn for_vendor(vendor: &Vendor) -> Self {
+        let AuthKind::ClientCredentials { scope, send, .. } = vendor.auth else {
+            unreachable!("only client-credentials connectors have a token endpoint")
+        };
+        // The test values need no percent-encoding; a scope's spaces are `+`.
+        let mut pairs = vec!["grant_type=client_credentials".to_string()];
+        if let Some(scope) = scope {
+            pairs.push(format!(
+                "scope={}",
+                fill_test(vendor, scope).replace(' ', "+")
+            ));
+        }
+        let basic = match send {
+            CredentialsIn::Body => {
+                pairs.push(format!("client_id={CLIENT_ID}"));
+                pairs.push(format!("client_secret={CLIENT_SECRET}"));
+                None
+            }
+            CredentialsIn::Basic => Some(format!(
+                "Basic {}",
+                base64(format!("{CLIENT_ID}:{CLIENT_SECRET}").as_bytes())
+            )),
+        };
+        pairs.sort_unstable();
+        TokenForm { pairs, basic }
+    }
+}
+
+impl Match for TokenForm {
+    fn matches(&self, request: &Request) -> bool {
+        let header = |name: &str| {
+            request
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let form_type = header("content-type")
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let body = String::from_utf8_lossy(&request.body);
+        let mut pairs: Vec<&str> = body.split('&').collect();
+        pairs.sort_unstable();
+        form_type && pairs == self.pairs && header("authorization") == self.basic
+    }
+}
+
+/// The mock token endpoint of a client-credentials connector: one token
+/// for the right form, asked `times` times; anything else a 599 that must
+/// never be asked for.
+async fn mount_token(server: &MockServer, vendor: &Vendor, label: &str, times: u64) {
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(TokenForm::for_vendor(vendor))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": ACCESS_TOKEN,
+            "token_type": "Bearer",
+            "expires_in": 900,
+        })))
+        .expect(times)
+        .named(format!("{label}: the token request"))
+        .mount(server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(599))
+        .with_priority(u8::MAX)
+        .expect(0)
+        .named(format!(
+            "{label}: a token request that is not the grant's form"
+        ))
+        .mount(server)
+        .await;
 }
 
 /// Mounts the case's exchanges, in order, and the catch-all.
@@ -460,6 +574,26 @@ async fn run_case(crm: &str, template: &str, file: &str, case: &ExampleCase) -> 
     let conn = conn(crm, template).ok_or_else(missing)?;
     let timeout = midcall_generated::timeout(crm, template).ok_or_else(missing)?;
     let server = MockServer::start().await;
+    // A client-credentials connector's token endpoint: asked once when
+    // the case sends anything, never when it sends nothing.
+    let token_server = match conn {
+        Conn::Vendor(
+            vendor @ Vendor {
+                auth: AuthKind::ClientCredentials { .. },
+                ..
+            },
+        ) => {
+            let token_server = MockServer::start().await;
+            let times = u64::from(!case.requests.is_empty());
+            mount_token(&token_server, &vendor, &label, times).await;
+            Some(token_server)
+        }
+        _ => None,
+    };
+    let token_url = token_server
+        .as_ref()
+        .map(|t| format!("{}{TOKEN_PATH}", t.uri()))
+        .unwrap_or_default();
     let configured = match conn {
         Conn::Crm(spec) if case.unset.is_empty() => Ok(Config::new(server.uri(), test_auth(spec))),
         Conn::Crm(_) => {
@@ -468,7 +602,7 @@ async fn run_case(crm: &str, template: &str, file: &str, case: &ExampleCase) -> 
             ))
         }
         Conn::Vendor(vendor) => {
-            let vars = vendor_vars(&vendor, &server.uri(), &case.unset);
+            let vars = vendor_vars(&vendor, &server.uri(), &token_url, &case.unset);
             Config::from_vendor_lookup(&vendor, |name| vars.get(name).cloned())
         }
     };
@@ -485,16 +619,35 @@ async fn run_case(crm: &str, template: &str, file: &str, case: &ExampleCase) -> 
         Err(e) => return Err(format!("{label}: the test configuration fails: {e:?}")),
     };
     let received = server.received_requests().await.unwrap_or_default();
-    let checked = check_requests(&label, case, conn, &received)
+    let mut checked = check_requests(&label, case, conn, &received)
         .and_then(|()| check_result(&label, case, &answer));
+    if let (Ok(()), Some(token_server)) = (&checked, &token_server) {
+        let asked = token_server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .len();
+        let wanted = usize::from(!case.requests.is_empty());
+        if asked != wanted {
+            checked = Err(format!(
+                "{label}: expected {wanted} token request(s), the connector made {asked}"
+            ));
+        }
+    }
     if checked.is_err() {
-        // Our message is the clearer one: keep the server's verification
+        // Our message is the clearer one: keep the servers' verification
         // on drop from panicking over the same failure.
         server.reset().await;
+        if let Some(token_server) = &token_server {
+            token_server.reset().await;
+        }
         return checked;
     }
     // Belt and braces: each listed exchange once, the catch-all never.
     server.verify().await;
+    if let Some(token_server) = &token_server {
+        token_server.verify().await;
+    }
     Ok(())
 }
 

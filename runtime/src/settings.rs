@@ -21,6 +21,9 @@ pub enum SettingKind {
     Host,
     /// A UTC offset (`+02:00`), read with [`Offset::parse`].
     UtcOffset,
+    /// A numeric id, ASCII digits only (ServiceTitan's tenant id, an
+    /// integer in every path).
+    Digits,
 }
 
 /// One setting a connector declares: its name in `{placeholders}` and the
@@ -100,6 +103,11 @@ impl Settings {
                 SettingKind::UtcOffset => {
                     if Offset::parse(&value).is_none() {
                         return Err(bad("is not a UTC offset such as +02:00"));
+                    }
+                }
+                SettingKind::Digits => {
+                    if !value.chars().all(|c| c.is_ascii_digit()) {
+                        return Err(bad("is not a numeric id (digits only)"));
                     }
                 }
             }
@@ -283,6 +291,28 @@ mod tests {
             let err = read(&pairs).unwrap_err();
             assert_eq!(err.kind, ErrorKind::Misconfigured, "{var}={value}");
             assert!(err.detail.contains(var), "{}", err.detail);
+        }
+    }
+
+    #[test]
+    fn a_digits_setting_takes_a_numeric_id_only() {
+        let declared = [Setting {
+            name: "tenant",
+            env: "SERVICETITAN_TENANT_ID",
+            kind: SettingKind::Digits,
+        }];
+        let read = |value: &str| {
+            let value = value.to_string();
+            Settings::read("ServiceTitan", &declared, &|_: &str| Some(value.clone()))
+        };
+        assert_eq!(read(" 1234567 ").unwrap().get("tenant").unwrap(), "1234567");
+        for bad in ["acme", "12 34", "-1", "12a", "１２"] {
+            let err = read(bad).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Misconfigured, "{bad}");
+            assert_eq!(
+                err.detail,
+                "ServiceTitan: environment variable SERVICETITAN_TENANT_ID (setting `tenant`) is not a numeric id (digits only)"
+            );
         }
     }
 }

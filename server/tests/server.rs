@@ -772,6 +772,7 @@ async fn readiness_names_the_missing_variables_never_values() {
         json!({"ready": false, "crms": {
             "calcom": {"ready": false, "missing_env": ["CALCOM_EVENT_TYPE_SLUG", "CALCOM_TIME_ZONE", "CALCOM_USERNAME", "CALCOM_UTC_OFFSET", "CALCOM_API_KEY"]},
             "hubspot": {"ready": false, "missing_env": ["HUBSPOT_ACCESS_TOKEN"]},
+            "servicetitan": {"ready": false, "missing_env": ["SERVICETITAN_APP_KEY", "SERVICETITAN_TENANT_ID", "SERVICETITAN_CLIENT_ID", "SERVICETITAN_CLIENT_SECRET"]},
             "stripe": {"ready": false, "missing_env": ["STRIPE_SECRET_KEY"]},
             "zendesk": {"ready": false, "missing_env": ["ZENDESK_EMAIL", "ZENDESK_SUBDOMAIN", "ZENDESK_API_TOKEN"]}
         }})
@@ -799,6 +800,7 @@ async fn readiness_names_the_missing_variables_never_values() {
     let text = r.text().await.unwrap();
     assert!(!text.contains(HUBSPOT_TOKEN));
     assert!(!text.contains(ZENDESK_TOKEN));
+    assert!(!text.contains(SERVICETITAN_SECRET));
     assert_eq!(crm_requests(&crm).await, 0);
 }
 

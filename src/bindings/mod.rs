@@ -80,6 +80,8 @@ pub enum SettingKindBinding {
     Host,
     /// A UTC offset such as `+02:00`.
     UtcOffset,
+    /// A numeric id, digits only.
+    Digits,
 }
 
 impl SettingKindBinding {
@@ -89,6 +91,7 @@ impl SettingKindBinding {
             SettingKindBinding::Text => "text",
             SettingKindBinding::Host => "host",
             SettingKindBinding::UtcOffset => "utc_offset",
+            SettingKindBinding::Digits => "digits",
         }
     }
 }

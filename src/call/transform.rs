@@ -48,6 +48,10 @@ pub enum Transform {
         list: Pointer,
         /// How one element becomes a value (pointers below the element).
         item: Box<FieldSource>,
+        /// Only elements that hold `true` at this pointer (below the
+        /// element) are read (ServiceTitan's bookable `isAvailable` time
+        /// frames); `None` reads every element.
+        only: Option<Pointer>,
         /// What is taken.
         take: Take,
     },

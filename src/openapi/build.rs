@@ -122,10 +122,14 @@ pub(crate) struct Builder<'a> {
     /// Schema nodes that inlining may still add to the model.
     pub(crate) inline_budget: usize,
     /// Referenced parameters, already built, by the pointer of their text.
-    parameters: HashMap<String, Parameter>,
+    pub(crate) parameters: HashMap<String, Parameter>,
     /// Referenced request bodies and responses, already built, by the
     /// pointer of their text.
-    bodies: HashMap<String, Option<Body>>,
+    pub(crate) bodies: HashMap<String, Option<Body>>,
+    /// Whether the loader tries the direct decoder (`fast.rs`) first.
+    pub(crate) fast: bool,
+    /// What the current direct-decoder attempt added to the caches.
+    pub(crate) undo: Vec<super::fast::Undo>,
 }
 
 impl<'a> Builder<'a> {
@@ -146,6 +150,8 @@ impl<'a> Builder<'a> {
             inline_budget: super::convert::INLINE_NODE_BUDGET,
             parameters: HashMap::new(),
             bodies: HashMap::new(),
+            fast: false,
+            undo: Vec::new(),
         }
     }
 

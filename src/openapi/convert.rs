@@ -21,10 +21,10 @@ use super::schema::{Schema, SchemaKind};
 
 /// Schemas nested deeper than this are refused. Parsed documents cannot
 /// nest this deep; only chains of inlined references could.
-const MAX_SCHEMA_DEPTH: usize = 256;
+pub(crate) const MAX_SCHEMA_DEPTH: usize = 256;
 
 /// How many non-component references may be inlined inside one another.
-const MAX_INLINE_REFS: usize = 32;
+pub(crate) const MAX_INLINE_REFS: usize = 32;
 
 /// How many schema nodes inlining may add to the model in all. Inlining
 /// copies, so references to references could otherwise grow the model
@@ -335,7 +335,7 @@ impl Builder<'_> {
 }
 
 /// What a reference that is not inlined becomes: anything, described.
-fn cut(reference: &str, why: &str) -> Schema {
+pub(crate) fn cut(reference: &str, why: &str) -> Schema {
     Schema {
         description: Some(format!("$ref {reference} not inlined: {why}")),
         ..Schema::any()
@@ -343,7 +343,7 @@ fn cut(reference: &str, why: &str) -> Schema {
 }
 
 /// The number of schema nodes in a schema (without following `Ref`s).
-fn node_count(schema: &Schema) -> usize {
+pub(crate) fn node_count(schema: &Schema) -> usize {
     let mut count = 0;
     let mut stack = vec![schema];
     while let Some(current) = stack.pop() {

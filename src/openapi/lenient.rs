@@ -28,14 +28,33 @@ const METHODS: [&str; 8] = [
 ];
 
 /// Builds the model of a 3.0-shaped document, setting broken parts aside.
-pub(crate) fn build(doc: &Value, origin: &str) -> Result<Api, SpecError> {
+///
+/// With `fast`, each component schema and path item is first decoded
+/// straight into the model (`fast.rs`); what that does not take is decoded
+/// through `openapiv3` as before, which words every error. The model is
+/// the same either way (`tests/openapi_fast.rs` checks it on every real
+/// spec).
+///
+/// With `fast`, and when no `$ref` points into `paths`, the paths are
+/// taken out of the document first and each path item is dropped as soon
+/// as its operations are built, so that the raw paths and the model of
+/// their operations are not both held whole.
+pub(crate) fn build(mut doc: Value, origin: &str, fast: bool) -> Result<Api, SpecError> {
     let mut warnings = Vec::new();
+    let defects = refs::collect(&doc, origin);
+    let taken_paths = if fast && !refers_into_paths(&doc) {
+        doc.get_mut("paths").map(Value::take)
+    } else {
+        None
+    };
+    let doc = &doc;
     let mut builder = Builder::new(doc, origin);
+    builder.fast = fast;
 
     // Where `$ref`s lead nowhere or in circles: schema components so
     // affected are broken; the rest is noted, and fails where it is used.
     let mut broken: BTreeMap<String, String> = BTreeMap::new();
-    for defect in refs::collect(doc, origin) {
+    for defect in defects {
         let text = reason(&defect, origin);
         if let Some(name) = defect.pointer().and_then(schema_component) {
             broken.entry(name).or_insert_with(|| text.clone());
@@ -67,9 +86,24 @@ pub(crate) fn build(doc: &Value, origin: &str) -> Result<Api, SpecError> {
                 continue;
             }
             let at = pointer::join_all("", &["components", "schemas", name]);
-            let converted =
-                decode::decode_at::<ReferenceOr<openapiv3::Schema>>(doc, value, &at, origin)
-                    .and_then(|schema| builder.schema((&schema).into(), &at));
+            let direct = if builder.fast {
+                let mark = builder.mark();
+                let schema = builder.fast_schema(value);
+                super::fast::count(schema.is_some());
+                if schema.is_none() {
+                    builder.rollback(mark);
+                }
+                schema
+            } else {
+                None
+            };
+            let converted = match direct {
+                Some(schema) => Ok(schema),
+                None => {
+                    decode::decode_at::<ReferenceOr<openapiv3::Schema>>(doc, value, &at, origin)
+                        .and_then(|schema| builder.schema((&schema).into(), &at))
+                }
+            };
             match converted {
                 Ok(schema) => {
                     schemas.insert(name.clone(), schema);
@@ -104,32 +138,69 @@ pub(crate) fn build(doc: &Value, origin: &str) -> Result<Api, SpecError> {
 
     let mut operations = Vec::new();
     let mut unusable = Vec::new();
-    if let Some(Value::Object(paths)) = doc.get("paths") {
-        for (path, value) in paths {
-            if path.starts_with("x-") {
-                continue;
+    let mut record = |path: &str, built: Vec<Built>| {
+        for built in built {
+            let result = built.result.and_then(|op| match needs(&op, &why) {
+                Some(reason) => Err(reason),
+                None => Ok(op),
+            });
+            match result {
+                Ok(op) => operations.push(op),
+                Err(e) => {
+                    let text = match &e {
+                        SpecError::Unusable { reason, .. } => reason.clone(),
+                        other => reason(other, origin),
+                    };
+                    warnings.push(format!("{} {path}: cannot be used: {text}", built.method));
+                    unusable.push(Unusable {
+                        method: built.method,
+                        path: path.to_owned(),
+                        operation_id: built.operation_id,
+                        pointer: built.at,
+                        reason: text,
+                    });
+                }
             }
-            for built in path_item(&mut builder, doc, path, value, &security, origin) {
-                let result = built.result.and_then(|op| match needs(&op, &why) {
-                    Some(reason) => Err(reason),
-                    None => Ok(op),
-                });
-                match result {
-                    Ok(op) => operations.push(op),
-                    Err(e) => {
-                        let text = match &e {
-                            SpecError::Unusable { reason, .. } => reason.clone(),
-                            other => reason(other, origin),
-                        };
-                        warnings.push(format!("{} {path}: cannot be used: {text}", built.method));
-                        unusable.push(Unusable {
-                            method: built.method,
-                            path: path.clone(),
-                            operation_id: built.operation_id,
-                            pointer: built.at,
-                            reason: text,
-                        });
+        }
+    };
+    match taken_paths {
+        Some(Value::Object(paths)) => {
+            // Each path item is dropped once built.
+            for (path, value) in paths {
+                if path.starts_with("x-") {
+                    continue;
+                }
+                let built = match fast_path_item(&mut builder, &path, &value, &security) {
+                    Some(built) => built,
+                    None => {
+                        // The old way words errors by looking the failing
+                        // part up in a document: one with this item alone.
+                        let mut alone = serde_json::Map::new();
+                        alone.insert(path.clone(), value);
+                        let alone = Value::Object(
+                            [("paths".to_owned(), Value::Object(alone))]
+                                .into_iter()
+                                .collect(),
+                        );
+                        let value = &alone["paths"][path.as_str()];
+                        path_item(&mut builder, &alone, &path, value, &security, origin)
                     }
+                };
+                record(&path, built);
+            }
+        }
+        Some(_) => {}
+        None => {
+            if let Some(Value::Object(paths)) = doc.get("paths") {
+                for (path, value) in paths {
+                    if path.starts_with("x-") {
+                        continue;
+                    }
+                    let built = match fast_path_item(&mut builder, path, value, &security) {
+                        Some(built) => built,
+                        None => path_item(&mut builder, doc, path, value, &security, origin),
+                    };
+                    record(path, built);
                 }
             }
         }
@@ -183,6 +254,60 @@ fn schema_component(at: &str) -> Option<String> {
         [c, s, name, ..] if c == "components" && s == "schemas" => Some(name.clone().into_owned()),
         _ => None,
     }
+}
+
+/// The operations of one path item by the direct decoder, when the
+/// builder uses it and it takes the item; `None` leaves the builder as it
+/// was.
+fn fast_path_item(
+    builder: &mut Builder<'_>,
+    path: &str,
+    value: &Value,
+    security: &[SecurityRequirement],
+) -> Option<Vec<Built>> {
+    if !builder.fast {
+        return None;
+    }
+    let mark = builder.mark();
+    let built = builder.fast_path_item(path, value, security);
+    super::fast::count(built.is_some());
+    if built.is_none() {
+        builder.rollback(mark);
+    }
+    built
+}
+
+/// Whether some `$ref` in the document (anywhere: references are followed
+/// from inlined places too) points into `paths` or at the whole document.
+fn refers_into_paths(doc: &Value) -> bool {
+    let into_paths = |fragment: &str| {
+        fragment.is_empty() || fragment == "/paths" || fragment.starts_with("/paths/")
+    };
+    let mut stack = vec![doc];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    match child {
+                        Value::String(reference) if key == "$ref" => {
+                            if let Some(fragment) = reference.strip_prefix('#') {
+                                if into_paths(fragment)
+                                    || into_paths(&pointer::percent_decode(fragment))
+                                {
+                                    return true;
+                                }
+                            }
+                        }
+                        Value::Object(_) | Value::Array(_) => stack.push(child),
+                        _ => {}
+                    }
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The operations of one path item. When the item as a whole has the
@@ -307,7 +432,9 @@ fn taint(
             referrers.entry(target).or_default().push(name.clone());
         }
     }
-    let mut queue: VecDeque<String> = why.keys().cloned().collect();
+    // In name order (not the hash map's, which differs from run to run):
+    // which cause a schema is said to need must not change between runs.
+    let mut queue: VecDeque<String> = broken.keys().cloned().collect();
     while let Some(bad) = queue.pop_front() {
         let Some(users) = referrers.get(&bad) else {
             continue;

@@ -58,10 +58,10 @@ fn list_json_lists_every_template_with_category_and_access() {
     assert_eq!(lookup["category"], "customer-service");
     assert_eq!(lookup["access"], "read");
     assert_eq!(lookup["tool"], "lookup_contact");
-    assert_eq!(lookup["crm_count"], 3);
+    assert_eq!(lookup["crm_count"], 4);
     assert_eq!(
         lookup["crms"],
-        serde_json::json!(["hubspot", "stripe", "zendesk"])
+        serde_json::json!(["hubspot", "servicetitan", "stripe", "zendesk"])
     );
     // contact-create: HubSpot, and Stripe (a customer, keyed on the email).
     let create = find("contact-create");
@@ -143,7 +143,7 @@ fn list_is_a_readable_table_and_deterministic() {
         .find(|l| l.starts_with("contact-lookup "))
         .expect("a contact-lookup row");
     assert!(
-        row.contains("customer-service") && row.contains("read") && row.contains(" 3 "),
+        row.contains("customer-service") && row.contains("read") && row.contains(" 4 "),
         "{row}"
     );
 }
@@ -179,7 +179,7 @@ fn show_explains_appointment_book_and_renders_an_example() {
 fn show_uses_a_supporting_crm_when_there_is_one() {
     let text = ok(&["show", "contact-lookup"]);
     assert!(
-        text.contains("Supported by: hubspot, stripe, zendesk"),
+        text.contains("Supported by: hubspot, servicetitan, stripe, zendesk"),
         "{text}"
     );
     // The first supporting CRM gives the example.
@@ -187,7 +187,7 @@ fn show_uses_a_supporting_crm_when_there_is_one() {
     let shown = json(&["show", "contact-lookup", "--json"]);
     assert_eq!(
         shown["crms"],
-        serde_json::json!(["hubspot", "stripe", "zendesk"])
+        serde_json::json!(["hubspot", "servicetitan", "stripe", "zendesk"])
     );
     assert_eq!(shown["example"]["crm"], "hubspot");
     assert_eq!(shown["example"]["definition"]["name"], "lookup_contact");

@@ -509,7 +509,13 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     let row = rows.iter().find(|c| c["id"] == "acme-cal").unwrap();
     assert_eq!(row["spec_only"], true);
     assert_eq!(row["templates"], serde_json::json!([]));
-    for (id, bound) in [("calcom", 4), ("hubspot", 3), ("stripe", 4), ("zendesk", 5)] {
+    for (id, bound) in [
+        ("calcom", 4),
+        ("hubspot", 3),
+        ("servicetitan", 4),
+        ("stripe", 4),
+        ("zendesk", 5),
+    ] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], false, "{id}");
         assert_eq!(

@@ -19,6 +19,7 @@ pub const TOKEN: &str = "bearer-token-0123456789";
 pub const ZENDESK_TOKEN: &str = "zendesk-test-token-never-shown";
 pub const HUBSPOT_TOKEN: &str = "pat-na1-hubspot-secret-token";
 pub const STRIPE_KEY: &str = "sk_test_stripe_secret_key";
+pub const SERVICETITAN_SECRET: &str = "servicetitan-client-secret-never-shown";
 
 pub fn connectors() -> Connectors {
     midcall_server::connectors!(midcall_generated)
@@ -58,6 +59,15 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         ("CALCOM_UTC_OFFSET", "+01:00"),
         ("CALCOM_API_KEY", "cal_test_key"),
         ("CALCOM_BASE_URL", crm_url),
+        // ServiceTitan's settings and client credentials, so that it is
+        // ready too (same mock base URL; no test calls its tools, so its
+        // token endpoint is never asked).
+        ("SERVICETITAN_TENANT_ID", "1234567"),
+        ("SERVICETITAN_APP_KEY", "st-app-key"),
+        ("SERVICETITAN_CLIENT_ID", "st-client-id"),
+        ("SERVICETITAN_CLIENT_SECRET", SERVICETITAN_SECRET),
+        ("SERVICETITAN_BASE_URL", crm_url),
+        ("SERVICETITAN_TOKEN_URL", crm_url),
     ])
 }
 

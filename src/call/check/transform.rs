@@ -104,7 +104,7 @@ pub(super) fn check(
     let options: &[&str] = match name {
         "unix_time" | "unix_millis" | "date_time" => &["offset"],
         "join" => &["with"],
-        "each" => &["item", "pick", "limit", "with"],
+        "each" => &["item", "only", "pick", "limit", "with"],
         _ => &[],
     };
     let mut ok = true;
@@ -347,7 +347,8 @@ fn money(
 }
 
 /// `{each: /slots, item: {date_time: /start}, pick: 0}` or `{each: /hosts,
-/// item: /name, limit: 3, with: ", "}`.
+/// item: /name, limit: 3, with: ", "}`; `only: /isAvailable` skips the
+/// elements that do not hold `true` there.
 fn each(
     ctx: &mut Ctx<'_>,
     answer: &Answer<'_>,
@@ -472,9 +473,38 @@ fn each(
             return None;
         }
     }
+    // `only: /isAvailable`: a boolean below one element.
+    let only = match (map.get("only"), &list) {
+        (None, _) => Some(None),
+        (Some(raw), Some(list)) if list_ok => {
+            let element = Target {
+                field: target.field,
+                ty: ValueType::Boolean,
+                under: target.under.join(list).join(&Pointer::parse("/0")?),
+            };
+            let place = format!("{at}.only");
+            match one_pointer(ctx, answer, &place, raw, &element) {
+                Some(p) => match answer.kind_at(&element.under.join(&p)) {
+                    Some(SchemaKind::Boolean) | None => Some(Some(p)),
+                    Some(_) => {
+                        ctx.error(
+                            &place,
+                            format!(
+                                "`{p}` is not a boolean in the success response; `only` keeps the elements that hold `true` there"
+                            ),
+                        );
+                        None
+                    }
+                },
+                None => None,
+            }
+        }
+        _ => None,
+    };
     Some(Transform::Each {
         list: list.filter(|_| list_ok)?,
         item: Box::new(item?),
+        only: only?,
         take: take?,
     })
 }

@@ -301,6 +301,7 @@ fn vendor(crm: &Crm) -> Result<TokenStream, String> {
             SettingKindBinding::Text => quote! { SettingKind::Text },
             SettingKindBinding::Host => quote! { SettingKind::Host },
             SettingKindBinding::UtcOffset => quote! { SettingKind::UtcOffset },
+            SettingKindBinding::Digits => quote! { SettingKind::Digits },
         };
         quote! { Setting { name: #name, env: #env, kind: #kind } }
     });

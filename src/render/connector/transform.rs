@@ -85,7 +85,12 @@ pub fn expression(t: &Transform, ty: ValueType, value: &TokenStream) -> TokenStr
                 quote! { [#(#pointers),*].iter().find_map(|p| project::#getter(#value, p)) }
             }
         }
-        Transform::Each { list, item, take } => {
+        Transform::Each {
+            list,
+            item,
+            only,
+            take,
+        } => {
             let list = literal(list.as_str());
             let element = quote! { item };
             let item_ty = match take {
@@ -93,6 +98,15 @@ pub fn expression(t: &Transform, ty: ValueType, value: &TokenStream) -> TokenStr
                 Take::Pick(_) => ty,
             };
             let read = projection::source(item, item_ty, &element);
+            let read = match only {
+                None => read,
+                Some(p) => {
+                    let p = literal(p.as_str());
+                    quote! {
+                        if project::boolean(item, #p) == Some(true) { #read } else { None }
+                    }
+                }
+            };
             match take {
                 Take::Pick(n) => {
                     let count = Literal::usize_unsuffixed(n + 1);
