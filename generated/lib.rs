@@ -3,6 +3,24 @@
 //! Written by `gen`; do not edit. Each connector's tool definitions
 //! (one JSON file per voice platform) sit beside its `connector.rs`.
 
+/// Connectors for `calcom`.
+#[rustfmt::skip]
+#[path = "calcom"]
+pub mod calcom {
+    #[rustfmt::skip]
+    #[path = "appointment-availability/connector.rs"]
+    pub mod appointment_availability;
+    #[rustfmt::skip]
+    #[path = "appointment-book/connector.rs"]
+    pub mod appointment_book;
+    #[rustfmt::skip]
+    #[path = "appointment-cancel/connector.rs"]
+    pub mod appointment_cancel;
+    #[rustfmt::skip]
+    #[path = "appointment-reschedule/connector.rs"]
+    pub mod appointment_reschedule;
+}
+
 /// Connectors for `hubspot`.
 #[rustfmt::skip]
 #[path = "hubspot"]
@@ -99,6 +117,10 @@ pub mod zendesk {
 /// Every connector in this crate as (CRM id, template id), sorted.
 #[rustfmt::skip]
 pub const CONNECTORS: &[(&str, &str)] = &[
+    ("calcom", "appointment-availability"),
+    ("calcom", "appointment-book"),
+    ("calcom", "appointment-cancel"),
+    ("calcom", "appointment-reschedule"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
@@ -133,6 +155,18 @@ pub async fn call_json(
     args: ::midcall_runtime::Value,
 ) -> Option<::midcall_runtime::Value> {
     match (crm, template) {
+        ("calcom", "appointment-availability") => {
+            Some(calcom::appointment_availability::call_json(client, args).await)
+        }
+        ("calcom", "appointment-book") => {
+            Some(calcom::appointment_book::call_json(client, args).await)
+        }
+        ("calcom", "appointment-cancel") => {
+            Some(calcom::appointment_cancel::call_json(client, args).await)
+        }
+        ("calcom", "appointment-reschedule") => {
+            Some(calcom::appointment_reschedule::call_json(client, args).await)
+        }
         ("hubspot", "contact-create") => {
             Some(hubspot::contact_create::call_json(client, args).await)
         }
@@ -224,6 +258,14 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
 #[rustfmt::skip]
 pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
     match (crm, template) {
+        ("calcom", "appointment-availability") => {
+            Some(calcom::appointment_availability::VENDOR)
+        }
+        ("calcom", "appointment-book") => Some(calcom::appointment_book::VENDOR),
+        ("calcom", "appointment-cancel") => Some(calcom::appointment_cancel::VENDOR),
+        ("calcom", "appointment-reschedule") => {
+            Some(calcom::appointment_reschedule::VENDOR)
+        }
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
@@ -251,6 +293,14 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
 #[rustfmt::skip]
 pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
     match (crm, template) {
+        ("calcom", "appointment-availability") => {
+            Some(calcom::appointment_availability::TIMEOUT)
+        }
+        ("calcom", "appointment-book") => Some(calcom::appointment_book::TIMEOUT),
+        ("calcom", "appointment-cancel") => Some(calcom::appointment_cancel::TIMEOUT),
+        ("calcom", "appointment-reschedule") => {
+            Some(calcom::appointment_reschedule::TIMEOUT)
+        }
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
@@ -287,6 +337,114 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
 #[rustfmt::skip]
 pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'static str> {
     match (crm, template, target) {
+        ("calcom", "appointment-availability", "anthropic") => {
+            Some(include_str!("calcom/appointment-availability/anthropic.json"))
+        }
+        ("calcom", "appointment-availability", "elevenlabs") => {
+            Some(include_str!("calcom/appointment-availability/elevenlabs.json"))
+        }
+        ("calcom", "appointment-availability", "gemini") => {
+            Some(include_str!("calcom/appointment-availability/gemini.json"))
+        }
+        ("calcom", "appointment-availability", "mcp") => {
+            Some(include_str!("calcom/appointment-availability/mcp.json"))
+        }
+        ("calcom", "appointment-availability", "openai-chat") => {
+            Some(include_str!("calcom/appointment-availability/openai-chat.json"))
+        }
+        ("calcom", "appointment-availability", "openai-realtime") => {
+            Some(include_str!("calcom/appointment-availability/openai-realtime.json"))
+        }
+        ("calcom", "appointment-availability", "openai-responses") => {
+            Some(include_str!("calcom/appointment-availability/openai-responses.json"))
+        }
+        ("calcom", "appointment-availability", "retell") => {
+            Some(include_str!("calcom/appointment-availability/retell.json"))
+        }
+        ("calcom", "appointment-availability", "vapi") => {
+            Some(include_str!("calcom/appointment-availability/vapi.json"))
+        }
+        ("calcom", "appointment-book", "anthropic") => {
+            Some(include_str!("calcom/appointment-book/anthropic.json"))
+        }
+        ("calcom", "appointment-book", "elevenlabs") => {
+            Some(include_str!("calcom/appointment-book/elevenlabs.json"))
+        }
+        ("calcom", "appointment-book", "gemini") => {
+            Some(include_str!("calcom/appointment-book/gemini.json"))
+        }
+        ("calcom", "appointment-book", "mcp") => {
+            Some(include_str!("calcom/appointment-book/mcp.json"))
+        }
+        ("calcom", "appointment-book", "openai-chat") => {
+            Some(include_str!("calcom/appointment-book/openai-chat.json"))
+        }
+        ("calcom", "appointment-book", "openai-realtime") => {
+            Some(include_str!("calcom/appointment-book/openai-realtime.json"))
+        }
+        ("calcom", "appointment-book", "openai-responses") => {
+            Some(include_str!("calcom/appointment-book/openai-responses.json"))
+        }
+        ("calcom", "appointment-book", "retell") => {
+            Some(include_str!("calcom/appointment-book/retell.json"))
+        }
+        ("calcom", "appointment-book", "vapi") => {
+            Some(include_str!("calcom/appointment-book/vapi.json"))
+        }
+        ("calcom", "appointment-cancel", "anthropic") => {
+            Some(include_str!("calcom/appointment-cancel/anthropic.json"))
+        }
+        ("calcom", "appointment-cancel", "elevenlabs") => {
+            Some(include_str!("calcom/appointment-cancel/elevenlabs.json"))
+        }
+        ("calcom", "appointment-cancel", "gemini") => {
+            Some(include_str!("calcom/appointment-cancel/gemini.json"))
+        }
+        ("calcom", "appointment-cancel", "mcp") => {
+            Some(include_str!("calcom/appointment-cancel/mcp.json"))
+        }
+        ("calcom", "appointment-cancel", "openai-chat") => {
+            Some(include_str!("calcom/appointment-cancel/openai-chat.json"))
+        }
+        ("calcom", "appointment-cancel", "openai-realtime") => {
+            Some(include_str!("calcom/appointment-cancel/openai-realtime.json"))
+        }
+        ("calcom", "appointment-cancel", "openai-responses") => {
+            Some(include_str!("calcom/appointment-cancel/openai-responses.json"))
+        }
+        ("calcom", "appointment-cancel", "retell") => {
+            Some(include_str!("calcom/appointment-cancel/retell.json"))
+        }
+        ("calcom", "appointment-cancel", "vapi") => {
+            Some(include_str!("calcom/appointment-cancel/vapi.json"))
+        }
+        ("calcom", "appointment-reschedule", "anthropic") => {
+            Some(include_str!("calcom/appointment-reschedule/anthropic.json"))
+        }
+        ("calcom", "appointment-reschedule", "elevenlabs") => {
+            Some(include_str!("calcom/appointment-reschedule/elevenlabs.json"))
+        }
+        ("calcom", "appointment-reschedule", "gemini") => {
+            Some(include_str!("calcom/appointment-reschedule/gemini.json"))
+        }
+        ("calcom", "appointment-reschedule", "mcp") => {
+            Some(include_str!("calcom/appointment-reschedule/mcp.json"))
+        }
+        ("calcom", "appointment-reschedule", "openai-chat") => {
+            Some(include_str!("calcom/appointment-reschedule/openai-chat.json"))
+        }
+        ("calcom", "appointment-reschedule", "openai-realtime") => {
+            Some(include_str!("calcom/appointment-reschedule/openai-realtime.json"))
+        }
+        ("calcom", "appointment-reschedule", "openai-responses") => {
+            Some(include_str!("calcom/appointment-reschedule/openai-responses.json"))
+        }
+        ("calcom", "appointment-reschedule", "retell") => {
+            Some(include_str!("calcom/appointment-reschedule/retell.json"))
+        }
+        ("calcom", "appointment-reschedule", "vapi") => {
+            Some(include_str!("calcom/appointment-reschedule/vapi.json"))
+        }
         ("hubspot", "contact-create", "anthropic") => {
             Some(include_str!("hubspot/contact-create/anthropic.json"))
         }

@@ -72,6 +72,23 @@ pub fn check_request(spec: &Value, request: &ExampleRequest) -> Vec<String> {
             problems.push(format!("required query parameter `{}` is missing", p.name));
         }
     }
+    // Headers a case gives exactly that the operation declares (Cal.com's
+    // `cal-api-version`): values that fit (names compared ignoring case).
+    // Headers the spec does not declare (an idempotency key) are not
+    // checked: vendors often leave them out.
+    for (name, expected) in &request.headers {
+        let crate::examples::ExpectedHeader::Exact(value) = expected else {
+            continue;
+        };
+        if let Some(p) = params
+            .iter()
+            .find(|p| p.location == "header" && p.name.eq_ignore_ascii_case(name))
+        {
+            if let Some(problem) = scalar_problem(spec, &p.schema, value) {
+                problems.push(format!("header `{name}` = `{value}`: {problem}"));
+            }
+        }
+    }
     // Body: JSON, or a form.
     let body_spec = op.get("requestBody").map(|b| deref(spec, b));
     let sent = request.body.is_some() || request.form.is_some();

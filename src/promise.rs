@@ -178,14 +178,14 @@ fn call_args(calls: &[&Call]) -> BTreeSet<String> {
 fn exchanges(flow: &Flow) -> Vec<&Exchange> {
     match flow {
         Flow::One(e) | Flow::Steps { last: e, .. } => vec![e],
-        Flow::WriteUnlessFound { lookup, write } => vec![lookup, write],
+        Flow::WriteUnlessFound { lookup, write, .. } => vec![lookup, write],
     }
 }
 
 fn exchanges_mut(flow: &mut Flow) -> Vec<&mut Exchange> {
     match flow {
         Flow::One(e) | Flow::Steps { last: e, .. } => vec![e],
-        Flow::WriteUnlessFound { lookup, write } => vec![lookup, write],
+        Flow::WriteUnlessFound { lookup, write, .. } => vec![lookup, write],
     }
 }
 

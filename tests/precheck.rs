@@ -48,7 +48,12 @@ fn the_bundled_contact_create_binding_resolves_with_its_precheck() {
         .unwrap()
         .action("hubspot", "contact-create")
         .unwrap();
-    let midcall::call::Flow::WriteUnlessFound { lookup, write } = &action.flow else {
+    let midcall::call::Flow::WriteUnlessFound {
+        lookup,
+        write,
+        same_time: None,
+    } = &action.flow
+    else {
         panic!("a precheck: {:?}", action.flow);
     };
     assert_eq!(

@@ -99,7 +99,7 @@ enum Conn {
 fn fake_setting(name: &str, kind: SettingKind) -> String {
     match kind {
         SettingKind::Host => "acme".to_string(),
-        SettingKind::UtcOffset => "+00:00".to_string(),
+        SettingKind::UtcOffset => "+01:00".to_string(),
         SettingKind::Digits => "1234567".to_string(),
         SettingKind::Text if name.contains("email") => "agent@example.com".to_string(),
         SettingKind::Text => format!("test-{name}"),

@@ -56,9 +56,31 @@ impl Client {
         write: Request,
         write_record: &str,
     ) -> Result<Written, ActionError> {
+        self.write_unless_found_where(precheck, precheck_record, |_| true, write, write_record)
+            .await
+    }
+
+    /// [`Client::write_unless_found`] where the look-up's record counts
+    /// as found only when `same` accepts it (Cal.com's bookings after a
+    /// start: the first one is the booking only when it starts exactly
+    /// then, `time::same_instant`); a record `same` rejects is "not found".
+    pub async fn write_unless_found_where(
+        &self,
+        precheck: Request,
+        precheck_record: &str,
+        same: impl Fn(&Value) -> bool,
+        write: Request,
+        write_record: &str,
+    ) -> Result<Written, ActionError> {
         let deadline = self.deadline();
         let write = write.retry_safe(false);
-        let look = || self.look(&precheck, precheck_record, deadline);
+        let look = || async {
+            Ok::<_, ActionError>(
+                self.look(&precheck, precheck_record, deadline)
+                    .await?
+                    .filter(|record| same(record)),
+            )
+        };
         if let Some(record) = look().await? {
             tracing::info!(
                 path = "found",

@@ -7,6 +7,27 @@ pub fn at<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
     lookup(value, pointer).filter(|v| !v.is_null())
 }
 
+/// The elements of the array at `pointer`; a pointer ending in `/*` reads
+/// an object whose members are arrays (Cal.com's free slots by date,
+/// `{"2026-07-28": [...], "2026-07-29": [...]}`) as one list: the members'
+/// elements in the order of their keys (dates as `YYYY-MM-DD` sort in
+/// time order). `None` when there is no array (or such object) there; a
+/// member that is not an array is skipped.
+pub fn items<'a>(value: &'a Value, pointer: &str) -> Option<Vec<&'a Value>> {
+    if let Some(object) = pointer.strip_suffix("/*") {
+        let map = at(value, object)?.as_object()?;
+        let mut keys: Vec<&String> = map.keys().collect();
+        keys.sort();
+        return Some(
+            keys.into_iter()
+                .filter_map(|k| map[k].as_array())
+                .flatten()
+                .collect(),
+        );
+    }
+    Some(at(value, pointer)?.as_array()?.iter().collect())
+}
+
 /// [`Value::pointer`] (RFC 6901) without its two `String`s per step: a
 /// token is unescaped (`~1`, `~0`) only when it holds a `~`.
 fn lookup<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {

@@ -134,6 +134,22 @@ pub fn to_unix(text: &str, business: Offset, field: &str) -> Result<i64, ActionE
     Ok(parse_arg(text, business, field)?.timestamp())
 }
 
+/// Whether the time at `pointer` in `value` (a vendor's, `…Z` or with an
+/// offset) is the same instant as `text` (an argument; without an offset
+/// it is read in `business`). `false` when either is not a time.
+pub fn same_instant(
+    value: &serde_json::Value,
+    pointer: &str,
+    text: &str,
+    business: Offset,
+) -> bool {
+    let theirs = crate::project::text(value, pointer).and_then(|t| parse(&t, Offset::UTC));
+    match (theirs, parse(text, business)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// A vendor's time in the business's offset, ISO 8601 to the second
 /// (`2026-07-28T14:00:00+02:00`). A time without an offset is taken as UTC
 /// (what vendors mean by it); a bare date (`2026-07-28`) stays a date.
@@ -201,6 +217,32 @@ mod tests {
         }
         assert_eq!(off("+05:30").to_string(), "+05:30");
         assert!("nope".parse::<Offset>().unwrap_err().contains("nope"));
+    }
+
+    #[test]
+    fn same_instant_compares_times_not_texts() {
+        let booking = serde_json::json!({"start": "2026-03-14T14:30:00.000Z"});
+        let berlin = Offset::parse("+01:00").unwrap();
+        assert!(same_instant(
+            &booking,
+            "/start",
+            "2026-03-14T15:30:00+01:00",
+            Offset::UTC
+        ));
+        assert!(same_instant(&booking, "/start", "2026-03-14T15:30", berlin));
+        assert!(!same_instant(
+            &booking,
+            "/start",
+            "2026-03-14T15:30:00Z",
+            Offset::UTC
+        ));
+        assert!(!same_instant(
+            &booking,
+            "/end",
+            "2026-03-14T14:30:00Z",
+            Offset::UTC
+        ));
+        assert!(!same_instant(&booking, "/start", "soon", Offset::UTC));
     }
 
     #[test]

@@ -136,12 +136,11 @@ pub fn join(value: &Value, pointers: &[&str], separator: &str) -> Option<String>
     (!parts.is_empty()).then(|| parts.join(separator))
 }
 
-/// The number of items of the array at `pointer` (an order's line count).
-/// `None` when there is no array there.
+/// The number of items of the array at `pointer` (an order's line count;
+/// a pointer ending in `/*` counts the arrays of an object's members, as
+/// [`project::items`]). `None` when there is no array there.
 pub fn count(value: &Value, pointer: &str) -> Option<i64> {
-    project::at(value, pointer)?
-        .as_array()
-        .map(|a| i64::try_from(a.len()).unwrap_or(i64::MAX))
+    project::items(value, pointer).map(|a| i64::try_from(a.len()).unwrap_or(i64::MAX))
 }
 
 /// The first of `pointers` that holds text ([`project::text`]): a mobile
@@ -158,15 +157,17 @@ pub fn first_present<'a>(value: &'a Value, pointers: &[&str]) -> Option<&'a Valu
 /// The array at `pointer` mapped element by element with `item`, at most
 /// `limit` results (appointment slots, order lines). Elements `item`
 /// rejects (`None`) are skipped and do not count against the limit.
-/// `None` when there is no array there.
+/// A pointer ending in `/*` reads an object of arrays as one list, in key
+/// order ([`project::items`]: Cal.com's slots by date). `None` when there
+/// is no array there.
 pub fn list<T>(
     value: &Value,
     pointer: &str,
     limit: usize,
     item: impl FnMut(&Value) -> Option<T>,
 ) -> Option<Vec<T>> {
-    let items = project::at(value, pointer)?.as_array()?;
-    Some(items.iter().filter_map(item).take(limit).collect())
+    let items = project::items(value, pointer)?;
+    Some(items.into_iter().filter_map(item).take(limit).collect())
 }
 
 /// A three-letter currency code, upper case.
@@ -295,6 +296,25 @@ mod tests {
         let all = list(&v, "/slots/2026-07-28", 10, |s| project::text(s, "/start")).unwrap();
         assert_eq!(all.len(), 3);
         assert_eq!(list(&v, "/slots", 10, |s| Some(s.clone())), None);
+        // An object of arrays read as one list, in key order.
+        let by_date = json!({"data": {
+            "2026-07-29": [{"start": "2026-07-29T08:00:00Z"}],
+            "2026-07-28": [{"start": "2026-07-28T08:00:00Z"}, {"start": "2026-07-28T09:00:00Z"}],
+            "note": "not a list",
+        }});
+        let starts = list(&by_date, "/data/*", 3, |s| project::text(s, "/start")).unwrap();
+        assert_eq!(
+            starts,
+            vec![
+                "2026-07-28T08:00:00Z",
+                "2026-07-28T09:00:00Z",
+                "2026-07-29T08:00:00Z"
+            ]
+        );
+        assert_eq!(count(&by_date, "/data/*"), Some(3));
+        assert_eq!(count(&json!({"data": {}}), "/data/*"), Some(0));
+        assert_eq!(count(&by_date, "/data/2026-07-28/*"), None);
+        assert_eq!(count(&by_date, "/data"), None);
         assert_eq!(
             list(&v, "/slots/2026-07-28", 0, |s| Some(s.clone())),
             Some(vec![])

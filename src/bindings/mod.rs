@@ -374,6 +374,21 @@ pub struct PrecheckBinding {
     /// Where the record is (nothing there = not found, so write) and how it
     /// maps to the result fields.
     pub response: ResponseBinding,
+    /// The record counts as found only when its time at `pointer` is the
+    /// same instant as the argument `arg` (a look-up by "starts at or
+    /// after", Cal.com's `afterStart`, whose first record may start later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_time: Option<SameTimeBinding>,
+}
+
+/// `same_time: {pointer: /start, arg: start}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SameTimeBinding {
+    /// A JSON pointer below the precheck's record to a time.
+    pub pointer: String,
+    /// A required `format: date-time` argument.
+    pub arg: String,
 }
 
 /// `idempotency: {header: Idempotency-Key}`.

@@ -1,6 +1,7 @@
 //! Placeholders in binding strings: `{argument}` (a tool argument),
 //! `{argument|language}` (a tool argument placed inside a vendor's search
-//! query language, escaped for it), `{setting.name}` (an account setting)
+//! query language, escaped for it), `{argument|utc}` (a time argument
+//! converted to UTC), `{setting.name}` (an account setting)
 //! and `{step.name:/pointer}` (a value of an earlier step's record).
 
 /// One piece of a binding string.
@@ -18,6 +19,9 @@ pub enum Piece {
         /// The language's name, as written (checked by the caller).
         escape: String,
     },
+    /// The named tool argument, a time, converted to UTC (`…Z`):
+    /// `{start|utc}` (Cal.com's `start`).
+    ArgUtc(String),
     /// The value of the named account setting: `{setting.subdomain}`.
     Setting(String),
     /// The value at `pointer` below the record of an earlier step:
@@ -35,6 +39,9 @@ pub const SETTING: &str = "setting.";
 
 /// The prefix of a step placeholder.
 pub const STEP: &str = "step.";
+
+/// The suffix of an argument given in UTC: `{start|utc}`.
+pub const UTC: &str = "|utc";
 
 /// Splits `s` into text and placeholders. `{{` and `}}` are literal braces;
 /// an unclosed or empty placeholder is an error (the message says which).
@@ -91,7 +98,8 @@ pub fn parse(s: &str) -> Result<Vec<Piece>, String> {
     Ok(pieces)
 }
 
-/// The separator between an argument and its query language.
+/// The separator between an argument and its filter: a query language
+/// (`{email|stripe_search}`) or `utc` (`{start|utc}`).
 pub const ESCAPE: char = '|';
 
 /// What one placeholder's inner text names.
@@ -100,13 +108,16 @@ fn piece(s: &str, name: &str) -> Result<Piece, String> {
         let (arg, escape) = (arg.trim(), escape.trim());
         if arg.starts_with(SETTING) || arg.starts_with(STEP) {
             return Err(format!(
-                "`{s}`: only a tool argument takes a query language (`{{email|stripe_search}}`), not `{{{arg}}}`"
+                "`{s}`: only a tool argument takes a query language (`{{email|stripe_search}}`) or `utc` (`{{start|utc}}`), not `{{{arg}}}`"
             ));
         }
         if arg.is_empty() || escape.is_empty() || escape.contains(ESCAPE) {
             return Err(format!(
-                "`{s}`: an argument in a query language is `{{<argument>|<language>}}` (`{{email|stripe_search}}`)"
+                "`{s}`: an argument in a query language is `{{<argument>|<language>}}` (`{{email|stripe_search}}`), a time in UTC `{{<argument>|utc}}` (`{{start|utc}}`)"
             ));
+        }
+        if escape == &UTC[1..] {
+            return Ok(Piece::ArgUtc(arg.to_string()));
         }
         return Ok(Piece::Escaped {
             arg: arg.to_string(),
@@ -141,7 +152,7 @@ fn piece(s: &str, name: &str) -> Result<Piece, String> {
 /// The argument names a string refers to.
 pub fn args(pieces: &[Piece]) -> impl Iterator<Item = &str> {
     pieces.iter().filter_map(|p| match p {
-        Piece::Arg(a) | Piece::Escaped { arg: a, .. } => Some(a.as_str()),
+        Piece::Arg(a) | Piece::Escaped { arg: a, .. } | Piece::ArgUtc(a) => Some(a.as_str()),
         _ => None,
     })
 }
@@ -199,5 +210,21 @@ mod tests {
         assert!(parse("{email|a|b}").is_err());
         assert!(parse("{setting.x|stripe_search}").is_err());
         assert!(parse("{step.user:/id|zendesk_search}").is_err());
+        assert_eq!(
+            parse("{ start | utc }").unwrap(),
+            vec![Piece::ArgUtc("start".into())]
+        );
+        // Any other filter is a query language's name, which the checker
+        // validates (`{start|local}` is refused there, naming the languages).
+        assert_eq!(
+            parse("{start|local}").unwrap(),
+            vec![Piece::Escaped {
+                arg: "start".into(),
+                escape: "local".into()
+            }]
+        );
+        assert!(parse("{|utc}").is_err());
+        assert!(parse("{start|utc|utc}").is_err());
+        assert!(parse("{setting.x|utc}").is_err());
     }
 }

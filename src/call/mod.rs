@@ -22,8 +22,8 @@ pub use graphql::{GraphQl, GraphQlKind, SearchQuoting};
 pub use json::{Body, JsonTemplate};
 pub use path::{BoundPath, Component, PathPart, PathTemplate};
 pub use projection::{FieldSource, Pointer, Projection, Scalar};
-pub use transform::{Currency, MoneyUnits, Take, TimeForm, Transform};
-pub use value::{ArgRef, Presence, QueryLanguage, Source, TextPiece, TextTemplate};
+pub use transform::{AnswerOffset, Currency, MoneyUnits, Take, TimeForm, Transform};
+pub use value::{ArgForm, ArgRef, Presence, QueryLanguage, Source, TextPiece, TextTemplate};
 
 use crate::bindings::{AuthBinding, SettingKindBinding};
 use crate::catalog::Template;
@@ -58,7 +58,7 @@ impl BoundAction {
     pub fn calls(&self) -> Vec<&Call> {
         match &self.flow {
             Flow::One(e) => vec![&e.call],
-            Flow::WriteUnlessFound { lookup, write } => vec![&lookup.call, &write.call],
+            Flow::WriteUnlessFound { lookup, write, .. } => vec![&lookup.call, &write.call],
             Flow::Steps { steps, last } => steps
                 .iter()
                 .map(|s| &s.call)
@@ -66,6 +66,17 @@ impl BoundAction {
                 .collect(),
         }
     }
+}
+
+/// A precheck's `same_time`: the record's time and the argument it must
+/// equal (as instants).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SameTime {
+    /// Below the precheck's record.
+    pub pointer: Pointer,
+    /// The argument (a required time); its `form` names the business
+    /// offset for a time given without one.
+    pub arg: ArgRef,
 }
 
 /// What the connector knows about the CRM beyond one call.
@@ -120,6 +131,9 @@ pub enum Flow {
     WriteUnlessFound {
         /// The look-up (a read); its record, when found, is the answer.
         lookup: Box<Exchange>,
+        /// When set, the look-up's record is found only when its time at
+        /// this pointer is the same instant as this argument.
+        same_time: Option<SameTime>,
         /// The write.
         write: Exchange,
     },
@@ -367,6 +381,7 @@ mod tests {
                 ty: ValueType::String,
                 presence: Presence::Required,
                 escape: None,
+                form: ArgForm::AsGiven,
             }))],
         }
     }
@@ -392,6 +407,7 @@ mod tests {
                             ty: ValueType::String,
                             presence: Presence::Given,
                             escape: None,
+                            form: ArgForm::AsGiven,
                         })),
                     ),
                 ])]),

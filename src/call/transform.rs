@@ -27,7 +27,7 @@ pub enum Transform {
         /// How the vendor writes it.
         form: TimeForm,
         /// The offset the answer is given in (`+02:00`; `Z` by default).
-        offset: Option<String>,
+        offset: Option<AnswerOffset>,
     },
     /// The present parts, as text, joined by `separator`.
     Join {
@@ -55,6 +55,16 @@ pub enum Transform {
         /// What is taken.
         take: Take,
     },
+}
+
+/// The offset a [`Transform::Time`] gives its answer in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerOffset {
+    /// This offset, as written (`+02:00`, `-0530`, `Z`).
+    Fixed(String),
+    /// The account's `utc_offset` setting of this name
+    /// (`{setting.utc_offset}`), read and checked at start-up.
+    Setting(String),
 }
 
 /// Where a [`Transform::Money`]'s currency comes from.

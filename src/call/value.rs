@@ -29,6 +29,7 @@ impl Source {
     /// the type it has in the answer, and is text where text is needed.
     pub fn ty(&self) -> ValueType {
         match self {
+            Source::Arg(a) if a.form != ArgForm::AsGiven => ValueType::String,
             Source::Arg(a) => a.ty,
             Source::Setting(_) | Source::Step { .. } => ValueType::String,
         }
@@ -61,6 +62,23 @@ pub struct ArgRef {
     /// The query language the value is placed into, which escapes it or
     /// refuses it (`{email|stripe_search}`); `None` for plain text.
     pub escape: Option<QueryLanguage>,
+    /// How it is written into the request.
+    pub form: ArgForm,
+}
+
+/// How an argument is written into a request.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ArgForm {
+    /// As the caller gave it.
+    #[default]
+    AsGiven,
+    /// A time converted to UTC with `Z` (`{start|utc}`,
+    /// `midcall_runtime::time::to_utc`); a time without an offset is read
+    /// in the business's offset: the named `utc_offset` setting, else UTC.
+    Utc {
+        /// The CRM's `utc_offset` setting, when it declares one.
+        business: Option<String>,
+    },
 }
 
 /// A vendor's search query language a placeholder can sit in; the runtime's

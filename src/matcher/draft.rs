@@ -208,6 +208,7 @@ pub fn draft_from(
             retry_safe: (c.method == "POST").then_some(true),
             requests: m.requests.clone(),
             response: m.response.clone(),
+            same_time: None,
         }),
         requests: mapping.requests.clone(),
         response: mapping.response.clone(),

@@ -71,7 +71,8 @@ fn list_json_lists_every_template_with_category_and_access() {
     let book = find("appointment-book");
     assert_eq!(book["category"], "sales");
     assert_eq!(book["access"], "write");
-    assert_eq!(book["crm_count"], 0);
+    assert_eq!(book["crm_count"], 1);
+    assert_eq!(book["crms"], serde_json::json!(["calcom"]));
     for id in [
         "account-verify",
         "order-status",
@@ -159,7 +160,8 @@ fn show_explains_appointment_book_and_renders_an_example() {
         "start (string, format date-time; required)",
         "Result fields",
         "Idempotency: natural-key",
-        "no bundled CRM",
+        "Supported by: calcom",
+        "Example: mcp.json for calcom",
         "read the weekday",
         "highly suitable",
     ] {

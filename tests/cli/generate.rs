@@ -196,7 +196,7 @@ fn unknown_names_fail_with_the_valid_list_and_closest_match() {
         .one_line_error([
             "unknown CRM `hubspt`",
             "did you mean `hubspot`",
-            "valid: hubspot",
+            "valid: calcom, hubspot",
         ])
         .run();
     Gen::new()
@@ -481,22 +481,36 @@ fn crms_lists_what_each_crm_needs_and_binds() {
         .contains(&Value::String("contact-lookup".into())));
 }
 
-/// A CRM folder with a derived spec and no bindings.yaml yet is a CRM with
+/// A CRM folder with a spec and no bindings.yaml yet is a CRM with
 /// nothing bound: listed with 0 templates, refused by name when asked to
-/// generate, and left out of `gen all`.
+/// generate, and left out of `gen all`. The CRM is a fixture in a
+/// `--specs` overlay, so the test holds whichever bundled CRMs are bound.
 #[test]
 fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let crm = dir.path().join("acme-cal");
+    std::fs::create_dir(&crm).unwrap();
+    std::fs::write(
+        crm.join("openapi.yaml"),
+        "openapi: 3.0.3\ninfo: {title: Acme Calendar, version: '1'}\nservers: [{url: 'https://api.acme.test'}]\npaths:\n  /slots:\n    get:\n      operationId: listSlots\n      responses: {'200': {description: ok}}\n",
+    )
+    .unwrap();
+    let specs = dir.path().to_str().unwrap();
     Gen::new()
-        .arg("crms")
-        .stdout_contains("calcom (Cal.com API v2 (midcall subset))")
-        .stdout_contains("spec only, nothing bound yet (add specs/calcom/bindings.yaml)")
+        .args(["--specs", specs, "crms"])
+        .stdout_contains("acme-cal (Acme Calendar)")
+        .stdout_contains("spec only, nothing bound yet (add specs/acme-cal/bindings.yaml)")
         .run();
-    let v = Gen::new().args(["crms", "--json"]).run().json();
+    let v = Gen::new()
+        .args(["--specs", specs, "crms", "--json"])
+        .run()
+        .json();
     let rows = v.as_array().unwrap();
-    let calcom = rows.iter().find(|c| c["id"] == "calcom").unwrap();
-    assert_eq!(calcom["spec_only"], true);
-    assert_eq!(calcom["templates"], serde_json::json!([]));
+    let row = rows.iter().find(|c| c["id"] == "acme-cal").unwrap();
+    assert_eq!(row["spec_only"], true);
+    assert_eq!(row["templates"], serde_json::json!([]));
     for (id, bound) in [
+        ("calcom", 4),
         ("hubspot", 3),
         ("servicetitan", 4),
         ("shopify", 5),
@@ -513,12 +527,21 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     }
     Gen::new()
         .args([
+            "--specs",
+            specs,
             "--crm",
-            "calcom",
+            "acme-cal",
             "--template",
             "appointment-book",
             "--stdout",
         ])
-        .one_line_error(["specs/calcom", "has a spec but nothing bound yet"])
+        .one_line_error(["acme-cal", "has a spec but nothing bound yet"])
         .run();
+    // `gen all` sees only CRMs with bindings: nothing is planned for it.
+    let out = dir.path().join("out");
+    Gen::new()
+        .args(["--specs", specs, "all", "--out", out.to_str().unwrap()])
+        .run();
+    assert!(!out.join("acme-cal").exists());
+    assert!(out.join("calcom/appointment-book/connector.rs").exists());
 }

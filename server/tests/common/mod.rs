@@ -53,6 +53,13 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         // Stripe's key, so that Stripe is ready too (same mock base URL).
         ("STRIPE_SECRET_KEY", STRIPE_KEY),
         ("STRIPE_BASE_URL", crm_url),
+        // Cal.com's settings and key, so that Cal.com is ready too.
+        ("CALCOM_EVENT_TYPE_SLUG", "intro-call"),
+        ("CALCOM_USERNAME", "lena"),
+        ("CALCOM_TIME_ZONE", "Europe/Berlin"),
+        ("CALCOM_UTC_OFFSET", "+01:00"),
+        ("CALCOM_API_KEY", "cal_test_key"),
+        ("CALCOM_BASE_URL", crm_url),
         // ServiceTitan's settings and client credentials, so that it is
         // ready too (same mock base URL; no test calls its tools, so its
         // token endpoint is never asked).

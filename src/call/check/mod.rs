@@ -20,12 +20,15 @@ use crate::bindings::{
     vendor_template, ActionBinding, Bindings, PrecheckBinding, RequestBinding, ResponseBinding,
     StepBinding,
 };
-use crate::catalog::Template;
+use crate::catalog::{Template, ValueType};
 use crate::diagnostic::Report;
 use crate::error::{Error, Result};
 use crate::openapi::{Api, Operation};
 
-use super::{BoundAction, Call, Crm, Exchange, Flow, Pointer, Retry, Setting, Step, Variant};
+use super::{
+    ArgForm, ArgRef, BoundAction, Call, Crm, Exchange, Flow, Pointer, Presence, Retry, SameTime,
+    Setting, Step, Variant,
+};
 
 #[cfg(doc)]
 use super::Projection;
@@ -143,6 +146,11 @@ fn flow(
         exchange(&mut ctx, found, retry, &binding.requests, &binding.response)
     });
     let lookup = binding.precheck.as_ref().map(|p| precheck(&mut ctx, p));
+    let same_time = binding
+        .precheck
+        .as_ref()
+        .and_then(|p| p.same_time.as_ref())
+        .and_then(|s| same_time(&mut ctx, binding, s));
     guard::natural_key(&mut ctx, template, binding.precheck.is_some());
     if ctx.report.count() > before {
         return None;
@@ -157,9 +165,94 @@ fn flow(
         (write, None) => Some(Flow::One(write)),
         (write, Some(lookup)) => Some(Flow::WriteUnlessFound {
             lookup: Box::new(lookup?),
+            same_time,
             write,
         }),
     }
+}
+
+/// A precheck's `same_time`: the pointer is a time in the precheck's
+/// success response below its record, the argument a required time.
+fn same_time(
+    ctx: &mut Ctx<'_>,
+    binding: &ActionBinding,
+    s: &crate::bindings::SameTimeBinding,
+) -> Option<SameTime> {
+    let precheck = binding.precheck.as_ref()?;
+    let at = ".precheck.same_time";
+    let mut ok = true;
+    let param = ctx
+        .template
+        .tool
+        .parameters
+        .iter()
+        .find(|p| p.name == s.arg);
+    let arg = match param {
+        Some(p)
+            if p.required
+                && p.ty == ValueType::String
+                && p.format.as_deref() == Some("date-time") =>
+        {
+            Some(ArgRef {
+                name: p.name.clone(),
+                ty: p.ty,
+                presence: Presence::Required,
+                escape: None,
+                form: ArgForm::Utc {
+                    business: ctx
+                        .crm
+                        .settings
+                        .iter()
+                        .find(|(_, s)| s.kind == crate::bindings::SettingKindBinding::UtcOffset)
+                        .map(|(n, _)| n.clone()),
+                },
+            })
+        }
+        _ => {
+            ctx.error(
+                &format!("{at}.arg"),
+                format!(
+                    "`{}` is not a required time parameter (`type: string`, `format: date-time`) of template `{}`",
+                    s.arg, ctx.template.id
+                ),
+            );
+            ok = false;
+            None
+        }
+    };
+    let pointer = Pointer::parse(&s.pointer).filter(|p| !p.is_root());
+    let declared = match (&pointer, Pointer::parse(&precheck.response.record)) {
+        (Some(p), Some(record)) => {
+            // An unknown operation was reported by the precheck's own check.
+            let op = precheck
+                .operation
+                .trim()
+                .split_once(' ')
+                .and_then(|(m, path)| {
+                    ctx.api
+                        .operation(&m.trim().to_ascii_uppercase(), path.trim())
+                });
+            op.is_none_or(|op| response::declares(ctx.api, op, &record.join(p)))
+        }
+        _ => false,
+    };
+    if !declared {
+        ctx.error(
+            &format!("{at}.pointer"),
+            format!(
+                "`{}` is not a pointer the precheck's success response has below its record `{}`",
+                s.pointer, precheck.response.record
+            ),
+        );
+        ok = false;
+    }
+    if !ok {
+        return None;
+    }
+    Some(SameTime {
+        pointer: pointer?,
+        arg: arg?,
+    })
 }
 
 /// The `steps:` before the action's own call, in order: each a read, its

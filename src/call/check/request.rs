@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::bindings::placeholder::{self, Piece};
-use crate::bindings::{unknown_setting, RequestBinding};
+use crate::bindings::{unknown_setting, RequestBinding, SettingKindBinding};
 use crate::call::{
-    ArgRef, JsonTemplate, Pointer, Presence, QueryLanguage, Refusal, Source, TextPiece,
+    ArgForm, ArgRef, JsonTemplate, Pointer, Presence, QueryLanguage, Refusal, Source, TextPiece,
     TextTemplate, Variant,
 };
 use crate::catalog::{Param, Template, ValueType};
@@ -106,6 +106,7 @@ impl Scope<'_> {
                 Presence::Optional
             },
             escape: None,
+            form: ArgForm::AsGiven,
         }
     }
 }
@@ -222,6 +223,35 @@ fn variant(
         if let Some(t) = text(ctx, &scope, &format!("{at}.headers.{name}"), value, false) {
             headers.push((name.clone(), t));
         }
+    }
+
+    // A header the operation requires (Cal.com's `cal-api-version`, whose
+    // value differs per endpoint family) must be sent: by this request, by
+    // the CRM's fixed headers, or by the auth.
+    let auth_header = match &ctx.crm.auth {
+        crate::bindings::AuthBinding::Header { header, .. } => Some(header.as_str()),
+        _ => None,
+    };
+    for p in of(ParamLocation::Header).filter(|p| p.required) {
+        let named = |n: &String| n.eq_ignore_ascii_case(&p.name);
+        if p.name.eq_ignore_ascii_case("authorization")
+            || auth_header.is_some_and(|h| h.eq_ignore_ascii_case(&p.name))
+            || request.headers.keys().any(named)
+            || ctx.crm.headers.keys().any(named)
+        {
+            continue;
+        }
+        let hint = match p.schema.default.as_ref().or(p.schema.enum_values.first()) {
+            Some(serde_json::Value::String(v)) => format!(" (the spec's value: `{v}`)"),
+            _ => String::new(),
+        };
+        ctx.error(
+            &format!("{at}.headers"),
+            format!(
+                "required header `{}` of `{} {}` is not sent; give it in this request's `headers:`{hint}",
+                p.name, op.method, op.path
+            ),
+        );
     }
 
     let body = super::body::check(ctx, &scope, found, request, at);
@@ -361,13 +391,15 @@ fn text(
                 let shown = format!("{{{name}|{escape}}}");
                 let Some(language) = QueryLanguage::from_name(&escape) else {
                     let names: Vec<&str> = QueryLanguage::ALL.iter().map(|l| l.name()).collect();
-                    let hint = crate::suggest::closest(&escape, &names)
+                    let mut filters = names.clone();
+                    filters.push(&placeholder::UTC[1..]);
+                    let hint = crate::suggest::closest(&escape, &filters)
                         .map(|c| format!(" (did you mean `{c}`?)"))
                         .unwrap_or_default();
                     ctx.error(
                         place,
                         format!(
-                            "`{shown}`: `{escape}` is not a query language{hint}; languages: {}",
+                            "`{shown}`: `{escape}` is not a query language{hint}; languages: {}; or `{{{name}|utc}}` for a time in UTC",
                             names.join(", ")
                         ),
                     );
@@ -406,6 +438,49 @@ fn text(
                     ok = false;
                 }
                 arg.escape = Some(language);
+                out.push(TextPiece::Value(Source::Arg(arg)));
+            }
+            Piece::ArgUtc(name) => {
+                let Some(p) = scope.param(&name) else {
+                    let names: Vec<&str> = scope.params.iter().map(|p| p.name.as_str()).collect();
+                    ctx.error(
+                        place,
+                        format!(
+                            "placeholder `{{{name}|utc}}` is not a tool parameter; parameters: {}",
+                            names.join(", ")
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                };
+                if p.ty != ValueType::String || p.format.as_deref() != Some("date-time") {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{{{name}|utc}}`: parameter `{name}` is not a time (`type: string`, `format: date-time`)"
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                }
+                let mut arg = scope.arg(p);
+                if arg.presence == Presence::Optional {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{{{name}|utc}}`: `{name}` is optional; a time in UTC needs it: make it required or list it in `when`"
+                        ),
+                    );
+                    ok = false;
+                }
+                arg.form = ArgForm::Utc {
+                    business: ctx
+                        .crm
+                        .settings
+                        .iter()
+                        .find(|(_, s)| s.kind == SettingKindBinding::UtcOffset)
+                        .map(|(n, _)| n.clone()),
+                };
                 out.push(TextPiece::Value(Source::Arg(arg)));
             }
             Piece::Setting(name) => {

@@ -42,6 +42,16 @@ impl Answer<'_> {
         }
     }
 
+    /// Whether the success response declares something at `pointer` below
+    /// `under` below the record (true when there is no record to read
+    /// against: that was reported).
+    pub(super) fn has_below(&self, under: &Pointer, pointer: &Pointer) -> bool {
+        match &self.record {
+            Some(record) => self.exists(&record.join(under).join(pointer)),
+            None => true,
+        }
+    }
+
     /// The schema's kind at `below` the record, when the spec says.
     pub(super) fn kind_at(&self, below: &Pointer) -> Option<&SchemaKind> {
         if self.unchecked {
@@ -69,6 +79,15 @@ impl Answer<'_> {
             );
             return None;
         };
+        if pointer.as_str().split('/').any(|t| t == "*") {
+            ctx.error(
+                at,
+                format!(
+                    "`{p}`: `*` (every member of an object) is read only at the end of an `each` or `count` pointer"
+                ),
+            );
+            return None;
+        }
         if let Some(record) = &self.record {
             let full = record.join(under).join(&pointer);
             if !self.exists(&full) {

@@ -5,7 +5,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::call::{Currency, FieldSource, MoneyUnits, Pointer, Take, TimeForm, Transform};
+use crate::call::{
+    AnswerOffset, Currency, FieldSource, MoneyUnits, Pointer, Take, TimeForm, Transform,
+};
 use crate::catalog::ValueType;
 use crate::openapi::SchemaKind;
 use crate::suggest;
@@ -138,7 +140,12 @@ pub(super) fn check(
             };
             let offset = match map.get("offset") {
                 None => Some(None),
-                Some(Value::String(o)) if is_offset(o) => Some(Some(o.trim().to_string())),
+                Some(Value::String(o)) if is_offset(o) => {
+                    Some(Some(AnswerOffset::Fixed(o.trim().to_string())))
+                }
+                Some(Value::String(o)) if o.trim_start().starts_with('{') => {
+                    setting_offset(ctx, &format!("{at}.offset"), o).map(Some)
+                }
                 Some(o) => {
                     ctx.error(
                         &format!("{at}.offset"),
@@ -163,7 +170,7 @@ pub(super) fn check(
             })
         }
         "count" => {
-            let pointer = one_pointer(ctx, answer, &here, value, target)?;
+            let pointer = list_pointer(ctx, answer, &here, value, target)?;
             array_at(ctx, answer, &here, target, &pointer).then_some(Transform::Count(pointer))
         }
         "first_of" => pointers(ctx, answer, &here, value, target, 2).map(Transform::FirstOf),
@@ -194,6 +201,40 @@ fn article(ty: ValueType) -> &'static str {
         "an"
     } else {
         "a"
+    }
+}
+
+/// `offset: "{setting.utc_offset}"`: a declared setting of kind
+/// `utc_offset` (the business's offset, read and checked at start-up).
+fn setting_offset(ctx: &mut Ctx<'_>, at: &str, text: &str) -> Option<AnswerOffset> {
+    use crate::bindings::placeholder::{parse, Piece};
+    use crate::bindings::SettingKindBinding;
+    let name = match parse(text.trim()).as_deref() {
+        Ok([Piece::Setting(name)]) => name.clone(),
+        _ => {
+            ctx.error(
+                at,
+                format!("`{text}` is neither a UTC offset such as \"+02:00\" nor one setting `{{setting.<name>}}`"),
+            );
+            return None;
+        }
+    };
+    match ctx.crm.settings.get(&name) {
+        Some(s) if s.kind == SettingKindBinding::UtcOffset => Some(AnswerOffset::Setting(name)),
+        Some(_) => {
+            ctx.error(
+                at,
+                format!("setting `{name}` is not of kind `utc_offset`, so it is no offset"),
+            );
+            None
+        }
+        None => {
+            ctx.error(
+                at,
+                crate::bindings::unknown_setting(&name, &ctx.crm.setting_names()),
+            );
+            None
+        }
     }
 }
 
@@ -316,7 +357,7 @@ fn each(
     target: &Target<'_>,
 ) -> Option<Transform> {
     let here = format!("{at}.each");
-    let list = one_pointer(ctx, answer, &here, &map["each"], target);
+    let list = list_pointer(ctx, answer, &here, &map["each"], target);
     let list_ok = list
         .as_ref()
         .is_some_and(|l| array_at(ctx, answer, &here, target, l));
@@ -501,6 +542,37 @@ fn one_pointer(
             None
         }
     }
+}
+
+/// The pointer of a list: one to an array, or one ending in `/*` to an
+/// object whose members are arrays (Cal.com's slots by date), read as one
+/// list in key order (`project::items`).
+fn list_pointer(
+    ctx: &mut Ctx<'_>,
+    answer: &Answer<'_>,
+    at: &str,
+    value: &Value,
+    target: &Target<'_>,
+) -> Option<Pointer> {
+    let Some(object) = value.as_str().and_then(|p| p.strip_suffix("/*")) else {
+        return one_pointer(ctx, answer, at, value, target);
+    };
+    let prefix = answer.below(ctx, at, object, &target.under)?;
+    let full = prefix.join(&Pointer::parse("/*")?);
+    let members_open = matches!(
+        answer.kind_at(&target.under.join(&prefix)),
+        None | Some(SchemaKind::Object { .. }) | Some(SchemaKind::Any)
+    );
+    if !members_open || !answer.has_below(&target.under, &full) {
+        ctx.error(
+            at,
+            format!(
+                "`{object}/*` reads the members of an object of lists, but the success response declares no such members at `{object}` (`additionalProperties`)"
+            ),
+        );
+        return None;
+    }
+    Some(full)
 }
 
 /// A list of at least `min` pointers.

@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::bindings::{vendor_template, AuthBinding, CredentialsInBinding, SettingKindBinding};
-use crate::call::{BoundAction, Crm, Exchange, Flow, QueryLanguage, Source};
+use crate::call::{ArgForm, BoundAction, Crm, Exchange, Flow, QueryLanguage, Source};
 use crate::catalog::{Param, ResultField, ValueType};
 use crate::render::rust_text::{doc, ident, literal};
 
@@ -596,7 +596,11 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
                 Ok(#output)
             }
         }
-        Flow::WriteUnlessFound { lookup, write } => {
+        Flow::WriteUnlessFound {
+            lookup,
+            write,
+            same_time,
+        } => {
             let precheck = request::expression(&lookup.call)?;
             let write_request = request::expression(&write.call)?;
             let (lookup_record, write_record) = (
@@ -604,12 +608,44 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
                 literal(write.call.record.as_str()),
             );
             let (found, created) = (output(lookup)?, output(write)?);
+            let (business, write_call) = match same_time {
+                None => (
+                    quote! {},
+                    quote! {
+                        client.write_unless_found(precheck, #lookup_record, write, #write_record)
+                    },
+                ),
+                Some(same) => {
+                    let pointer = literal(same.pointer.as_str());
+                    let arg = ident(&same.arg.name)?;
+                    let offset = match &same.arg.form {
+                        ArgForm::Utc {
+                            business: Some(name),
+                        } => {
+                            let name = literal(name);
+                            quote! { client.settings().offset(#name)? }
+                        }
+                        _ => quote! { time::Offset::UTC },
+                    };
+                    (
+                        quote! { let business = #offset; },
+                        quote! {
+                            client.write_unless_found_where(
+                                precheck,
+                                #lookup_record,
+                                |record| time::same_instant(record, #pointer, args.#arg.as_str(), business),
+                                write,
+                                #write_record,
+                            )
+                        },
+                    )
+                }
+            };
             quote! {
+                #business
                 let precheck = #precheck;
                 let write = #write_request;
-                let written = client
-                    .write_unless_found(precheck, #lookup_record, write, #write_record)
-                    .await?;
+                let written = #write_call.await?;
                 Ok(match &written {
                     Written::Found(record) => #found,
                     Written::Created(record) => #created,

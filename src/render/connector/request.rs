@@ -6,8 +6,8 @@ use quote::quote;
 use serde_json::Number;
 
 use crate::call::{
-    ArgRef, Body, Call, JsonTemplate, Method, PathPart, Presence, Retry, Source, TextPiece,
-    TextTemplate, Variant,
+    ArgForm, ArgRef, Body, Call, JsonTemplate, Method, PathPart, Presence, Retry, Source,
+    TextPiece, TextTemplate, Variant,
 };
 use crate::catalog::ValueType;
 use crate::render::rust_text::{ident, literal};
@@ -179,6 +179,22 @@ pub fn step_ident(step: &str) -> Result<syn::Ident, String> {
 
 fn arg_value(a: &ArgRef) -> Result<TokenStream, String> {
     let id = ident(&a.name)?;
+    if let ArgForm::Utc { business } = &a.form {
+        // Checked: a required or given string argument.
+        let text = match a.presence {
+            Presence::Given => quote! { #id },
+            _ => quote! { args.#id.as_str() },
+        };
+        let offset = match business {
+            Some(name) => {
+                let name = literal(name);
+                quote! { client.settings().offset(#name)? }
+            }
+            None => quote! { time::Offset::UTC },
+        };
+        let field = literal(&a.name);
+        return Ok(quote! { time::to_utc(#text, #offset, #field)? });
+    }
     Ok(match (a.presence, a.ty) {
         (Presence::Given, _) => quote! { #id },
         (Presence::Required, ValueType::String) => quote! { args.#id.as_str() },
@@ -214,6 +230,9 @@ pub(super) fn source_text(source: &Source) -> Result<(TokenStream, bool), String
             (_, _) => quote! { #value.to_string().as_str() },
         };
         return Ok((quote! { query::#function(#name, #text)? }, true));
+    }
+    if a.form != ArgForm::AsGiven {
+        return Ok((value, true));
     }
     Ok(match (a.presence, a.ty) {
         (Presence::Optional, ValueType::String) => (quote! { #value.unwrap_or_default() }, false),

@@ -6,7 +6,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::call::{
-    BoundAction, Currency, FieldSource, Flow, MoneyUnits, Take, TimeForm, Transform,
+    AnswerOffset, ArgForm, BoundAction, Call, Currency, FieldSource, Flow, MoneyUnits, Source,
+    Take, TimeForm, Transform,
 };
 use crate::catalog::ValueType;
 use crate::render::rust_text::literal;
@@ -53,7 +54,12 @@ pub fn expression(t: &Transform, ty: ValueType, value: &TokenStream) -> TokenStr
             };
             let offset = match offset {
                 None => quote! { time::Offset::UTC },
-                Some(o) => {
+                // Read and checked when the client was configured.
+                Some(AnswerOffset::Setting(name)) => {
+                    let name = literal(name);
+                    quote! { client.settings().offset(#name).unwrap_or(time::Offset::UTC) }
+                }
+                Some(AnswerOffset::Fixed(o)) => {
                     let o = literal(o);
                     // Checked when the bindings were read.
                     quote! { time::Offset::parse(#o).unwrap_or(time::Offset::UTC) }
@@ -133,7 +139,7 @@ pub fn expression(t: &Transform, ty: ValueType, value: &TokenStream) -> TokenStr
 pub fn imports(action: &BoundAction) -> Vec<&'static str> {
     let exchanges = match &action.flow {
         Flow::One(e) => vec![e],
-        Flow::WriteUnlessFound { lookup, write } => vec![lookup.as_ref(), write],
+        Flow::WriteUnlessFound { lookup, write, .. } => vec![lookup.as_ref(), write],
         Flow::Steps { last, .. } => vec![last],
     };
     let mut transforms = false;
@@ -144,6 +150,23 @@ pub fn imports(action: &BoundAction) -> Vec<&'static str> {
             times |= uses_time(t);
         }
     }
+    // An argument sent as a time in UTC (`{start|utc}`) needs `time` too.
+    let mut calls: Vec<&Call> = exchanges.iter().map(|e| &e.call).collect();
+    if let Flow::Steps { steps, .. } = &action.flow {
+        calls.extend(steps.iter().map(|s| &s.call));
+    }
+    times |= calls
+        .iter()
+        .flat_map(|c| c.variants.iter())
+        .flat_map(|v| v.sources())
+        .any(|s| matches!(s, Source::Arg(a) if a.form != ArgForm::AsGiven));
+    times |= matches!(
+        action.flow,
+        Flow::WriteUnlessFound {
+            same_time: Some(_),
+            ..
+        }
+    );
     let mut names = Vec::new();
     if transforms {
         names.push("transform");
