@@ -185,6 +185,16 @@ pub(super) fn projections(
     let mut result = Vec::new();
     for field in &template.result {
         let name = &field.name;
+        if name == super::verify::VERIFIED && response.verify.is_some() {
+            // The comparison's answer: true wherever the record is read
+            // (the connector answers false without reading it).
+            result.push(Projection {
+                field: name.clone(),
+                ty: field.ty,
+                source: FieldSource::Const(Scalar::Boolean(true)),
+            });
+            continue;
+        }
         let Some(binding) = response.fields.get(name) else {
             ctx.error(
                 ".response.fields",
