@@ -40,13 +40,17 @@ pub(super) fn check(
     let before = ctx.report.count();
     match template.result.iter().find(|f| f.name == VERIFIED) {
         Some(f) if f.ty == ValueType::Boolean => {}
-        _ => ctx.error(
-            at,
-            format!(
-                "template `{}` has no boolean result field `{VERIFIED}` for the comparison to answer; `verify:` belongs to templates like account-verify",
-                template.id
-            ),
-        ),
+        _ => {
+            // The rest would only add noise.
+            ctx.error(
+                at,
+                format!(
+                    "template `{}` has no boolean result field `{VERIFIED}` for the comparison to answer; `verify:` belongs to templates like account-verify",
+                    template.id
+                ),
+            );
+            return None;
+        }
     }
     if !binding.steps.is_empty() || binding.precheck.is_some() {
         ctx.error(
@@ -278,16 +282,20 @@ fn leaks(ctx: &mut Ctx<'_>, binding: &ActionBinding, stored: &[StoredFactor]) {
         let Some(pointer) = Pointer::parse(pointer) else {
             continue; // reported by the response check
         };
-        for s in stored {
-            if let Some(p) = s.pointers.iter().find(|p| overlaps(p, &pointer)) {
-                ctx.error(
-                    &place,
-                    format!(
-                        "`{pointer}` reads the stored factor `{}` (`{p}`); the stored factor never leaves the connector",
-                        s.factor
-                    ),
-                );
-            }
+        let read = stored.iter().find_map(|s| {
+            s.pointers
+                .iter()
+                .find(|p| overlaps(p, &pointer))
+                .map(|p| (s, p))
+        });
+        if let Some((s, p)) = read {
+            ctx.error(
+                &place,
+                format!(
+                    "`{pointer}` reads the stored factor `{}` (`{p}`); the stored factor never leaves the connector",
+                    s.factor
+                ),
+            );
         }
     }
 }
