@@ -172,12 +172,20 @@ fn narrow_factors(action: &mut BoundAction) {
         return;
     }
     values.retain(|v| kept.contains(v));
-    let words: Vec<String> = values.iter().map(|v| v.replace('_', " ")).collect();
+    let words: Vec<String> = values
+        .iter()
+        .map(|v| match v.as_str() {
+            "postal_code" => "the postal code".to_string(),
+            "date_of_birth" => "the date of birth".to_string(),
+            "phone_last_four" => "the last four digits of the phone number".to_string(),
+            other => other.replace('_', " "),
+        })
+        .collect();
     let description = tool.description.trim().to_string();
     tool.description = format!(
         "{description} {} keeps only these second factors, ask for one of them: {}.",
         action.crm.name,
-        words.join(", ")
+        words.join(" or ")
     );
 }
 

@@ -84,7 +84,7 @@ fn the_bundled_hubspot_binding_resolves_to_a_verification() {
             .template
             .tool
             .description
-            .contains("HubSpot keeps only these second factors, ask for one of them: postal code, phone last four."),
+            .contains("HubSpot keeps only these second factors, ask for one of them: the postal code or the last four digits of the phone number."),
         "{}",
         action.template.tool.description
     );
