@@ -44,6 +44,9 @@ pub mod hubspot {
 #[path = "servicetitan"]
 pub mod servicetitan {
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "appointment-availability/connector.rs"]
     pub mod appointment_availability;
     #[rustfmt::skip]
@@ -61,6 +64,9 @@ pub mod servicetitan {
 #[rustfmt::skip]
 #[path = "shopify"]
 pub mod shopify {
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
@@ -83,6 +89,9 @@ pub mod shopify {
 #[path = "stripe"]
 pub mod stripe {
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
     #[rustfmt::skip]
@@ -103,6 +112,9 @@ pub mod zendesk {
     #[rustfmt::skip]
     #[path = "account-lookup/connector.rs"]
     pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
     #[rustfmt::skip]
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
@@ -128,20 +140,24 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
+    ("servicetitan", "account-verify"),
     ("servicetitan", "appointment-availability"),
     ("servicetitan", "contact-lookup"),
     ("servicetitan", "device-config-lookup"),
     ("servicetitan", "invoice-lookup"),
+    ("shopify", "account-verify"),
     ("shopify", "contact-lookup"),
     ("shopify", "inventory-check"),
     ("shopify", "order-status"),
     ("shopify", "product-search"),
     ("shopify", "shipment-tracking"),
+    ("stripe", "account-verify"),
     ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
     ("stripe", "invoice-lookup"),
     ("stripe", "payment-status"),
     ("zendesk", "account-lookup"),
+    ("zendesk", "account-verify"),
     ("zendesk", "call-note-log"),
     ("zendesk", "contact-lookup"),
     ("zendesk", "ticket-create"),
@@ -183,6 +199,9 @@ pub async fn call_json(
         ("hubspot", "ticket-status") => {
             Some(hubspot::ticket_status::call_json(client, args).await)
         }
+        ("servicetitan", "account-verify") => {
+            Some(servicetitan::account_verify::call_json(client, args).await)
+        }
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::call_json(client, args).await)
         }
@@ -194,6 +213,9 @@ pub async fn call_json(
         }
         ("servicetitan", "invoice-lookup") => {
             Some(servicetitan::invoice_lookup::call_json(client, args).await)
+        }
+        ("shopify", "account-verify") => {
+            Some(shopify::account_verify::call_json(client, args).await)
         }
         ("shopify", "contact-lookup") => {
             Some(shopify::contact_lookup::call_json(client, args).await)
@@ -210,6 +232,9 @@ pub async fn call_json(
         ("shopify", "shipment-tracking") => {
             Some(shopify::shipment_tracking::call_json(client, args).await)
         }
+        ("stripe", "account-verify") => {
+            Some(stripe::account_verify::call_json(client, args).await)
+        }
         ("stripe", "contact-create") => {
             Some(stripe::contact_create::call_json(client, args).await)
         }
@@ -224,6 +249,9 @@ pub async fn call_json(
         }
         ("zendesk", "account-lookup") => {
             Some(zendesk::account_lookup::call_json(client, args).await)
+        }
+        ("zendesk", "account-verify") => {
+            Some(zendesk::account_verify::call_json(client, args).await)
         }
         ("zendesk", "call-note-log") => {
             Some(zendesk::call_note_log::call_json(client, args).await)
@@ -251,6 +279,7 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
+        ("stripe", "account-verify") => Some(stripe::account_verify::CRM),
         ("stripe", "contact-create") => Some(stripe::contact_create::CRM),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::CRM),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::CRM),
@@ -274,6 +303,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::VENDOR)
         }
+        ("servicetitan", "account-verify") => Some(servicetitan::account_verify::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
@@ -282,12 +312,14 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
             Some(servicetitan::device_config_lookup::VENDOR)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::VENDOR),
+        ("shopify", "account-verify") => Some(shopify::account_verify::VENDOR),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::VENDOR),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::VENDOR),
         ("shopify", "order-status") => Some(shopify::order_status::VENDOR),
         ("shopify", "product-search") => Some(shopify::product_search::VENDOR),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::VENDOR),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
+        ("zendesk", "account-verify") => Some(zendesk::account_verify::VENDOR),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::VENDOR),
@@ -313,6 +345,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
+        ("servicetitan", "account-verify") => Some(servicetitan::account_verify::TIMEOUT),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::TIMEOUT)
         }
@@ -321,16 +354,19 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
             Some(servicetitan::device_config_lookup::TIMEOUT)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::TIMEOUT),
+        ("shopify", "account-verify") => Some(shopify::account_verify::TIMEOUT),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::TIMEOUT),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::TIMEOUT),
         ("shopify", "order-status") => Some(shopify::order_status::TIMEOUT),
         ("shopify", "product-search") => Some(shopify::product_search::TIMEOUT),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
+        ("stripe", "account-verify") => Some(stripe::account_verify::TIMEOUT),
         ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::TIMEOUT),
         ("stripe", "payment-status") => Some(stripe::payment_status::TIMEOUT),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::TIMEOUT),
+        ("zendesk", "account-verify") => Some(zendesk::account_verify::TIMEOUT),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::TIMEOUT),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::TIMEOUT),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::TIMEOUT),
@@ -562,6 +598,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("hubspot", "ticket-status", "vapi") => {
             Some(include_str!("hubspot/ticket-status/vapi.json"))
         }
+        ("servicetitan", "account-verify", "anthropic") => {
+            Some(include_str!("servicetitan/account-verify/anthropic.json"))
+        }
+        ("servicetitan", "account-verify", "elevenlabs") => {
+            Some(include_str!("servicetitan/account-verify/elevenlabs.json"))
+        }
+        ("servicetitan", "account-verify", "gemini") => {
+            Some(include_str!("servicetitan/account-verify/gemini.json"))
+        }
+        ("servicetitan", "account-verify", "mcp") => {
+            Some(include_str!("servicetitan/account-verify/mcp.json"))
+        }
+        ("servicetitan", "account-verify", "openai-chat") => {
+            Some(include_str!("servicetitan/account-verify/openai-chat.json"))
+        }
+        ("servicetitan", "account-verify", "openai-realtime") => {
+            Some(include_str!("servicetitan/account-verify/openai-realtime.json"))
+        }
+        ("servicetitan", "account-verify", "openai-responses") => {
+            Some(include_str!("servicetitan/account-verify/openai-responses.json"))
+        }
+        ("servicetitan", "account-verify", "retell") => {
+            Some(include_str!("servicetitan/account-verify/retell.json"))
+        }
+        ("servicetitan", "account-verify", "vapi") => {
+            Some(include_str!("servicetitan/account-verify/vapi.json"))
+        }
         ("servicetitan", "appointment-availability", "anthropic") => {
             Some(include_str!("servicetitan/appointment-availability/anthropic.json"))
         }
@@ -677,6 +740,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("servicetitan", "invoice-lookup", "vapi") => {
             Some(include_str!("servicetitan/invoice-lookup/vapi.json"))
+        }
+        ("shopify", "account-verify", "anthropic") => {
+            Some(include_str!("shopify/account-verify/anthropic.json"))
+        }
+        ("shopify", "account-verify", "elevenlabs") => {
+            Some(include_str!("shopify/account-verify/elevenlabs.json"))
+        }
+        ("shopify", "account-verify", "gemini") => {
+            Some(include_str!("shopify/account-verify/gemini.json"))
+        }
+        ("shopify", "account-verify", "mcp") => {
+            Some(include_str!("shopify/account-verify/mcp.json"))
+        }
+        ("shopify", "account-verify", "openai-chat") => {
+            Some(include_str!("shopify/account-verify/openai-chat.json"))
+        }
+        ("shopify", "account-verify", "openai-realtime") => {
+            Some(include_str!("shopify/account-verify/openai-realtime.json"))
+        }
+        ("shopify", "account-verify", "openai-responses") => {
+            Some(include_str!("shopify/account-verify/openai-responses.json"))
+        }
+        ("shopify", "account-verify", "retell") => {
+            Some(include_str!("shopify/account-verify/retell.json"))
+        }
+        ("shopify", "account-verify", "vapi") => {
+            Some(include_str!("shopify/account-verify/vapi.json"))
         }
         ("shopify", "contact-lookup", "anthropic") => {
             Some(include_str!("shopify/contact-lookup/anthropic.json"))
@@ -813,6 +903,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("shopify", "shipment-tracking", "vapi") => {
             Some(include_str!("shopify/shipment-tracking/vapi.json"))
         }
+        ("stripe", "account-verify", "anthropic") => {
+            Some(include_str!("stripe/account-verify/anthropic.json"))
+        }
+        ("stripe", "account-verify", "elevenlabs") => {
+            Some(include_str!("stripe/account-verify/elevenlabs.json"))
+        }
+        ("stripe", "account-verify", "gemini") => {
+            Some(include_str!("stripe/account-verify/gemini.json"))
+        }
+        ("stripe", "account-verify", "mcp") => {
+            Some(include_str!("stripe/account-verify/mcp.json"))
+        }
+        ("stripe", "account-verify", "openai-chat") => {
+            Some(include_str!("stripe/account-verify/openai-chat.json"))
+        }
+        ("stripe", "account-verify", "openai-realtime") => {
+            Some(include_str!("stripe/account-verify/openai-realtime.json"))
+        }
+        ("stripe", "account-verify", "openai-responses") => {
+            Some(include_str!("stripe/account-verify/openai-responses.json"))
+        }
+        ("stripe", "account-verify", "retell") => {
+            Some(include_str!("stripe/account-verify/retell.json"))
+        }
+        ("stripe", "account-verify", "vapi") => {
+            Some(include_str!("stripe/account-verify/vapi.json"))
+        }
         ("stripe", "contact-create", "anthropic") => {
             Some(include_str!("stripe/contact-create/anthropic.json"))
         }
@@ -947,6 +1064,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zendesk", "account-lookup", "vapi") => {
             Some(include_str!("zendesk/account-lookup/vapi.json"))
+        }
+        ("zendesk", "account-verify", "anthropic") => {
+            Some(include_str!("zendesk/account-verify/anthropic.json"))
+        }
+        ("zendesk", "account-verify", "elevenlabs") => {
+            Some(include_str!("zendesk/account-verify/elevenlabs.json"))
+        }
+        ("zendesk", "account-verify", "gemini") => {
+            Some(include_str!("zendesk/account-verify/gemini.json"))
+        }
+        ("zendesk", "account-verify", "mcp") => {
+            Some(include_str!("zendesk/account-verify/mcp.json"))
+        }
+        ("zendesk", "account-verify", "openai-chat") => {
+            Some(include_str!("zendesk/account-verify/openai-chat.json"))
+        }
+        ("zendesk", "account-verify", "openai-realtime") => {
+            Some(include_str!("zendesk/account-verify/openai-realtime.json"))
+        }
+        ("zendesk", "account-verify", "openai-responses") => {
+            Some(include_str!("zendesk/account-verify/openai-responses.json"))
+        }
+        ("zendesk", "account-verify", "retell") => {
+            Some(include_str!("zendesk/account-verify/retell.json"))
+        }
+        ("zendesk", "account-verify", "vapi") => {
+            Some(include_str!("zendesk/account-verify/vapi.json"))
         }
         ("zendesk", "call-note-log", "anthropic") => {
             Some(include_str!("zendesk/call-note-log/anthropic.json"))
