@@ -21,6 +21,33 @@ pub mod calcom {
     pub mod appointment_reschedule;
 }
 
+/// Connectors for `freshdesk`.
+#[rustfmt::skip]
+#[path = "freshdesk"]
+pub mod freshdesk {
+    #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "known-issue-search/connector.rs"]
+    pub mod known_issue_search;
+    #[rustfmt::skip]
+    #[path = "ticket-create/connector.rs"]
+    pub mod ticket_create;
+    #[rustfmt::skip]
+    #[path = "ticket-status/connector.rs"]
+    pub mod ticket_status;
+}
+
 /// Connectors for `hubspot`.
 #[rustfmt::skip]
 #[path = "hubspot"]
@@ -121,6 +148,13 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-book"),
     ("calcom", "appointment-cancel"),
     ("calcom", "appointment-reschedule"),
+    ("freshdesk", "account-lookup"),
+    ("freshdesk", "call-note-log"),
+    ("freshdesk", "contact-create"),
+    ("freshdesk", "contact-lookup"),
+    ("freshdesk", "known-issue-search"),
+    ("freshdesk", "ticket-create"),
+    ("freshdesk", "ticket-status"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
@@ -166,6 +200,27 @@ pub async fn call_json(
         }
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::call_json(client, args).await)
+        }
+        ("freshdesk", "account-lookup") => {
+            Some(freshdesk::account_lookup::call_json(client, args).await)
+        }
+        ("freshdesk", "call-note-log") => {
+            Some(freshdesk::call_note_log::call_json(client, args).await)
+        }
+        ("freshdesk", "contact-create") => {
+            Some(freshdesk::contact_create::call_json(client, args).await)
+        }
+        ("freshdesk", "contact-lookup") => {
+            Some(freshdesk::contact_lookup::call_json(client, args).await)
+        }
+        ("freshdesk", "known-issue-search") => {
+            Some(freshdesk::known_issue_search::call_json(client, args).await)
+        }
+        ("freshdesk", "ticket-create") => {
+            Some(freshdesk::ticket_create::call_json(client, args).await)
+        }
+        ("freshdesk", "ticket-status") => {
+            Some(freshdesk::ticket_status::call_json(client, args).await)
         }
         ("hubspot", "contact-create") => {
             Some(hubspot::contact_create::call_json(client, args).await)
@@ -266,6 +321,15 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::VENDOR)
         }
+        ("freshdesk", "account-lookup") => Some(freshdesk::account_lookup::VENDOR),
+        ("freshdesk", "call-note-log") => Some(freshdesk::call_note_log::VENDOR),
+        ("freshdesk", "contact-create") => Some(freshdesk::contact_create::VENDOR),
+        ("freshdesk", "contact-lookup") => Some(freshdesk::contact_lookup::VENDOR),
+        ("freshdesk", "known-issue-search") => {
+            Some(freshdesk::known_issue_search::VENDOR)
+        }
+        ("freshdesk", "ticket-create") => Some(freshdesk::ticket_create::VENDOR),
+        ("freshdesk", "ticket-status") => Some(freshdesk::ticket_status::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
@@ -301,6 +365,15 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::TIMEOUT)
         }
+        ("freshdesk", "account-lookup") => Some(freshdesk::account_lookup::TIMEOUT),
+        ("freshdesk", "call-note-log") => Some(freshdesk::call_note_log::TIMEOUT),
+        ("freshdesk", "contact-create") => Some(freshdesk::contact_create::TIMEOUT),
+        ("freshdesk", "contact-lookup") => Some(freshdesk::contact_lookup::TIMEOUT),
+        ("freshdesk", "known-issue-search") => {
+            Some(freshdesk::known_issue_search::TIMEOUT)
+        }
+        ("freshdesk", "ticket-create") => Some(freshdesk::ticket_create::TIMEOUT),
+        ("freshdesk", "ticket-status") => Some(freshdesk::ticket_status::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
@@ -444,6 +517,195 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("calcom", "appointment-reschedule", "vapi") => {
             Some(include_str!("calcom/appointment-reschedule/vapi.json"))
+        }
+        ("freshdesk", "account-lookup", "anthropic") => {
+            Some(include_str!("freshdesk/account-lookup/anthropic.json"))
+        }
+        ("freshdesk", "account-lookup", "elevenlabs") => {
+            Some(include_str!("freshdesk/account-lookup/elevenlabs.json"))
+        }
+        ("freshdesk", "account-lookup", "gemini") => {
+            Some(include_str!("freshdesk/account-lookup/gemini.json"))
+        }
+        ("freshdesk", "account-lookup", "mcp") => {
+            Some(include_str!("freshdesk/account-lookup/mcp.json"))
+        }
+        ("freshdesk", "account-lookup", "openai-chat") => {
+            Some(include_str!("freshdesk/account-lookup/openai-chat.json"))
+        }
+        ("freshdesk", "account-lookup", "openai-realtime") => {
+            Some(include_str!("freshdesk/account-lookup/openai-realtime.json"))
+        }
+        ("freshdesk", "account-lookup", "openai-responses") => {
+            Some(include_str!("freshdesk/account-lookup/openai-responses.json"))
+        }
+        ("freshdesk", "account-lookup", "retell") => {
+            Some(include_str!("freshdesk/account-lookup/retell.json"))
+        }
+        ("freshdesk", "account-lookup", "vapi") => {
+            Some(include_str!("freshdesk/account-lookup/vapi.json"))
+        }
+        ("freshdesk", "call-note-log", "anthropic") => {
+            Some(include_str!("freshdesk/call-note-log/anthropic.json"))
+        }
+        ("freshdesk", "call-note-log", "elevenlabs") => {
+            Some(include_str!("freshdesk/call-note-log/elevenlabs.json"))
+        }
+        ("freshdesk", "call-note-log", "gemini") => {
+            Some(include_str!("freshdesk/call-note-log/gemini.json"))
+        }
+        ("freshdesk", "call-note-log", "mcp") => {
+            Some(include_str!("freshdesk/call-note-log/mcp.json"))
+        }
+        ("freshdesk", "call-note-log", "openai-chat") => {
+            Some(include_str!("freshdesk/call-note-log/openai-chat.json"))
+        }
+        ("freshdesk", "call-note-log", "openai-realtime") => {
+            Some(include_str!("freshdesk/call-note-log/openai-realtime.json"))
+        }
+        ("freshdesk", "call-note-log", "openai-responses") => {
+            Some(include_str!("freshdesk/call-note-log/openai-responses.json"))
+        }
+        ("freshdesk", "call-note-log", "retell") => {
+            Some(include_str!("freshdesk/call-note-log/retell.json"))
+        }
+        ("freshdesk", "call-note-log", "vapi") => {
+            Some(include_str!("freshdesk/call-note-log/vapi.json"))
+        }
+        ("freshdesk", "contact-create", "anthropic") => {
+            Some(include_str!("freshdesk/contact-create/anthropic.json"))
+        }
+        ("freshdesk", "contact-create", "elevenlabs") => {
+            Some(include_str!("freshdesk/contact-create/elevenlabs.json"))
+        }
+        ("freshdesk", "contact-create", "gemini") => {
+            Some(include_str!("freshdesk/contact-create/gemini.json"))
+        }
+        ("freshdesk", "contact-create", "mcp") => {
+            Some(include_str!("freshdesk/contact-create/mcp.json"))
+        }
+        ("freshdesk", "contact-create", "openai-chat") => {
+            Some(include_str!("freshdesk/contact-create/openai-chat.json"))
+        }
+        ("freshdesk", "contact-create", "openai-realtime") => {
+            Some(include_str!("freshdesk/contact-create/openai-realtime.json"))
+        }
+        ("freshdesk", "contact-create", "openai-responses") => {
+            Some(include_str!("freshdesk/contact-create/openai-responses.json"))
+        }
+        ("freshdesk", "contact-create", "retell") => {
+            Some(include_str!("freshdesk/contact-create/retell.json"))
+        }
+        ("freshdesk", "contact-create", "vapi") => {
+            Some(include_str!("freshdesk/contact-create/vapi.json"))
+        }
+        ("freshdesk", "contact-lookup", "anthropic") => {
+            Some(include_str!("freshdesk/contact-lookup/anthropic.json"))
+        }
+        ("freshdesk", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("freshdesk/contact-lookup/elevenlabs.json"))
+        }
+        ("freshdesk", "contact-lookup", "gemini") => {
+            Some(include_str!("freshdesk/contact-lookup/gemini.json"))
+        }
+        ("freshdesk", "contact-lookup", "mcp") => {
+            Some(include_str!("freshdesk/contact-lookup/mcp.json"))
+        }
+        ("freshdesk", "contact-lookup", "openai-chat") => {
+            Some(include_str!("freshdesk/contact-lookup/openai-chat.json"))
+        }
+        ("freshdesk", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("freshdesk/contact-lookup/openai-realtime.json"))
+        }
+        ("freshdesk", "contact-lookup", "openai-responses") => {
+            Some(include_str!("freshdesk/contact-lookup/openai-responses.json"))
+        }
+        ("freshdesk", "contact-lookup", "retell") => {
+            Some(include_str!("freshdesk/contact-lookup/retell.json"))
+        }
+        ("freshdesk", "contact-lookup", "vapi") => {
+            Some(include_str!("freshdesk/contact-lookup/vapi.json"))
+        }
+        ("freshdesk", "known-issue-search", "anthropic") => {
+            Some(include_str!("freshdesk/known-issue-search/anthropic.json"))
+        }
+        ("freshdesk", "known-issue-search", "elevenlabs") => {
+            Some(include_str!("freshdesk/known-issue-search/elevenlabs.json"))
+        }
+        ("freshdesk", "known-issue-search", "gemini") => {
+            Some(include_str!("freshdesk/known-issue-search/gemini.json"))
+        }
+        ("freshdesk", "known-issue-search", "mcp") => {
+            Some(include_str!("freshdesk/known-issue-search/mcp.json"))
+        }
+        ("freshdesk", "known-issue-search", "openai-chat") => {
+            Some(include_str!("freshdesk/known-issue-search/openai-chat.json"))
+        }
+        ("freshdesk", "known-issue-search", "openai-realtime") => {
+            Some(include_str!("freshdesk/known-issue-search/openai-realtime.json"))
+        }
+        ("freshdesk", "known-issue-search", "openai-responses") => {
+            Some(include_str!("freshdesk/known-issue-search/openai-responses.json"))
+        }
+        ("freshdesk", "known-issue-search", "retell") => {
+            Some(include_str!("freshdesk/known-issue-search/retell.json"))
+        }
+        ("freshdesk", "known-issue-search", "vapi") => {
+            Some(include_str!("freshdesk/known-issue-search/vapi.json"))
+        }
+        ("freshdesk", "ticket-create", "anthropic") => {
+            Some(include_str!("freshdesk/ticket-create/anthropic.json"))
+        }
+        ("freshdesk", "ticket-create", "elevenlabs") => {
+            Some(include_str!("freshdesk/ticket-create/elevenlabs.json"))
+        }
+        ("freshdesk", "ticket-create", "gemini") => {
+            Some(include_str!("freshdesk/ticket-create/gemini.json"))
+        }
+        ("freshdesk", "ticket-create", "mcp") => {
+            Some(include_str!("freshdesk/ticket-create/mcp.json"))
+        }
+        ("freshdesk", "ticket-create", "openai-chat") => {
+            Some(include_str!("freshdesk/ticket-create/openai-chat.json"))
+        }
+        ("freshdesk", "ticket-create", "openai-realtime") => {
+            Some(include_str!("freshdesk/ticket-create/openai-realtime.json"))
+        }
+        ("freshdesk", "ticket-create", "openai-responses") => {
+            Some(include_str!("freshdesk/ticket-create/openai-responses.json"))
+        }
+        ("freshdesk", "ticket-create", "retell") => {
+            Some(include_str!("freshdesk/ticket-create/retell.json"))
+        }
+        ("freshdesk", "ticket-create", "vapi") => {
+            Some(include_str!("freshdesk/ticket-create/vapi.json"))
+        }
+        ("freshdesk", "ticket-status", "anthropic") => {
+            Some(include_str!("freshdesk/ticket-status/anthropic.json"))
+        }
+        ("freshdesk", "ticket-status", "elevenlabs") => {
+            Some(include_str!("freshdesk/ticket-status/elevenlabs.json"))
+        }
+        ("freshdesk", "ticket-status", "gemini") => {
+            Some(include_str!("freshdesk/ticket-status/gemini.json"))
+        }
+        ("freshdesk", "ticket-status", "mcp") => {
+            Some(include_str!("freshdesk/ticket-status/mcp.json"))
+        }
+        ("freshdesk", "ticket-status", "openai-chat") => {
+            Some(include_str!("freshdesk/ticket-status/openai-chat.json"))
+        }
+        ("freshdesk", "ticket-status", "openai-realtime") => {
+            Some(include_str!("freshdesk/ticket-status/openai-realtime.json"))
+        }
+        ("freshdesk", "ticket-status", "openai-responses") => {
+            Some(include_str!("freshdesk/ticket-status/openai-responses.json"))
+        }
+        ("freshdesk", "ticket-status", "retell") => {
+            Some(include_str!("freshdesk/ticket-status/retell.json"))
+        }
+        ("freshdesk", "ticket-status", "vapi") => {
+            Some(include_str!("freshdesk/ticket-status/vapi.json"))
         }
         ("hubspot", "contact-create", "anthropic") => {
             Some(include_str!("hubspot/contact-create/anthropic.json"))
