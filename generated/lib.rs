@@ -63,6 +63,30 @@ pub mod hubspot {
     pub mod ticket_status;
 }
 
+/// Connectors for `intercom`.
+#[rustfmt::skip]
+#[path = "intercom"]
+pub mod intercom {
+    #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "known-issue-search/connector.rs"]
+    pub mod known_issue_search;
+    #[rustfmt::skip]
+    #[path = "ticket-create/connector.rs"]
+    pub mod ticket_create;
+}
+
 /// Connectors for `servicetitan`.
 #[rustfmt::skip]
 #[path = "servicetitan"]
@@ -158,6 +182,12 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
+    ("intercom", "account-lookup"),
+    ("intercom", "call-note-log"),
+    ("intercom", "contact-create"),
+    ("intercom", "contact-lookup"),
+    ("intercom", "known-issue-search"),
+    ("intercom", "ticket-create"),
     ("servicetitan", "appointment-availability"),
     ("servicetitan", "contact-lookup"),
     ("servicetitan", "device-config-lookup"),
@@ -230,6 +260,24 @@ pub async fn call_json(
         }
         ("hubspot", "ticket-status") => {
             Some(hubspot::ticket_status::call_json(client, args).await)
+        }
+        ("intercom", "account-lookup") => {
+            Some(intercom::account_lookup::call_json(client, args).await)
+        }
+        ("intercom", "call-note-log") => {
+            Some(intercom::call_note_log::call_json(client, args).await)
+        }
+        ("intercom", "contact-create") => {
+            Some(intercom::contact_create::call_json(client, args).await)
+        }
+        ("intercom", "contact-lookup") => {
+            Some(intercom::contact_lookup::call_json(client, args).await)
+        }
+        ("intercom", "known-issue-search") => {
+            Some(intercom::known_issue_search::call_json(client, args).await)
+        }
+        ("intercom", "ticket-create") => {
+            Some(intercom::ticket_create::call_json(client, args).await)
         }
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::call_json(client, args).await)
@@ -330,6 +378,12 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         }
         ("freshdesk", "ticket-create") => Some(freshdesk::ticket_create::VENDOR),
         ("freshdesk", "ticket-status") => Some(freshdesk::ticket_status::VENDOR),
+        ("intercom", "account-lookup") => Some(intercom::account_lookup::VENDOR),
+        ("intercom", "call-note-log") => Some(intercom::call_note_log::VENDOR),
+        ("intercom", "contact-create") => Some(intercom::contact_create::VENDOR),
+        ("intercom", "contact-lookup") => Some(intercom::contact_lookup::VENDOR),
+        ("intercom", "known-issue-search") => Some(intercom::known_issue_search::VENDOR),
+        ("intercom", "ticket-create") => Some(intercom::ticket_create::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
@@ -377,6 +431,12 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
+        ("intercom", "account-lookup") => Some(intercom::account_lookup::TIMEOUT),
+        ("intercom", "call-note-log") => Some(intercom::call_note_log::TIMEOUT),
+        ("intercom", "contact-create") => Some(intercom::contact_create::TIMEOUT),
+        ("intercom", "contact-lookup") => Some(intercom::contact_lookup::TIMEOUT),
+        ("intercom", "known-issue-search") => Some(intercom::known_issue_search::TIMEOUT),
+        ("intercom", "ticket-create") => Some(intercom::ticket_create::TIMEOUT),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::TIMEOUT)
         }
@@ -787,6 +847,168 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("hubspot", "ticket-status", "vapi") => {
             Some(include_str!("hubspot/ticket-status/vapi.json"))
+        }
+        ("intercom", "account-lookup", "anthropic") => {
+            Some(include_str!("intercom/account-lookup/anthropic.json"))
+        }
+        ("intercom", "account-lookup", "elevenlabs") => {
+            Some(include_str!("intercom/account-lookup/elevenlabs.json"))
+        }
+        ("intercom", "account-lookup", "gemini") => {
+            Some(include_str!("intercom/account-lookup/gemini.json"))
+        }
+        ("intercom", "account-lookup", "mcp") => {
+            Some(include_str!("intercom/account-lookup/mcp.json"))
+        }
+        ("intercom", "account-lookup", "openai-chat") => {
+            Some(include_str!("intercom/account-lookup/openai-chat.json"))
+        }
+        ("intercom", "account-lookup", "openai-realtime") => {
+            Some(include_str!("intercom/account-lookup/openai-realtime.json"))
+        }
+        ("intercom", "account-lookup", "openai-responses") => {
+            Some(include_str!("intercom/account-lookup/openai-responses.json"))
+        }
+        ("intercom", "account-lookup", "retell") => {
+            Some(include_str!("intercom/account-lookup/retell.json"))
+        }
+        ("intercom", "account-lookup", "vapi") => {
+            Some(include_str!("intercom/account-lookup/vapi.json"))
+        }
+        ("intercom", "call-note-log", "anthropic") => {
+            Some(include_str!("intercom/call-note-log/anthropic.json"))
+        }
+        ("intercom", "call-note-log", "elevenlabs") => {
+            Some(include_str!("intercom/call-note-log/elevenlabs.json"))
+        }
+        ("intercom", "call-note-log", "gemini") => {
+            Some(include_str!("intercom/call-note-log/gemini.json"))
+        }
+        ("intercom", "call-note-log", "mcp") => {
+            Some(include_str!("intercom/call-note-log/mcp.json"))
+        }
+        ("intercom", "call-note-log", "openai-chat") => {
+            Some(include_str!("intercom/call-note-log/openai-chat.json"))
+        }
+        ("intercom", "call-note-log", "openai-realtime") => {
+            Some(include_str!("intercom/call-note-log/openai-realtime.json"))
+        }
+        ("intercom", "call-note-log", "openai-responses") => {
+            Some(include_str!("intercom/call-note-log/openai-responses.json"))
+        }
+        ("intercom", "call-note-log", "retell") => {
+            Some(include_str!("intercom/call-note-log/retell.json"))
+        }
+        ("intercom", "call-note-log", "vapi") => {
+            Some(include_str!("intercom/call-note-log/vapi.json"))
+        }
+        ("intercom", "contact-create", "anthropic") => {
+            Some(include_str!("intercom/contact-create/anthropic.json"))
+        }
+        ("intercom", "contact-create", "elevenlabs") => {
+            Some(include_str!("intercom/contact-create/elevenlabs.json"))
+        }
+        ("intercom", "contact-create", "gemini") => {
+            Some(include_str!("intercom/contact-create/gemini.json"))
+        }
+        ("intercom", "contact-create", "mcp") => {
+            Some(include_str!("intercom/contact-create/mcp.json"))
+        }
+        ("intercom", "contact-create", "openai-chat") => {
+            Some(include_str!("intercom/contact-create/openai-chat.json"))
+        }
+        ("intercom", "contact-create", "openai-realtime") => {
+            Some(include_str!("intercom/contact-create/openai-realtime.json"))
+        }
+        ("intercom", "contact-create", "openai-responses") => {
+            Some(include_str!("intercom/contact-create/openai-responses.json"))
+        }
+        ("intercom", "contact-create", "retell") => {
+            Some(include_str!("intercom/contact-create/retell.json"))
+        }
+        ("intercom", "contact-create", "vapi") => {
+            Some(include_str!("intercom/contact-create/vapi.json"))
+        }
+        ("intercom", "contact-lookup", "anthropic") => {
+            Some(include_str!("intercom/contact-lookup/anthropic.json"))
+        }
+        ("intercom", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("intercom/contact-lookup/elevenlabs.json"))
+        }
+        ("intercom", "contact-lookup", "gemini") => {
+            Some(include_str!("intercom/contact-lookup/gemini.json"))
+        }
+        ("intercom", "contact-lookup", "mcp") => {
+            Some(include_str!("intercom/contact-lookup/mcp.json"))
+        }
+        ("intercom", "contact-lookup", "openai-chat") => {
+            Some(include_str!("intercom/contact-lookup/openai-chat.json"))
+        }
+        ("intercom", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("intercom/contact-lookup/openai-realtime.json"))
+        }
+        ("intercom", "contact-lookup", "openai-responses") => {
+            Some(include_str!("intercom/contact-lookup/openai-responses.json"))
+        }
+        ("intercom", "contact-lookup", "retell") => {
+            Some(include_str!("intercom/contact-lookup/retell.json"))
+        }
+        ("intercom", "contact-lookup", "vapi") => {
+            Some(include_str!("intercom/contact-lookup/vapi.json"))
+        }
+        ("intercom", "known-issue-search", "anthropic") => {
+            Some(include_str!("intercom/known-issue-search/anthropic.json"))
+        }
+        ("intercom", "known-issue-search", "elevenlabs") => {
+            Some(include_str!("intercom/known-issue-search/elevenlabs.json"))
+        }
+        ("intercom", "known-issue-search", "gemini") => {
+            Some(include_str!("intercom/known-issue-search/gemini.json"))
+        }
+        ("intercom", "known-issue-search", "mcp") => {
+            Some(include_str!("intercom/known-issue-search/mcp.json"))
+        }
+        ("intercom", "known-issue-search", "openai-chat") => {
+            Some(include_str!("intercom/known-issue-search/openai-chat.json"))
+        }
+        ("intercom", "known-issue-search", "openai-realtime") => {
+            Some(include_str!("intercom/known-issue-search/openai-realtime.json"))
+        }
+        ("intercom", "known-issue-search", "openai-responses") => {
+            Some(include_str!("intercom/known-issue-search/openai-responses.json"))
+        }
+        ("intercom", "known-issue-search", "retell") => {
+            Some(include_str!("intercom/known-issue-search/retell.json"))
+        }
+        ("intercom", "known-issue-search", "vapi") => {
+            Some(include_str!("intercom/known-issue-search/vapi.json"))
+        }
+        ("intercom", "ticket-create", "anthropic") => {
+            Some(include_str!("intercom/ticket-create/anthropic.json"))
+        }
+        ("intercom", "ticket-create", "elevenlabs") => {
+            Some(include_str!("intercom/ticket-create/elevenlabs.json"))
+        }
+        ("intercom", "ticket-create", "gemini") => {
+            Some(include_str!("intercom/ticket-create/gemini.json"))
+        }
+        ("intercom", "ticket-create", "mcp") => {
+            Some(include_str!("intercom/ticket-create/mcp.json"))
+        }
+        ("intercom", "ticket-create", "openai-chat") => {
+            Some(include_str!("intercom/ticket-create/openai-chat.json"))
+        }
+        ("intercom", "ticket-create", "openai-realtime") => {
+            Some(include_str!("intercom/ticket-create/openai-realtime.json"))
+        }
+        ("intercom", "ticket-create", "openai-responses") => {
+            Some(include_str!("intercom/ticket-create/openai-responses.json"))
+        }
+        ("intercom", "ticket-create", "retell") => {
+            Some(include_str!("intercom/ticket-create/retell.json"))
+        }
+        ("intercom", "ticket-create", "vapi") => {
+            Some(include_str!("intercom/ticket-create/vapi.json"))
         }
         ("servicetitan", "appointment-availability", "anthropic") => {
             Some(include_str!("servicetitan/appointment-availability/anthropic.json"))
