@@ -29,6 +29,9 @@ pub mod freshdesk {
     #[path = "account-lookup/connector.rs"]
     pub mod account_lookup;
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
     #[rustfmt::skip]
@@ -73,6 +76,9 @@ pub mod intercom {
     #[rustfmt::skip]
     #[path = "account-lookup/connector.rs"]
     pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
     #[rustfmt::skip]
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
@@ -176,6 +182,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-cancel"),
     ("calcom", "appointment-reschedule"),
     ("freshdesk", "account-lookup"),
+    ("freshdesk", "account-verify"),
     ("freshdesk", "call-note-log"),
     ("freshdesk", "contact-create"),
     ("freshdesk", "contact-lookup"),
@@ -187,6 +194,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
     ("intercom", "account-lookup"),
+    ("intercom", "account-verify"),
     ("intercom", "call-note-log"),
     ("intercom", "contact-create"),
     ("intercom", "contact-lookup"),
@@ -238,6 +246,9 @@ pub async fn call_json(
         ("freshdesk", "account-lookup") => {
             Some(freshdesk::account_lookup::call_json(client, args).await)
         }
+        ("freshdesk", "account-verify") => {
+            Some(freshdesk::account_verify::call_json(client, args).await)
+        }
         ("freshdesk", "call-note-log") => {
             Some(freshdesk::call_note_log::call_json(client, args).await)
         }
@@ -270,6 +281,9 @@ pub async fn call_json(
         }
         ("intercom", "account-lookup") => {
             Some(intercom::account_lookup::call_json(client, args).await)
+        }
+        ("intercom", "account-verify") => {
+            Some(intercom::account_verify::call_json(client, args).await)
         }
         ("intercom", "call-note-log") => {
             Some(intercom::call_note_log::call_json(client, args).await)
@@ -378,6 +392,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
             Some(calcom::appointment_reschedule::VENDOR)
         }
         ("freshdesk", "account-lookup") => Some(freshdesk::account_lookup::VENDOR),
+        ("freshdesk", "account-verify") => Some(freshdesk::account_verify::VENDOR),
         ("freshdesk", "call-note-log") => Some(freshdesk::call_note_log::VENDOR),
         ("freshdesk", "contact-create") => Some(freshdesk::contact_create::VENDOR),
         ("freshdesk", "contact-lookup") => Some(freshdesk::contact_lookup::VENDOR),
@@ -387,6 +402,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("freshdesk", "ticket-create") => Some(freshdesk::ticket_create::VENDOR),
         ("freshdesk", "ticket-status") => Some(freshdesk::ticket_status::VENDOR),
         ("intercom", "account-lookup") => Some(intercom::account_lookup::VENDOR),
+        ("intercom", "account-verify") => Some(intercom::account_verify::VENDOR),
         ("intercom", "call-note-log") => Some(intercom::call_note_log::VENDOR),
         ("intercom", "contact-create") => Some(intercom::contact_create::VENDOR),
         ("intercom", "contact-lookup") => Some(intercom::contact_lookup::VENDOR),
@@ -428,6 +444,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
             Some(calcom::appointment_reschedule::TIMEOUT)
         }
         ("freshdesk", "account-lookup") => Some(freshdesk::account_lookup::TIMEOUT),
+        ("freshdesk", "account-verify") => Some(freshdesk::account_verify::TIMEOUT),
         ("freshdesk", "call-note-log") => Some(freshdesk::call_note_log::TIMEOUT),
         ("freshdesk", "contact-create") => Some(freshdesk::contact_create::TIMEOUT),
         ("freshdesk", "contact-lookup") => Some(freshdesk::contact_lookup::TIMEOUT),
@@ -441,6 +458,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
         ("intercom", "account-lookup") => Some(intercom::account_lookup::TIMEOUT),
+        ("intercom", "account-verify") => Some(intercom::account_verify::TIMEOUT),
         ("intercom", "call-note-log") => Some(intercom::call_note_log::TIMEOUT),
         ("intercom", "contact-create") => Some(intercom::contact_create::TIMEOUT),
         ("intercom", "contact-lookup") => Some(intercom::contact_lookup::TIMEOUT),
@@ -613,6 +631,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("freshdesk", "account-lookup", "vapi") => {
             Some(include_str!("freshdesk/account-lookup/vapi.json"))
+        }
+        ("freshdesk", "account-verify", "anthropic") => {
+            Some(include_str!("freshdesk/account-verify/anthropic.json"))
+        }
+        ("freshdesk", "account-verify", "elevenlabs") => {
+            Some(include_str!("freshdesk/account-verify/elevenlabs.json"))
+        }
+        ("freshdesk", "account-verify", "gemini") => {
+            Some(include_str!("freshdesk/account-verify/gemini.json"))
+        }
+        ("freshdesk", "account-verify", "mcp") => {
+            Some(include_str!("freshdesk/account-verify/mcp.json"))
+        }
+        ("freshdesk", "account-verify", "openai-chat") => {
+            Some(include_str!("freshdesk/account-verify/openai-chat.json"))
+        }
+        ("freshdesk", "account-verify", "openai-realtime") => {
+            Some(include_str!("freshdesk/account-verify/openai-realtime.json"))
+        }
+        ("freshdesk", "account-verify", "openai-responses") => {
+            Some(include_str!("freshdesk/account-verify/openai-responses.json"))
+        }
+        ("freshdesk", "account-verify", "retell") => {
+            Some(include_str!("freshdesk/account-verify/retell.json"))
+        }
+        ("freshdesk", "account-verify", "vapi") => {
+            Some(include_str!("freshdesk/account-verify/vapi.json"))
         }
         ("freshdesk", "call-note-log", "anthropic") => {
             Some(include_str!("freshdesk/call-note-log/anthropic.json"))
@@ -910,6 +955,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("intercom", "account-lookup", "vapi") => {
             Some(include_str!("intercom/account-lookup/vapi.json"))
+        }
+        ("intercom", "account-verify", "anthropic") => {
+            Some(include_str!("intercom/account-verify/anthropic.json"))
+        }
+        ("intercom", "account-verify", "elevenlabs") => {
+            Some(include_str!("intercom/account-verify/elevenlabs.json"))
+        }
+        ("intercom", "account-verify", "gemini") => {
+            Some(include_str!("intercom/account-verify/gemini.json"))
+        }
+        ("intercom", "account-verify", "mcp") => {
+            Some(include_str!("intercom/account-verify/mcp.json"))
+        }
+        ("intercom", "account-verify", "openai-chat") => {
+            Some(include_str!("intercom/account-verify/openai-chat.json"))
+        }
+        ("intercom", "account-verify", "openai-realtime") => {
+            Some(include_str!("intercom/account-verify/openai-realtime.json"))
+        }
+        ("intercom", "account-verify", "openai-responses") => {
+            Some(include_str!("intercom/account-verify/openai-responses.json"))
+        }
+        ("intercom", "account-verify", "retell") => {
+            Some(include_str!("intercom/account-verify/retell.json"))
+        }
+        ("intercom", "account-verify", "vapi") => {
+            Some(include_str!("intercom/account-verify/vapi.json"))
         }
         ("intercom", "call-note-log", "anthropic") => {
             Some(include_str!("intercom/call-note-log/anthropic.json"))

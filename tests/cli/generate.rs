@@ -511,9 +511,9 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     assert_eq!(row["templates"], serde_json::json!([]));
     for (id, bound) in [
         ("calcom", 4),
-        ("freshdesk", 7),
+        ("freshdesk", 8),
         ("hubspot", 4),
-        ("intercom", 6),
+        ("intercom", 7),
         ("servicetitan", 4),
         ("shopify", 5),
         ("stripe", 4),
