@@ -74,6 +74,9 @@ pub mod salesforce {
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
+    #[path = "lead-qualify/connector.rs"]
+    pub mod lead_qualify;
+    #[rustfmt::skip]
     #[path = "order-status/connector.rs"]
     pub mod order_status;
     #[rustfmt::skip]
@@ -181,6 +184,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("salesforce", "call-note-log"),
     ("salesforce", "contact-create"),
     ("salesforce", "contact-lookup"),
+    ("salesforce", "lead-qualify"),
     ("salesforce", "order-status"),
     ("salesforce", "ticket-create"),
     ("salesforce", "ticket-status"),
@@ -262,6 +266,9 @@ pub async fn call_json(
         }
         ("salesforce", "contact-lookup") => {
             Some(salesforce::contact_lookup::call_json(client, args).await)
+        }
+        ("salesforce", "lead-qualify") => {
+            Some(salesforce::lead_qualify::call_json(client, args).await)
         }
         ("salesforce", "order-status") => {
             Some(salesforce::order_status::call_json(client, args).await)
@@ -371,6 +378,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("salesforce", "call-note-log") => Some(salesforce::call_note_log::VENDOR),
         ("salesforce", "contact-create") => Some(salesforce::contact_create::VENDOR),
         ("salesforce", "contact-lookup") => Some(salesforce::contact_lookup::VENDOR),
+        ("salesforce", "lead-qualify") => Some(salesforce::lead_qualify::VENDOR),
         ("salesforce", "order-status") => Some(salesforce::order_status::VENDOR),
         ("salesforce", "ticket-create") => Some(salesforce::ticket_create::VENDOR),
         ("salesforce", "ticket-status") => Some(salesforce::ticket_status::VENDOR),
@@ -421,6 +429,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("salesforce", "call-note-log") => Some(salesforce::call_note_log::TIMEOUT),
         ("salesforce", "contact-create") => Some(salesforce::contact_create::TIMEOUT),
         ("salesforce", "contact-lookup") => Some(salesforce::contact_lookup::TIMEOUT),
+        ("salesforce", "lead-qualify") => Some(salesforce::lead_qualify::TIMEOUT),
         ("salesforce", "order-status") => Some(salesforce::order_status::TIMEOUT),
         ("salesforce", "ticket-create") => Some(salesforce::ticket_create::TIMEOUT),
         ("salesforce", "ticket-status") => Some(salesforce::ticket_status::TIMEOUT),
@@ -888,6 +897,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("salesforce", "contact-lookup", "vapi") => {
             Some(include_str!("salesforce/contact-lookup/vapi.json"))
+        }
+        ("salesforce", "lead-qualify", "anthropic") => {
+            Some(include_str!("salesforce/lead-qualify/anthropic.json"))
+        }
+        ("salesforce", "lead-qualify", "elevenlabs") => {
+            Some(include_str!("salesforce/lead-qualify/elevenlabs.json"))
+        }
+        ("salesforce", "lead-qualify", "gemini") => {
+            Some(include_str!("salesforce/lead-qualify/gemini.json"))
+        }
+        ("salesforce", "lead-qualify", "mcp") => {
+            Some(include_str!("salesforce/lead-qualify/mcp.json"))
+        }
+        ("salesforce", "lead-qualify", "openai-chat") => {
+            Some(include_str!("salesforce/lead-qualify/openai-chat.json"))
+        }
+        ("salesforce", "lead-qualify", "openai-realtime") => {
+            Some(include_str!("salesforce/lead-qualify/openai-realtime.json"))
+        }
+        ("salesforce", "lead-qualify", "openai-responses") => {
+            Some(include_str!("salesforce/lead-qualify/openai-responses.json"))
+        }
+        ("salesforce", "lead-qualify", "retell") => {
+            Some(include_str!("salesforce/lead-qualify/retell.json"))
+        }
+        ("salesforce", "lead-qualify", "vapi") => {
+            Some(include_str!("salesforce/lead-qualify/vapi.json"))
         }
         ("salesforce", "order-status", "anthropic") => {
             Some(include_str!("salesforce/order-status/anthropic.json"))

@@ -772,6 +772,8 @@ async fn readiness_names_the_missing_variables_never_values() {
         json!({"ready": false, "crms": {
             "calcom": {"ready": false, "missing_env": ["CALCOM_EVENT_TYPE_SLUG", "CALCOM_TIME_ZONE", "CALCOM_USERNAME", "CALCOM_UTC_OFFSET", "CALCOM_API_KEY"]},
             "hubspot": {"ready": false, "missing_env": ["HUBSPOT_ACCESS_TOKEN"]},
+            "pipedrive": {"ready": false, "missing_env": ["PIPEDRIVE_API_TOKEN"]},
+            "salesforce": {"ready": false, "missing_env": ["SALESFORCE_INSTANCE", "SALESFORCE_ACCESS_TOKEN"]},
             "servicetitan": {"ready": false, "missing_env": ["SERVICETITAN_APP_KEY", "SERVICETITAN_TENANT_ID", "SERVICETITAN_CLIENT_ID", "SERVICETITAN_CLIENT_SECRET"]},
             "shopify": {"ready": false, "missing_env": ["SHOPIFY_SHOP", "SHOPIFY_ACCESS_TOKEN"]},
             "stripe": {"ready": false, "missing_env": ["STRIPE_SECRET_KEY"]},

@@ -147,7 +147,7 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
             )
     };
     let response = client.send(request).await?;
-    let record = project::at(&response, "")
+    let _record = project::at(&response, "")
         .ok_or_else(|| ActionError::not_found(
             "POST /sobjects/Case: nothing at `` of the response",
         ))?;
