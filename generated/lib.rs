@@ -74,6 +74,9 @@ pub mod salesforce {
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
+    #[path = "device-config-lookup/connector.rs"]
+    pub mod device_config_lookup;
+    #[rustfmt::skip]
     #[path = "lead-qualify/connector.rs"]
     pub mod lead_qualify;
     #[rustfmt::skip]
@@ -184,6 +187,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("salesforce", "call-note-log"),
     ("salesforce", "contact-create"),
     ("salesforce", "contact-lookup"),
+    ("salesforce", "device-config-lookup"),
     ("salesforce", "lead-qualify"),
     ("salesforce", "order-status"),
     ("salesforce", "ticket-create"),
@@ -266,6 +270,9 @@ pub async fn call_json(
         }
         ("salesforce", "contact-lookup") => {
             Some(salesforce::contact_lookup::call_json(client, args).await)
+        }
+        ("salesforce", "device-config-lookup") => {
+            Some(salesforce::device_config_lookup::call_json(client, args).await)
         }
         ("salesforce", "lead-qualify") => {
             Some(salesforce::lead_qualify::call_json(client, args).await)
@@ -378,6 +385,9 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("salesforce", "call-note-log") => Some(salesforce::call_note_log::VENDOR),
         ("salesforce", "contact-create") => Some(salesforce::contact_create::VENDOR),
         ("salesforce", "contact-lookup") => Some(salesforce::contact_lookup::VENDOR),
+        ("salesforce", "device-config-lookup") => {
+            Some(salesforce::device_config_lookup::VENDOR)
+        }
         ("salesforce", "lead-qualify") => Some(salesforce::lead_qualify::VENDOR),
         ("salesforce", "order-status") => Some(salesforce::order_status::VENDOR),
         ("salesforce", "ticket-create") => Some(salesforce::ticket_create::VENDOR),
@@ -429,6 +439,9 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("salesforce", "call-note-log") => Some(salesforce::call_note_log::TIMEOUT),
         ("salesforce", "contact-create") => Some(salesforce::contact_create::TIMEOUT),
         ("salesforce", "contact-lookup") => Some(salesforce::contact_lookup::TIMEOUT),
+        ("salesforce", "device-config-lookup") => {
+            Some(salesforce::device_config_lookup::TIMEOUT)
+        }
         ("salesforce", "lead-qualify") => Some(salesforce::lead_qualify::TIMEOUT),
         ("salesforce", "order-status") => Some(salesforce::order_status::TIMEOUT),
         ("salesforce", "ticket-create") => Some(salesforce::ticket_create::TIMEOUT),
@@ -897,6 +910,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("salesforce", "contact-lookup", "vapi") => {
             Some(include_str!("salesforce/contact-lookup/vapi.json"))
+        }
+        ("salesforce", "device-config-lookup", "anthropic") => {
+            Some(include_str!("salesforce/device-config-lookup/anthropic.json"))
+        }
+        ("salesforce", "device-config-lookup", "elevenlabs") => {
+            Some(include_str!("salesforce/device-config-lookup/elevenlabs.json"))
+        }
+        ("salesforce", "device-config-lookup", "gemini") => {
+            Some(include_str!("salesforce/device-config-lookup/gemini.json"))
+        }
+        ("salesforce", "device-config-lookup", "mcp") => {
+            Some(include_str!("salesforce/device-config-lookup/mcp.json"))
+        }
+        ("salesforce", "device-config-lookup", "openai-chat") => {
+            Some(include_str!("salesforce/device-config-lookup/openai-chat.json"))
+        }
+        ("salesforce", "device-config-lookup", "openai-realtime") => {
+            Some(include_str!("salesforce/device-config-lookup/openai-realtime.json"))
+        }
+        ("salesforce", "device-config-lookup", "openai-responses") => {
+            Some(include_str!("salesforce/device-config-lookup/openai-responses.json"))
+        }
+        ("salesforce", "device-config-lookup", "retell") => {
+            Some(include_str!("salesforce/device-config-lookup/retell.json"))
+        }
+        ("salesforce", "device-config-lookup", "vapi") => {
+            Some(include_str!("salesforce/device-config-lookup/vapi.json"))
         }
         ("salesforce", "lead-qualify", "anthropic") => {
             Some(include_str!("salesforce/lead-qualify/anthropic.json"))

@@ -513,7 +513,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         ("calcom", 4),
         ("hubspot", 3),
         ("pipedrive", 5),
-        ("salesforce", 7),
+        ("salesforce", 9),
         ("servicetitan", 4),
         ("shopify", 5),
         ("stripe", 4),
