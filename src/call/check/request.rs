@@ -340,7 +340,8 @@ fn misplaced(
         }
         QueryLanguage::Soql => {
             let open = matches!(before, Some(TextPiece::Literal(l)) if l.ends_with('\''));
-            let closed = open && matches!(after, Some(TextPiece::Literal(l)) if l.starts_with('\''));
+            let closed =
+                open && matches!(after, Some(TextPiece::Literal(l)) if l.starts_with('\''));
             (!closed).then(|| {
                 "must sit between single quotes, where SOQL takes a string literal (`WHERE Email = '{email|soql}'`)".to_string()
             })
