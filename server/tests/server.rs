@@ -718,7 +718,7 @@ async fn limits_bad_json_unknown_tools_and_bad_arguments_are_refused_before_the_
         error_line(r.json().await.unwrap()),
         "unknown tool `no_such_tool` for CRM `hubspot`"
     );
-    let r = post("/call/salesforce/lookup_contact", b"{}".to_vec())
+    let r = post("/call/no-such-crm/lookup_contact", b"{}".to_vec())
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
