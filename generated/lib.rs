@@ -26,6 +26,9 @@ pub mod calcom {
 #[path = "hubspot"]
 pub mod hubspot {
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
     #[rustfmt::skip]
@@ -175,6 +178,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-book"),
     ("calcom", "appointment-cancel"),
     ("calcom", "appointment-reschedule"),
+    ("hubspot", "account-verify"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
@@ -234,6 +238,9 @@ pub async fn call_json(
         }
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::call_json(client, args).await)
+        }
+        ("hubspot", "account-verify") => {
+            Some(hubspot::account_verify::call_json(client, args).await)
         }
         ("hubspot", "contact-create") => {
             Some(hubspot::contact_create::call_json(client, args).await)
@@ -350,6 +357,7 @@ pub async fn call_json(
 #[rustfmt::skip]
 pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
     match (crm, template) {
+        ("hubspot", "account-verify") => Some(hubspot::account_verify::CRM),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
@@ -427,6 +435,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::TIMEOUT)
         }
+        ("hubspot", "account-verify") => Some(hubspot::account_verify::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
@@ -586,6 +595,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("calcom", "appointment-reschedule", "vapi") => {
             Some(include_str!("calcom/appointment-reschedule/vapi.json"))
+        }
+        ("hubspot", "account-verify", "anthropic") => {
+            Some(include_str!("hubspot/account-verify/anthropic.json"))
+        }
+        ("hubspot", "account-verify", "elevenlabs") => {
+            Some(include_str!("hubspot/account-verify/elevenlabs.json"))
+        }
+        ("hubspot", "account-verify", "gemini") => {
+            Some(include_str!("hubspot/account-verify/gemini.json"))
+        }
+        ("hubspot", "account-verify", "mcp") => {
+            Some(include_str!("hubspot/account-verify/mcp.json"))
+        }
+        ("hubspot", "account-verify", "openai-chat") => {
+            Some(include_str!("hubspot/account-verify/openai-chat.json"))
+        }
+        ("hubspot", "account-verify", "openai-realtime") => {
+            Some(include_str!("hubspot/account-verify/openai-realtime.json"))
+        }
+        ("hubspot", "account-verify", "openai-responses") => {
+            Some(include_str!("hubspot/account-verify/openai-responses.json"))
+        }
+        ("hubspot", "account-verify", "retell") => {
+            Some(include_str!("hubspot/account-verify/retell.json"))
+        }
+        ("hubspot", "account-verify", "vapi") => {
+            Some(include_str!("hubspot/account-verify/vapi.json"))
         }
         ("hubspot", "contact-create", "anthropic") => {
             Some(include_str!("hubspot/contact-create/anthropic.json"))
