@@ -47,6 +47,9 @@ pub mod pipedrive {
     #[path = "account-lookup/connector.rs"]
     pub mod account_lookup;
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
     #[rustfmt::skip]
@@ -67,6 +70,9 @@ pub mod salesforce {
     #[rustfmt::skip]
     #[path = "account-lookup/connector.rs"]
     pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
     #[rustfmt::skip]
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
@@ -183,11 +189,13 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
     ("pipedrive", "account-lookup"),
+    ("pipedrive", "account-verify"),
     ("pipedrive", "call-note-log"),
     ("pipedrive", "contact-create"),
     ("pipedrive", "contact-lookup"),
     ("pipedrive", "product-search"),
     ("salesforce", "account-lookup"),
+    ("salesforce", "account-verify"),
     ("salesforce", "call-note-log"),
     ("salesforce", "contact-create"),
     ("salesforce", "contact-lookup"),
@@ -254,6 +262,9 @@ pub async fn call_json(
         ("pipedrive", "account-lookup") => {
             Some(pipedrive::account_lookup::call_json(client, args).await)
         }
+        ("pipedrive", "account-verify") => {
+            Some(pipedrive::account_verify::call_json(client, args).await)
+        }
         ("pipedrive", "call-note-log") => {
             Some(pipedrive::call_note_log::call_json(client, args).await)
         }
@@ -268,6 +279,9 @@ pub async fn call_json(
         }
         ("salesforce", "account-lookup") => {
             Some(salesforce::account_lookup::call_json(client, args).await)
+        }
+        ("salesforce", "account-verify") => {
+            Some(salesforce::account_verify::call_json(client, args).await)
         }
         ("salesforce", "call-note-log") => {
             Some(salesforce::call_note_log::call_json(client, args).await)
@@ -362,6 +376,7 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
         ("pipedrive", "account-lookup") => Some(pipedrive::account_lookup::CRM),
+        ("pipedrive", "account-verify") => Some(pipedrive::account_verify::CRM),
         ("pipedrive", "call-note-log") => Some(pipedrive::call_note_log::CRM),
         ("pipedrive", "contact-create") => Some(pipedrive::contact_create::CRM),
         ("pipedrive", "contact-lookup") => Some(pipedrive::contact_lookup::CRM),
@@ -390,6 +405,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
             Some(calcom::appointment_reschedule::VENDOR)
         }
         ("salesforce", "account-lookup") => Some(salesforce::account_lookup::VENDOR),
+        ("salesforce", "account-verify") => Some(salesforce::account_verify::VENDOR),
         ("salesforce", "call-note-log") => Some(salesforce::call_note_log::VENDOR),
         ("salesforce", "contact-create") => Some(salesforce::contact_create::VENDOR),
         ("salesforce", "contact-lookup") => Some(salesforce::contact_lookup::VENDOR),
@@ -440,11 +456,13 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
         ("pipedrive", "account-lookup") => Some(pipedrive::account_lookup::TIMEOUT),
+        ("pipedrive", "account-verify") => Some(pipedrive::account_verify::TIMEOUT),
         ("pipedrive", "call-note-log") => Some(pipedrive::call_note_log::TIMEOUT),
         ("pipedrive", "contact-create") => Some(pipedrive::contact_create::TIMEOUT),
         ("pipedrive", "contact-lookup") => Some(pipedrive::contact_lookup::TIMEOUT),
         ("pipedrive", "product-search") => Some(pipedrive::product_search::TIMEOUT),
         ("salesforce", "account-lookup") => Some(salesforce::account_lookup::TIMEOUT),
+        ("salesforce", "account-verify") => Some(salesforce::account_verify::TIMEOUT),
         ("salesforce", "call-note-log") => Some(salesforce::call_note_log::TIMEOUT),
         ("salesforce", "contact-create") => Some(salesforce::contact_create::TIMEOUT),
         ("salesforce", "contact-lookup") => Some(salesforce::contact_lookup::TIMEOUT),
@@ -731,6 +749,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("pipedrive", "account-lookup", "vapi") => {
             Some(include_str!("pipedrive/account-lookup/vapi.json"))
         }
+        ("pipedrive", "account-verify", "anthropic") => {
+            Some(include_str!("pipedrive/account-verify/anthropic.json"))
+        }
+        ("pipedrive", "account-verify", "elevenlabs") => {
+            Some(include_str!("pipedrive/account-verify/elevenlabs.json"))
+        }
+        ("pipedrive", "account-verify", "gemini") => {
+            Some(include_str!("pipedrive/account-verify/gemini.json"))
+        }
+        ("pipedrive", "account-verify", "mcp") => {
+            Some(include_str!("pipedrive/account-verify/mcp.json"))
+        }
+        ("pipedrive", "account-verify", "openai-chat") => {
+            Some(include_str!("pipedrive/account-verify/openai-chat.json"))
+        }
+        ("pipedrive", "account-verify", "openai-realtime") => {
+            Some(include_str!("pipedrive/account-verify/openai-realtime.json"))
+        }
+        ("pipedrive", "account-verify", "openai-responses") => {
+            Some(include_str!("pipedrive/account-verify/openai-responses.json"))
+        }
+        ("pipedrive", "account-verify", "retell") => {
+            Some(include_str!("pipedrive/account-verify/retell.json"))
+        }
+        ("pipedrive", "account-verify", "vapi") => {
+            Some(include_str!("pipedrive/account-verify/vapi.json"))
+        }
         ("pipedrive", "call-note-log", "anthropic") => {
             Some(include_str!("pipedrive/call-note-log/anthropic.json"))
         }
@@ -865,6 +910,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("salesforce", "account-lookup", "vapi") => {
             Some(include_str!("salesforce/account-lookup/vapi.json"))
+        }
+        ("salesforce", "account-verify", "anthropic") => {
+            Some(include_str!("salesforce/account-verify/anthropic.json"))
+        }
+        ("salesforce", "account-verify", "elevenlabs") => {
+            Some(include_str!("salesforce/account-verify/elevenlabs.json"))
+        }
+        ("salesforce", "account-verify", "gemini") => {
+            Some(include_str!("salesforce/account-verify/gemini.json"))
+        }
+        ("salesforce", "account-verify", "mcp") => {
+            Some(include_str!("salesforce/account-verify/mcp.json"))
+        }
+        ("salesforce", "account-verify", "openai-chat") => {
+            Some(include_str!("salesforce/account-verify/openai-chat.json"))
+        }
+        ("salesforce", "account-verify", "openai-realtime") => {
+            Some(include_str!("salesforce/account-verify/openai-realtime.json"))
+        }
+        ("salesforce", "account-verify", "openai-responses") => {
+            Some(include_str!("salesforce/account-verify/openai-responses.json"))
+        }
+        ("salesforce", "account-verify", "retell") => {
+            Some(include_str!("salesforce/account-verify/retell.json"))
+        }
+        ("salesforce", "account-verify", "vapi") => {
+            Some(include_str!("salesforce/account-verify/vapi.json"))
         }
         ("salesforce", "call-note-log", "anthropic") => {
             Some(include_str!("salesforce/call-note-log/anthropic.json"))

@@ -512,8 +512,8 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     for (id, bound) in [
         ("calcom", 4),
         ("hubspot", 4),
-        ("pipedrive", 5),
-        ("salesforce", 9),
+        ("pipedrive", 6),
+        ("salesforce", 10),
         ("servicetitan", 4),
         ("shopify", 5),
         ("stripe", 4),
