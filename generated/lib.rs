@@ -96,6 +96,66 @@ pub mod intercom {
     pub mod ticket_create;
 }
 
+/// Connectors for `pipedrive`.
+#[rustfmt::skip]
+#[path = "pipedrive"]
+pub mod pipedrive {
+    #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "product-search/connector.rs"]
+    pub mod product_search;
+}
+
+/// Connectors for `salesforce`.
+#[rustfmt::skip]
+#[path = "salesforce"]
+pub mod salesforce {
+    #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "device-config-lookup/connector.rs"]
+    pub mod device_config_lookup;
+    #[rustfmt::skip]
+    #[path = "lead-qualify/connector.rs"]
+    pub mod lead_qualify;
+    #[rustfmt::skip]
+    #[path = "order-status/connector.rs"]
+    pub mod order_status;
+    #[rustfmt::skip]
+    #[path = "ticket-create/connector.rs"]
+    pub mod ticket_create;
+    #[rustfmt::skip]
+    #[path = "ticket-status/connector.rs"]
+    pub mod ticket_status;
+}
+
 /// Connectors for `servicetitan`.
 #[rustfmt::skip]
 #[path = "servicetitan"]
@@ -212,6 +272,22 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("intercom", "contact-lookup"),
     ("intercom", "known-issue-search"),
     ("intercom", "ticket-create"),
+    ("pipedrive", "account-lookup"),
+    ("pipedrive", "account-verify"),
+    ("pipedrive", "call-note-log"),
+    ("pipedrive", "contact-create"),
+    ("pipedrive", "contact-lookup"),
+    ("pipedrive", "product-search"),
+    ("salesforce", "account-lookup"),
+    ("salesforce", "account-verify"),
+    ("salesforce", "call-note-log"),
+    ("salesforce", "contact-create"),
+    ("salesforce", "contact-lookup"),
+    ("salesforce", "device-config-lookup"),
+    ("salesforce", "lead-qualify"),
+    ("salesforce", "order-status"),
+    ("salesforce", "ticket-create"),
+    ("salesforce", "ticket-status"),
     ("servicetitan", "account-verify"),
     ("servicetitan", "appointment-availability"),
     ("servicetitan", "contact-lookup"),
@@ -316,6 +392,54 @@ pub async fn call_json(
         ("intercom", "ticket-create") => {
             Some(intercom::ticket_create::call_json(client, args).await)
         }
+        ("pipedrive", "account-lookup") => {
+            Some(pipedrive::account_lookup::call_json(client, args).await)
+        }
+        ("pipedrive", "account-verify") => {
+            Some(pipedrive::account_verify::call_json(client, args).await)
+        }
+        ("pipedrive", "call-note-log") => {
+            Some(pipedrive::call_note_log::call_json(client, args).await)
+        }
+        ("pipedrive", "contact-create") => {
+            Some(pipedrive::contact_create::call_json(client, args).await)
+        }
+        ("pipedrive", "contact-lookup") => {
+            Some(pipedrive::contact_lookup::call_json(client, args).await)
+        }
+        ("pipedrive", "product-search") => {
+            Some(pipedrive::product_search::call_json(client, args).await)
+        }
+        ("salesforce", "account-lookup") => {
+            Some(salesforce::account_lookup::call_json(client, args).await)
+        }
+        ("salesforce", "account-verify") => {
+            Some(salesforce::account_verify::call_json(client, args).await)
+        }
+        ("salesforce", "call-note-log") => {
+            Some(salesforce::call_note_log::call_json(client, args).await)
+        }
+        ("salesforce", "contact-create") => {
+            Some(salesforce::contact_create::call_json(client, args).await)
+        }
+        ("salesforce", "contact-lookup") => {
+            Some(salesforce::contact_lookup::call_json(client, args).await)
+        }
+        ("salesforce", "device-config-lookup") => {
+            Some(salesforce::device_config_lookup::call_json(client, args).await)
+        }
+        ("salesforce", "lead-qualify") => {
+            Some(salesforce::lead_qualify::call_json(client, args).await)
+        }
+        ("salesforce", "order-status") => {
+            Some(salesforce::order_status::call_json(client, args).await)
+        }
+        ("salesforce", "ticket-create") => {
+            Some(salesforce::ticket_create::call_json(client, args).await)
+        }
+        ("salesforce", "ticket-status") => {
+            Some(salesforce::ticket_status::call_json(client, args).await)
+        }
         ("servicetitan", "account-verify") => {
             Some(servicetitan::account_verify::call_json(client, args).await)
         }
@@ -396,6 +520,12 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
+        ("pipedrive", "account-lookup") => Some(pipedrive::account_lookup::CRM),
+        ("pipedrive", "account-verify") => Some(pipedrive::account_verify::CRM),
+        ("pipedrive", "call-note-log") => Some(pipedrive::call_note_log::CRM),
+        ("pipedrive", "contact-create") => Some(pipedrive::contact_create::CRM),
+        ("pipedrive", "contact-lookup") => Some(pipedrive::contact_lookup::CRM),
+        ("pipedrive", "product-search") => Some(pipedrive::product_search::CRM),
         ("stripe", "account-verify") => Some(stripe::account_verify::CRM),
         ("stripe", "contact-create") => Some(stripe::contact_create::CRM),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::CRM),
@@ -437,6 +567,18 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("intercom", "contact-lookup") => Some(intercom::contact_lookup::VENDOR),
         ("intercom", "known-issue-search") => Some(intercom::known_issue_search::VENDOR),
         ("intercom", "ticket-create") => Some(intercom::ticket_create::VENDOR),
+        ("salesforce", "account-lookup") => Some(salesforce::account_lookup::VENDOR),
+        ("salesforce", "account-verify") => Some(salesforce::account_verify::VENDOR),
+        ("salesforce", "call-note-log") => Some(salesforce::call_note_log::VENDOR),
+        ("salesforce", "contact-create") => Some(salesforce::contact_create::VENDOR),
+        ("salesforce", "contact-lookup") => Some(salesforce::contact_lookup::VENDOR),
+        ("salesforce", "device-config-lookup") => {
+            Some(salesforce::device_config_lookup::VENDOR)
+        }
+        ("salesforce", "lead-qualify") => Some(salesforce::lead_qualify::VENDOR),
+        ("salesforce", "order-status") => Some(salesforce::order_status::VENDOR),
+        ("salesforce", "ticket-create") => Some(salesforce::ticket_create::VENDOR),
+        ("salesforce", "ticket-status") => Some(salesforce::ticket_status::VENDOR),
         ("servicetitan", "account-verify") => Some(servicetitan::account_verify::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
@@ -496,6 +638,24 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("intercom", "contact-lookup") => Some(intercom::contact_lookup::TIMEOUT),
         ("intercom", "known-issue-search") => Some(intercom::known_issue_search::TIMEOUT),
         ("intercom", "ticket-create") => Some(intercom::ticket_create::TIMEOUT),
+        ("pipedrive", "account-lookup") => Some(pipedrive::account_lookup::TIMEOUT),
+        ("pipedrive", "account-verify") => Some(pipedrive::account_verify::TIMEOUT),
+        ("pipedrive", "call-note-log") => Some(pipedrive::call_note_log::TIMEOUT),
+        ("pipedrive", "contact-create") => Some(pipedrive::contact_create::TIMEOUT),
+        ("pipedrive", "contact-lookup") => Some(pipedrive::contact_lookup::TIMEOUT),
+        ("pipedrive", "product-search") => Some(pipedrive::product_search::TIMEOUT),
+        ("salesforce", "account-lookup") => Some(salesforce::account_lookup::TIMEOUT),
+        ("salesforce", "account-verify") => Some(salesforce::account_verify::TIMEOUT),
+        ("salesforce", "call-note-log") => Some(salesforce::call_note_log::TIMEOUT),
+        ("salesforce", "contact-create") => Some(salesforce::contact_create::TIMEOUT),
+        ("salesforce", "contact-lookup") => Some(salesforce::contact_lookup::TIMEOUT),
+        ("salesforce", "device-config-lookup") => {
+            Some(salesforce::device_config_lookup::TIMEOUT)
+        }
+        ("salesforce", "lead-qualify") => Some(salesforce::lead_qualify::TIMEOUT),
+        ("salesforce", "order-status") => Some(salesforce::order_status::TIMEOUT),
+        ("salesforce", "ticket-create") => Some(salesforce::ticket_create::TIMEOUT),
+        ("salesforce", "ticket-status") => Some(salesforce::ticket_status::TIMEOUT),
         ("servicetitan", "account-verify") => Some(servicetitan::account_verify::TIMEOUT),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::TIMEOUT)
@@ -1153,6 +1313,438 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("intercom", "ticket-create", "vapi") => {
             Some(include_str!("intercom/ticket-create/vapi.json"))
+        }
+        ("pipedrive", "account-lookup", "anthropic") => {
+            Some(include_str!("pipedrive/account-lookup/anthropic.json"))
+        }
+        ("pipedrive", "account-lookup", "elevenlabs") => {
+            Some(include_str!("pipedrive/account-lookup/elevenlabs.json"))
+        }
+        ("pipedrive", "account-lookup", "gemini") => {
+            Some(include_str!("pipedrive/account-lookup/gemini.json"))
+        }
+        ("pipedrive", "account-lookup", "mcp") => {
+            Some(include_str!("pipedrive/account-lookup/mcp.json"))
+        }
+        ("pipedrive", "account-lookup", "openai-chat") => {
+            Some(include_str!("pipedrive/account-lookup/openai-chat.json"))
+        }
+        ("pipedrive", "account-lookup", "openai-realtime") => {
+            Some(include_str!("pipedrive/account-lookup/openai-realtime.json"))
+        }
+        ("pipedrive", "account-lookup", "openai-responses") => {
+            Some(include_str!("pipedrive/account-lookup/openai-responses.json"))
+        }
+        ("pipedrive", "account-lookup", "retell") => {
+            Some(include_str!("pipedrive/account-lookup/retell.json"))
+        }
+        ("pipedrive", "account-lookup", "vapi") => {
+            Some(include_str!("pipedrive/account-lookup/vapi.json"))
+        }
+        ("pipedrive", "account-verify", "anthropic") => {
+            Some(include_str!("pipedrive/account-verify/anthropic.json"))
+        }
+        ("pipedrive", "account-verify", "elevenlabs") => {
+            Some(include_str!("pipedrive/account-verify/elevenlabs.json"))
+        }
+        ("pipedrive", "account-verify", "gemini") => {
+            Some(include_str!("pipedrive/account-verify/gemini.json"))
+        }
+        ("pipedrive", "account-verify", "mcp") => {
+            Some(include_str!("pipedrive/account-verify/mcp.json"))
+        }
+        ("pipedrive", "account-verify", "openai-chat") => {
+            Some(include_str!("pipedrive/account-verify/openai-chat.json"))
+        }
+        ("pipedrive", "account-verify", "openai-realtime") => {
+            Some(include_str!("pipedrive/account-verify/openai-realtime.json"))
+        }
+        ("pipedrive", "account-verify", "openai-responses") => {
+            Some(include_str!("pipedrive/account-verify/openai-responses.json"))
+        }
+        ("pipedrive", "account-verify", "retell") => {
+            Some(include_str!("pipedrive/account-verify/retell.json"))
+        }
+        ("pipedrive", "account-verify", "vapi") => {
+            Some(include_str!("pipedrive/account-verify/vapi.json"))
+        }
+        ("pipedrive", "call-note-log", "anthropic") => {
+            Some(include_str!("pipedrive/call-note-log/anthropic.json"))
+        }
+        ("pipedrive", "call-note-log", "elevenlabs") => {
+            Some(include_str!("pipedrive/call-note-log/elevenlabs.json"))
+        }
+        ("pipedrive", "call-note-log", "gemini") => {
+            Some(include_str!("pipedrive/call-note-log/gemini.json"))
+        }
+        ("pipedrive", "call-note-log", "mcp") => {
+            Some(include_str!("pipedrive/call-note-log/mcp.json"))
+        }
+        ("pipedrive", "call-note-log", "openai-chat") => {
+            Some(include_str!("pipedrive/call-note-log/openai-chat.json"))
+        }
+        ("pipedrive", "call-note-log", "openai-realtime") => {
+            Some(include_str!("pipedrive/call-note-log/openai-realtime.json"))
+        }
+        ("pipedrive", "call-note-log", "openai-responses") => {
+            Some(include_str!("pipedrive/call-note-log/openai-responses.json"))
+        }
+        ("pipedrive", "call-note-log", "retell") => {
+            Some(include_str!("pipedrive/call-note-log/retell.json"))
+        }
+        ("pipedrive", "call-note-log", "vapi") => {
+            Some(include_str!("pipedrive/call-note-log/vapi.json"))
+        }
+        ("pipedrive", "contact-create", "anthropic") => {
+            Some(include_str!("pipedrive/contact-create/anthropic.json"))
+        }
+        ("pipedrive", "contact-create", "elevenlabs") => {
+            Some(include_str!("pipedrive/contact-create/elevenlabs.json"))
+        }
+        ("pipedrive", "contact-create", "gemini") => {
+            Some(include_str!("pipedrive/contact-create/gemini.json"))
+        }
+        ("pipedrive", "contact-create", "mcp") => {
+            Some(include_str!("pipedrive/contact-create/mcp.json"))
+        }
+        ("pipedrive", "contact-create", "openai-chat") => {
+            Some(include_str!("pipedrive/contact-create/openai-chat.json"))
+        }
+        ("pipedrive", "contact-create", "openai-realtime") => {
+            Some(include_str!("pipedrive/contact-create/openai-realtime.json"))
+        }
+        ("pipedrive", "contact-create", "openai-responses") => {
+            Some(include_str!("pipedrive/contact-create/openai-responses.json"))
+        }
+        ("pipedrive", "contact-create", "retell") => {
+            Some(include_str!("pipedrive/contact-create/retell.json"))
+        }
+        ("pipedrive", "contact-create", "vapi") => {
+            Some(include_str!("pipedrive/contact-create/vapi.json"))
+        }
+        ("pipedrive", "contact-lookup", "anthropic") => {
+            Some(include_str!("pipedrive/contact-lookup/anthropic.json"))
+        }
+        ("pipedrive", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("pipedrive/contact-lookup/elevenlabs.json"))
+        }
+        ("pipedrive", "contact-lookup", "gemini") => {
+            Some(include_str!("pipedrive/contact-lookup/gemini.json"))
+        }
+        ("pipedrive", "contact-lookup", "mcp") => {
+            Some(include_str!("pipedrive/contact-lookup/mcp.json"))
+        }
+        ("pipedrive", "contact-lookup", "openai-chat") => {
+            Some(include_str!("pipedrive/contact-lookup/openai-chat.json"))
+        }
+        ("pipedrive", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("pipedrive/contact-lookup/openai-realtime.json"))
+        }
+        ("pipedrive", "contact-lookup", "openai-responses") => {
+            Some(include_str!("pipedrive/contact-lookup/openai-responses.json"))
+        }
+        ("pipedrive", "contact-lookup", "retell") => {
+            Some(include_str!("pipedrive/contact-lookup/retell.json"))
+        }
+        ("pipedrive", "contact-lookup", "vapi") => {
+            Some(include_str!("pipedrive/contact-lookup/vapi.json"))
+        }
+        ("pipedrive", "product-search", "anthropic") => {
+            Some(include_str!("pipedrive/product-search/anthropic.json"))
+        }
+        ("pipedrive", "product-search", "elevenlabs") => {
+            Some(include_str!("pipedrive/product-search/elevenlabs.json"))
+        }
+        ("pipedrive", "product-search", "gemini") => {
+            Some(include_str!("pipedrive/product-search/gemini.json"))
+        }
+        ("pipedrive", "product-search", "mcp") => {
+            Some(include_str!("pipedrive/product-search/mcp.json"))
+        }
+        ("pipedrive", "product-search", "openai-chat") => {
+            Some(include_str!("pipedrive/product-search/openai-chat.json"))
+        }
+        ("pipedrive", "product-search", "openai-realtime") => {
+            Some(include_str!("pipedrive/product-search/openai-realtime.json"))
+        }
+        ("pipedrive", "product-search", "openai-responses") => {
+            Some(include_str!("pipedrive/product-search/openai-responses.json"))
+        }
+        ("pipedrive", "product-search", "retell") => {
+            Some(include_str!("pipedrive/product-search/retell.json"))
+        }
+        ("pipedrive", "product-search", "vapi") => {
+            Some(include_str!("pipedrive/product-search/vapi.json"))
+        }
+        ("salesforce", "account-lookup", "anthropic") => {
+            Some(include_str!("salesforce/account-lookup/anthropic.json"))
+        }
+        ("salesforce", "account-lookup", "elevenlabs") => {
+            Some(include_str!("salesforce/account-lookup/elevenlabs.json"))
+        }
+        ("salesforce", "account-lookup", "gemini") => {
+            Some(include_str!("salesforce/account-lookup/gemini.json"))
+        }
+        ("salesforce", "account-lookup", "mcp") => {
+            Some(include_str!("salesforce/account-lookup/mcp.json"))
+        }
+        ("salesforce", "account-lookup", "openai-chat") => {
+            Some(include_str!("salesforce/account-lookup/openai-chat.json"))
+        }
+        ("salesforce", "account-lookup", "openai-realtime") => {
+            Some(include_str!("salesforce/account-lookup/openai-realtime.json"))
+        }
+        ("salesforce", "account-lookup", "openai-responses") => {
+            Some(include_str!("salesforce/account-lookup/openai-responses.json"))
+        }
+        ("salesforce", "account-lookup", "retell") => {
+            Some(include_str!("salesforce/account-lookup/retell.json"))
+        }
+        ("salesforce", "account-lookup", "vapi") => {
+            Some(include_str!("salesforce/account-lookup/vapi.json"))
+        }
+        ("salesforce", "account-verify", "anthropic") => {
+            Some(include_str!("salesforce/account-verify/anthropic.json"))
+        }
+        ("salesforce", "account-verify", "elevenlabs") => {
+            Some(include_str!("salesforce/account-verify/elevenlabs.json"))
+        }
+        ("salesforce", "account-verify", "gemini") => {
+            Some(include_str!("salesforce/account-verify/gemini.json"))
+        }
+        ("salesforce", "account-verify", "mcp") => {
+            Some(include_str!("salesforce/account-verify/mcp.json"))
+        }
+        ("salesforce", "account-verify", "openai-chat") => {
+            Some(include_str!("salesforce/account-verify/openai-chat.json"))
+        }
+        ("salesforce", "account-verify", "openai-realtime") => {
+            Some(include_str!("salesforce/account-verify/openai-realtime.json"))
+        }
+        ("salesforce", "account-verify", "openai-responses") => {
+            Some(include_str!("salesforce/account-verify/openai-responses.json"))
+        }
+        ("salesforce", "account-verify", "retell") => {
+            Some(include_str!("salesforce/account-verify/retell.json"))
+        }
+        ("salesforce", "account-verify", "vapi") => {
+            Some(include_str!("salesforce/account-verify/vapi.json"))
+        }
+        ("salesforce", "call-note-log", "anthropic") => {
+            Some(include_str!("salesforce/call-note-log/anthropic.json"))
+        }
+        ("salesforce", "call-note-log", "elevenlabs") => {
+            Some(include_str!("salesforce/call-note-log/elevenlabs.json"))
+        }
+        ("salesforce", "call-note-log", "gemini") => {
+            Some(include_str!("salesforce/call-note-log/gemini.json"))
+        }
+        ("salesforce", "call-note-log", "mcp") => {
+            Some(include_str!("salesforce/call-note-log/mcp.json"))
+        }
+        ("salesforce", "call-note-log", "openai-chat") => {
+            Some(include_str!("salesforce/call-note-log/openai-chat.json"))
+        }
+        ("salesforce", "call-note-log", "openai-realtime") => {
+            Some(include_str!("salesforce/call-note-log/openai-realtime.json"))
+        }
+        ("salesforce", "call-note-log", "openai-responses") => {
+            Some(include_str!("salesforce/call-note-log/openai-responses.json"))
+        }
+        ("salesforce", "call-note-log", "retell") => {
+            Some(include_str!("salesforce/call-note-log/retell.json"))
+        }
+        ("salesforce", "call-note-log", "vapi") => {
+            Some(include_str!("salesforce/call-note-log/vapi.json"))
+        }
+        ("salesforce", "contact-create", "anthropic") => {
+            Some(include_str!("salesforce/contact-create/anthropic.json"))
+        }
+        ("salesforce", "contact-create", "elevenlabs") => {
+            Some(include_str!("salesforce/contact-create/elevenlabs.json"))
+        }
+        ("salesforce", "contact-create", "gemini") => {
+            Some(include_str!("salesforce/contact-create/gemini.json"))
+        }
+        ("salesforce", "contact-create", "mcp") => {
+            Some(include_str!("salesforce/contact-create/mcp.json"))
+        }
+        ("salesforce", "contact-create", "openai-chat") => {
+            Some(include_str!("salesforce/contact-create/openai-chat.json"))
+        }
+        ("salesforce", "contact-create", "openai-realtime") => {
+            Some(include_str!("salesforce/contact-create/openai-realtime.json"))
+        }
+        ("salesforce", "contact-create", "openai-responses") => {
+            Some(include_str!("salesforce/contact-create/openai-responses.json"))
+        }
+        ("salesforce", "contact-create", "retell") => {
+            Some(include_str!("salesforce/contact-create/retell.json"))
+        }
+        ("salesforce", "contact-create", "vapi") => {
+            Some(include_str!("salesforce/contact-create/vapi.json"))
+        }
+        ("salesforce", "contact-lookup", "anthropic") => {
+            Some(include_str!("salesforce/contact-lookup/anthropic.json"))
+        }
+        ("salesforce", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("salesforce/contact-lookup/elevenlabs.json"))
+        }
+        ("salesforce", "contact-lookup", "gemini") => {
+            Some(include_str!("salesforce/contact-lookup/gemini.json"))
+        }
+        ("salesforce", "contact-lookup", "mcp") => {
+            Some(include_str!("salesforce/contact-lookup/mcp.json"))
+        }
+        ("salesforce", "contact-lookup", "openai-chat") => {
+            Some(include_str!("salesforce/contact-lookup/openai-chat.json"))
+        }
+        ("salesforce", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("salesforce/contact-lookup/openai-realtime.json"))
+        }
+        ("salesforce", "contact-lookup", "openai-responses") => {
+            Some(include_str!("salesforce/contact-lookup/openai-responses.json"))
+        }
+        ("salesforce", "contact-lookup", "retell") => {
+            Some(include_str!("salesforce/contact-lookup/retell.json"))
+        }
+        ("salesforce", "contact-lookup", "vapi") => {
+            Some(include_str!("salesforce/contact-lookup/vapi.json"))
+        }
+        ("salesforce", "device-config-lookup", "anthropic") => {
+            Some(include_str!("salesforce/device-config-lookup/anthropic.json"))
+        }
+        ("salesforce", "device-config-lookup", "elevenlabs") => {
+            Some(include_str!("salesforce/device-config-lookup/elevenlabs.json"))
+        }
+        ("salesforce", "device-config-lookup", "gemini") => {
+            Some(include_str!("salesforce/device-config-lookup/gemini.json"))
+        }
+        ("salesforce", "device-config-lookup", "mcp") => {
+            Some(include_str!("salesforce/device-config-lookup/mcp.json"))
+        }
+        ("salesforce", "device-config-lookup", "openai-chat") => {
+            Some(include_str!("salesforce/device-config-lookup/openai-chat.json"))
+        }
+        ("salesforce", "device-config-lookup", "openai-realtime") => {
+            Some(include_str!("salesforce/device-config-lookup/openai-realtime.json"))
+        }
+        ("salesforce", "device-config-lookup", "openai-responses") => {
+            Some(include_str!("salesforce/device-config-lookup/openai-responses.json"))
+        }
+        ("salesforce", "device-config-lookup", "retell") => {
+            Some(include_str!("salesforce/device-config-lookup/retell.json"))
+        }
+        ("salesforce", "device-config-lookup", "vapi") => {
+            Some(include_str!("salesforce/device-config-lookup/vapi.json"))
+        }
+        ("salesforce", "lead-qualify", "anthropic") => {
+            Some(include_str!("salesforce/lead-qualify/anthropic.json"))
+        }
+        ("salesforce", "lead-qualify", "elevenlabs") => {
+            Some(include_str!("salesforce/lead-qualify/elevenlabs.json"))
+        }
+        ("salesforce", "lead-qualify", "gemini") => {
+            Some(include_str!("salesforce/lead-qualify/gemini.json"))
+        }
+        ("salesforce", "lead-qualify", "mcp") => {
+            Some(include_str!("salesforce/lead-qualify/mcp.json"))
+        }
+        ("salesforce", "lead-qualify", "openai-chat") => {
+            Some(include_str!("salesforce/lead-qualify/openai-chat.json"))
+        }
+        ("salesforce", "lead-qualify", "openai-realtime") => {
+            Some(include_str!("salesforce/lead-qualify/openai-realtime.json"))
+        }
+        ("salesforce", "lead-qualify", "openai-responses") => {
+            Some(include_str!("salesforce/lead-qualify/openai-responses.json"))
+        }
+        ("salesforce", "lead-qualify", "retell") => {
+            Some(include_str!("salesforce/lead-qualify/retell.json"))
+        }
+        ("salesforce", "lead-qualify", "vapi") => {
+            Some(include_str!("salesforce/lead-qualify/vapi.json"))
+        }
+        ("salesforce", "order-status", "anthropic") => {
+            Some(include_str!("salesforce/order-status/anthropic.json"))
+        }
+        ("salesforce", "order-status", "elevenlabs") => {
+            Some(include_str!("salesforce/order-status/elevenlabs.json"))
+        }
+        ("salesforce", "order-status", "gemini") => {
+            Some(include_str!("salesforce/order-status/gemini.json"))
+        }
+        ("salesforce", "order-status", "mcp") => {
+            Some(include_str!("salesforce/order-status/mcp.json"))
+        }
+        ("salesforce", "order-status", "openai-chat") => {
+            Some(include_str!("salesforce/order-status/openai-chat.json"))
+        }
+        ("salesforce", "order-status", "openai-realtime") => {
+            Some(include_str!("salesforce/order-status/openai-realtime.json"))
+        }
+        ("salesforce", "order-status", "openai-responses") => {
+            Some(include_str!("salesforce/order-status/openai-responses.json"))
+        }
+        ("salesforce", "order-status", "retell") => {
+            Some(include_str!("salesforce/order-status/retell.json"))
+        }
+        ("salesforce", "order-status", "vapi") => {
+            Some(include_str!("salesforce/order-status/vapi.json"))
+        }
+        ("salesforce", "ticket-create", "anthropic") => {
+            Some(include_str!("salesforce/ticket-create/anthropic.json"))
+        }
+        ("salesforce", "ticket-create", "elevenlabs") => {
+            Some(include_str!("salesforce/ticket-create/elevenlabs.json"))
+        }
+        ("salesforce", "ticket-create", "gemini") => {
+            Some(include_str!("salesforce/ticket-create/gemini.json"))
+        }
+        ("salesforce", "ticket-create", "mcp") => {
+            Some(include_str!("salesforce/ticket-create/mcp.json"))
+        }
+        ("salesforce", "ticket-create", "openai-chat") => {
+            Some(include_str!("salesforce/ticket-create/openai-chat.json"))
+        }
+        ("salesforce", "ticket-create", "openai-realtime") => {
+            Some(include_str!("salesforce/ticket-create/openai-realtime.json"))
+        }
+        ("salesforce", "ticket-create", "openai-responses") => {
+            Some(include_str!("salesforce/ticket-create/openai-responses.json"))
+        }
+        ("salesforce", "ticket-create", "retell") => {
+            Some(include_str!("salesforce/ticket-create/retell.json"))
+        }
+        ("salesforce", "ticket-create", "vapi") => {
+            Some(include_str!("salesforce/ticket-create/vapi.json"))
+        }
+        ("salesforce", "ticket-status", "anthropic") => {
+            Some(include_str!("salesforce/ticket-status/anthropic.json"))
+        }
+        ("salesforce", "ticket-status", "elevenlabs") => {
+            Some(include_str!("salesforce/ticket-status/elevenlabs.json"))
+        }
+        ("salesforce", "ticket-status", "gemini") => {
+            Some(include_str!("salesforce/ticket-status/gemini.json"))
+        }
+        ("salesforce", "ticket-status", "mcp") => {
+            Some(include_str!("salesforce/ticket-status/mcp.json"))
+        }
+        ("salesforce", "ticket-status", "openai-chat") => {
+            Some(include_str!("salesforce/ticket-status/openai-chat.json"))
+        }
+        ("salesforce", "ticket-status", "openai-realtime") => {
+            Some(include_str!("salesforce/ticket-status/openai-realtime.json"))
+        }
+        ("salesforce", "ticket-status", "openai-responses") => {
+            Some(include_str!("salesforce/ticket-status/openai-responses.json"))
+        }
+        ("salesforce", "ticket-status", "retell") => {
+            Some(include_str!("salesforce/ticket-status/retell.json"))
+        }
+        ("salesforce", "ticket-status", "vapi") => {
+            Some(include_str!("salesforce/ticket-status/vapi.json"))
         }
         ("servicetitan", "account-verify", "anthropic") => {
             Some(include_str!("servicetitan/account-verify/anthropic.json"))

@@ -48,6 +48,8 @@ fn every_bundled_spec_with_a_vendor_source_re_derives_byte_for_byte() {
         "calcom",
         "hubspot",
         "intercom",
+        "pipedrive",
+        "salesforce",
         "servicetitan",
         "stripe",
         "zendesk",
@@ -282,6 +284,44 @@ fn an_operation_no_source_has_is_an_error_with_the_closest() {
     );
 }
 
+/// An operation the vendor's file lacks but its docs describe comes from
+/// an `add` patch (Salesforce's SOQL `GET /query`): it is not looked up in
+/// the sources, and without the patch it is the usual error.
+#[test]
+fn an_operation_a_patch_adds_is_not_looked_up_in_the_sources() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (vendor, specs) = (tmp.path().join("vendor"), tmp.path().join("specs"));
+    vendor_fixture(&vendor);
+    let bindings = "actions:\n  contact-lookup:\n    operation: GET /query\n  account-lookup:\n    operation: POST /people/search\n";
+    let manifest = "vendor: Acme\nsources: [acme/apps/people.json]\npatches:\n  - why: the file lacks the documented query resource\n    op: add\n    path: /paths/~1query\n    value:\n      get:\n        operationId: query\n        parameters: [{name: q, in: query, required: true, schema: {type: string}}]\n        responses:\n          '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Person'}}}}\n";
+    crm_fixture(&specs, manifest, bindings);
+    let derived = derive::derive(&specs, "acme", &vendor).expect("derives");
+    assert_eq!(derived.operations, ["GET /query", "POST /people/search"]);
+    let yaml: serde_json::Value = serde_yaml::from_str(&derived.text).expect("yaml");
+    assert_eq!(yaml["paths"]["/query"]["get"]["operationId"], "query");
+    midcall::openapi::load_str(&derived.text, "derived.yaml").expect("loads");
+
+    // A patch adding one method names it too.
+    let one_method = manifest.replace("    op: add\n    path: /paths/~1query\n    value:\n      get:\n        operationId: query\n", "    op: add\n    path: /paths/~1query\n    value: {}\n  - why: and its GET\n    op: add\n    path: /paths/~1query/get\n    value:\n        operationId: query\n");
+    crm_fixture(&specs, &one_method, bindings);
+    let derived = derive::derive(&specs, "acme", &vendor).expect("derives");
+    assert_eq!(derived.operations, ["GET /query", "POST /people/search"]);
+
+    // Without the patch, the operation is looked up and missing.
+    crm_fixture(
+        &specs,
+        "vendor: Acme\nsources: [acme/apps/people.json]\n",
+        bindings,
+    );
+    let err = derive::derive(&specs, "acme", &vendor)
+        .expect_err("no such operation")
+        .to_string();
+    assert!(
+        err.contains("`GET /query` is in none of the sources"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_component_two_files_define_differently_is_an_error() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -322,6 +362,8 @@ fn every_derived_spec_loads_strictly_with_every_kept_operation() {
         "calcom",
         "hubspot",
         "intercom",
+        "pipedrive",
+        "salesforce",
         "servicetitan",
         "stripe",
         "zendesk",

@@ -238,6 +238,7 @@ fn a_query_language_placeholder_is_checked() {
     for value in [
         "email:{email|zendesk_search}",
         "email:'{email|stripe_search}'",
+        "Email = '{email|soql}'",
     ] {
         let (code, lines, _) = run(&edited(&[("email:{email}", value)]));
         assert_eq!(code, Some(0), "{value}: {lines:#?}");
@@ -245,7 +246,7 @@ fn a_query_language_placeholder_is_checked() {
     // An unknown language, with the closest one suggested.
     assert_errors(
         &edited(&[("email:{email}", "email:{email|zendesk_serch}")]),
-        &[(QUERY, "`zendesk_serch` is not a query language (did you mean `zendesk_search`?); languages: stripe_search, zendesk_search, shopify_search")],
+        &[(QUERY, "`zendesk_serch` is not a query language (did you mean `zendesk_search`?); languages: stripe_search, zendesk_search, shopify_search, soql")],
     );
     // Stripe's strings sit between quotes; unquoted, escaping quotes protects nothing.
     assert_errors(
@@ -255,6 +256,16 @@ fn a_query_language_placeholder_is_checked() {
     assert_errors(
         &edited(&[("email:{email}", "email:'{email|stripe_search}\\\"")]),
         &[(QUERY, "must sit between quotes")],
+    );
+    // A SOQL string literal is between single quotes only (double quotes
+    // are no SOQL string).
+    assert_errors(
+        &edited(&[("email:{email}", "Email = {email|soql}")]),
+        &[(QUERY, "`{email|soql}` must sit between single quotes")],
+    );
+    assert_errors(
+        &edited(&[("email:{email}", "Email = \\\"{email|soql}\\\"")]),
+        &[(QUERY, "must sit between single quotes")],
     );
     // Only a tool argument takes a language; a placeholder that names none.
     assert_errors(
@@ -300,7 +311,7 @@ fn a_search_query_the_spec_describes_needs_its_language() {
     assert_errors_with(
         BINDINGS,
         &generic,
-        &[(QUERY, "reads as a search query language: name the language it lands in, `{email|<language>}`; languages: stripe_search, zendesk_search, shopify_search")],
+        &[(QUERY, "reads as a search query language: name the language it lands in, `{email|<language>}`; languages: stripe_search, zendesk_search, shopify_search, soql")],
     );
     let (code, lines, _) = run_with(
         &edited(&[("email:{email}", "email:'{email|stripe_search}'")]),
@@ -321,6 +332,12 @@ fn the_bundled_searches_cannot_lose_their_language() {
             "contact-lookup",
             "|stripe_search",
             "actions.contact-lookup.requests[0].query.query: `{email}` goes into `query`, which `GET /v1/customers/search` reads in Stripe's search query language: write `{email|stripe_search}`",
+        ),
+        (
+            "salesforce",
+            "contact-lookup",
+            "|soql",
+            "actions.contact-lookup.requests[0].query.q: `{email}` goes into `q`, which `GET /query` reads in Salesforce's SOQL: write `{email|soql}`",
         ),
         (
             "zendesk",

@@ -7,7 +7,7 @@
 //! for, or refuses the value (`invalid_input` naming the argument) when the
 //! vendor documents none. The bindings say which language a placeholder
 //! lands in (`{email|stripe_search}`); generated connectors call
-//! [`stripe_search`], [`zendesk_search`] or [`shopify_search`] while they build the request,
+//! [`stripe_search`], [`zendesk_search`], [`shopify_search`] or [`soql`] while they build the request,
 //! and [`crate::arg::Rule`] runs the same check before any request.
 
 /// A search query language a caller's value can be placed into.
@@ -36,14 +36,24 @@ pub enum Language {
     /// must be one plain term: letters, digits and `@ . _ + - #`, not
     /// starting with `-`, and not `OR`, `AND` or `NOT`.
     ShopifySearch,
+    /// Salesforce's SOQL (`GET /services/data/vXX.X/query?q=…`): the value
+    /// is a string literal between single quotes (`WHERE Email =
+    /// '{email}'`). SOQL's reserved characters in a quoted string are the
+    /// single quote and the backslash, each escaped by a backslash; a
+    /// double quote may be escaped the same way ("Quoted String Escape
+    /// Sequences" in the SOQL and SOSL reference). So `\`, `'` and `"` get a
+    /// backslash; a control character or an empty value is refused. The
+    /// value is compared with `=`, never `LIKE`, so `%` and `_` are plain.
+    Soql,
 }
 
 impl Language {
     /// Every language, in the order error messages list them.
-    pub const ALL: [Language; 3] = [
+    pub const ALL: [Language; 4] = [
         Language::StripeSearch,
         Language::ZendeskSearch,
         Language::ShopifySearch,
+        Language::Soql,
     ];
 
     /// The name the bindings use: `{email|stripe_search}`.
@@ -52,6 +62,7 @@ impl Language {
             Language::StripeSearch => "stripe_search",
             Language::ZendeskSearch => "zendesk_search",
             Language::ShopifySearch => "shopify_search",
+            Language::Soql => "soql",
         }
     }
 
@@ -75,6 +86,7 @@ impl Language {
                 .then_some("holds a backslash, which Stripe's search language has no escape for"),
             Language::ZendeskSearch => plain_term(value, &[]),
             Language::ShopifySearch => plain_term(value, &['#']),
+            Language::Soql => None,
         }
     }
 
@@ -89,6 +101,16 @@ impl Language {
                 let mut out = String::with_capacity(value.len() + 2);
                 for c in value.chars() {
                     if c == '\'' || c == '"' {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                out
+            }
+            Language::Soql => {
+                let mut out = String::with_capacity(value.len() + 2);
+                for c in value.chars() {
+                    if matches!(c, '\\' | '\'' | '"') {
                         out.push('\\');
                     }
                     out.push(c);
@@ -148,6 +170,14 @@ pub fn zendesk_search(arg: &str, value: &str) -> Result<String, crate::ActionErr
 /// `arg` (see [`Language::ShopifySearch`]).
 pub fn shopify_search(arg: &str, value: &str) -> Result<String, crate::ActionError> {
     Language::ShopifySearch.escape(arg, value)
+}
+
+/// `value` escaped for a SOQL string literal, to sit between single quotes
+/// (`WHERE Email = '{value}'`): `\`, `'` and `"` get a backslash; a control
+/// character or an empty value is `invalid_input` naming `arg` (see
+/// [`Language::Soql`]).
+pub fn soql(arg: &str, value: &str) -> Result<String, crate::ActionError> {
+    Language::Soql.escape(arg, value)
 }
 
 #[cfg(test)]
@@ -264,6 +294,56 @@ mod tests {
         }
         // Zendesk has no `#`.
         assert!(zendesk_search("ticket_number", "#1001").is_err());
+    }
+
+    #[test]
+    fn soql_escapes_quotes_and_backslashes() {
+        assert_eq!(
+            soql("email", "jane.doe@example.com").unwrap(),
+            "jane.doe@example.com"
+        );
+        assert_eq!(
+            soql("email", "x' OR Email != '").unwrap(),
+            r"x\' OR Email != \'"
+        );
+        assert_eq!(soql("n", "o'brien@x.io").unwrap(), r"o\'brien@x.io");
+        assert_eq!(soql("n", r"a\b").unwrap(), r"a\\b");
+        assert_eq!(soql("n", r#"say "hi""#).unwrap(), r#"say \"hi\""#);
+        // `=` compares, so LIKE's wildcards are plain text.
+        assert_eq!(soql("n", "100%_x").unwrap(), "100%_x");
+        for bad in ["", "  ", "a\nb", "a\u{0}b"] {
+            let e = soql("ticket_number", bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{bad:?}");
+            assert!(e.message.contains("ticket number"), "{}", e.message);
+            assert!(e.detail.contains("`ticket_number`"), "{}", e.detail);
+        }
+    }
+
+    #[test]
+    fn a_soql_literal_never_closes_its_quotes() {
+        // Read the escaped text as SOQL's lexer does: a backslash takes the
+        // next character with it, so no unescaped `'` ends the literal.
+        for value in [
+            "'",
+            "\\",
+            "\\'",
+            "'\\",
+            "x\\' OR Id != '",
+            "a'b\"c\\d",
+            "\\\\''",
+        ] {
+            let out = soql("q", value).unwrap();
+            let mut chars = out.chars();
+            let mut read = String::new();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => read.push(chars.next().expect("a backslash escapes something")),
+                    '\'' => panic!("{value:?} gives {out:?}: an unescaped quote"),
+                    c => read.push(c),
+                }
+            }
+            assert_eq!(read, value, "{out}");
+        }
     }
 
     #[test]

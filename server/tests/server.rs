@@ -721,7 +721,7 @@ async fn limits_bad_json_unknown_tools_and_bad_arguments_are_refused_before_the_
         error_line(r.json().await.unwrap()),
         "unknown tool `no_such_tool` for CRM `hubspot`"
     );
-    let r = post("/call/salesforce/lookup_contact", b"{}".to_vec())
+    let r = post("/call/no-such-crm/lookup_contact", b"{}".to_vec())
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
@@ -777,6 +777,8 @@ async fn readiness_names_the_missing_variables_never_values() {
             "freshdesk": {"ready": false, "missing_env": ["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]},
             "hubspot": {"ready": false, "missing_env": ["HUBSPOT_ACCESS_TOKEN"]},
             "intercom": {"ready": false, "missing_env": ["INTERCOM_TICKET_TYPE_ID", "INTERCOM_ACCESS_TOKEN"]},
+            "pipedrive": {"ready": false, "missing_env": ["PIPEDRIVE_API_TOKEN"]},
+            "salesforce": {"ready": false, "missing_env": ["SALESFORCE_INSTANCE", "SALESFORCE_ACCESS_TOKEN"]},
             "servicetitan": {"ready": false, "missing_env": ["SERVICETITAN_APP_KEY", "SERVICETITAN_TENANT_ID", "SERVICETITAN_CLIENT_ID", "SERVICETITAN_CLIENT_SECRET"]},
             "shopify": {"ready": false, "missing_env": ["SHOPIFY_SHOP", "SHOPIFY_ACCESS_TOKEN"]},
             "stripe": {"ready": false, "missing_env": ["STRIPE_SECRET_KEY"]},

@@ -98,14 +98,19 @@ pub enum QueryLanguage {
     /// one bare term; anything but letters, digits and `@ . _ + - #` is
     /// refused.
     ShopifySearch,
+    /// Salesforce's SOQL: the value is a string literal between single
+    /// quotes (`WHERE Email = '{email|soql}'`); `\`, `'` and `"` are
+    /// escaped with a backslash.
+    Soql,
 }
 
 impl QueryLanguage {
     /// Every language, in the order messages list them.
-    pub const ALL: [QueryLanguage; 3] = [
+    pub const ALL: [QueryLanguage; 4] = [
         QueryLanguage::StripeSearch,
         QueryLanguage::ZendeskSearch,
         QueryLanguage::ShopifySearch,
+        QueryLanguage::Soql,
     ];
 
     /// The name in the bindings (`stripe_search`), which is also the
@@ -115,6 +120,7 @@ impl QueryLanguage {
             QueryLanguage::StripeSearch => "stripe_search",
             QueryLanguage::ZendeskSearch => "zendesk_search",
             QueryLanguage::ShopifySearch => "shopify_search",
+            QueryLanguage::Soql => "soql",
         }
     }
 
@@ -124,6 +130,7 @@ impl QueryLanguage {
             QueryLanguage::StripeSearch => "Stripe's search query language",
             QueryLanguage::ZendeskSearch => "Zendesk's search syntax",
             QueryLanguage::ShopifySearch => "Shopify's API search syntax",
+            QueryLanguage::Soql => "Salesforce's SOQL",
         }
     }
 
@@ -133,6 +140,7 @@ impl QueryLanguage {
             QueryLanguage::StripeSearch => "StripeSearch",
             QueryLanguage::ZendeskSearch => "ZendeskSearch",
             QueryLanguage::ShopifySearch => "ShopifySearch",
+            QueryLanguage::Soql => "Soql",
         }
     }
 
@@ -156,6 +164,9 @@ impl QueryLanguage {
         }
         if d.contains("shopify.dev/docs/api/usage/search-syntax") {
             return Some(Some(QueryLanguage::ShopifySearch));
+        }
+        if d.contains("soql") {
+            return Some(Some(QueryLanguage::Soql));
         }
         ["query language", "query syntax", "search syntax"]
             .iter()

@@ -90,6 +90,17 @@ pub fn derive(specs_dir: &Path, crm: &str, vendor_dir: &Path) -> Result<Derived>
         ));
     }
 
+    // An operation the vendor's file lacks but a patch adds (Salesforce's
+    // SOQL `/query`, documented in its REST API guide, not in its sObjects
+    // file) is not looked up in the sources: the patch, with its reason,
+    // is where it comes from.
+    let added = patched_operations(&manifest.patches);
+    let from_files: BTreeSet<(String, String)> = operations
+        .iter()
+        .filter(|op| !added.contains(*op))
+        .cloned()
+        .collect();
+
     let sources = manifest
         .sources
         .iter()
@@ -103,7 +114,7 @@ pub fn derive(specs_dir: &Path, crm: &str, vendor_dir: &Path) -> Result<Derived>
             .to_string();
         read_document(path, &name)
     };
-    let mut doc = subset::subset(&sources, &operations, &origin, &mut read)?;
+    let mut doc = subset::subset(&sources, &from_files, &origin, &mut read)?;
     if let (Some(title), Some(info)) = (&manifest.title, doc.get_mut("info")) {
         info["title"] = Value::String(title.clone());
     }
@@ -187,6 +198,37 @@ fn parse_operation(op: &str) -> Option<(String, String)> {
     let path = path.trim();
     path.starts_with('/')
         .then(|| (method.trim().to_ascii_uppercase(), path.to_string()))
+}
+
+/// The operations `add` patches put into the document: a whole path item
+/// (`/paths/~1query`, each of its methods) or one method
+/// (`/paths/~1query/get`), as (upper-case method, path).
+fn patched_operations(patches: &[Patch]) -> BTreeSet<(String, String)> {
+    const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+    let mut found = BTreeSet::new();
+    for patch in patches {
+        if patch.op != PatchOp::Add {
+            continue;
+        }
+        let Some(rest) = patch.path.strip_prefix("/paths/") else {
+            continue;
+        };
+        let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
+        match rest.split_once('/') {
+            None => {
+                if let Some(item) = patch.value.as_ref().and_then(Value::as_object) {
+                    for m in METHODS.iter().filter(|m| item.contains_key(**m)) {
+                        found.insert((m.to_ascii_uppercase(), unescape(rest)));
+                    }
+                }
+            }
+            Some((path, method)) if METHODS.contains(&method) => {
+                found.insert((method.to_ascii_uppercase(), unescape(path)));
+            }
+            Some(_) => {}
+        }
+    }
+    found
 }
 
 /// Applies one patch; the error says what did not fit.

@@ -58,27 +58,37 @@ fn list_json_lists_every_template_with_category_and_access() {
     assert_eq!(lookup["category"], "customer-service");
     assert_eq!(lookup["access"], "read");
     assert_eq!(lookup["tool"], "lookup_contact");
-    assert_eq!(lookup["crm_count"], 7);
+    assert_eq!(lookup["crm_count"], 9);
     assert_eq!(
         lookup["crms"],
         serde_json::json!([
             "freshdesk",
             "hubspot",
             "intercom",
+            "pipedrive",
+            "salesforce",
             "servicetitan",
             "shopify",
             "stripe",
             "zendesk"
         ])
     );
-    // contact-create: Freshdesk, HubSpot, Intercom (each keyed on the email,
-    // else the phone), and Stripe (a customer, keyed on the email).
+    // contact-create: Freshdesk, HubSpot, Intercom, Pipedrive and
+    // Salesforce (each keyed on the email, else the phone), and Stripe (a
+    // customer, keyed on the email).
     let create = find("contact-create");
     assert_eq!(create["access"], "write");
-    assert_eq!(create["crm_count"], 4);
+    assert_eq!(create["crm_count"], 6);
     assert_eq!(
         create["crms"],
-        serde_json::json!(["freshdesk", "hubspot", "intercom", "stripe"])
+        serde_json::json!([
+            "freshdesk",
+            "hubspot",
+            "intercom",
+            "pipedrive",
+            "salesforce",
+            "stripe"
+        ])
     );
     // account-verify: wherever a system keeps a second factor (HubSpot first).
     let verify = find("account-verify");
@@ -163,7 +173,7 @@ fn list_is_a_readable_table_and_deterministic() {
         .find(|l| l.starts_with("contact-lookup "))
         .expect("a contact-lookup row");
     assert!(
-        row.contains("customer-service") && row.contains("read") && row.contains(" 7 "),
+        row.contains("customer-service") && row.contains("read") && row.contains(" 9 "),
         "{row}"
     );
 }
@@ -200,7 +210,7 @@ fn show_uses_a_supporting_crm_when_there_is_one() {
     let text = ok(&["show", "contact-lookup"]);
     assert!(
         text.contains(
-            "Supported by: freshdesk, hubspot, intercom, servicetitan, shopify, stripe, zendesk"
+            "Supported by: freshdesk, hubspot, intercom, pipedrive, salesforce, servicetitan, shopify, stripe, zendesk"
         ),
         "{text}"
     );
@@ -213,6 +223,8 @@ fn show_uses_a_supporting_crm_when_there_is_one() {
             "freshdesk",
             "hubspot",
             "intercom",
+            "pipedrive",
+            "salesforce",
             "servicetitan",
             "shopify",
             "stripe",

@@ -514,6 +514,8 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         ("freshdesk", 8),
         ("hubspot", 4),
         ("intercom", 7),
+        ("pipedrive", 6),
+        ("salesforce", 10),
         ("servicetitan", 5),
         ("shopify", 6),
         ("stripe", 5),

@@ -213,7 +213,7 @@ fn show_names_the_systems_that_cannot_serve_a_template() {
     let reasons = v["unsupported"].as_object().unwrap();
     assert_eq!(
         reasons.keys().collect::<Vec<_>>(),
-        ["freshdesk", "intercom", "stripe"]
+        ["freshdesk", "intercom", "pipedrive", "salesforce", "stripe"]
     );
     assert!(reasons["stripe"].as_str().unwrap().contains("no SMS"));
     Gen::new()

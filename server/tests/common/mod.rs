@@ -21,6 +21,8 @@ pub const HUBSPOT_TOKEN: &str = "pat-na1-hubspot-secret-token";
 pub const STRIPE_KEY: &str = "sk_test_stripe_secret_key";
 pub const SERVICETITAN_SECRET: &str = "servicetitan-client-secret-never-shown";
 pub const SHOPIFY_TOKEN: &str = "shpat_shopify_test_token_never_shown";
+pub const SALESFORCE_TOKEN: &str = "00Dsalesforce-test-token-never-shown";
+pub const PIPEDRIVE_TOKEN: &str = "pipedrive-test-token-never-shown";
 pub const FRESHDESK_KEY: &str = "freshdesk-api-key-never-shown";
 pub const INTERCOM_TOKEN: &str = "intercom-access-token-never-shown";
 
@@ -75,6 +77,13 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         ("SHOPIFY_SHOP", "acme"),
         ("SHOPIFY_ACCESS_TOKEN", SHOPIFY_TOKEN),
         ("SHOPIFY_BASE_URL", crm_url),
+        // Salesforce's instance and token, and Pipedrive's token, so that
+        // both are ready too (same mock base URL).
+        ("SALESFORCE_INSTANCE", "acme"),
+        ("SALESFORCE_ACCESS_TOKEN", SALESFORCE_TOKEN),
+        ("SALESFORCE_BASE_URL", crm_url),
+        ("PIPEDRIVE_API_TOKEN", PIPEDRIVE_TOKEN),
+        ("PIPEDRIVE_BASE_URL", crm_url),
         // Freshdesk's domain and API key, so that Freshdesk is ready too.
         ("FRESHDESK_DOMAIN", "acme"),
         ("FRESHDESK_API_KEY", FRESHDESK_KEY),

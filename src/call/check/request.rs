@@ -319,7 +319,8 @@ fn unescaped_in_language(
 }
 
 /// Where a placeholder of `language` must sit in its text, or `None` when
-/// it does: Stripe's search takes a string value between quotes.
+/// it does: Stripe's search takes a string value between quotes, SOQL one
+/// between single quotes.
 fn misplaced(
     language: QueryLanguage,
     before: Option<&TextPiece>,
@@ -335,6 +336,14 @@ fn misplaced(
                 .is_some_and(|q| matches!(after, Some(TextPiece::Literal(l)) if l.starts_with(q)));
             (!closed).then(|| {
                 "must sit between quotes, where Stripe's search language takes a string (`email:'{email|stripe_search}'`)".to_string()
+            })
+        }
+        QueryLanguage::Soql => {
+            let open = matches!(before, Some(TextPiece::Literal(l)) if l.ends_with('\''));
+            let closed =
+                open && matches!(after, Some(TextPiece::Literal(l)) if l.starts_with('\''));
+            (!closed).then(|| {
+                "must sit between single quotes, where SOQL takes a string literal (`WHERE Email = '{email|soql}'`)".to_string()
             })
         }
         QueryLanguage::ZendeskSearch | QueryLanguage::ShopifySearch => None,

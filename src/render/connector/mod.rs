@@ -655,10 +655,17 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
             let record = literal(e.call.record.as_str());
             let detail = literal(&e.call.not_found_detail());
             let output = output(e)?;
+            // An answer whose every field the CRM lacks (Salesforce's
+            // ticket-create) is still checked for its record, unnamed.
+            let bind = if e.result.is_empty() {
+                quote! { let _record = }
+            } else {
+                quote! { let record = }
+            };
             quote! {
                 let request = #request;
                 let response = client.send(request).await?;
-                let record = project::at(&response, #record)
+                #bind project::at(&response, #record)
                     .ok_or_else(|| ActionError::not_found(#detail))?;
                 Ok(#output)
             }
@@ -768,10 +775,15 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
             let request = request::expression(&last.call)?;
             let record = literal(last.call.record.as_str());
             let output = output(last)?;
+            let bind = if last.result.is_empty() {
+                quote! { let _record = }
+            } else {
+                quote! { let record = }
+            };
             out.extend(quote! {
                 let request = #request;
                 let response = steps.send(request).await?;
-                let record = steps.record(&response, #record)?;
+                #bind steps.record(&response, #record)?;
                 Ok(#output)
             });
             out
