@@ -32,6 +32,15 @@ pub mod hubspot {
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
+    #[path = "invoice-lookup/connector.rs"]
+    pub mod invoice_lookup;
+    #[rustfmt::skip]
+    #[path = "payment-status/connector.rs"]
+    pub mod payment_status;
+    #[rustfmt::skip]
+    #[path = "ticket-create/connector.rs"]
+    pub mod ticket_create;
+    #[rustfmt::skip]
     #[path = "ticket-status/connector.rs"]
     pub mod ticket_status;
 }
@@ -58,6 +67,9 @@ pub mod servicetitan {
 #[rustfmt::skip]
 #[path = "shopify"]
 pub mod shopify {
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
@@ -104,6 +116,9 @@ pub mod zendesk {
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
     #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
@@ -123,11 +138,15 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-reschedule"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
+    ("hubspot", "invoice-lookup"),
+    ("hubspot", "payment-status"),
+    ("hubspot", "ticket-create"),
     ("hubspot", "ticket-status"),
     ("servicetitan", "appointment-availability"),
     ("servicetitan", "contact-lookup"),
     ("servicetitan", "device-config-lookup"),
     ("servicetitan", "invoice-lookup"),
+    ("shopify", "contact-create"),
     ("shopify", "contact-lookup"),
     ("shopify", "inventory-check"),
     ("shopify", "order-status"),
@@ -139,6 +158,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("stripe", "payment-status"),
     ("zendesk", "account-lookup"),
     ("zendesk", "call-note-log"),
+    ("zendesk", "contact-create"),
     ("zendesk", "contact-lookup"),
     ("zendesk", "ticket-create"),
     ("zendesk", "ticket-status"),
@@ -173,6 +193,15 @@ pub async fn call_json(
         ("hubspot", "contact-lookup") => {
             Some(hubspot::contact_lookup::call_json(client, args).await)
         }
+        ("hubspot", "invoice-lookup") => {
+            Some(hubspot::invoice_lookup::call_json(client, args).await)
+        }
+        ("hubspot", "payment-status") => {
+            Some(hubspot::payment_status::call_json(client, args).await)
+        }
+        ("hubspot", "ticket-create") => {
+            Some(hubspot::ticket_create::call_json(client, args).await)
+        }
         ("hubspot", "ticket-status") => {
             Some(hubspot::ticket_status::call_json(client, args).await)
         }
@@ -187,6 +216,9 @@ pub async fn call_json(
         }
         ("servicetitan", "invoice-lookup") => {
             Some(servicetitan::invoice_lookup::call_json(client, args).await)
+        }
+        ("shopify", "contact-create") => {
+            Some(shopify::contact_create::call_json(client, args).await)
         }
         ("shopify", "contact-lookup") => {
             Some(shopify::contact_lookup::call_json(client, args).await)
@@ -221,6 +253,9 @@ pub async fn call_json(
         ("zendesk", "call-note-log") => {
             Some(zendesk::call_note_log::call_json(client, args).await)
         }
+        ("zendesk", "contact-create") => {
+            Some(zendesk::contact_create::call_json(client, args).await)
+        }
         ("zendesk", "contact-lookup") => {
             Some(zendesk::contact_lookup::call_json(client, args).await)
         }
@@ -242,6 +277,9 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
     match (crm, template) {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
+        ("hubspot", "invoice-lookup") => Some(hubspot::invoice_lookup::CRM),
+        ("hubspot", "payment-status") => Some(hubspot::payment_status::CRM),
+        ("hubspot", "ticket-create") => Some(hubspot::ticket_create::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
         ("stripe", "contact-create") => Some(stripe::contact_create::CRM),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::CRM),
@@ -274,6 +312,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
             Some(servicetitan::device_config_lookup::VENDOR)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::VENDOR),
+        ("shopify", "contact-create") => Some(shopify::contact_create::VENDOR),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::VENDOR),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::VENDOR),
         ("shopify", "order-status") => Some(shopify::order_status::VENDOR),
@@ -281,6 +320,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::VENDOR),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
+        ("zendesk", "contact-create") => Some(zendesk::contact_create::VENDOR),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::VENDOR),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::VENDOR),
@@ -303,6 +343,9 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         }
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
+        ("hubspot", "invoice-lookup") => Some(hubspot::invoice_lookup::TIMEOUT),
+        ("hubspot", "payment-status") => Some(hubspot::payment_status::TIMEOUT),
+        ("hubspot", "ticket-create") => Some(hubspot::ticket_create::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::TIMEOUT)
@@ -312,6 +355,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
             Some(servicetitan::device_config_lookup::TIMEOUT)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::TIMEOUT),
+        ("shopify", "contact-create") => Some(shopify::contact_create::TIMEOUT),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::TIMEOUT),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::TIMEOUT),
         ("shopify", "order-status") => Some(shopify::order_status::TIMEOUT),
@@ -323,6 +367,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("stripe", "payment-status") => Some(stripe::payment_status::TIMEOUT),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::TIMEOUT),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::TIMEOUT),
+        ("zendesk", "contact-create") => Some(zendesk::contact_create::TIMEOUT),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::TIMEOUT),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::TIMEOUT),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::TIMEOUT),
@@ -499,6 +544,87 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("hubspot", "contact-lookup", "vapi") => {
             Some(include_str!("hubspot/contact-lookup/vapi.json"))
         }
+        ("hubspot", "invoice-lookup", "anthropic") => {
+            Some(include_str!("hubspot/invoice-lookup/anthropic.json"))
+        }
+        ("hubspot", "invoice-lookup", "elevenlabs") => {
+            Some(include_str!("hubspot/invoice-lookup/elevenlabs.json"))
+        }
+        ("hubspot", "invoice-lookup", "gemini") => {
+            Some(include_str!("hubspot/invoice-lookup/gemini.json"))
+        }
+        ("hubspot", "invoice-lookup", "mcp") => {
+            Some(include_str!("hubspot/invoice-lookup/mcp.json"))
+        }
+        ("hubspot", "invoice-lookup", "openai-chat") => {
+            Some(include_str!("hubspot/invoice-lookup/openai-chat.json"))
+        }
+        ("hubspot", "invoice-lookup", "openai-realtime") => {
+            Some(include_str!("hubspot/invoice-lookup/openai-realtime.json"))
+        }
+        ("hubspot", "invoice-lookup", "openai-responses") => {
+            Some(include_str!("hubspot/invoice-lookup/openai-responses.json"))
+        }
+        ("hubspot", "invoice-lookup", "retell") => {
+            Some(include_str!("hubspot/invoice-lookup/retell.json"))
+        }
+        ("hubspot", "invoice-lookup", "vapi") => {
+            Some(include_str!("hubspot/invoice-lookup/vapi.json"))
+        }
+        ("hubspot", "payment-status", "anthropic") => {
+            Some(include_str!("hubspot/payment-status/anthropic.json"))
+        }
+        ("hubspot", "payment-status", "elevenlabs") => {
+            Some(include_str!("hubspot/payment-status/elevenlabs.json"))
+        }
+        ("hubspot", "payment-status", "gemini") => {
+            Some(include_str!("hubspot/payment-status/gemini.json"))
+        }
+        ("hubspot", "payment-status", "mcp") => {
+            Some(include_str!("hubspot/payment-status/mcp.json"))
+        }
+        ("hubspot", "payment-status", "openai-chat") => {
+            Some(include_str!("hubspot/payment-status/openai-chat.json"))
+        }
+        ("hubspot", "payment-status", "openai-realtime") => {
+            Some(include_str!("hubspot/payment-status/openai-realtime.json"))
+        }
+        ("hubspot", "payment-status", "openai-responses") => {
+            Some(include_str!("hubspot/payment-status/openai-responses.json"))
+        }
+        ("hubspot", "payment-status", "retell") => {
+            Some(include_str!("hubspot/payment-status/retell.json"))
+        }
+        ("hubspot", "payment-status", "vapi") => {
+            Some(include_str!("hubspot/payment-status/vapi.json"))
+        }
+        ("hubspot", "ticket-create", "anthropic") => {
+            Some(include_str!("hubspot/ticket-create/anthropic.json"))
+        }
+        ("hubspot", "ticket-create", "elevenlabs") => {
+            Some(include_str!("hubspot/ticket-create/elevenlabs.json"))
+        }
+        ("hubspot", "ticket-create", "gemini") => {
+            Some(include_str!("hubspot/ticket-create/gemini.json"))
+        }
+        ("hubspot", "ticket-create", "mcp") => {
+            Some(include_str!("hubspot/ticket-create/mcp.json"))
+        }
+        ("hubspot", "ticket-create", "openai-chat") => {
+            Some(include_str!("hubspot/ticket-create/openai-chat.json"))
+        }
+        ("hubspot", "ticket-create", "openai-realtime") => {
+            Some(include_str!("hubspot/ticket-create/openai-realtime.json"))
+        }
+        ("hubspot", "ticket-create", "openai-responses") => {
+            Some(include_str!("hubspot/ticket-create/openai-responses.json"))
+        }
+        ("hubspot", "ticket-create", "retell") => {
+            Some(include_str!("hubspot/ticket-create/retell.json"))
+        }
+        ("hubspot", "ticket-create", "vapi") => {
+            Some(include_str!("hubspot/ticket-create/vapi.json"))
+        }
         ("hubspot", "ticket-status", "anthropic") => {
             Some(include_str!("hubspot/ticket-status/anthropic.json"))
         }
@@ -641,6 +767,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("servicetitan", "invoice-lookup", "vapi") => {
             Some(include_str!("servicetitan/invoice-lookup/vapi.json"))
+        }
+        ("shopify", "contact-create", "anthropic") => {
+            Some(include_str!("shopify/contact-create/anthropic.json"))
+        }
+        ("shopify", "contact-create", "elevenlabs") => {
+            Some(include_str!("shopify/contact-create/elevenlabs.json"))
+        }
+        ("shopify", "contact-create", "gemini") => {
+            Some(include_str!("shopify/contact-create/gemini.json"))
+        }
+        ("shopify", "contact-create", "mcp") => {
+            Some(include_str!("shopify/contact-create/mcp.json"))
+        }
+        ("shopify", "contact-create", "openai-chat") => {
+            Some(include_str!("shopify/contact-create/openai-chat.json"))
+        }
+        ("shopify", "contact-create", "openai-realtime") => {
+            Some(include_str!("shopify/contact-create/openai-realtime.json"))
+        }
+        ("shopify", "contact-create", "openai-responses") => {
+            Some(include_str!("shopify/contact-create/openai-responses.json"))
+        }
+        ("shopify", "contact-create", "retell") => {
+            Some(include_str!("shopify/contact-create/retell.json"))
+        }
+        ("shopify", "contact-create", "vapi") => {
+            Some(include_str!("shopify/contact-create/vapi.json"))
         }
         ("shopify", "contact-lookup", "anthropic") => {
             Some(include_str!("shopify/contact-lookup/anthropic.json"))
@@ -938,6 +1091,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zendesk", "call-note-log", "vapi") => {
             Some(include_str!("zendesk/call-note-log/vapi.json"))
+        }
+        ("zendesk", "contact-create", "anthropic") => {
+            Some(include_str!("zendesk/contact-create/anthropic.json"))
+        }
+        ("zendesk", "contact-create", "elevenlabs") => {
+            Some(include_str!("zendesk/contact-create/elevenlabs.json"))
+        }
+        ("zendesk", "contact-create", "gemini") => {
+            Some(include_str!("zendesk/contact-create/gemini.json"))
+        }
+        ("zendesk", "contact-create", "mcp") => {
+            Some(include_str!("zendesk/contact-create/mcp.json"))
+        }
+        ("zendesk", "contact-create", "openai-chat") => {
+            Some(include_str!("zendesk/contact-create/openai-chat.json"))
+        }
+        ("zendesk", "contact-create", "openai-realtime") => {
+            Some(include_str!("zendesk/contact-create/openai-realtime.json"))
+        }
+        ("zendesk", "contact-create", "openai-responses") => {
+            Some(include_str!("zendesk/contact-create/openai-responses.json"))
+        }
+        ("zendesk", "contact-create", "retell") => {
+            Some(include_str!("zendesk/contact-create/retell.json"))
+        }
+        ("zendesk", "contact-create", "vapi") => {
+            Some(include_str!("zendesk/contact-create/vapi.json"))
         }
         ("zendesk", "contact-lookup", "anthropic") => {
             Some(include_str!("zendesk/contact-lookup/anthropic.json"))
