@@ -50,8 +50,14 @@ pub mod hubspot {
 #[path = "servicetitan"]
 pub mod servicetitan {
     #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
     #[path = "appointment-availability/connector.rs"]
     pub mod appointment_availability;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
@@ -142,7 +148,9 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("hubspot", "payment-status"),
     ("hubspot", "ticket-create"),
     ("hubspot", "ticket-status"),
+    ("servicetitan", "account-lookup"),
     ("servicetitan", "appointment-availability"),
+    ("servicetitan", "call-note-log"),
     ("servicetitan", "contact-lookup"),
     ("servicetitan", "device-config-lookup"),
     ("servicetitan", "invoice-lookup"),
@@ -205,8 +213,14 @@ pub async fn call_json(
         ("hubspot", "ticket-status") => {
             Some(hubspot::ticket_status::call_json(client, args).await)
         }
+        ("servicetitan", "account-lookup") => {
+            Some(servicetitan::account_lookup::call_json(client, args).await)
+        }
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::call_json(client, args).await)
+        }
+        ("servicetitan", "call-note-log") => {
+            Some(servicetitan::call_note_log::call_json(client, args).await)
         }
         ("servicetitan", "contact-lookup") => {
             Some(servicetitan::contact_lookup::call_json(client, args).await)
@@ -304,9 +318,11 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::VENDOR)
         }
+        ("servicetitan", "account-lookup") => Some(servicetitan::account_lookup::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
+        ("servicetitan", "call-note-log") => Some(servicetitan::call_note_log::VENDOR),
         ("servicetitan", "contact-lookup") => Some(servicetitan::contact_lookup::VENDOR),
         ("servicetitan", "device-config-lookup") => {
             Some(servicetitan::device_config_lookup::VENDOR)
@@ -347,9 +363,11 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("hubspot", "payment-status") => Some(hubspot::payment_status::TIMEOUT),
         ("hubspot", "ticket-create") => Some(hubspot::ticket_create::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
+        ("servicetitan", "account-lookup") => Some(servicetitan::account_lookup::TIMEOUT),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::TIMEOUT)
         }
+        ("servicetitan", "call-note-log") => Some(servicetitan::call_note_log::TIMEOUT),
         ("servicetitan", "contact-lookup") => Some(servicetitan::contact_lookup::TIMEOUT),
         ("servicetitan", "device-config-lookup") => {
             Some(servicetitan::device_config_lookup::TIMEOUT)
@@ -652,6 +670,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("hubspot", "ticket-status", "vapi") => {
             Some(include_str!("hubspot/ticket-status/vapi.json"))
         }
+        ("servicetitan", "account-lookup", "anthropic") => {
+            Some(include_str!("servicetitan/account-lookup/anthropic.json"))
+        }
+        ("servicetitan", "account-lookup", "elevenlabs") => {
+            Some(include_str!("servicetitan/account-lookup/elevenlabs.json"))
+        }
+        ("servicetitan", "account-lookup", "gemini") => {
+            Some(include_str!("servicetitan/account-lookup/gemini.json"))
+        }
+        ("servicetitan", "account-lookup", "mcp") => {
+            Some(include_str!("servicetitan/account-lookup/mcp.json"))
+        }
+        ("servicetitan", "account-lookup", "openai-chat") => {
+            Some(include_str!("servicetitan/account-lookup/openai-chat.json"))
+        }
+        ("servicetitan", "account-lookup", "openai-realtime") => {
+            Some(include_str!("servicetitan/account-lookup/openai-realtime.json"))
+        }
+        ("servicetitan", "account-lookup", "openai-responses") => {
+            Some(include_str!("servicetitan/account-lookup/openai-responses.json"))
+        }
+        ("servicetitan", "account-lookup", "retell") => {
+            Some(include_str!("servicetitan/account-lookup/retell.json"))
+        }
+        ("servicetitan", "account-lookup", "vapi") => {
+            Some(include_str!("servicetitan/account-lookup/vapi.json"))
+        }
         ("servicetitan", "appointment-availability", "anthropic") => {
             Some(include_str!("servicetitan/appointment-availability/anthropic.json"))
         }
@@ -686,6 +731,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("servicetitan", "appointment-availability", "vapi") => {
             Some(include_str!("servicetitan/appointment-availability/vapi.json"))
+        }
+        ("servicetitan", "call-note-log", "anthropic") => {
+            Some(include_str!("servicetitan/call-note-log/anthropic.json"))
+        }
+        ("servicetitan", "call-note-log", "elevenlabs") => {
+            Some(include_str!("servicetitan/call-note-log/elevenlabs.json"))
+        }
+        ("servicetitan", "call-note-log", "gemini") => {
+            Some(include_str!("servicetitan/call-note-log/gemini.json"))
+        }
+        ("servicetitan", "call-note-log", "mcp") => {
+            Some(include_str!("servicetitan/call-note-log/mcp.json"))
+        }
+        ("servicetitan", "call-note-log", "openai-chat") => {
+            Some(include_str!("servicetitan/call-note-log/openai-chat.json"))
+        }
+        ("servicetitan", "call-note-log", "openai-realtime") => {
+            Some(include_str!("servicetitan/call-note-log/openai-realtime.json"))
+        }
+        ("servicetitan", "call-note-log", "openai-responses") => {
+            Some(include_str!("servicetitan/call-note-log/openai-responses.json"))
+        }
+        ("servicetitan", "call-note-log", "retell") => {
+            Some(include_str!("servicetitan/call-note-log/retell.json"))
+        }
+        ("servicetitan", "call-note-log", "vapi") => {
+            Some(include_str!("servicetitan/call-note-log/vapi.json"))
         }
         ("servicetitan", "contact-lookup", "anthropic") => {
             Some(include_str!("servicetitan/contact-lookup/anthropic.json"))
