@@ -98,6 +98,9 @@ pub mod shopify {
 #[path = "stripe"]
 pub mod stripe {
     #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
     #[rustfmt::skip]
@@ -160,6 +163,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("shopify", "order-status"),
     ("shopify", "product-search"),
     ("shopify", "shipment-tracking"),
+    ("stripe", "account-lookup"),
     ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
     ("stripe", "invoice-lookup"),
@@ -249,6 +253,9 @@ pub async fn call_json(
         ("shopify", "shipment-tracking") => {
             Some(shopify::shipment_tracking::call_json(client, args).await)
         }
+        ("stripe", "account-lookup") => {
+            Some(stripe::account_lookup::call_json(client, args).await)
+        }
         ("stripe", "contact-create") => {
             Some(stripe::contact_create::call_json(client, args).await)
         }
@@ -295,6 +302,7 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "payment-status") => Some(hubspot::payment_status::CRM),
         ("hubspot", "ticket-create") => Some(hubspot::ticket_create::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
+        ("stripe", "account-lookup") => Some(stripe::account_lookup::CRM),
         ("stripe", "contact-create") => Some(stripe::contact_create::CRM),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::CRM),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::CRM),
@@ -379,6 +387,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("shopify", "order-status") => Some(shopify::order_status::TIMEOUT),
         ("shopify", "product-search") => Some(shopify::product_search::TIMEOUT),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
+        ("stripe", "account-lookup") => Some(stripe::account_lookup::TIMEOUT),
         ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::TIMEOUT),
@@ -1001,6 +1010,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("shopify", "shipment-tracking", "vapi") => {
             Some(include_str!("shopify/shipment-tracking/vapi.json"))
+        }
+        ("stripe", "account-lookup", "anthropic") => {
+            Some(include_str!("stripe/account-lookup/anthropic.json"))
+        }
+        ("stripe", "account-lookup", "elevenlabs") => {
+            Some(include_str!("stripe/account-lookup/elevenlabs.json"))
+        }
+        ("stripe", "account-lookup", "gemini") => {
+            Some(include_str!("stripe/account-lookup/gemini.json"))
+        }
+        ("stripe", "account-lookup", "mcp") => {
+            Some(include_str!("stripe/account-lookup/mcp.json"))
+        }
+        ("stripe", "account-lookup", "openai-chat") => {
+            Some(include_str!("stripe/account-lookup/openai-chat.json"))
+        }
+        ("stripe", "account-lookup", "openai-realtime") => {
+            Some(include_str!("stripe/account-lookup/openai-realtime.json"))
+        }
+        ("stripe", "account-lookup", "openai-responses") => {
+            Some(include_str!("stripe/account-lookup/openai-responses.json"))
+        }
+        ("stripe", "account-lookup", "retell") => {
+            Some(include_str!("stripe/account-lookup/retell.json"))
+        }
+        ("stripe", "account-lookup", "vapi") => {
+            Some(include_str!("stripe/account-lookup/vapi.json"))
         }
         ("stripe", "contact-create", "anthropic") => {
             Some(include_str!("stripe/contact-create/anthropic.json"))
