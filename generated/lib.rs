@@ -91,6 +91,9 @@ pub mod shopify {
     #[rustfmt::skip]
     #[path = "shipment-tracking/connector.rs"]
     pub mod shipment_tracking;
+    #[rustfmt::skip]
+    #[path = "spare-part-check/connector.rs"]
+    pub mod spare_part_check;
 }
 
 /// Connectors for `stripe`.
@@ -163,6 +166,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("shopify", "order-status"),
     ("shopify", "product-search"),
     ("shopify", "shipment-tracking"),
+    ("shopify", "spare-part-check"),
     ("stripe", "account-lookup"),
     ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
@@ -253,6 +257,9 @@ pub async fn call_json(
         ("shopify", "shipment-tracking") => {
             Some(shopify::shipment_tracking::call_json(client, args).await)
         }
+        ("shopify", "spare-part-check") => {
+            Some(shopify::spare_part_check::call_json(client, args).await)
+        }
         ("stripe", "account-lookup") => {
             Some(stripe::account_lookup::call_json(client, args).await)
         }
@@ -342,6 +349,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("shopify", "order-status") => Some(shopify::order_status::VENDOR),
         ("shopify", "product-search") => Some(shopify::product_search::VENDOR),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::VENDOR),
+        ("shopify", "spare-part-check") => Some(shopify::spare_part_check::VENDOR),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
         ("zendesk", "contact-create") => Some(zendesk::contact_create::VENDOR),
@@ -387,6 +395,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("shopify", "order-status") => Some(shopify::order_status::TIMEOUT),
         ("shopify", "product-search") => Some(shopify::product_search::TIMEOUT),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
+        ("shopify", "spare-part-check") => Some(shopify::spare_part_check::TIMEOUT),
         ("stripe", "account-lookup") => Some(stripe::account_lookup::TIMEOUT),
         ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
@@ -1010,6 +1019,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("shopify", "shipment-tracking", "vapi") => {
             Some(include_str!("shopify/shipment-tracking/vapi.json"))
+        }
+        ("shopify", "spare-part-check", "anthropic") => {
+            Some(include_str!("shopify/spare-part-check/anthropic.json"))
+        }
+        ("shopify", "spare-part-check", "elevenlabs") => {
+            Some(include_str!("shopify/spare-part-check/elevenlabs.json"))
+        }
+        ("shopify", "spare-part-check", "gemini") => {
+            Some(include_str!("shopify/spare-part-check/gemini.json"))
+        }
+        ("shopify", "spare-part-check", "mcp") => {
+            Some(include_str!("shopify/spare-part-check/mcp.json"))
+        }
+        ("shopify", "spare-part-check", "openai-chat") => {
+            Some(include_str!("shopify/spare-part-check/openai-chat.json"))
+        }
+        ("shopify", "spare-part-check", "openai-realtime") => {
+            Some(include_str!("shopify/spare-part-check/openai-realtime.json"))
+        }
+        ("shopify", "spare-part-check", "openai-responses") => {
+            Some(include_str!("shopify/spare-part-check/openai-responses.json"))
+        }
+        ("shopify", "spare-part-check", "retell") => {
+            Some(include_str!("shopify/spare-part-check/retell.json"))
+        }
+        ("shopify", "spare-part-check", "vapi") => {
+            Some(include_str!("shopify/spare-part-check/vapi.json"))
         }
         ("stripe", "account-lookup", "anthropic") => {
             Some(include_str!("stripe/account-lookup/anthropic.json"))
