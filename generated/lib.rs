@@ -74,6 +74,9 @@ pub mod servicetitan {
 #[path = "shopify"]
 pub mod shopify {
     #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
     #[rustfmt::skip]
@@ -160,6 +163,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("servicetitan", "contact-lookup"),
     ("servicetitan", "device-config-lookup"),
     ("servicetitan", "invoice-lookup"),
+    ("shopify", "account-lookup"),
     ("shopify", "contact-create"),
     ("shopify", "contact-lookup"),
     ("shopify", "inventory-check"),
@@ -238,6 +242,9 @@ pub async fn call_json(
         }
         ("servicetitan", "invoice-lookup") => {
             Some(servicetitan::invoice_lookup::call_json(client, args).await)
+        }
+        ("shopify", "account-lookup") => {
+            Some(shopify::account_lookup::call_json(client, args).await)
         }
         ("shopify", "contact-create") => {
             Some(shopify::contact_create::call_json(client, args).await)
@@ -343,6 +350,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
             Some(servicetitan::device_config_lookup::VENDOR)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::VENDOR),
+        ("shopify", "account-lookup") => Some(shopify::account_lookup::VENDOR),
         ("shopify", "contact-create") => Some(shopify::contact_create::VENDOR),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::VENDOR),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::VENDOR),
@@ -389,6 +397,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
             Some(servicetitan::device_config_lookup::TIMEOUT)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::TIMEOUT),
+        ("shopify", "account-lookup") => Some(shopify::account_lookup::TIMEOUT),
         ("shopify", "contact-create") => Some(shopify::contact_create::TIMEOUT),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::TIMEOUT),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::TIMEOUT),
@@ -857,6 +866,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("servicetitan", "invoice-lookup", "vapi") => {
             Some(include_str!("servicetitan/invoice-lookup/vapi.json"))
+        }
+        ("shopify", "account-lookup", "anthropic") => {
+            Some(include_str!("shopify/account-lookup/anthropic.json"))
+        }
+        ("shopify", "account-lookup", "elevenlabs") => {
+            Some(include_str!("shopify/account-lookup/elevenlabs.json"))
+        }
+        ("shopify", "account-lookup", "gemini") => {
+            Some(include_str!("shopify/account-lookup/gemini.json"))
+        }
+        ("shopify", "account-lookup", "mcp") => {
+            Some(include_str!("shopify/account-lookup/mcp.json"))
+        }
+        ("shopify", "account-lookup", "openai-chat") => {
+            Some(include_str!("shopify/account-lookup/openai-chat.json"))
+        }
+        ("shopify", "account-lookup", "openai-realtime") => {
+            Some(include_str!("shopify/account-lookup/openai-realtime.json"))
+        }
+        ("shopify", "account-lookup", "openai-responses") => {
+            Some(include_str!("shopify/account-lookup/openai-responses.json"))
+        }
+        ("shopify", "account-lookup", "retell") => {
+            Some(include_str!("shopify/account-lookup/retell.json"))
+        }
+        ("shopify", "account-lookup", "vapi") => {
+            Some(include_str!("shopify/account-lookup/vapi.json"))
         }
         ("shopify", "contact-create", "anthropic") => {
             Some(include_str!("shopify/contact-create/anthropic.json"))
