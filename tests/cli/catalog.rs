@@ -63,11 +63,15 @@ fn list_json_lists_every_template_with_category_and_access() {
         lookup["crms"],
         serde_json::json!(["hubspot", "servicetitan", "shopify", "stripe", "zendesk"])
     );
-    // contact-create: HubSpot, and Stripe (a customer, keyed on the email).
+    // contact-create: HubSpot, Shopify, and Stripe and Zendesk (keyed on
+    // the email).
     let create = find("contact-create");
     assert_eq!(create["access"], "write");
-    assert_eq!(create["crm_count"], 2);
-    assert_eq!(create["crms"], serde_json::json!(["hubspot", "stripe"]));
+    assert_eq!(create["crm_count"], 4);
+    assert_eq!(
+        create["crms"],
+        serde_json::json!(["hubspot", "shopify", "stripe", "zendesk"])
+    );
     let book = find("appointment-book");
     assert_eq!(book["category"], "sales");
     assert_eq!(book["access"], "write");
