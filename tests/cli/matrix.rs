@@ -170,7 +170,14 @@ fn crms_json_partitions_every_template_per_system() {
     }
     // Issue 11: the six systems bundled first leave no cell open but
     // account-verify (bound or refused by its own work).
-    for id in ["calcom", "hubspot", "servicetitan", "shopify", "stripe", "zendesk"] {
+    for id in [
+        "calcom",
+        "hubspot",
+        "servicetitan",
+        "shopify",
+        "stripe",
+        "zendesk",
+    ] {
         let row = rows.iter().find(|r| r["id"] == id).unwrap();
         let not_yet = strings(&row["not_yet"]);
         assert!(
