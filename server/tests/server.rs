@@ -489,6 +489,9 @@ async fn the_urls_rendered_with_the_servers_url_are_the_routes_it_serves() {
                 "description": "It restarts every few minutes.", "priority": "normal"
             }),
             "invoice-lookup" | "payment-status" => json!({ "invoice_number": "INV1042" }),
+            "account-verify" => {
+                json!({ "email": "jane.doe@example.com", "factor": "postal_code", "factor_value": "SW1A1AA" })
+            }
             other => panic!("no arguments for {other}"),
         };
         for file in files {
@@ -777,7 +780,9 @@ async fn readiness_names_the_missing_variables_never_values() {
         v,
         json!({"ready": false, "crms": {
             "calcom": {"ready": false, "missing_env": ["CALCOM_EVENT_TYPE_SLUG", "CALCOM_TIME_ZONE", "CALCOM_USERNAME", "CALCOM_UTC_OFFSET", "CALCOM_API_KEY"]},
+            "freshdesk": {"ready": false, "missing_env": ["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]},
             "hubspot": {"ready": false, "missing_env": ["HUBSPOT_ACCESS_TOKEN"]},
+            "intercom": {"ready": false, "missing_env": ["INTERCOM_TICKET_TYPE_ID", "INTERCOM_ACCESS_TOKEN"]},
             "servicetitan": {"ready": false, "missing_env": ["SERVICETITAN_APP_KEY", "SERVICETITAN_TENANT_ID", "SERVICETITAN_CLIENT_ID", "SERVICETITAN_CLIENT_SECRET"]},
             "shopify": {"ready": false, "missing_env": ["SHOPIFY_SHOP", "SHOPIFY_ACCESS_TOKEN"]},
             "stripe": {"ready": false, "missing_env": ["STRIPE_SECRET_KEY"]},
@@ -809,6 +814,8 @@ async fn readiness_names_the_missing_variables_never_values() {
     assert!(!text.contains(ZENDESK_TOKEN));
     assert!(!text.contains(SERVICETITAN_SECRET));
     assert!(!text.contains(SHOPIFY_TOKEN));
+    assert!(!text.contains(FRESHDESK_KEY));
+    assert!(!text.contains(INTERCOM_TOKEN));
     assert_eq!(crm_requests(&crm).await, 0);
 }
 

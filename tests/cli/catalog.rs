@@ -58,19 +58,43 @@ fn list_json_lists_every_template_with_category_and_access() {
     assert_eq!(lookup["category"], "customer-service");
     assert_eq!(lookup["access"], "read");
     assert_eq!(lookup["tool"], "lookup_contact");
-    assert_eq!(lookup["crm_count"], 5);
+    assert_eq!(lookup["crm_count"], 7);
     assert_eq!(
         lookup["crms"],
-        serde_json::json!(["hubspot", "servicetitan", "shopify", "stripe", "zendesk"])
+        serde_json::json!([
+            "freshdesk",
+            "hubspot",
+            "intercom",
+            "servicetitan",
+            "shopify",
+            "stripe",
+            "zendesk"
+        ])
     );
-    // contact-create: HubSpot, Shopify, and Stripe and Zendesk (keyed on
-    // the email).
+    // contact-create: Freshdesk, HubSpot, Intercom (each keyed on the email,
+    // else the phone), Shopify (email, else phone), and Stripe and Zendesk
+    // (keyed on the email).
     let create = find("contact-create");
     assert_eq!(create["access"], "write");
-    assert_eq!(create["crm_count"], 4);
+    assert_eq!(create["crm_count"], 6);
     assert_eq!(
         create["crms"],
-        serde_json::json!(["hubspot", "shopify", "stripe", "zendesk"])
+        serde_json::json!([
+            "freshdesk",
+            "hubspot",
+            "intercom",
+            "shopify",
+            "stripe",
+            "zendesk"
+        ])
+    );
+    // account-verify: wherever a system keeps a second factor (HubSpot first).
+    let verify = find("account-verify");
+    assert!(
+        verify["crms"]
+            .as_array()
+            .is_some_and(|c| c.contains(&serde_json::json!("hubspot"))),
+        "{verify}"
     );
     let book = find("appointment-book");
     assert_eq!(book["category"], "sales");
@@ -147,7 +171,7 @@ fn list_is_a_readable_table_and_deterministic() {
         .find(|l| l.starts_with("contact-lookup "))
         .expect("a contact-lookup row");
     assert!(
-        row.contains("customer-service") && row.contains("read") && row.contains(" 5 "),
+        row.contains("customer-service") && row.contains("read") && row.contains(" 7 "),
         "{row}"
     );
 }
@@ -183,17 +207,27 @@ fn show_explains_appointment_book_and_renders_an_example() {
 fn show_uses_a_supporting_crm_when_there_is_one() {
     let text = ok(&["show", "contact-lookup"]);
     assert!(
-        text.contains("Supported by: hubspot, servicetitan, shopify, stripe, zendesk"),
+        text.contains(
+            "Supported by: freshdesk, hubspot, intercom, servicetitan, shopify, stripe, zendesk"
+        ),
         "{text}"
     );
     // The first supporting CRM gives the example.
-    assert!(text.contains("for hubspot"), "{text}");
+    assert!(text.contains("for freshdesk"), "{text}");
     let shown = json(&["show", "contact-lookup", "--json"]);
     assert_eq!(
         shown["crms"],
-        serde_json::json!(["hubspot", "servicetitan", "shopify", "stripe", "zendesk"])
+        serde_json::json!([
+            "freshdesk",
+            "hubspot",
+            "intercom",
+            "servicetitan",
+            "shopify",
+            "stripe",
+            "zendesk"
+        ])
     );
-    assert_eq!(shown["example"]["crm"], "hubspot");
+    assert_eq!(shown["example"]["crm"], "freshdesk");
     assert_eq!(shown["example"]["definition"]["name"], "lookup_contact");
     assert_eq!(shown["template"]["profile"]["freshness"], "minutes");
 }

@@ -196,7 +196,7 @@ fn unknown_names_fail_with_the_valid_list_and_closest_match() {
         .one_line_error([
             "unknown CRM `hubspt`",
             "did you mean `hubspot`",
-            "valid: calcom, hubspot",
+            "valid: calcom, freshdesk, hubspot",
         ])
         .run();
     Gen::new()
@@ -511,7 +511,9 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     assert_eq!(row["templates"], serde_json::json!([]));
     for (id, bound) in [
         ("calcom", 4),
-        ("hubspot", 6),
+        ("freshdesk", 8),
+        ("hubspot", 7),
+        ("intercom", 7),
         ("servicetitan", 6),
         ("shopify", 8),
         ("stripe", 5),

@@ -15,6 +15,7 @@ mod operation;
 mod request;
 mod response;
 mod transform;
+mod verify;
 
 use crate::bindings::{
     vendor_template, ActionBinding, Bindings, PrecheckBinding, RequestBinding, ResponseBinding,
@@ -152,8 +153,15 @@ fn flow(
         .and_then(|p| p.same_time.as_ref())
         .and_then(|s| same_time(&mut ctx, binding, s));
     guard::natural_key(&mut ctx, template, binding.precheck.is_some());
+    let verify = verify::check(&mut ctx, binding, write.as_ref());
     if ctx.report.count() > before {
         return None;
+    }
+    if binding.response.verify.is_some() {
+        return Some(Flow::Verify {
+            lookup: write?,
+            verify: verify?,
+        });
     }
     if !binding.steps.is_empty() {
         return Some(Flow::Steps {
