@@ -113,6 +113,9 @@ pub mod servicetitan {
     #[path = "account-lookup/connector.rs"]
     pub mod account_lookup;
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "appointment-availability/connector.rs"]
     pub mod appointment_availability;
     #[rustfmt::skip]
@@ -136,6 +139,9 @@ pub mod shopify {
     #[rustfmt::skip]
     #[path = "account-lookup/connector.rs"]
     pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
     #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
@@ -167,6 +173,9 @@ pub mod stripe {
     #[path = "account-lookup/connector.rs"]
     pub mod account_lookup;
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
     #[rustfmt::skip]
@@ -187,6 +196,9 @@ pub mod zendesk {
     #[rustfmt::skip]
     #[path = "account-lookup/connector.rs"]
     pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
     #[rustfmt::skip]
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
@@ -234,12 +246,14 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("intercom", "known-issue-search"),
     ("intercom", "ticket-create"),
     ("servicetitan", "account-lookup"),
+    ("servicetitan", "account-verify"),
     ("servicetitan", "appointment-availability"),
     ("servicetitan", "call-note-log"),
     ("servicetitan", "contact-lookup"),
     ("servicetitan", "device-config-lookup"),
     ("servicetitan", "invoice-lookup"),
     ("shopify", "account-lookup"),
+    ("shopify", "account-verify"),
     ("shopify", "contact-create"),
     ("shopify", "contact-lookup"),
     ("shopify", "inventory-check"),
@@ -248,11 +262,13 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("shopify", "shipment-tracking"),
     ("shopify", "spare-part-check"),
     ("stripe", "account-lookup"),
+    ("stripe", "account-verify"),
     ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
     ("stripe", "invoice-lookup"),
     ("stripe", "payment-status"),
     ("zendesk", "account-lookup"),
+    ("zendesk", "account-verify"),
     ("zendesk", "call-note-log"),
     ("zendesk", "contact-create"),
     ("zendesk", "contact-lookup"),
@@ -352,6 +368,9 @@ pub async fn call_json(
         ("servicetitan", "account-lookup") => {
             Some(servicetitan::account_lookup::call_json(client, args).await)
         }
+        ("servicetitan", "account-verify") => {
+            Some(servicetitan::account_verify::call_json(client, args).await)
+        }
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::call_json(client, args).await)
         }
@@ -369,6 +388,9 @@ pub async fn call_json(
         }
         ("shopify", "account-lookup") => {
             Some(shopify::account_lookup::call_json(client, args).await)
+        }
+        ("shopify", "account-verify") => {
+            Some(shopify::account_verify::call_json(client, args).await)
         }
         ("shopify", "contact-create") => {
             Some(shopify::contact_create::call_json(client, args).await)
@@ -394,6 +416,9 @@ pub async fn call_json(
         ("stripe", "account-lookup") => {
             Some(stripe::account_lookup::call_json(client, args).await)
         }
+        ("stripe", "account-verify") => {
+            Some(stripe::account_verify::call_json(client, args).await)
+        }
         ("stripe", "contact-create") => {
             Some(stripe::contact_create::call_json(client, args).await)
         }
@@ -408,6 +433,9 @@ pub async fn call_json(
         }
         ("zendesk", "account-lookup") => {
             Some(zendesk::account_lookup::call_json(client, args).await)
+        }
+        ("zendesk", "account-verify") => {
+            Some(zendesk::account_verify::call_json(client, args).await)
         }
         ("zendesk", "call-note-log") => {
             Some(zendesk::call_note_log::call_json(client, args).await)
@@ -442,6 +470,7 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "ticket-create") => Some(hubspot::ticket_create::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
         ("stripe", "account-lookup") => Some(stripe::account_lookup::CRM),
+        ("stripe", "account-verify") => Some(stripe::account_verify::CRM),
         ("stripe", "contact-create") => Some(stripe::contact_create::CRM),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::CRM),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::CRM),
@@ -483,6 +512,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("intercom", "known-issue-search") => Some(intercom::known_issue_search::VENDOR),
         ("intercom", "ticket-create") => Some(intercom::ticket_create::VENDOR),
         ("servicetitan", "account-lookup") => Some(servicetitan::account_lookup::VENDOR),
+        ("servicetitan", "account-verify") => Some(servicetitan::account_verify::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
@@ -493,6 +523,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::VENDOR),
         ("shopify", "account-lookup") => Some(shopify::account_lookup::VENDOR),
+        ("shopify", "account-verify") => Some(shopify::account_verify::VENDOR),
         ("shopify", "contact-create") => Some(shopify::contact_create::VENDOR),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::VENDOR),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::VENDOR),
@@ -501,6 +532,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::VENDOR),
         ("shopify", "spare-part-check") => Some(shopify::spare_part_check::VENDOR),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
+        ("zendesk", "account-verify") => Some(zendesk::account_verify::VENDOR),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
         ("zendesk", "contact-create") => Some(zendesk::contact_create::VENDOR),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
@@ -548,6 +580,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("intercom", "known-issue-search") => Some(intercom::known_issue_search::TIMEOUT),
         ("intercom", "ticket-create") => Some(intercom::ticket_create::TIMEOUT),
         ("servicetitan", "account-lookup") => Some(servicetitan::account_lookup::TIMEOUT),
+        ("servicetitan", "account-verify") => Some(servicetitan::account_verify::TIMEOUT),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::TIMEOUT)
         }
@@ -558,6 +591,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::TIMEOUT),
         ("shopify", "account-lookup") => Some(shopify::account_lookup::TIMEOUT),
+        ("shopify", "account-verify") => Some(shopify::account_verify::TIMEOUT),
         ("shopify", "contact-create") => Some(shopify::contact_create::TIMEOUT),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::TIMEOUT),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::TIMEOUT),
@@ -566,11 +600,13 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
         ("shopify", "spare-part-check") => Some(shopify::spare_part_check::TIMEOUT),
         ("stripe", "account-lookup") => Some(stripe::account_lookup::TIMEOUT),
+        ("stripe", "account-verify") => Some(stripe::account_verify::TIMEOUT),
         ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::TIMEOUT),
         ("stripe", "payment-status") => Some(stripe::payment_status::TIMEOUT),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::TIMEOUT),
+        ("zendesk", "account-verify") => Some(zendesk::account_verify::TIMEOUT),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::TIMEOUT),
         ("zendesk", "contact-create") => Some(zendesk::contact_create::TIMEOUT),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::TIMEOUT),
@@ -1316,6 +1352,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("servicetitan", "account-lookup", "vapi") => {
             Some(include_str!("servicetitan/account-lookup/vapi.json"))
         }
+        ("servicetitan", "account-verify", "anthropic") => {
+            Some(include_str!("servicetitan/account-verify/anthropic.json"))
+        }
+        ("servicetitan", "account-verify", "elevenlabs") => {
+            Some(include_str!("servicetitan/account-verify/elevenlabs.json"))
+        }
+        ("servicetitan", "account-verify", "gemini") => {
+            Some(include_str!("servicetitan/account-verify/gemini.json"))
+        }
+        ("servicetitan", "account-verify", "mcp") => {
+            Some(include_str!("servicetitan/account-verify/mcp.json"))
+        }
+        ("servicetitan", "account-verify", "openai-chat") => {
+            Some(include_str!("servicetitan/account-verify/openai-chat.json"))
+        }
+        ("servicetitan", "account-verify", "openai-realtime") => {
+            Some(include_str!("servicetitan/account-verify/openai-realtime.json"))
+        }
+        ("servicetitan", "account-verify", "openai-responses") => {
+            Some(include_str!("servicetitan/account-verify/openai-responses.json"))
+        }
+        ("servicetitan", "account-verify", "retell") => {
+            Some(include_str!("servicetitan/account-verify/retell.json"))
+        }
+        ("servicetitan", "account-verify", "vapi") => {
+            Some(include_str!("servicetitan/account-verify/vapi.json"))
+        }
         ("servicetitan", "appointment-availability", "anthropic") => {
             Some(include_str!("servicetitan/appointment-availability/anthropic.json"))
         }
@@ -1485,6 +1548,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("shopify", "account-lookup", "vapi") => {
             Some(include_str!("shopify/account-lookup/vapi.json"))
+        }
+        ("shopify", "account-verify", "anthropic") => {
+            Some(include_str!("shopify/account-verify/anthropic.json"))
+        }
+        ("shopify", "account-verify", "elevenlabs") => {
+            Some(include_str!("shopify/account-verify/elevenlabs.json"))
+        }
+        ("shopify", "account-verify", "gemini") => {
+            Some(include_str!("shopify/account-verify/gemini.json"))
+        }
+        ("shopify", "account-verify", "mcp") => {
+            Some(include_str!("shopify/account-verify/mcp.json"))
+        }
+        ("shopify", "account-verify", "openai-chat") => {
+            Some(include_str!("shopify/account-verify/openai-chat.json"))
+        }
+        ("shopify", "account-verify", "openai-realtime") => {
+            Some(include_str!("shopify/account-verify/openai-realtime.json"))
+        }
+        ("shopify", "account-verify", "openai-responses") => {
+            Some(include_str!("shopify/account-verify/openai-responses.json"))
+        }
+        ("shopify", "account-verify", "retell") => {
+            Some(include_str!("shopify/account-verify/retell.json"))
+        }
+        ("shopify", "account-verify", "vapi") => {
+            Some(include_str!("shopify/account-verify/vapi.json"))
         }
         ("shopify", "contact-create", "anthropic") => {
             Some(include_str!("shopify/contact-create/anthropic.json"))
@@ -1702,6 +1792,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("stripe", "account-lookup", "vapi") => {
             Some(include_str!("stripe/account-lookup/vapi.json"))
         }
+        ("stripe", "account-verify", "anthropic") => {
+            Some(include_str!("stripe/account-verify/anthropic.json"))
+        }
+        ("stripe", "account-verify", "elevenlabs") => {
+            Some(include_str!("stripe/account-verify/elevenlabs.json"))
+        }
+        ("stripe", "account-verify", "gemini") => {
+            Some(include_str!("stripe/account-verify/gemini.json"))
+        }
+        ("stripe", "account-verify", "mcp") => {
+            Some(include_str!("stripe/account-verify/mcp.json"))
+        }
+        ("stripe", "account-verify", "openai-chat") => {
+            Some(include_str!("stripe/account-verify/openai-chat.json"))
+        }
+        ("stripe", "account-verify", "openai-realtime") => {
+            Some(include_str!("stripe/account-verify/openai-realtime.json"))
+        }
+        ("stripe", "account-verify", "openai-responses") => {
+            Some(include_str!("stripe/account-verify/openai-responses.json"))
+        }
+        ("stripe", "account-verify", "retell") => {
+            Some(include_str!("stripe/account-verify/retell.json"))
+        }
+        ("stripe", "account-verify", "vapi") => {
+            Some(include_str!("stripe/account-verify/vapi.json"))
+        }
         ("stripe", "contact-create", "anthropic") => {
             Some(include_str!("stripe/contact-create/anthropic.json"))
         }
@@ -1836,6 +1953,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zendesk", "account-lookup", "vapi") => {
             Some(include_str!("zendesk/account-lookup/vapi.json"))
+        }
+        ("zendesk", "account-verify", "anthropic") => {
+            Some(include_str!("zendesk/account-verify/anthropic.json"))
+        }
+        ("zendesk", "account-verify", "elevenlabs") => {
+            Some(include_str!("zendesk/account-verify/elevenlabs.json"))
+        }
+        ("zendesk", "account-verify", "gemini") => {
+            Some(include_str!("zendesk/account-verify/gemini.json"))
+        }
+        ("zendesk", "account-verify", "mcp") => {
+            Some(include_str!("zendesk/account-verify/mcp.json"))
+        }
+        ("zendesk", "account-verify", "openai-chat") => {
+            Some(include_str!("zendesk/account-verify/openai-chat.json"))
+        }
+        ("zendesk", "account-verify", "openai-realtime") => {
+            Some(include_str!("zendesk/account-verify/openai-realtime.json"))
+        }
+        ("zendesk", "account-verify", "openai-responses") => {
+            Some(include_str!("zendesk/account-verify/openai-responses.json"))
+        }
+        ("zendesk", "account-verify", "retell") => {
+            Some(include_str!("zendesk/account-verify/retell.json"))
+        }
+        ("zendesk", "account-verify", "vapi") => {
+            Some(include_str!("zendesk/account-verify/vapi.json"))
         }
         ("zendesk", "call-note-log", "anthropic") => {
             Some(include_str!("zendesk/call-note-log/anthropic.json"))

@@ -514,10 +514,10 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         ("freshdesk", 8),
         ("hubspot", 7),
         ("intercom", 7),
-        ("servicetitan", 6),
-        ("shopify", 8),
-        ("stripe", 5),
-        ("zendesk", 6),
+        ("servicetitan", 7),
+        ("shopify", 9),
+        ("stripe", 6),
+        ("zendesk", 7),
     ] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], false, "{id}");
