@@ -1,7 +1,9 @@
-//! How fast the generator is: loading real vendor specs, and rendering
-//! every target of every template. Run with `cargo bench --bench generate`
-//! (optionally the number of rounds, default 5); prints the median and the
-//! fastest round of each step. Uses `../shared/realspecs` when present.
+//! How fast the generator is: loading real vendor specs, rendering every
+//! target of every template, and `gen all`: the whole systems × templates
+//! matrix (every bound pair of every system under `specs/`, every target,
+//! and `lib.rs`). Run with `cargo bench --bench generate` (optionally the
+//! number of rounds, default 5); prints the median and the fastest round
+//! of each step. Uses `../shared/realspecs` when present.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -91,5 +93,27 @@ fn main() {
     println!(
         "{:<44} {:>12.1?} {:>12.1?}",
         "hubspot × contact-lookup (bind + render all; spec cached)", m, f
+    );
+    // `gen all`: every system with a `specs/<id>/bindings.yaml` (found, not
+    // listed here), each bound pair checked against its spec and rendered
+    // for every target, plus `lib.rs`. A fresh `Midcall` per round, so each
+    // spec is parsed once per round as in one `gen all` run.
+    let fresh = || Midcall::bundled().expect("bundled inputs load");
+    let once = fresh();
+    let systems = once.crm_ids().len();
+    let pairs = once.bound_pairs().expect("every binding checks").len();
+    let files = once
+        .plan(&options)
+        .expect("the whole matrix renders")
+        .files()
+        .len();
+    let (m, f) = time(rounds, || {
+        fresh().plan(&options).expect("the whole matrix renders");
+    });
+    println!(
+        "{:<44} {:>12.1?} {:>12.1?}",
+        format!("gen all: {systems} systems, {pairs} bound pairs, {files} files"),
+        m,
+        f
     );
 }

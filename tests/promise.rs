@@ -114,9 +114,12 @@ fn a_binding_that_says_how_it_differs_passes_and_says_it() {
             "Tell them the status and the latest update in plain words",
         )
     });
-    let bindings = bundled_text(BINDINGS).replace(
-        "    operation: POST /crm/v3/objects/tickets/search\n",
-        "    operation: POST /crm/v3/objects/tickets/search\n    differs: HubSpot keeps no update text on a ticket, so there is no latest update to tell.\n",
+    // ticket-status's own operation line (a line start: ticket-create's
+    // precheck searches tickets too, further in).
+    let bindings = bundled_text(BINDINGS).replacen(
+        "\n    operation: POST /crm/v3/objects/tickets/search\n",
+        "\n    operation: POST /crm/v3/objects/tickets/search\n    differs: HubSpot keeps no update text on a ticket, so there is no latest update to tell.\n",
+        1,
     );
     sources.insert(BINDINGS, "bindings.yaml (edited)", &bindings);
     let mcp: Value = serde_json::from_str(&render(sources, "mcp").unwrap()).unwrap();

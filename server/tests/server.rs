@@ -483,6 +483,12 @@ async fn the_urls_rendered_with_the_servers_url_are_the_routes_it_serves() {
                 json!({ "first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.com" })
             }
             "ticket-status" => json!({ "ticket_number": "48213" }),
+            // The mock's ticket search finds one: the precheck's answer.
+            "ticket-create" => json!({
+                "contact_id": "51", "subject": "Router keeps rebooting",
+                "description": "It restarts every few minutes.", "priority": "normal"
+            }),
+            "invoice-lookup" | "payment-status" => json!({ "invoice_number": "INV1042" }),
             "account-verify" => {
                 json!({ "email": "jane.doe@example.com", "factor": "postal_code", "factor_value": "SW1A1AA" })
             }

@@ -73,12 +73,12 @@ fn list_json_lists_every_template_with_category_and_access() {
             "zendesk"
         ])
     );
-    // contact-create: Freshdesk, HubSpot, Intercom, Pipedrive and
-    // Salesforce (each keyed on the email, else the phone), and Stripe (a
-    // customer, keyed on the email).
+    // contact-create: Freshdesk, HubSpot, Intercom, Pipedrive, Salesforce
+    // and Shopify (each keyed on the email, else the phone), and Stripe and
+    // Zendesk (keyed on the email).
     let create = find("contact-create");
     assert_eq!(create["access"], "write");
-    assert_eq!(create["crm_count"], 6);
+    assert_eq!(create["crm_count"], 8);
     assert_eq!(
         create["crms"],
         serde_json::json!([
@@ -87,7 +87,9 @@ fn list_json_lists_every_template_with_category_and_access() {
             "intercom",
             "pipedrive",
             "salesforce",
-            "stripe"
+            "shopify",
+            "stripe",
+            "zendesk"
         ])
     );
     // account-verify: wherever a system keeps a second factor (HubSpot first).

@@ -512,14 +512,14 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     for (id, bound) in [
         ("calcom", 4),
         ("freshdesk", 8),
-        ("hubspot", 4),
+        ("hubspot", 7),
         ("intercom", 7),
         ("pipedrive", 6),
         ("salesforce", 10),
-        ("servicetitan", 5),
-        ("shopify", 6),
-        ("stripe", 5),
-        ("zendesk", 6),
+        ("servicetitan", 7),
+        ("shopify", 9),
+        ("stripe", 6),
+        ("zendesk", 7),
     ] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], false, "{id}");

@@ -58,9 +58,14 @@ fn unsupported_entries_are_checked_with_file_and_path() {
             "control character",
         ),
     ];
+    // Stripe's own `order-status` entry is replaced by the broken one.
+    let own = "  order-status: >-\n    Stripe's 2023 API has no orders: a payment or invoice has no fulfilment,\n    shipped or delivered status.\n";
     for (entry, path, message) in cases {
-        let dir =
-            stripe_overlay(|t| t.replace("unsupported:\n", &format!("unsupported:\n{entry}")));
+        let dir = stripe_overlay(|t| {
+            assert!(t.contains(own), "Stripe's order-status entry moved");
+            t.replace(own, "")
+                .replace("unsupported:\n", &format!("unsupported:\n{entry}"))
+        });
         Gen::new()
             .arg("--specs")
             .arg(dir.path())
@@ -154,15 +159,32 @@ fn crms_json_partitions_every_template_per_system() {
             .cloned()
             .collect()
     };
-    assert_eq!(
-        unsupported("stripe"),
-        ["payment-link-send", "payment-reminder-send"]
-    );
-    assert_eq!(
-        unsupported("servicetitan"),
-        ["appointment-book", "repair-status"]
-    );
-    assert!(unsupported("hubspot").is_empty());
+    for (id, cannot) in [
+        ("stripe", ["payment-link-send", "payment-reminder-send"]),
+        ("servicetitan", ["appointment-book", "repair-status"]),
+    ] {
+        let listed = unsupported(id);
+        for template in cannot {
+            assert!(listed.iter().any(|t| t == template), "{id}: {listed:?}");
+        }
+    }
+    // Issue 11: the six systems bundled first leave no cell open but
+    // account-verify (bound or refused by its own work).
+    for id in [
+        "calcom",
+        "hubspot",
+        "servicetitan",
+        "shopify",
+        "stripe",
+        "zendesk",
+    ] {
+        let row = rows.iter().find(|r| r["id"] == id).unwrap();
+        let not_yet = strings(&row["not_yet"]);
+        assert!(
+            not_yet.iter().all(|t| t == "account-verify"),
+            "{id}: not bound yet and no reason: {not_yet:?}"
+        );
+    }
     assert!(unsupported_total >= 4);
 }
 
@@ -211,14 +233,14 @@ fn show_names_the_systems_that_cannot_serve_a_template() {
         .json();
     assert_eq!(v["crms"], serde_json::json!([]));
     let reasons = v["unsupported"].as_object().unwrap();
-    assert_eq!(
-        reasons.keys().collect::<Vec<_>>(),
-        ["freshdesk", "intercom", "pipedrive", "salesforce", "stripe"]
-    );
+    for crm in ["freshdesk", "intercom", "stripe"] {
+        assert!(reasons.contains_key(crm), "{crm}: {reasons:?}");
+    }
     assert!(reasons["stripe"].as_str().unwrap().contains("no SMS"));
     Gen::new()
         .args(["show", "contact-lookup"])
-        .stdout_lacks("Cannot be served by:")
+        .stdout_contains("Cannot be served by:")
+        .stdout_contains("calcom: Cal.com keeps no contacts")
         .run();
 }
 

@@ -118,6 +118,7 @@ pub fn http() -> reqwest::Client {
 
 pub const CONTACT_SEARCH: &str = "/crm/v3/objects/contacts/search";
 pub const TICKET_SEARCH: &str = "/crm/v3/objects/tickets/search";
+pub const INVOICE_SEARCH: &str = "/crm/v3/objects/invoices/search";
 
 pub fn contact_found() -> Value {
     json!({
@@ -153,7 +154,22 @@ pub fn ticket_found() -> Value {
     })
 }
 
-/// A mock HubSpot answering contact and ticket searches after `delay`.
+pub fn invoice_found() -> Value {
+    json!({
+        "total": 1,
+        "results": [{
+            "id": "44446244097",
+            "properties": {
+                "hs_number": "INV1042", "hs_invoice_status": "open",
+                "hs_invoice_date": "2026-03-01T00:00:00Z", "hs_due_date": "2026-03-31T00:00:00Z",
+                "hs_amount_billed": "120.00", "hs_balance_due": "70.00", "hs_currency": "EUR"
+            }
+        }]
+    })
+}
+
+/// A mock HubSpot answering contact, ticket and invoice searches after
+/// `delay`.
 pub async fn hubspot(delay: Duration) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -170,6 +186,15 @@ pub async fn hubspot(delay: Duration) -> MockServer {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(ticket_found())
+                .set_delay(delay),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(INVOICE_SEARCH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(invoice_found())
                 .set_delay(delay),
         )
         .mount(&server)
