@@ -21,6 +21,21 @@ pub mod calcom {
     pub mod appointment_reschedule;
 }
 
+/// Connectors for `gohighlevel`.
+#[rustfmt::skip]
+#[path = "gohighlevel"]
+pub mod gohighlevel {
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "invoice-lookup/connector.rs"]
+    pub mod invoice_lookup;
+}
+
 /// Connectors for `hubspot`.
 #[rustfmt::skip]
 #[path = "hubspot"]
@@ -114,6 +129,21 @@ pub mod zendesk {
     pub mod ticket_status;
 }
 
+/// Connectors for `zoho`.
+#[rustfmt::skip]
+#[path = "zoho"]
+pub mod zoho {
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+}
+
 /// Every connector in this crate as (CRM id, template id), sorted.
 #[rustfmt::skip]
 pub const CONNECTORS: &[(&str, &str)] = &[
@@ -121,6 +151,9 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-book"),
     ("calcom", "appointment-cancel"),
     ("calcom", "appointment-reschedule"),
+    ("gohighlevel", "call-note-log"),
+    ("gohighlevel", "contact-lookup"),
+    ("gohighlevel", "invoice-lookup"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
@@ -142,6 +175,9 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("zendesk", "contact-lookup"),
     ("zendesk", "ticket-create"),
     ("zendesk", "ticket-status"),
+    ("zoho", "call-note-log"),
+    ("zoho", "contact-create"),
+    ("zoho", "contact-lookup"),
 ];
 
 /// Handles one tool call with the connector for `crm` × `template` (ids
@@ -166,6 +202,15 @@ pub async fn call_json(
         }
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::call_json(client, args).await)
+        }
+        ("gohighlevel", "call-note-log") => {
+            Some(gohighlevel::call_note_log::call_json(client, args).await)
+        }
+        ("gohighlevel", "contact-lookup") => {
+            Some(gohighlevel::contact_lookup::call_json(client, args).await)
+        }
+        ("gohighlevel", "invoice-lookup") => {
+            Some(gohighlevel::invoice_lookup::call_json(client, args).await)
         }
         ("hubspot", "contact-create") => {
             Some(hubspot::contact_create::call_json(client, args).await)
@@ -230,6 +275,15 @@ pub async fn call_json(
         ("zendesk", "ticket-status") => {
             Some(zendesk::ticket_status::call_json(client, args).await)
         }
+        ("zoho", "call-note-log") => {
+            Some(zoho::call_note_log::call_json(client, args).await)
+        }
+        ("zoho", "contact-create") => {
+            Some(zoho::contact_create::call_json(client, args).await)
+        }
+        ("zoho", "contact-lookup") => {
+            Some(zoho::contact_lookup::call_json(client, args).await)
+        }
         _ => None,
     }
 }
@@ -266,6 +320,9 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::VENDOR)
         }
+        ("gohighlevel", "call-note-log") => Some(gohighlevel::call_note_log::VENDOR),
+        ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::VENDOR),
+        ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
@@ -284,6 +341,9 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::VENDOR),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::VENDOR),
+        ("zoho", "call-note-log") => Some(zoho::call_note_log::VENDOR),
+        ("zoho", "contact-create") => Some(zoho::contact_create::VENDOR),
+        ("zoho", "contact-lookup") => Some(zoho::contact_lookup::VENDOR),
         _ => None,
     }
 }
@@ -301,6 +361,9 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::TIMEOUT)
         }
+        ("gohighlevel", "call-note-log") => Some(gohighlevel::call_note_log::TIMEOUT),
+        ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::TIMEOUT),
+        ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
@@ -326,6 +389,9 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::TIMEOUT),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::TIMEOUT),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::TIMEOUT),
+        ("zoho", "call-note-log") => Some(zoho::call_note_log::TIMEOUT),
+        ("zoho", "contact-create") => Some(zoho::contact_create::TIMEOUT),
+        ("zoho", "contact-lookup") => Some(zoho::contact_lookup::TIMEOUT),
         _ => None,
     }
 }
@@ -444,6 +510,87 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("calcom", "appointment-reschedule", "vapi") => {
             Some(include_str!("calcom/appointment-reschedule/vapi.json"))
+        }
+        ("gohighlevel", "call-note-log", "anthropic") => {
+            Some(include_str!("gohighlevel/call-note-log/anthropic.json"))
+        }
+        ("gohighlevel", "call-note-log", "elevenlabs") => {
+            Some(include_str!("gohighlevel/call-note-log/elevenlabs.json"))
+        }
+        ("gohighlevel", "call-note-log", "gemini") => {
+            Some(include_str!("gohighlevel/call-note-log/gemini.json"))
+        }
+        ("gohighlevel", "call-note-log", "mcp") => {
+            Some(include_str!("gohighlevel/call-note-log/mcp.json"))
+        }
+        ("gohighlevel", "call-note-log", "openai-chat") => {
+            Some(include_str!("gohighlevel/call-note-log/openai-chat.json"))
+        }
+        ("gohighlevel", "call-note-log", "openai-realtime") => {
+            Some(include_str!("gohighlevel/call-note-log/openai-realtime.json"))
+        }
+        ("gohighlevel", "call-note-log", "openai-responses") => {
+            Some(include_str!("gohighlevel/call-note-log/openai-responses.json"))
+        }
+        ("gohighlevel", "call-note-log", "retell") => {
+            Some(include_str!("gohighlevel/call-note-log/retell.json"))
+        }
+        ("gohighlevel", "call-note-log", "vapi") => {
+            Some(include_str!("gohighlevel/call-note-log/vapi.json"))
+        }
+        ("gohighlevel", "contact-lookup", "anthropic") => {
+            Some(include_str!("gohighlevel/contact-lookup/anthropic.json"))
+        }
+        ("gohighlevel", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("gohighlevel/contact-lookup/elevenlabs.json"))
+        }
+        ("gohighlevel", "contact-lookup", "gemini") => {
+            Some(include_str!("gohighlevel/contact-lookup/gemini.json"))
+        }
+        ("gohighlevel", "contact-lookup", "mcp") => {
+            Some(include_str!("gohighlevel/contact-lookup/mcp.json"))
+        }
+        ("gohighlevel", "contact-lookup", "openai-chat") => {
+            Some(include_str!("gohighlevel/contact-lookup/openai-chat.json"))
+        }
+        ("gohighlevel", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("gohighlevel/contact-lookup/openai-realtime.json"))
+        }
+        ("gohighlevel", "contact-lookup", "openai-responses") => {
+            Some(include_str!("gohighlevel/contact-lookup/openai-responses.json"))
+        }
+        ("gohighlevel", "contact-lookup", "retell") => {
+            Some(include_str!("gohighlevel/contact-lookup/retell.json"))
+        }
+        ("gohighlevel", "contact-lookup", "vapi") => {
+            Some(include_str!("gohighlevel/contact-lookup/vapi.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "anthropic") => {
+            Some(include_str!("gohighlevel/invoice-lookup/anthropic.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "elevenlabs") => {
+            Some(include_str!("gohighlevel/invoice-lookup/elevenlabs.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "gemini") => {
+            Some(include_str!("gohighlevel/invoice-lookup/gemini.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "mcp") => {
+            Some(include_str!("gohighlevel/invoice-lookup/mcp.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "openai-chat") => {
+            Some(include_str!("gohighlevel/invoice-lookup/openai-chat.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "openai-realtime") => {
+            Some(include_str!("gohighlevel/invoice-lookup/openai-realtime.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "openai-responses") => {
+            Some(include_str!("gohighlevel/invoice-lookup/openai-responses.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "retell") => {
+            Some(include_str!("gohighlevel/invoice-lookup/retell.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "vapi") => {
+            Some(include_str!("gohighlevel/invoice-lookup/vapi.json"))
         }
         ("hubspot", "contact-create", "anthropic") => {
             Some(include_str!("hubspot/contact-create/anthropic.json"))
@@ -1019,6 +1166,87 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zendesk", "ticket-status", "vapi") => {
             Some(include_str!("zendesk/ticket-status/vapi.json"))
+        }
+        ("zoho", "call-note-log", "anthropic") => {
+            Some(include_str!("zoho/call-note-log/anthropic.json"))
+        }
+        ("zoho", "call-note-log", "elevenlabs") => {
+            Some(include_str!("zoho/call-note-log/elevenlabs.json"))
+        }
+        ("zoho", "call-note-log", "gemini") => {
+            Some(include_str!("zoho/call-note-log/gemini.json"))
+        }
+        ("zoho", "call-note-log", "mcp") => {
+            Some(include_str!("zoho/call-note-log/mcp.json"))
+        }
+        ("zoho", "call-note-log", "openai-chat") => {
+            Some(include_str!("zoho/call-note-log/openai-chat.json"))
+        }
+        ("zoho", "call-note-log", "openai-realtime") => {
+            Some(include_str!("zoho/call-note-log/openai-realtime.json"))
+        }
+        ("zoho", "call-note-log", "openai-responses") => {
+            Some(include_str!("zoho/call-note-log/openai-responses.json"))
+        }
+        ("zoho", "call-note-log", "retell") => {
+            Some(include_str!("zoho/call-note-log/retell.json"))
+        }
+        ("zoho", "call-note-log", "vapi") => {
+            Some(include_str!("zoho/call-note-log/vapi.json"))
+        }
+        ("zoho", "contact-create", "anthropic") => {
+            Some(include_str!("zoho/contact-create/anthropic.json"))
+        }
+        ("zoho", "contact-create", "elevenlabs") => {
+            Some(include_str!("zoho/contact-create/elevenlabs.json"))
+        }
+        ("zoho", "contact-create", "gemini") => {
+            Some(include_str!("zoho/contact-create/gemini.json"))
+        }
+        ("zoho", "contact-create", "mcp") => {
+            Some(include_str!("zoho/contact-create/mcp.json"))
+        }
+        ("zoho", "contact-create", "openai-chat") => {
+            Some(include_str!("zoho/contact-create/openai-chat.json"))
+        }
+        ("zoho", "contact-create", "openai-realtime") => {
+            Some(include_str!("zoho/contact-create/openai-realtime.json"))
+        }
+        ("zoho", "contact-create", "openai-responses") => {
+            Some(include_str!("zoho/contact-create/openai-responses.json"))
+        }
+        ("zoho", "contact-create", "retell") => {
+            Some(include_str!("zoho/contact-create/retell.json"))
+        }
+        ("zoho", "contact-create", "vapi") => {
+            Some(include_str!("zoho/contact-create/vapi.json"))
+        }
+        ("zoho", "contact-lookup", "anthropic") => {
+            Some(include_str!("zoho/contact-lookup/anthropic.json"))
+        }
+        ("zoho", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("zoho/contact-lookup/elevenlabs.json"))
+        }
+        ("zoho", "contact-lookup", "gemini") => {
+            Some(include_str!("zoho/contact-lookup/gemini.json"))
+        }
+        ("zoho", "contact-lookup", "mcp") => {
+            Some(include_str!("zoho/contact-lookup/mcp.json"))
+        }
+        ("zoho", "contact-lookup", "openai-chat") => {
+            Some(include_str!("zoho/contact-lookup/openai-chat.json"))
+        }
+        ("zoho", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("zoho/contact-lookup/openai-realtime.json"))
+        }
+        ("zoho", "contact-lookup", "openai-responses") => {
+            Some(include_str!("zoho/contact-lookup/openai-responses.json"))
+        }
+        ("zoho", "contact-lookup", "retell") => {
+            Some(include_str!("zoho/contact-lookup/retell.json"))
+        }
+        ("zoho", "contact-lookup", "vapi") => {
+            Some(include_str!("zoho/contact-lookup/vapi.json"))
         }
         _ => None,
     }
