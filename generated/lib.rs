@@ -134,6 +134,9 @@ pub mod zendesk {
 #[path = "zoho"]
 pub mod zoho {
     #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
     #[rustfmt::skip]
@@ -142,6 +145,9 @@ pub mod zoho {
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "ticket-status/connector.rs"]
+    pub mod ticket_status;
 }
 
 /// Every connector in this crate as (CRM id, template id), sorted.
@@ -175,9 +181,11 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("zendesk", "contact-lookup"),
     ("zendesk", "ticket-create"),
     ("zendesk", "ticket-status"),
+    ("zoho", "account-lookup"),
     ("zoho", "call-note-log"),
     ("zoho", "contact-create"),
     ("zoho", "contact-lookup"),
+    ("zoho", "ticket-status"),
 ];
 
 /// Handles one tool call with the connector for `crm` × `template` (ids
@@ -275,6 +283,9 @@ pub async fn call_json(
         ("zendesk", "ticket-status") => {
             Some(zendesk::ticket_status::call_json(client, args).await)
         }
+        ("zoho", "account-lookup") => {
+            Some(zoho::account_lookup::call_json(client, args).await)
+        }
         ("zoho", "call-note-log") => {
             Some(zoho::call_note_log::call_json(client, args).await)
         }
@@ -283,6 +294,9 @@ pub async fn call_json(
         }
         ("zoho", "contact-lookup") => {
             Some(zoho::contact_lookup::call_json(client, args).await)
+        }
+        ("zoho", "ticket-status") => {
+            Some(zoho::ticket_status::call_json(client, args).await)
         }
         _ => None,
     }
@@ -341,9 +355,11 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::VENDOR),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::VENDOR),
+        ("zoho", "account-lookup") => Some(zoho::account_lookup::VENDOR),
         ("zoho", "call-note-log") => Some(zoho::call_note_log::VENDOR),
         ("zoho", "contact-create") => Some(zoho::contact_create::VENDOR),
         ("zoho", "contact-lookup") => Some(zoho::contact_lookup::VENDOR),
+        ("zoho", "ticket-status") => Some(zoho::ticket_status::VENDOR),
         _ => None,
     }
 }
@@ -389,9 +405,11 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::TIMEOUT),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::TIMEOUT),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::TIMEOUT),
+        ("zoho", "account-lookup") => Some(zoho::account_lookup::TIMEOUT),
         ("zoho", "call-note-log") => Some(zoho::call_note_log::TIMEOUT),
         ("zoho", "contact-create") => Some(zoho::contact_create::TIMEOUT),
         ("zoho", "contact-lookup") => Some(zoho::contact_lookup::TIMEOUT),
+        ("zoho", "ticket-status") => Some(zoho::ticket_status::TIMEOUT),
         _ => None,
     }
 }
@@ -1167,6 +1185,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("zendesk", "ticket-status", "vapi") => {
             Some(include_str!("zendesk/ticket-status/vapi.json"))
         }
+        ("zoho", "account-lookup", "anthropic") => {
+            Some(include_str!("zoho/account-lookup/anthropic.json"))
+        }
+        ("zoho", "account-lookup", "elevenlabs") => {
+            Some(include_str!("zoho/account-lookup/elevenlabs.json"))
+        }
+        ("zoho", "account-lookup", "gemini") => {
+            Some(include_str!("zoho/account-lookup/gemini.json"))
+        }
+        ("zoho", "account-lookup", "mcp") => {
+            Some(include_str!("zoho/account-lookup/mcp.json"))
+        }
+        ("zoho", "account-lookup", "openai-chat") => {
+            Some(include_str!("zoho/account-lookup/openai-chat.json"))
+        }
+        ("zoho", "account-lookup", "openai-realtime") => {
+            Some(include_str!("zoho/account-lookup/openai-realtime.json"))
+        }
+        ("zoho", "account-lookup", "openai-responses") => {
+            Some(include_str!("zoho/account-lookup/openai-responses.json"))
+        }
+        ("zoho", "account-lookup", "retell") => {
+            Some(include_str!("zoho/account-lookup/retell.json"))
+        }
+        ("zoho", "account-lookup", "vapi") => {
+            Some(include_str!("zoho/account-lookup/vapi.json"))
+        }
         ("zoho", "call-note-log", "anthropic") => {
             Some(include_str!("zoho/call-note-log/anthropic.json"))
         }
@@ -1247,6 +1292,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zoho", "contact-lookup", "vapi") => {
             Some(include_str!("zoho/contact-lookup/vapi.json"))
+        }
+        ("zoho", "ticket-status", "anthropic") => {
+            Some(include_str!("zoho/ticket-status/anthropic.json"))
+        }
+        ("zoho", "ticket-status", "elevenlabs") => {
+            Some(include_str!("zoho/ticket-status/elevenlabs.json"))
+        }
+        ("zoho", "ticket-status", "gemini") => {
+            Some(include_str!("zoho/ticket-status/gemini.json"))
+        }
+        ("zoho", "ticket-status", "mcp") => {
+            Some(include_str!("zoho/ticket-status/mcp.json"))
+        }
+        ("zoho", "ticket-status", "openai-chat") => {
+            Some(include_str!("zoho/ticket-status/openai-chat.json"))
+        }
+        ("zoho", "ticket-status", "openai-realtime") => {
+            Some(include_str!("zoho/ticket-status/openai-realtime.json"))
+        }
+        ("zoho", "ticket-status", "openai-responses") => {
+            Some(include_str!("zoho/ticket-status/openai-responses.json"))
+        }
+        ("zoho", "ticket-status", "retell") => {
+            Some(include_str!("zoho/ticket-status/retell.json"))
+        }
+        ("zoho", "ticket-status", "vapi") => {
+            Some(include_str!("zoho/ticket-status/vapi.json"))
         }
         _ => None,
     }

@@ -245,7 +245,7 @@ fn a_query_language_placeholder_is_checked() {
     // An unknown language, with the closest one suggested.
     assert_errors(
         &edited(&[("email:{email}", "email:{email|zendesk_serch}")]),
-        &[(QUERY, "`zendesk_serch` is not a query language (did you mean `zendesk_search`?); languages: stripe_search, zendesk_search, shopify_search")],
+        &[(QUERY, "`zendesk_serch` is not a query language (did you mean `zendesk_search`?); languages: stripe_search, zendesk_search, shopify_search, zoho_criteria")],
     );
     // Stripe's strings sit between quotes; unquoted, escaping quotes protects nothing.
     assert_errors(
@@ -300,7 +300,7 @@ fn a_search_query_the_spec_describes_needs_its_language() {
     assert_errors_with(
         BINDINGS,
         &generic,
-        &[(QUERY, "reads as a search query language: name the language it lands in, `{email|<language>}`; languages: stripe_search, zendesk_search, shopify_search")],
+        &[(QUERY, "reads as a search query language: name the language it lands in, `{email|<language>}`; languages: stripe_search, zendesk_search, shopify_search, zoho_criteria")],
     );
     let (code, lines, _) = run_with(
         &edited(&[("email:{email}", "email:'{email|stripe_search}'")]),

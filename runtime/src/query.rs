@@ -7,7 +7,7 @@
 //! for, or refuses the value (`invalid_input` naming the argument) when the
 //! vendor documents none. The bindings say which language a placeholder
 //! lands in (`{email|stripe_search}`); generated connectors call
-//! [`stripe_search`], [`zendesk_search`] or [`shopify_search`] while they build the request,
+//! [`stripe_search`], [`zendesk_search`], [`shopify_search`] or [`zoho_criteria`] while they build the request,
 //! and [`crate::arg::Rule`] runs the same check before any request.
 
 /// A search query language a caller's value can be placed into.
@@ -36,14 +36,25 @@ pub enum Language {
     /// must be one plain term: letters, digits and `@ . _ + - #`, not
     /// starting with `-`, and not `OR`, `AND` or `NOT`.
     ShopifySearch,
+    /// Zoho CRM's search criteria (`GET /crm/v8/{module}/search?criteria=`,
+    /// `(Account_Name:equals:{company_name})`): the value ends a condition
+    /// that closes with `)`, and conditions are joined by `and`/`or` between
+    /// parentheses. Zoho documents one escape, a backslash before a
+    /// parenthesis or a comma in the value, so `(`, `)` and `,` are escaped
+    /// and the value cannot close its condition; it documents no way to
+    /// write a backslash itself, and a `:` would read as the separator of
+    /// field, comparator and value, so a value holding either is refused,
+    /// as is a control character or an empty value.
+    ZohoCriteria,
 }
 
 impl Language {
     /// Every language, in the order error messages list them.
-    pub const ALL: [Language; 3] = [
+    pub const ALL: [Language; 4] = [
         Language::StripeSearch,
         Language::ZendeskSearch,
         Language::ShopifySearch,
+        Language::ZohoCriteria,
     ];
 
     /// The name the bindings use: `{email|stripe_search}`.
@@ -52,6 +63,7 @@ impl Language {
             Language::StripeSearch => "stripe_search",
             Language::ZendeskSearch => "zendesk_search",
             Language::ShopifySearch => "shopify_search",
+            Language::ZohoCriteria => "zoho_criteria",
         }
     }
 
@@ -75,6 +87,15 @@ impl Language {
                 .then_some("holds a backslash, which Stripe's search language has no escape for"),
             Language::ZendeskSearch => plain_term(value, &[]),
             Language::ShopifySearch => plain_term(value, &['#']),
+            Language::ZohoCriteria => {
+                if value.contains('\\') {
+                    Some("holds a backslash, which Zoho's search criteria have no escape for")
+                } else if value.contains(':') {
+                    Some("holds a `:`, which separates field, comparator and value in Zoho's search criteria")
+                } else {
+                    None
+                }
+            }
         }
     }
 
@@ -89,6 +110,16 @@ impl Language {
                 let mut out = String::with_capacity(value.len() + 2);
                 for c in value.chars() {
                     if c == '\'' || c == '"' {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                out
+            }
+            Language::ZohoCriteria => {
+                let mut out = String::with_capacity(value.len() + 2);
+                for c in value.chars() {
+                    if matches!(c, '(' | ')' | ',') {
                         out.push('\\');
                     }
                     out.push(c);
@@ -148,6 +179,14 @@ pub fn zendesk_search(arg: &str, value: &str) -> Result<String, crate::ActionErr
 /// `arg` (see [`Language::ShopifySearch`]).
 pub fn shopify_search(arg: &str, value: &str) -> Result<String, crate::ActionError> {
     Language::ShopifySearch.escape(arg, value)
+}
+
+/// `value` escaped for a Zoho CRM search criteria value
+/// (`(Account_Name:equals:{value})`): `(`, `)` and `,` get a backslash; a
+/// backslash, a `:`, a control character or an empty value is
+/// `invalid_input` naming `arg` (see [`Language::ZohoCriteria`]).
+pub fn zoho_criteria(arg: &str, value: &str) -> Result<String, crate::ActionError> {
+    Language::ZohoCriteria.escape(arg, value)
 }
 
 #[cfg(test)]
@@ -272,5 +311,53 @@ mod tests {
             assert_eq!(Language::from_name(l.name()), Some(l));
         }
         assert_eq!(Language::from_name("stripe"), None);
+    }
+
+    #[test]
+    fn zoho_escapes_parentheses_and_commas_and_refuses_backslashes_and_colons() {
+        assert_eq!(zoho_criteria("company_name", "Acme").unwrap(), "Acme");
+        assert_eq!(
+            zoho_criteria("company_name", "Acme & Sons, Inc.").unwrap(),
+            r"Acme & Sons\, Inc."
+        );
+        // Zoho's own example: Burns,B → Burns\,B; Patricia(Boyle) → Patricia\(Boyle\).
+        assert_eq!(zoho_criteria("n", "Burns,B").unwrap(), r"Burns\,B");
+        assert_eq!(
+            zoho_criteria("n", "Patricia(Boyle)").unwrap(),
+            r"Patricia\(Boyle\)"
+        );
+        // A second condition cannot be opened: its parentheses are escaped.
+        assert_eq!(
+            zoho_criteria("company_name", "x)or(Account_Name:starts_with:A").unwrap_err().kind,
+            ErrorKind::InvalidInput
+        );
+        assert_eq!(
+            zoho_criteria("company_name", "x)or(Owner.id").unwrap(),
+            r"x\)or\(Owner.id"
+        );
+        for bad in [r"Acme\", "a:b", "a\nb", "", "  "] {
+            let e = zoho_criteria("company_name", bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{bad:?}");
+            assert!(e.message.contains("company name"), "{}", e.message);
+            assert!(e.detail.contains("`company_name`"), "{}", e.detail);
+        }
+    }
+
+    #[test]
+    fn a_zoho_criteria_value_never_closes_its_condition() {
+        // Every parenthesis and comma in the escaped value has a backslash
+        // before it, and no other backslash is there.
+        for value in ["(", ")", ",", "a)(b", "))and((", "x),(y", "Acme (UK), Ltd"] {
+            let out = zoho_criteria("q", value).unwrap();
+            let chars: Vec<char> = out.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if matches!(c, '(' | ')' | ',') {
+                    assert!(i > 0 && chars[i - 1] == '\\', "{out}");
+                }
+                if *c == '\\' {
+                    assert!(matches!(chars.get(i + 1), Some('(' | ')' | ',')), "{out}");
+                }
+            }
+        }
     }
 }

@@ -98,14 +98,19 @@ pub enum QueryLanguage {
     /// one bare term; anything but letters, digits and `@ . _ + - #` is
     /// refused.
     ShopifySearch,
+    /// Zoho CRM's search criteria (`(Account_Name:equals:{company_name|zoho_criteria})`):
+    /// the value ends a condition; `(`, `)` and `,` are escaped with a
+    /// backslash (Zoho's documented escape), a backslash or `:` is refused.
+    ZohoCriteria,
 }
 
 impl QueryLanguage {
     /// Every language, in the order messages list them.
-    pub const ALL: [QueryLanguage; 3] = [
+    pub const ALL: [QueryLanguage; 4] = [
         QueryLanguage::StripeSearch,
         QueryLanguage::ZendeskSearch,
         QueryLanguage::ShopifySearch,
+        QueryLanguage::ZohoCriteria,
     ];
 
     /// The name in the bindings (`stripe_search`), which is also the
@@ -115,6 +120,7 @@ impl QueryLanguage {
             QueryLanguage::StripeSearch => "stripe_search",
             QueryLanguage::ZendeskSearch => "zendesk_search",
             QueryLanguage::ShopifySearch => "shopify_search",
+            QueryLanguage::ZohoCriteria => "zoho_criteria",
         }
     }
 
@@ -124,6 +130,7 @@ impl QueryLanguage {
             QueryLanguage::StripeSearch => "Stripe's search query language",
             QueryLanguage::ZendeskSearch => "Zendesk's search syntax",
             QueryLanguage::ShopifySearch => "Shopify's API search syntax",
+            QueryLanguage::ZohoCriteria => "Zoho CRM's search criteria",
         }
     }
 
@@ -133,6 +140,7 @@ impl QueryLanguage {
             QueryLanguage::StripeSearch => "StripeSearch",
             QueryLanguage::ZendeskSearch => "ZendeskSearch",
             QueryLanguage::ShopifySearch => "ShopifySearch",
+            QueryLanguage::ZohoCriteria => "ZohoCriteria",
         }
     }
 
@@ -156,6 +164,9 @@ impl QueryLanguage {
         }
         if d.contains("shopify.dev/docs/api/usage/search-syntax") {
             return Some(Some(QueryLanguage::ShopifySearch));
+        }
+        if d.contains("zoho crm search criteria") {
+            return Some(Some(QueryLanguage::ZohoCriteria));
         }
         ["query language", "query syntax", "search syntax"]
             .iter()

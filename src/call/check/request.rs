@@ -337,6 +337,14 @@ fn misplaced(
                 "must sit between quotes, where Stripe's search language takes a string (`email:'{email|stripe_search}'`)".to_string()
             })
         }
+        QueryLanguage::ZohoCriteria => {
+            let opens = matches!(before, Some(TextPiece::Literal(l))
+                if l.ends_with(":equals:") || l.ends_with(":starts_with:"));
+            let closes = matches!(after, Some(TextPiece::Literal(l)) if l.starts_with(')'));
+            (!(opens && closes)).then(|| {
+                "must be a condition's whole value, between `:equals:` (or `:starts_with:`) and `)`: `(Account_Name:equals:{company_name|zoho_criteria})`".to_string()
+            })
+        }
         QueryLanguage::ZendeskSearch | QueryLanguage::ShopifySearch => None,
     }
 }
