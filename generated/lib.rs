@@ -26,8 +26,14 @@ pub mod calcom {
 #[path = "gohighlevel"]
 pub mod gohighlevel {
     #[rustfmt::skip]
+    #[path = "appointment-reschedule/connector.rs"]
+    pub mod appointment_reschedule;
+    #[rustfmt::skip]
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
@@ -157,7 +163,9 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-book"),
     ("calcom", "appointment-cancel"),
     ("calcom", "appointment-reschedule"),
+    ("gohighlevel", "appointment-reschedule"),
     ("gohighlevel", "call-note-log"),
+    ("gohighlevel", "contact-create"),
     ("gohighlevel", "contact-lookup"),
     ("gohighlevel", "invoice-lookup"),
     ("hubspot", "contact-create"),
@@ -211,8 +219,14 @@ pub async fn call_json(
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::call_json(client, args).await)
         }
+        ("gohighlevel", "appointment-reschedule") => {
+            Some(gohighlevel::appointment_reschedule::call_json(client, args).await)
+        }
         ("gohighlevel", "call-note-log") => {
             Some(gohighlevel::call_note_log::call_json(client, args).await)
+        }
+        ("gohighlevel", "contact-create") => {
+            Some(gohighlevel::contact_create::call_json(client, args).await)
         }
         ("gohighlevel", "contact-lookup") => {
             Some(gohighlevel::contact_lookup::call_json(client, args).await)
@@ -334,7 +348,11 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::VENDOR)
         }
+        ("gohighlevel", "appointment-reschedule") => {
+            Some(gohighlevel::appointment_reschedule::VENDOR)
+        }
         ("gohighlevel", "call-note-log") => Some(gohighlevel::call_note_log::VENDOR),
+        ("gohighlevel", "contact-create") => Some(gohighlevel::contact_create::VENDOR),
         ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::VENDOR),
         ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::VENDOR),
         ("servicetitan", "appointment-availability") => {
@@ -377,7 +395,11 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::TIMEOUT)
         }
+        ("gohighlevel", "appointment-reschedule") => {
+            Some(gohighlevel::appointment_reschedule::TIMEOUT)
+        }
         ("gohighlevel", "call-note-log") => Some(gohighlevel::call_note_log::TIMEOUT),
+        ("gohighlevel", "contact-create") => Some(gohighlevel::contact_create::TIMEOUT),
         ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::TIMEOUT),
         ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
@@ -529,6 +551,35 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("calcom", "appointment-reschedule", "vapi") => {
             Some(include_str!("calcom/appointment-reschedule/vapi.json"))
         }
+        ("gohighlevel", "appointment-reschedule", "anthropic") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/anthropic.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "elevenlabs") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/elevenlabs.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "gemini") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/gemini.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "mcp") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/mcp.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "openai-chat") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/openai-chat.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "openai-realtime") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/openai-realtime.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "openai-responses") => {
+            Some(
+                include_str!("gohighlevel/appointment-reschedule/openai-responses.json"),
+            )
+        }
+        ("gohighlevel", "appointment-reschedule", "retell") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/retell.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "vapi") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/vapi.json"))
+        }
         ("gohighlevel", "call-note-log", "anthropic") => {
             Some(include_str!("gohighlevel/call-note-log/anthropic.json"))
         }
@@ -555,6 +606,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("gohighlevel", "call-note-log", "vapi") => {
             Some(include_str!("gohighlevel/call-note-log/vapi.json"))
+        }
+        ("gohighlevel", "contact-create", "anthropic") => {
+            Some(include_str!("gohighlevel/contact-create/anthropic.json"))
+        }
+        ("gohighlevel", "contact-create", "elevenlabs") => {
+            Some(include_str!("gohighlevel/contact-create/elevenlabs.json"))
+        }
+        ("gohighlevel", "contact-create", "gemini") => {
+            Some(include_str!("gohighlevel/contact-create/gemini.json"))
+        }
+        ("gohighlevel", "contact-create", "mcp") => {
+            Some(include_str!("gohighlevel/contact-create/mcp.json"))
+        }
+        ("gohighlevel", "contact-create", "openai-chat") => {
+            Some(include_str!("gohighlevel/contact-create/openai-chat.json"))
+        }
+        ("gohighlevel", "contact-create", "openai-realtime") => {
+            Some(include_str!("gohighlevel/contact-create/openai-realtime.json"))
+        }
+        ("gohighlevel", "contact-create", "openai-responses") => {
+            Some(include_str!("gohighlevel/contact-create/openai-responses.json"))
+        }
+        ("gohighlevel", "contact-create", "retell") => {
+            Some(include_str!("gohighlevel/contact-create/retell.json"))
+        }
+        ("gohighlevel", "contact-create", "vapi") => {
+            Some(include_str!("gohighlevel/contact-create/vapi.json"))
         }
         ("gohighlevel", "contact-lookup", "anthropic") => {
             Some(include_str!("gohighlevel/contact-lookup/anthropic.json"))

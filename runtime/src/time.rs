@@ -134,6 +134,13 @@ pub fn to_unix(text: &str, business: Offset, field: &str) -> Result<i64, ActionE
     Ok(parse_arg(text, business, field)?.timestamp())
 }
 
+/// An argument's time as Unix milliseconds (HighLevel's free-slots
+/// `startDate`). A time without an offset is read in `business`. Not a
+/// time: `invalid_input` naming `field`.
+pub fn to_unix_millis(text: &str, business: Offset, field: &str) -> Result<i64, ActionError> {
+    Ok(parse_arg(text, business, field)?.timestamp_millis())
+}
+
 /// Whether the time at `pointer` in `value` (a vendor's, `…Z` or with an
 /// offset) is the same instant as `text` (an argument; without an offset
 /// it is read in `business`). `false` when either is not a time.

@@ -79,6 +79,13 @@ pub enum ArgForm {
         /// The CRM's `utc_offset` setting, when it declares one.
         business: Option<String>,
     },
+    /// A time as Unix milliseconds, digits (`{start|unix_millis}`,
+    /// `midcall_runtime::time::to_unix_millis`); a time without an offset
+    /// is read in the business's offset, as for [`ArgForm::Utc`].
+    UnixMillis {
+        /// The CRM's `utc_offset` setting, when it declares one.
+        business: Option<String>,
+    },
 }
 
 /// A vendor's search query language a placeholder can sit in; the runtime's

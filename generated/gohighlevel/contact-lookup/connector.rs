@@ -26,6 +26,11 @@ pub const VENDOR: Vendor = Vendor {
             env: "GHL_LOCATION_ID",
             kind: SettingKind::Text,
         },
+        Setting {
+            name: "utc_offset",
+            env: "GHL_UTC_OFFSET",
+            kind: SettingKind::UtcOffset,
+        },
     ],
     auth: AuthKind::Bearer {
         env: "GHL_ACCESS_TOKEN",
