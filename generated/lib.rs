@@ -26,6 +26,9 @@ pub mod calcom {
 #[path = "gohighlevel"]
 pub mod gohighlevel {
     #[rustfmt::skip]
+    #[path = "appointment-availability/connector.rs"]
+    pub mod appointment_availability;
+    #[rustfmt::skip]
     #[path = "appointment-reschedule/connector.rs"]
     pub mod appointment_reschedule;
     #[rustfmt::skip]
@@ -152,6 +155,9 @@ pub mod zoho {
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
+    #[path = "ticket-create/connector.rs"]
+    pub mod ticket_create;
+    #[rustfmt::skip]
     #[path = "ticket-status/connector.rs"]
     pub mod ticket_status;
 }
@@ -163,6 +169,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-book"),
     ("calcom", "appointment-cancel"),
     ("calcom", "appointment-reschedule"),
+    ("gohighlevel", "appointment-availability"),
     ("gohighlevel", "appointment-reschedule"),
     ("gohighlevel", "call-note-log"),
     ("gohighlevel", "contact-create"),
@@ -193,6 +200,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("zoho", "call-note-log"),
     ("zoho", "contact-create"),
     ("zoho", "contact-lookup"),
+    ("zoho", "ticket-create"),
     ("zoho", "ticket-status"),
 ];
 
@@ -218,6 +226,9 @@ pub async fn call_json(
         }
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::call_json(client, args).await)
+        }
+        ("gohighlevel", "appointment-availability") => {
+            Some(gohighlevel::appointment_availability::call_json(client, args).await)
         }
         ("gohighlevel", "appointment-reschedule") => {
             Some(gohighlevel::appointment_reschedule::call_json(client, args).await)
@@ -309,6 +320,9 @@ pub async fn call_json(
         ("zoho", "contact-lookup") => {
             Some(zoho::contact_lookup::call_json(client, args).await)
         }
+        ("zoho", "ticket-create") => {
+            Some(zoho::ticket_create::call_json(client, args).await)
+        }
         ("zoho", "ticket-status") => {
             Some(zoho::ticket_status::call_json(client, args).await)
         }
@@ -348,6 +362,9 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::VENDOR)
         }
+        ("gohighlevel", "appointment-availability") => {
+            Some(gohighlevel::appointment_availability::VENDOR)
+        }
         ("gohighlevel", "appointment-reschedule") => {
             Some(gohighlevel::appointment_reschedule::VENDOR)
         }
@@ -377,6 +394,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("zoho", "call-note-log") => Some(zoho::call_note_log::VENDOR),
         ("zoho", "contact-create") => Some(zoho::contact_create::VENDOR),
         ("zoho", "contact-lookup") => Some(zoho::contact_lookup::VENDOR),
+        ("zoho", "ticket-create") => Some(zoho::ticket_create::VENDOR),
         ("zoho", "ticket-status") => Some(zoho::ticket_status::VENDOR),
         _ => None,
     }
@@ -394,6 +412,9 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("calcom", "appointment-cancel") => Some(calcom::appointment_cancel::TIMEOUT),
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::TIMEOUT)
+        }
+        ("gohighlevel", "appointment-availability") => {
+            Some(gohighlevel::appointment_availability::TIMEOUT)
         }
         ("gohighlevel", "appointment-reschedule") => {
             Some(gohighlevel::appointment_reschedule::TIMEOUT)
@@ -431,6 +452,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("zoho", "call-note-log") => Some(zoho::call_note_log::TIMEOUT),
         ("zoho", "contact-create") => Some(zoho::contact_create::TIMEOUT),
         ("zoho", "contact-lookup") => Some(zoho::contact_lookup::TIMEOUT),
+        ("zoho", "ticket-create") => Some(zoho::ticket_create::TIMEOUT),
         ("zoho", "ticket-status") => Some(zoho::ticket_status::TIMEOUT),
         _ => None,
     }
@@ -550,6 +572,39 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("calcom", "appointment-reschedule", "vapi") => {
             Some(include_str!("calcom/appointment-reschedule/vapi.json"))
+        }
+        ("gohighlevel", "appointment-availability", "anthropic") => {
+            Some(include_str!("gohighlevel/appointment-availability/anthropic.json"))
+        }
+        ("gohighlevel", "appointment-availability", "elevenlabs") => {
+            Some(include_str!("gohighlevel/appointment-availability/elevenlabs.json"))
+        }
+        ("gohighlevel", "appointment-availability", "gemini") => {
+            Some(include_str!("gohighlevel/appointment-availability/gemini.json"))
+        }
+        ("gohighlevel", "appointment-availability", "mcp") => {
+            Some(include_str!("gohighlevel/appointment-availability/mcp.json"))
+        }
+        ("gohighlevel", "appointment-availability", "openai-chat") => {
+            Some(include_str!("gohighlevel/appointment-availability/openai-chat.json"))
+        }
+        ("gohighlevel", "appointment-availability", "openai-realtime") => {
+            Some(
+                include_str!("gohighlevel/appointment-availability/openai-realtime.json"),
+            )
+        }
+        ("gohighlevel", "appointment-availability", "openai-responses") => {
+            Some(
+                include_str!(
+                    "gohighlevel/appointment-availability/openai-responses.json"
+                ),
+            )
+        }
+        ("gohighlevel", "appointment-availability", "retell") => {
+            Some(include_str!("gohighlevel/appointment-availability/retell.json"))
+        }
+        ("gohighlevel", "appointment-availability", "vapi") => {
+            Some(include_str!("gohighlevel/appointment-availability/vapi.json"))
         }
         ("gohighlevel", "appointment-reschedule", "anthropic") => {
             Some(include_str!("gohighlevel/appointment-reschedule/anthropic.json"))
@@ -1370,6 +1425,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zoho", "contact-lookup", "vapi") => {
             Some(include_str!("zoho/contact-lookup/vapi.json"))
+        }
+        ("zoho", "ticket-create", "anthropic") => {
+            Some(include_str!("zoho/ticket-create/anthropic.json"))
+        }
+        ("zoho", "ticket-create", "elevenlabs") => {
+            Some(include_str!("zoho/ticket-create/elevenlabs.json"))
+        }
+        ("zoho", "ticket-create", "gemini") => {
+            Some(include_str!("zoho/ticket-create/gemini.json"))
+        }
+        ("zoho", "ticket-create", "mcp") => {
+            Some(include_str!("zoho/ticket-create/mcp.json"))
+        }
+        ("zoho", "ticket-create", "openai-chat") => {
+            Some(include_str!("zoho/ticket-create/openai-chat.json"))
+        }
+        ("zoho", "ticket-create", "openai-realtime") => {
+            Some(include_str!("zoho/ticket-create/openai-realtime.json"))
+        }
+        ("zoho", "ticket-create", "openai-responses") => {
+            Some(include_str!("zoho/ticket-create/openai-responses.json"))
+        }
+        ("zoho", "ticket-create", "retell") => {
+            Some(include_str!("zoho/ticket-create/retell.json"))
+        }
+        ("zoho", "ticket-create", "vapi") => {
+            Some(include_str!("zoho/ticket-create/vapi.json"))
         }
         ("zoho", "ticket-status", "anthropic") => {
             Some(include_str!("zoho/ticket-status/anthropic.json"))

@@ -22,6 +22,11 @@ pub const VENDOR: Vendor = Vendor {
     base_url_env: "GHL_BASE_URL",
     settings: &[
         Setting {
+            name: "calendar_id",
+            env: "GHL_CALENDAR_ID",
+            kind: SettingKind::Text,
+        },
+        Setting {
             name: "location_id",
             env: "GHL_LOCATION_ID",
             kind: SettingKind::Text,
