@@ -43,6 +43,9 @@ pub mod gohighlevel {
     #[rustfmt::skip]
     #[path = "invoice-lookup/connector.rs"]
     pub mod invoice_lookup;
+    #[rustfmt::skip]
+    #[path = "payment-status/connector.rs"]
+    pub mod payment_status;
 }
 
 /// Connectors for `hubspot`.
@@ -175,6 +178,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("gohighlevel", "contact-create"),
     ("gohighlevel", "contact-lookup"),
     ("gohighlevel", "invoice-lookup"),
+    ("gohighlevel", "payment-status"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
@@ -244,6 +248,9 @@ pub async fn call_json(
         }
         ("gohighlevel", "invoice-lookup") => {
             Some(gohighlevel::invoice_lookup::call_json(client, args).await)
+        }
+        ("gohighlevel", "payment-status") => {
+            Some(gohighlevel::payment_status::call_json(client, args).await)
         }
         ("hubspot", "contact-create") => {
             Some(hubspot::contact_create::call_json(client, args).await)
@@ -372,6 +379,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("gohighlevel", "contact-create") => Some(gohighlevel::contact_create::VENDOR),
         ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::VENDOR),
         ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::VENDOR),
+        ("gohighlevel", "payment-status") => Some(gohighlevel::payment_status::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
@@ -423,6 +431,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("gohighlevel", "contact-create") => Some(gohighlevel::contact_create::TIMEOUT),
         ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::TIMEOUT),
         ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::TIMEOUT),
+        ("gohighlevel", "payment-status") => Some(gohighlevel::payment_status::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
@@ -742,6 +751,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("gohighlevel", "invoice-lookup", "vapi") => {
             Some(include_str!("gohighlevel/invoice-lookup/vapi.json"))
+        }
+        ("gohighlevel", "payment-status", "anthropic") => {
+            Some(include_str!("gohighlevel/payment-status/anthropic.json"))
+        }
+        ("gohighlevel", "payment-status", "elevenlabs") => {
+            Some(include_str!("gohighlevel/payment-status/elevenlabs.json"))
+        }
+        ("gohighlevel", "payment-status", "gemini") => {
+            Some(include_str!("gohighlevel/payment-status/gemini.json"))
+        }
+        ("gohighlevel", "payment-status", "mcp") => {
+            Some(include_str!("gohighlevel/payment-status/mcp.json"))
+        }
+        ("gohighlevel", "payment-status", "openai-chat") => {
+            Some(include_str!("gohighlevel/payment-status/openai-chat.json"))
+        }
+        ("gohighlevel", "payment-status", "openai-realtime") => {
+            Some(include_str!("gohighlevel/payment-status/openai-realtime.json"))
+        }
+        ("gohighlevel", "payment-status", "openai-responses") => {
+            Some(include_str!("gohighlevel/payment-status/openai-responses.json"))
+        }
+        ("gohighlevel", "payment-status", "retell") => {
+            Some(include_str!("gohighlevel/payment-status/retell.json"))
+        }
+        ("gohighlevel", "payment-status", "vapi") => {
+            Some(include_str!("gohighlevel/payment-status/vapi.json"))
         }
         ("hubspot", "contact-create", "anthropic") => {
             Some(include_str!("hubspot/contact-create/anthropic.json"))
