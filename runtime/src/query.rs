@@ -328,7 +328,9 @@ mod tests {
         );
         // A second condition cannot be opened: its parentheses are escaped.
         assert_eq!(
-            zoho_criteria("company_name", "x)or(Account_Name:starts_with:A").unwrap_err().kind,
+            zoho_criteria("company_name", "x)or(Account_Name:starts_with:A")
+                .unwrap_err()
+                .kind,
             ErrorKind::InvalidInput
         );
         assert_eq!(

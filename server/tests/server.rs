@@ -803,6 +803,8 @@ async fn readiness_names_the_missing_variables_never_values() {
     assert!(!text.contains(ZENDESK_TOKEN));
     assert!(!text.contains(SERVICETITAN_SECRET));
     assert!(!text.contains(SHOPIFY_TOKEN));
+    assert!(!text.contains(ZOHO_TOKEN));
+    assert!(!text.contains(GHL_TOKEN));
     assert_eq!(crm_requests(&crm).await, 0);
 }
 

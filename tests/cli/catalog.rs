@@ -58,16 +58,28 @@ fn list_json_lists_every_template_with_category_and_access() {
     assert_eq!(lookup["category"], "customer-service");
     assert_eq!(lookup["access"], "read");
     assert_eq!(lookup["tool"], "lookup_contact");
-    assert_eq!(lookup["crm_count"], 5);
+    assert_eq!(lookup["crm_count"], 7);
     assert_eq!(
         lookup["crms"],
-        serde_json::json!(["hubspot", "servicetitan", "shopify", "stripe", "zendesk"])
+        serde_json::json!([
+            "gohighlevel",
+            "hubspot",
+            "servicetitan",
+            "shopify",
+            "stripe",
+            "zendesk",
+            "zoho"
+        ])
     );
-    // contact-create: HubSpot, and Stripe (a customer, keyed on the email).
+    // contact-create: HubSpot, Stripe (a customer, keyed on the email),
+    // HighLevel (an upsert behind the look-up) and Zoho CRM.
     let create = find("contact-create");
     assert_eq!(create["access"], "write");
-    assert_eq!(create["crm_count"], 2);
-    assert_eq!(create["crms"], serde_json::json!(["hubspot", "stripe"]));
+    assert_eq!(create["crm_count"], 4);
+    assert_eq!(
+        create["crms"],
+        serde_json::json!(["gohighlevel", "hubspot", "stripe", "zoho"])
+    );
     let book = find("appointment-book");
     assert_eq!(book["category"], "sales");
     assert_eq!(book["access"], "write");
@@ -179,17 +191,27 @@ fn show_explains_appointment_book_and_renders_an_example() {
 fn show_uses_a_supporting_crm_when_there_is_one() {
     let text = ok(&["show", "contact-lookup"]);
     assert!(
-        text.contains("Supported by: hubspot, servicetitan, shopify, stripe, zendesk"),
+        text.contains(
+            "Supported by: gohighlevel, hubspot, servicetitan, shopify, stripe, zendesk, zoho"
+        ),
         "{text}"
     );
     // The first supporting CRM gives the example.
-    assert!(text.contains("for hubspot"), "{text}");
+    assert!(text.contains("for gohighlevel"), "{text}");
     let shown = json(&["show", "contact-lookup", "--json"]);
     assert_eq!(
         shown["crms"],
-        serde_json::json!(["hubspot", "servicetitan", "shopify", "stripe", "zendesk"])
+        serde_json::json!([
+            "gohighlevel",
+            "hubspot",
+            "servicetitan",
+            "shopify",
+            "stripe",
+            "zendesk",
+            "zoho"
+        ])
     );
-    assert_eq!(shown["example"]["crm"], "hubspot");
+    assert_eq!(shown["example"]["crm"], "gohighlevel");
     assert_eq!(shown["example"]["definition"]["name"], "lookup_contact");
     assert_eq!(shown["template"]["profile"]["freshness"], "minutes");
 }

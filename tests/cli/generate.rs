@@ -511,11 +511,13 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     assert_eq!(row["templates"], serde_json::json!([]));
     for (id, bound) in [
         ("calcom", 4),
+        ("gohighlevel", 7),
         ("hubspot", 3),
         ("servicetitan", 4),
         ("shopify", 5),
         ("stripe", 4),
         ("zendesk", 5),
+        ("zoho", 6),
     ] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], false, "{id}");

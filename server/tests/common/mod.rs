@@ -21,6 +21,8 @@ pub const HUBSPOT_TOKEN: &str = "pat-na1-hubspot-secret-token";
 pub const STRIPE_KEY: &str = "sk_test_stripe_secret_key";
 pub const SERVICETITAN_SECRET: &str = "servicetitan-client-secret-never-shown";
 pub const SHOPIFY_TOKEN: &str = "shpat_shopify_test_token_never_shown";
+pub const ZOHO_TOKEN: &str = "zoho-test-token-never-shown";
+pub const GHL_TOKEN: &str = "pit-ghl-test-token-never-shown";
 
 pub fn connectors() -> Connectors {
     midcall_server::connectors!(midcall_generated)
@@ -73,6 +75,16 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         ("SHOPIFY_SHOP", "acme"),
         ("SHOPIFY_ACCESS_TOKEN", SHOPIFY_TOKEN),
         ("SHOPIFY_BASE_URL", crm_url),
+        // Zoho CRM's data centre and token, so that Zoho CRM is ready too.
+        ("ZOHO_API_DOMAIN", "www.zohoapis.eu"),
+        ("ZOHO_ACCESS_TOKEN", ZOHO_TOKEN),
+        ("ZOHO_BASE_URL", crm_url),
+        // HighLevel's location, calendar, offset and token.
+        ("GHL_LOCATION_ID", "ve9EPM428h8vShlRW1KT"),
+        ("GHL_CALENDAR_ID", "BqTwX8QFwXzpegMve9EQ"),
+        ("GHL_UTC_OFFSET", "+01:00"),
+        ("GHL_ACCESS_TOKEN", GHL_TOKEN),
+        ("GHL_BASE_URL", crm_url),
     ])
 }
 

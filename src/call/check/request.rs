@@ -452,7 +452,11 @@ fn text(
             }
             Piece::ArgUtc(name) | Piece::ArgUnixMillis(name) => {
                 let filter = if millis { "unix_millis" } else { "utc" };
-                let what = if millis { "a time as Unix milliseconds" } else { "a time in UTC" };
+                let what = if millis {
+                    "a time as Unix milliseconds"
+                } else {
+                    "a time in UTC"
+                };
                 let Some(p) = scope.param(&name) else {
                     let names: Vec<&str> = scope.params.iter().map(|p| p.name.as_str()).collect();
                     ctx.error(
