@@ -155,7 +155,7 @@ fn list_is_a_readable_table_and_deterministic() {
         .find(|l| l.starts_with("contact-lookup "))
         .expect("a contact-lookup row");
     assert!(
-        row.contains("customer-service") && row.contains("read") && row.contains(" 5 "),
+        row.contains("customer-service") && row.contains("read") && row.contains(" 7 "),
         "{row}"
     );
 }

@@ -196,7 +196,7 @@ fn unknown_names_fail_with_the_valid_list_and_closest_match() {
         .one_line_error([
             "unknown CRM `hubspt`",
             "did you mean `hubspot`",
-            "valid: calcom, hubspot",
+            "valid: calcom, gohighlevel, hubspot",
         ])
         .run();
     Gen::new()
