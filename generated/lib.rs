@@ -29,6 +29,9 @@ pub mod gohighlevel {
     #[path = "appointment-availability/connector.rs"]
     pub mod appointment_availability;
     #[rustfmt::skip]
+    #[path = "appointment-cancel/connector.rs"]
+    pub mod appointment_cancel;
+    #[rustfmt::skip]
     #[path = "appointment-reschedule/connector.rs"]
     pub mod appointment_reschedule;
     #[rustfmt::skip]
@@ -173,6 +176,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-cancel"),
     ("calcom", "appointment-reschedule"),
     ("gohighlevel", "appointment-availability"),
+    ("gohighlevel", "appointment-cancel"),
     ("gohighlevel", "appointment-reschedule"),
     ("gohighlevel", "call-note-log"),
     ("gohighlevel", "contact-create"),
@@ -233,6 +237,9 @@ pub async fn call_json(
         }
         ("gohighlevel", "appointment-availability") => {
             Some(gohighlevel::appointment_availability::call_json(client, args).await)
+        }
+        ("gohighlevel", "appointment-cancel") => {
+            Some(gohighlevel::appointment_cancel::call_json(client, args).await)
         }
         ("gohighlevel", "appointment-reschedule") => {
             Some(gohighlevel::appointment_reschedule::call_json(client, args).await)
@@ -372,6 +379,9 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("gohighlevel", "appointment-availability") => {
             Some(gohighlevel::appointment_availability::VENDOR)
         }
+        ("gohighlevel", "appointment-cancel") => {
+            Some(gohighlevel::appointment_cancel::VENDOR)
+        }
         ("gohighlevel", "appointment-reschedule") => {
             Some(gohighlevel::appointment_reschedule::VENDOR)
         }
@@ -423,6 +433,9 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         }
         ("gohighlevel", "appointment-availability") => {
             Some(gohighlevel::appointment_availability::TIMEOUT)
+        }
+        ("gohighlevel", "appointment-cancel") => {
+            Some(gohighlevel::appointment_cancel::TIMEOUT)
         }
         ("gohighlevel", "appointment-reschedule") => {
             Some(gohighlevel::appointment_reschedule::TIMEOUT)
@@ -614,6 +627,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("gohighlevel", "appointment-availability", "vapi") => {
             Some(include_str!("gohighlevel/appointment-availability/vapi.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "anthropic") => {
+            Some(include_str!("gohighlevel/appointment-cancel/anthropic.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "elevenlabs") => {
+            Some(include_str!("gohighlevel/appointment-cancel/elevenlabs.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "gemini") => {
+            Some(include_str!("gohighlevel/appointment-cancel/gemini.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "mcp") => {
+            Some(include_str!("gohighlevel/appointment-cancel/mcp.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "openai-chat") => {
+            Some(include_str!("gohighlevel/appointment-cancel/openai-chat.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "openai-realtime") => {
+            Some(include_str!("gohighlevel/appointment-cancel/openai-realtime.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "openai-responses") => {
+            Some(include_str!("gohighlevel/appointment-cancel/openai-responses.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "retell") => {
+            Some(include_str!("gohighlevel/appointment-cancel/retell.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "vapi") => {
+            Some(include_str!("gohighlevel/appointment-cancel/vapi.json"))
         }
         ("gohighlevel", "appointment-reschedule", "anthropic") => {
             Some(include_str!("gohighlevel/appointment-reschedule/anthropic.json"))

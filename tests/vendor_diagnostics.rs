@@ -238,6 +238,8 @@ fn a_query_language_placeholder_is_checked() {
     for value in [
         "email:{email|zendesk_search}",
         "email:'{email|stripe_search}'",
+        "(Email:equals:{email|zoho_criteria})",
+        "(Email:starts_with:{email|zoho_criteria})",
     ] {
         let (code, lines, _) = run(&edited(&[("email:{email}", value)]));
         assert_eq!(code, Some(0), "{value}: {lines:#?}");
@@ -255,6 +257,19 @@ fn a_query_language_placeholder_is_checked() {
     assert_errors(
         &edited(&[("email:{email}", "email:'{email|stripe_search}\\\"")]),
         &[(QUERY, "must sit between quotes")],
+    );
+    // Zoho's criteria: the value is a condition's whole value, or escaping
+    // its parentheses protects nothing.
+    assert_errors(
+        &edited(&[("email:{email}", "email:{email|zoho_criteria}")]),
+        &[(
+            QUERY,
+            "`{email|zoho_criteria}` must be a condition's whole value",
+        )],
+    );
+    assert_errors(
+        &edited(&[("email:{email}", "(Email:equals:{email|zoho_criteria}x)")]),
+        &[(QUERY, "must be a condition's whole value")],
     );
     // Only a tool argument takes a language; a placeholder that names none.
     assert_errors(
@@ -327,6 +342,12 @@ fn the_bundled_searches_cannot_lose_their_language() {
             "ticket-status",
             "|zendesk_search",
             "actions.ticket-status.requests[0].query.query: `{ticket_number}` goes into `query`, which `GET /api/v2/search` reads in Zendesk's search syntax: write `{ticket_number|zendesk_search}`",
+        ),
+        (
+            "zoho",
+            "account-lookup",
+            "|zoho_criteria",
+            "actions.account-lookup.requests[0].query.criteria: `{company_name}` goes into `criteria`, which `GET /crm/v8/{module_api_name}/search` reads in Zoho CRM's search criteria: write `{company_name|zoho_criteria}`",
         ),
     ] {
         let dir = tempfile::tempdir().unwrap();

@@ -142,6 +142,26 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn items_below_each_member_are_one_list_in_key_order() {
+        let v = json!({
+            "2026-03-16": {"slots": ["c", "d"]},
+            "2026-03-14": {"slots": ["a", "b"]},
+            "traceId": "x",
+            "2026-03-15": {"none": []}
+        });
+        let got: Vec<&str> = items(&v, "/*/slots")
+            .unwrap()
+            .into_iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(got, ["a", "b", "c", "d"]);
+        assert_eq!(items(&json!({"d": 1}), "/*/slots").unwrap().len(), 0);
+        assert!(items(&json!([1]), "/*/slots").is_none());
+        let nested = json!({"data": {"x": {"s": [1]}}});
+        assert_eq!(items(&nested, "/data/*/s").unwrap().len(), 1);
+    }
+
+    #[test]
     fn projects_strings_numbers_and_nulls() {
         let v =
             json!({"a": "x", "b": 3, "c": null, "d": "", "e": "4.5", "f": "true", "g": {"h": 1}});

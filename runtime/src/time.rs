@@ -277,6 +277,16 @@ mod tests {
             to_unix("1970-01-01T01:00:00+01:00", Offset::UTC, "t").unwrap(),
             0
         );
+        // HighLevel's free-slots window: milliseconds; no offset: the business's.
+        assert_eq!(
+            to_unix_millis("2026-03-14T13:00:00+01:00", Offset::UTC, "t").unwrap(),
+            1_773_489_600_000
+        );
+        assert_eq!(
+            to_unix_millis("2026-03-14T13:00:00", berlin, "t").unwrap(),
+            1_773_486_000_000
+        );
+        assert!(to_unix_millis("tomorrow", berlin, "earliest").is_err());
         let err = to_utc("next tuesday", berlin, "start").unwrap_err();
         assert_eq!(err.kind, ErrorKind::InvalidInput);
         assert!(err.detail.contains("`start`"), "{}", err.detail);

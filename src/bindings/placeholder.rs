@@ -227,6 +227,11 @@ mod tests {
             parse("{ start | utc }").unwrap(),
             vec![Piece::ArgUtc("start".into())]
         );
+        assert_eq!(
+            parse("{earliest|unix_millis}").unwrap(),
+            vec![Piece::ArgUnixMillis("earliest".into())]
+        );
+        assert!(parse("{setting.x|unix_millis}").is_err());
         // Any other filter is a query language's name, which the checker
         // validates (`{start|local}` is refused there, naming the languages).
         assert_eq!(

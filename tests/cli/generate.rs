@@ -511,7 +511,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     assert_eq!(row["templates"], serde_json::json!([]));
     for (id, bound) in [
         ("calcom", 4),
-        ("gohighlevel", 7),
+        ("gohighlevel", 8),
         ("hubspot", 3),
         ("servicetitan", 4),
         ("shopify", 5),

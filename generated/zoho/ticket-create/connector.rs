@@ -162,7 +162,7 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
             )
     };
     let response = client.send(request).await?;
-    let record = project::at(&response, "/data/0")
+    let _record = project::at(&response, "/data/0")
         .ok_or_else(|| ActionError::not_found(
             "POST /crm/v8/{module_api_name}: nothing at `/data/0` of the response",
         ))?;
