@@ -771,11 +771,13 @@ async fn readiness_names_the_missing_variables_never_values() {
         v,
         json!({"ready": false, "crms": {
             "calcom": {"ready": false, "missing_env": ["CALCOM_EVENT_TYPE_SLUG", "CALCOM_TIME_ZONE", "CALCOM_USERNAME", "CALCOM_UTC_OFFSET", "CALCOM_API_KEY"]},
+            "gohighlevel": {"ready": false, "missing_env": ["GHL_CALENDAR_ID", "GHL_LOCATION_ID", "GHL_UTC_OFFSET", "GHL_ACCESS_TOKEN"]},
             "hubspot": {"ready": false, "missing_env": ["HUBSPOT_ACCESS_TOKEN"]},
             "servicetitan": {"ready": false, "missing_env": ["SERVICETITAN_APP_KEY", "SERVICETITAN_TENANT_ID", "SERVICETITAN_CLIENT_ID", "SERVICETITAN_CLIENT_SECRET"]},
             "shopify": {"ready": false, "missing_env": ["SHOPIFY_SHOP", "SHOPIFY_ACCESS_TOKEN"]},
             "stripe": {"ready": false, "missing_env": ["STRIPE_SECRET_KEY"]},
-            "zendesk": {"ready": false, "missing_env": ["ZENDESK_EMAIL", "ZENDESK_SUBDOMAIN", "ZENDESK_API_TOKEN"]}
+            "zendesk": {"ready": false, "missing_env": ["ZENDESK_EMAIL", "ZENDESK_SUBDOMAIN", "ZENDESK_API_TOKEN"]},
+            "zoho": {"ready": false, "missing_env": ["ZOHO_API_DOMAIN", "ZOHO_ACCESS_TOKEN"]}
         }})
     );
     // A call meanwhile is a misconfigured tool error, not a crash.
