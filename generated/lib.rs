@@ -56,6 +56,9 @@ pub mod gohighlevel {
 #[path = "hubspot"]
 pub mod hubspot {
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
     #[rustfmt::skip]
@@ -183,6 +186,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("gohighlevel", "contact-lookup"),
     ("gohighlevel", "invoice-lookup"),
     ("gohighlevel", "payment-status"),
+    ("hubspot", "account-verify"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
@@ -258,6 +262,9 @@ pub async fn call_json(
         }
         ("gohighlevel", "payment-status") => {
             Some(gohighlevel::payment_status::call_json(client, args).await)
+        }
+        ("hubspot", "account-verify") => {
+            Some(hubspot::account_verify::call_json(client, args).await)
         }
         ("hubspot", "contact-create") => {
             Some(hubspot::contact_create::call_json(client, args).await)
@@ -350,6 +357,7 @@ pub async fn call_json(
 #[rustfmt::skip]
 pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
     match (crm, template) {
+        ("hubspot", "account-verify") => Some(hubspot::account_verify::CRM),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
@@ -445,6 +453,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::TIMEOUT),
         ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::TIMEOUT),
         ("gohighlevel", "payment-status") => Some(gohighlevel::payment_status::TIMEOUT),
+        ("hubspot", "account-verify") => Some(hubspot::account_verify::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
@@ -818,6 +827,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("gohighlevel", "payment-status", "vapi") => {
             Some(include_str!("gohighlevel/payment-status/vapi.json"))
+        }
+        ("hubspot", "account-verify", "anthropic") => {
+            Some(include_str!("hubspot/account-verify/anthropic.json"))
+        }
+        ("hubspot", "account-verify", "elevenlabs") => {
+            Some(include_str!("hubspot/account-verify/elevenlabs.json"))
+        }
+        ("hubspot", "account-verify", "gemini") => {
+            Some(include_str!("hubspot/account-verify/gemini.json"))
+        }
+        ("hubspot", "account-verify", "mcp") => {
+            Some(include_str!("hubspot/account-verify/mcp.json"))
+        }
+        ("hubspot", "account-verify", "openai-chat") => {
+            Some(include_str!("hubspot/account-verify/openai-chat.json"))
+        }
+        ("hubspot", "account-verify", "openai-realtime") => {
+            Some(include_str!("hubspot/account-verify/openai-realtime.json"))
+        }
+        ("hubspot", "account-verify", "openai-responses") => {
+            Some(include_str!("hubspot/account-verify/openai-responses.json"))
+        }
+        ("hubspot", "account-verify", "retell") => {
+            Some(include_str!("hubspot/account-verify/retell.json"))
+        }
+        ("hubspot", "account-verify", "vapi") => {
+            Some(include_str!("hubspot/account-verify/vapi.json"))
         }
         ("hubspot", "contact-create", "anthropic") => {
             Some(include_str!("hubspot/contact-create/anthropic.json"))

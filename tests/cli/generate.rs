@@ -512,7 +512,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     for (id, bound) in [
         ("calcom", 4),
         ("gohighlevel", 8),
-        ("hubspot", 3),
+        ("hubspot", 4),
         ("servicetitan", 4),
         ("shopify", 5),
         ("stripe", 4),
