@@ -155,6 +155,9 @@ pub mod zoho {
     #[path = "account-lookup/connector.rs"]
     pub mod account_lookup;
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
     #[rustfmt::skip]
@@ -209,6 +212,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("zendesk", "ticket-create"),
     ("zendesk", "ticket-status"),
     ("zoho", "account-lookup"),
+    ("zoho", "account-verify"),
     ("zoho", "call-note-log"),
     ("zoho", "contact-create"),
     ("zoho", "contact-lookup"),
@@ -332,6 +336,9 @@ pub async fn call_json(
         ("zoho", "account-lookup") => {
             Some(zoho::account_lookup::call_json(client, args).await)
         }
+        ("zoho", "account-verify") => {
+            Some(zoho::account_verify::call_json(client, args).await)
+        }
         ("zoho", "call-note-log") => {
             Some(zoho::call_note_log::call_json(client, args).await)
         }
@@ -417,6 +424,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::VENDOR),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::VENDOR),
         ("zoho", "account-lookup") => Some(zoho::account_lookup::VENDOR),
+        ("zoho", "account-verify") => Some(zoho::account_verify::VENDOR),
         ("zoho", "call-note-log") => Some(zoho::call_note_log::VENDOR),
         ("zoho", "contact-create") => Some(zoho::contact_create::VENDOR),
         ("zoho", "contact-lookup") => Some(zoho::contact_lookup::VENDOR),
@@ -480,6 +488,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::TIMEOUT),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::TIMEOUT),
         ("zoho", "account-lookup") => Some(zoho::account_lookup::TIMEOUT),
+        ("zoho", "account-verify") => Some(zoho::account_verify::TIMEOUT),
         ("zoho", "call-note-log") => Some(zoho::call_note_log::TIMEOUT),
         ("zoho", "contact-create") => Some(zoho::contact_create::TIMEOUT),
         ("zoho", "contact-lookup") => Some(zoho::contact_lookup::TIMEOUT),
@@ -1456,6 +1465,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zoho", "account-lookup", "vapi") => {
             Some(include_str!("zoho/account-lookup/vapi.json"))
+        }
+        ("zoho", "account-verify", "anthropic") => {
+            Some(include_str!("zoho/account-verify/anthropic.json"))
+        }
+        ("zoho", "account-verify", "elevenlabs") => {
+            Some(include_str!("zoho/account-verify/elevenlabs.json"))
+        }
+        ("zoho", "account-verify", "gemini") => {
+            Some(include_str!("zoho/account-verify/gemini.json"))
+        }
+        ("zoho", "account-verify", "mcp") => {
+            Some(include_str!("zoho/account-verify/mcp.json"))
+        }
+        ("zoho", "account-verify", "openai-chat") => {
+            Some(include_str!("zoho/account-verify/openai-chat.json"))
+        }
+        ("zoho", "account-verify", "openai-realtime") => {
+            Some(include_str!("zoho/account-verify/openai-realtime.json"))
+        }
+        ("zoho", "account-verify", "openai-responses") => {
+            Some(include_str!("zoho/account-verify/openai-responses.json"))
+        }
+        ("zoho", "account-verify", "retell") => {
+            Some(include_str!("zoho/account-verify/retell.json"))
+        }
+        ("zoho", "account-verify", "vapi") => {
+            Some(include_str!("zoho/account-verify/vapi.json"))
         }
         ("zoho", "call-note-log", "anthropic") => {
             Some(include_str!("zoho/call-note-log/anthropic.json"))

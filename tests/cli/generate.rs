@@ -517,7 +517,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         ("shopify", 5),
         ("stripe", 4),
         ("zendesk", 5),
-        ("zoho", 6),
+        ("zoho", 7),
     ] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], false, "{id}");
