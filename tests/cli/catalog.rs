@@ -58,12 +58,14 @@ fn list_json_lists_every_template_with_category_and_access() {
     assert_eq!(lookup["category"], "customer-service");
     assert_eq!(lookup["access"], "read");
     assert_eq!(lookup["tool"], "lookup_contact");
-    assert_eq!(lookup["crm_count"], 7);
+    assert_eq!(lookup["crm_count"], 9);
     assert_eq!(
         lookup["crms"],
         serde_json::json!([
+            "freshdesk",
             "gohighlevel",
             "hubspot",
+            "intercom",
             "servicetitan",
             "shopify",
             "stripe",
@@ -71,14 +73,22 @@ fn list_json_lists_every_template_with_category_and_access() {
             "zoho"
         ])
     );
-    // contact-create: HubSpot, Stripe (a customer, keyed on the email),
-    // HighLevel (an upsert behind the look-up) and Zoho CRM.
+    // contact-create: Freshdesk, HubSpot, Intercom (each keyed on the email,
+    // else the phone), Stripe (a customer, keyed on the email), HighLevel
+    // (an upsert behind the look-up) and Zoho CRM.
     let create = find("contact-create");
     assert_eq!(create["access"], "write");
-    assert_eq!(create["crm_count"], 4);
+    assert_eq!(create["crm_count"], 6);
     assert_eq!(
         create["crms"],
-        serde_json::json!(["gohighlevel", "hubspot", "stripe", "zoho"])
+        serde_json::json!([
+            "freshdesk",
+            "gohighlevel",
+            "hubspot",
+            "intercom",
+            "stripe",
+            "zoho"
+        ])
     );
     // account-verify: wherever a system keeps a second factor (HubSpot first).
     let verify = find("account-verify");
@@ -163,7 +173,7 @@ fn list_is_a_readable_table_and_deterministic() {
         .find(|l| l.starts_with("contact-lookup "))
         .expect("a contact-lookup row");
     assert!(
-        row.contains("customer-service") && row.contains("read") && row.contains(" 7 "),
+        row.contains("customer-service") && row.contains("read") && row.contains(" 9 "),
         "{row}"
     );
 }
@@ -200,18 +210,20 @@ fn show_uses_a_supporting_crm_when_there_is_one() {
     let text = ok(&["show", "contact-lookup"]);
     assert!(
         text.contains(
-            "Supported by: gohighlevel, hubspot, servicetitan, shopify, stripe, zendesk, zoho"
+            "Supported by: freshdesk, gohighlevel, hubspot, intercom, servicetitan, shopify, stripe, zendesk, zoho"
         ),
         "{text}"
     );
     // The first supporting CRM gives the example.
-    assert!(text.contains("for gohighlevel"), "{text}");
+    assert!(text.contains("for freshdesk"), "{text}");
     let shown = json(&["show", "contact-lookup", "--json"]);
     assert_eq!(
         shown["crms"],
         serde_json::json!([
+            "freshdesk",
             "gohighlevel",
             "hubspot",
+            "intercom",
             "servicetitan",
             "shopify",
             "stripe",
@@ -219,7 +231,7 @@ fn show_uses_a_supporting_crm_when_there_is_one() {
             "zoho"
         ])
     );
-    assert_eq!(shown["example"]["crm"], "gohighlevel");
+    assert_eq!(shown["example"]["crm"], "freshdesk");
     assert_eq!(shown["example"]["definition"]["name"], "lookup_contact");
     assert_eq!(shown["template"]["profile"]["freshness"], "minutes");
 }

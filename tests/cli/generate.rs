@@ -196,7 +196,7 @@ fn unknown_names_fail_with_the_valid_list_and_closest_match() {
         .one_line_error([
             "unknown CRM `hubspt`",
             "did you mean `hubspot`",
-            "valid: calcom, gohighlevel, hubspot",
+            "valid: calcom, freshdesk, gohighlevel, hubspot",
         ])
         .run();
     Gen::new()
@@ -511,8 +511,10 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     assert_eq!(row["templates"], serde_json::json!([]));
     for (id, bound) in [
         ("calcom", 4),
+        ("freshdesk", 8),
         ("gohighlevel", 8),
         ("hubspot", 4),
+        ("intercom", 7),
         ("servicetitan", 4),
         ("shopify", 5),
         ("stripe", 4),

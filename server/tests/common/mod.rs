@@ -21,6 +21,8 @@ pub const HUBSPOT_TOKEN: &str = "pat-na1-hubspot-secret-token";
 pub const STRIPE_KEY: &str = "sk_test_stripe_secret_key";
 pub const SERVICETITAN_SECRET: &str = "servicetitan-client-secret-never-shown";
 pub const SHOPIFY_TOKEN: &str = "shpat_shopify_test_token_never_shown";
+pub const FRESHDESK_KEY: &str = "freshdesk-api-key-never-shown";
+pub const INTERCOM_TOKEN: &str = "intercom-access-token-never-shown";
 pub const ZOHO_TOKEN: &str = "zoho-test-token-never-shown";
 pub const GHL_TOKEN: &str = "pit-ghl-test-token-never-shown";
 
@@ -75,6 +77,14 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         ("SHOPIFY_SHOP", "acme"),
         ("SHOPIFY_ACCESS_TOKEN", SHOPIFY_TOKEN),
         ("SHOPIFY_BASE_URL", crm_url),
+        // Freshdesk's domain and API key, so that Freshdesk is ready too.
+        ("FRESHDESK_DOMAIN", "acme"),
+        ("FRESHDESK_API_KEY", FRESHDESK_KEY),
+        ("FRESHDESK_BASE_URL", crm_url),
+        // Intercom's ticket type and token, so that Intercom is ready too.
+        ("INTERCOM_TICKET_TYPE_ID", "1234567"),
+        ("INTERCOM_ACCESS_TOKEN", INTERCOM_TOKEN),
+        ("INTERCOM_BASE_URL", crm_url),
         // Zoho CRM's data centre and token, so that Zoho CRM is ready too.
         ("ZOHO_API_DOMAIN", "www.zohoapis.eu"),
         ("ZOHO_ACCESS_TOKEN", ZOHO_TOKEN),
