@@ -65,15 +65,6 @@ pub mod hubspot {
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
-    #[path = "invoice-lookup/connector.rs"]
-    pub mod invoice_lookup;
-    #[rustfmt::skip]
-    #[path = "payment-status/connector.rs"]
-    pub mod payment_status;
-    #[rustfmt::skip]
-    #[path = "ticket-create/connector.rs"]
-    pub mod ticket_create;
-    #[rustfmt::skip]
     #[path = "ticket-status/connector.rs"]
     pub mod ticket_status;
 }
@@ -170,17 +161,11 @@ pub mod salesforce {
 #[path = "servicetitan"]
 pub mod servicetitan {
     #[rustfmt::skip]
-    #[path = "account-lookup/connector.rs"]
-    pub mod account_lookup;
-    #[rustfmt::skip]
     #[path = "account-verify/connector.rs"]
     pub mod account_verify;
     #[rustfmt::skip]
     #[path = "appointment-availability/connector.rs"]
     pub mod appointment_availability;
-    #[rustfmt::skip]
-    #[path = "call-note-log/connector.rs"]
-    pub mod call_note_log;
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
@@ -197,14 +182,8 @@ pub mod servicetitan {
 #[path = "shopify"]
 pub mod shopify {
     #[rustfmt::skip]
-    #[path = "account-lookup/connector.rs"]
-    pub mod account_lookup;
-    #[rustfmt::skip]
     #[path = "account-verify/connector.rs"]
     pub mod account_verify;
-    #[rustfmt::skip]
-    #[path = "contact-create/connector.rs"]
-    pub mod contact_create;
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
@@ -220,18 +199,12 @@ pub mod shopify {
     #[rustfmt::skip]
     #[path = "shipment-tracking/connector.rs"]
     pub mod shipment_tracking;
-    #[rustfmt::skip]
-    #[path = "spare-part-check/connector.rs"]
-    pub mod spare_part_check;
 }
 
 /// Connectors for `stripe`.
 #[rustfmt::skip]
 #[path = "stripe"]
 pub mod stripe {
-    #[rustfmt::skip]
-    #[path = "account-lookup/connector.rs"]
-    pub mod account_lookup;
     #[rustfmt::skip]
     #[path = "account-verify/connector.rs"]
     pub mod account_verify;
@@ -263,9 +236,6 @@ pub mod zendesk {
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
     #[rustfmt::skip]
-    #[path = "contact-create/connector.rs"]
-    pub mod contact_create;
-    #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
@@ -294,9 +264,6 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("hubspot", "account-verify"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
-    ("hubspot", "invoice-lookup"),
-    ("hubspot", "payment-status"),
-    ("hubspot", "ticket-create"),
     ("hubspot", "ticket-status"),
     ("intercom", "account-lookup"),
     ("intercom", "account-verify"),
@@ -323,20 +290,15 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("salesforce", "ticket-status"),
     ("servicetitan", "account-verify"),
     ("servicetitan", "appointment-availability"),
-    ("servicetitan", "call-note-log"),
     ("servicetitan", "contact-lookup"),
     ("servicetitan", "device-config-lookup"),
     ("servicetitan", "invoice-lookup"),
-    ("shopify", "account-lookup"),
     ("shopify", "account-verify"),
-    ("shopify", "contact-create"),
     ("shopify", "contact-lookup"),
     ("shopify", "inventory-check"),
     ("shopify", "order-status"),
     ("shopify", "product-search"),
     ("shopify", "shipment-tracking"),
-    ("shopify", "spare-part-check"),
-    ("stripe", "account-lookup"),
     ("stripe", "account-verify"),
     ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
@@ -345,7 +307,6 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("zendesk", "account-lookup"),
     ("zendesk", "account-verify"),
     ("zendesk", "call-note-log"),
-    ("zendesk", "contact-create"),
     ("zendesk", "contact-lookup"),
     ("zendesk", "ticket-create"),
     ("zendesk", "ticket-status"),
@@ -406,15 +367,6 @@ pub async fn call_json(
         }
         ("hubspot", "contact-lookup") => {
             Some(hubspot::contact_lookup::call_json(client, args).await)
-        }
-        ("hubspot", "invoice-lookup") => {
-            Some(hubspot::invoice_lookup::call_json(client, args).await)
-        }
-        ("hubspot", "payment-status") => {
-            Some(hubspot::payment_status::call_json(client, args).await)
-        }
-        ("hubspot", "ticket-create") => {
-            Some(hubspot::ticket_create::call_json(client, args).await)
         }
         ("hubspot", "ticket-status") => {
             Some(hubspot::ticket_status::call_json(client, args).await)
@@ -494,9 +446,6 @@ pub async fn call_json(
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::call_json(client, args).await)
         }
-        ("servicetitan", "call-note-log") => {
-            Some(servicetitan::call_note_log::call_json(client, args).await)
-        }
         ("servicetitan", "contact-lookup") => {
             Some(servicetitan::contact_lookup::call_json(client, args).await)
         }
@@ -506,14 +455,8 @@ pub async fn call_json(
         ("servicetitan", "invoice-lookup") => {
             Some(servicetitan::invoice_lookup::call_json(client, args).await)
         }
-        ("shopify", "account-lookup") => {
-            Some(shopify::account_lookup::call_json(client, args).await)
-        }
         ("shopify", "account-verify") => {
             Some(shopify::account_verify::call_json(client, args).await)
-        }
-        ("shopify", "contact-create") => {
-            Some(shopify::contact_create::call_json(client, args).await)
         }
         ("shopify", "contact-lookup") => {
             Some(shopify::contact_lookup::call_json(client, args).await)
@@ -529,12 +472,6 @@ pub async fn call_json(
         }
         ("shopify", "shipment-tracking") => {
             Some(shopify::shipment_tracking::call_json(client, args).await)
-        }
-        ("shopify", "spare-part-check") => {
-            Some(shopify::spare_part_check::call_json(client, args).await)
-        }
-        ("stripe", "account-lookup") => {
-            Some(stripe::account_lookup::call_json(client, args).await)
         }
         ("stripe", "account-verify") => {
             Some(stripe::account_verify::call_json(client, args).await)
@@ -560,9 +497,6 @@ pub async fn call_json(
         ("zendesk", "call-note-log") => {
             Some(zendesk::call_note_log::call_json(client, args).await)
         }
-        ("zendesk", "contact-create") => {
-            Some(zendesk::contact_create::call_json(client, args).await)
-        }
         ("zendesk", "contact-lookup") => {
             Some(zendesk::contact_lookup::call_json(client, args).await)
         }
@@ -585,9 +519,6 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "account-verify") => Some(hubspot::account_verify::CRM),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
-        ("hubspot", "invoice-lookup") => Some(hubspot::invoice_lookup::CRM),
-        ("hubspot", "payment-status") => Some(hubspot::payment_status::CRM),
-        ("hubspot", "ticket-create") => Some(hubspot::ticket_create::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
         ("pipedrive", "account-lookup") => Some(pipedrive::account_lookup::CRM),
         ("pipedrive", "account-verify") => Some(pipedrive::account_verify::CRM),
@@ -652,25 +583,20 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
-        ("servicetitan", "call-note-log") => Some(servicetitan::call_note_log::VENDOR),
         ("servicetitan", "contact-lookup") => Some(servicetitan::contact_lookup::VENDOR),
         ("servicetitan", "device-config-lookup") => {
             Some(servicetitan::device_config_lookup::VENDOR)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::VENDOR),
-        ("shopify", "account-lookup") => Some(shopify::account_lookup::VENDOR),
         ("shopify", "account-verify") => Some(shopify::account_verify::VENDOR),
-        ("shopify", "contact-create") => Some(shopify::contact_create::VENDOR),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::VENDOR),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::VENDOR),
         ("shopify", "order-status") => Some(shopify::order_status::VENDOR),
         ("shopify", "product-search") => Some(shopify::product_search::VENDOR),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::VENDOR),
-        ("shopify", "spare-part-check") => Some(shopify::spare_part_check::VENDOR),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
         ("zendesk", "account-verify") => Some(zendesk::account_verify::VENDOR),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
-        ("zendesk", "contact-create") => Some(zendesk::contact_create::VENDOR),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::VENDOR),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::VENDOR),
@@ -704,9 +630,6 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("hubspot", "account-verify") => Some(hubspot::account_verify::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
-        ("hubspot", "invoice-lookup") => Some(hubspot::invoice_lookup::TIMEOUT),
-        ("hubspot", "payment-status") => Some(hubspot::payment_status::TIMEOUT),
-        ("hubspot", "ticket-create") => Some(hubspot::ticket_create::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
         ("intercom", "account-lookup") => Some(intercom::account_lookup::TIMEOUT),
         ("intercom", "account-verify") => Some(intercom::account_verify::TIMEOUT),
@@ -737,22 +660,17 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::TIMEOUT)
         }
-        ("servicetitan", "call-note-log") => Some(servicetitan::call_note_log::TIMEOUT),
         ("servicetitan", "contact-lookup") => Some(servicetitan::contact_lookup::TIMEOUT),
         ("servicetitan", "device-config-lookup") => {
             Some(servicetitan::device_config_lookup::TIMEOUT)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::TIMEOUT),
-        ("shopify", "account-lookup") => Some(shopify::account_lookup::TIMEOUT),
         ("shopify", "account-verify") => Some(shopify::account_verify::TIMEOUT),
-        ("shopify", "contact-create") => Some(shopify::contact_create::TIMEOUT),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::TIMEOUT),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::TIMEOUT),
         ("shopify", "order-status") => Some(shopify::order_status::TIMEOUT),
         ("shopify", "product-search") => Some(shopify::product_search::TIMEOUT),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
-        ("shopify", "spare-part-check") => Some(shopify::spare_part_check::TIMEOUT),
-        ("stripe", "account-lookup") => Some(stripe::account_lookup::TIMEOUT),
         ("stripe", "account-verify") => Some(stripe::account_verify::TIMEOUT),
         ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
@@ -761,7 +679,6 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::TIMEOUT),
         ("zendesk", "account-verify") => Some(zendesk::account_verify::TIMEOUT),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::TIMEOUT),
-        ("zendesk", "contact-create") => Some(zendesk::contact_create::TIMEOUT),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::TIMEOUT),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::TIMEOUT),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::TIMEOUT),
@@ -1180,87 +1097,6 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("hubspot", "contact-lookup", "vapi") => {
             Some(include_str!("hubspot/contact-lookup/vapi.json"))
-        }
-        ("hubspot", "invoice-lookup", "anthropic") => {
-            Some(include_str!("hubspot/invoice-lookup/anthropic.json"))
-        }
-        ("hubspot", "invoice-lookup", "elevenlabs") => {
-            Some(include_str!("hubspot/invoice-lookup/elevenlabs.json"))
-        }
-        ("hubspot", "invoice-lookup", "gemini") => {
-            Some(include_str!("hubspot/invoice-lookup/gemini.json"))
-        }
-        ("hubspot", "invoice-lookup", "mcp") => {
-            Some(include_str!("hubspot/invoice-lookup/mcp.json"))
-        }
-        ("hubspot", "invoice-lookup", "openai-chat") => {
-            Some(include_str!("hubspot/invoice-lookup/openai-chat.json"))
-        }
-        ("hubspot", "invoice-lookup", "openai-realtime") => {
-            Some(include_str!("hubspot/invoice-lookup/openai-realtime.json"))
-        }
-        ("hubspot", "invoice-lookup", "openai-responses") => {
-            Some(include_str!("hubspot/invoice-lookup/openai-responses.json"))
-        }
-        ("hubspot", "invoice-lookup", "retell") => {
-            Some(include_str!("hubspot/invoice-lookup/retell.json"))
-        }
-        ("hubspot", "invoice-lookup", "vapi") => {
-            Some(include_str!("hubspot/invoice-lookup/vapi.json"))
-        }
-        ("hubspot", "payment-status", "anthropic") => {
-            Some(include_str!("hubspot/payment-status/anthropic.json"))
-        }
-        ("hubspot", "payment-status", "elevenlabs") => {
-            Some(include_str!("hubspot/payment-status/elevenlabs.json"))
-        }
-        ("hubspot", "payment-status", "gemini") => {
-            Some(include_str!("hubspot/payment-status/gemini.json"))
-        }
-        ("hubspot", "payment-status", "mcp") => {
-            Some(include_str!("hubspot/payment-status/mcp.json"))
-        }
-        ("hubspot", "payment-status", "openai-chat") => {
-            Some(include_str!("hubspot/payment-status/openai-chat.json"))
-        }
-        ("hubspot", "payment-status", "openai-realtime") => {
-            Some(include_str!("hubspot/payment-status/openai-realtime.json"))
-        }
-        ("hubspot", "payment-status", "openai-responses") => {
-            Some(include_str!("hubspot/payment-status/openai-responses.json"))
-        }
-        ("hubspot", "payment-status", "retell") => {
-            Some(include_str!("hubspot/payment-status/retell.json"))
-        }
-        ("hubspot", "payment-status", "vapi") => {
-            Some(include_str!("hubspot/payment-status/vapi.json"))
-        }
-        ("hubspot", "ticket-create", "anthropic") => {
-            Some(include_str!("hubspot/ticket-create/anthropic.json"))
-        }
-        ("hubspot", "ticket-create", "elevenlabs") => {
-            Some(include_str!("hubspot/ticket-create/elevenlabs.json"))
-        }
-        ("hubspot", "ticket-create", "gemini") => {
-            Some(include_str!("hubspot/ticket-create/gemini.json"))
-        }
-        ("hubspot", "ticket-create", "mcp") => {
-            Some(include_str!("hubspot/ticket-create/mcp.json"))
-        }
-        ("hubspot", "ticket-create", "openai-chat") => {
-            Some(include_str!("hubspot/ticket-create/openai-chat.json"))
-        }
-        ("hubspot", "ticket-create", "openai-realtime") => {
-            Some(include_str!("hubspot/ticket-create/openai-realtime.json"))
-        }
-        ("hubspot", "ticket-create", "openai-responses") => {
-            Some(include_str!("hubspot/ticket-create/openai-responses.json"))
-        }
-        ("hubspot", "ticket-create", "retell") => {
-            Some(include_str!("hubspot/ticket-create/retell.json"))
-        }
-        ("hubspot", "ticket-create", "vapi") => {
-            Some(include_str!("hubspot/ticket-create/vapi.json"))
         }
         ("hubspot", "ticket-status", "anthropic") => {
             Some(include_str!("hubspot/ticket-status/anthropic.json"))
@@ -1972,33 +1808,6 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("servicetitan", "appointment-availability", "vapi") => {
             Some(include_str!("servicetitan/appointment-availability/vapi.json"))
         }
-        ("servicetitan", "call-note-log", "anthropic") => {
-            Some(include_str!("servicetitan/call-note-log/anthropic.json"))
-        }
-        ("servicetitan", "call-note-log", "elevenlabs") => {
-            Some(include_str!("servicetitan/call-note-log/elevenlabs.json"))
-        }
-        ("servicetitan", "call-note-log", "gemini") => {
-            Some(include_str!("servicetitan/call-note-log/gemini.json"))
-        }
-        ("servicetitan", "call-note-log", "mcp") => {
-            Some(include_str!("servicetitan/call-note-log/mcp.json"))
-        }
-        ("servicetitan", "call-note-log", "openai-chat") => {
-            Some(include_str!("servicetitan/call-note-log/openai-chat.json"))
-        }
-        ("servicetitan", "call-note-log", "openai-realtime") => {
-            Some(include_str!("servicetitan/call-note-log/openai-realtime.json"))
-        }
-        ("servicetitan", "call-note-log", "openai-responses") => {
-            Some(include_str!("servicetitan/call-note-log/openai-responses.json"))
-        }
-        ("servicetitan", "call-note-log", "retell") => {
-            Some(include_str!("servicetitan/call-note-log/retell.json"))
-        }
-        ("servicetitan", "call-note-log", "vapi") => {
-            Some(include_str!("servicetitan/call-note-log/vapi.json"))
-        }
         ("servicetitan", "contact-lookup", "anthropic") => {
             Some(include_str!("servicetitan/contact-lookup/anthropic.json"))
         }
@@ -2080,33 +1889,6 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("servicetitan", "invoice-lookup", "vapi") => {
             Some(include_str!("servicetitan/invoice-lookup/vapi.json"))
         }
-        ("shopify", "account-lookup", "anthropic") => {
-            Some(include_str!("shopify/account-lookup/anthropic.json"))
-        }
-        ("shopify", "account-lookup", "elevenlabs") => {
-            Some(include_str!("shopify/account-lookup/elevenlabs.json"))
-        }
-        ("shopify", "account-lookup", "gemini") => {
-            Some(include_str!("shopify/account-lookup/gemini.json"))
-        }
-        ("shopify", "account-lookup", "mcp") => {
-            Some(include_str!("shopify/account-lookup/mcp.json"))
-        }
-        ("shopify", "account-lookup", "openai-chat") => {
-            Some(include_str!("shopify/account-lookup/openai-chat.json"))
-        }
-        ("shopify", "account-lookup", "openai-realtime") => {
-            Some(include_str!("shopify/account-lookup/openai-realtime.json"))
-        }
-        ("shopify", "account-lookup", "openai-responses") => {
-            Some(include_str!("shopify/account-lookup/openai-responses.json"))
-        }
-        ("shopify", "account-lookup", "retell") => {
-            Some(include_str!("shopify/account-lookup/retell.json"))
-        }
-        ("shopify", "account-lookup", "vapi") => {
-            Some(include_str!("shopify/account-lookup/vapi.json"))
-        }
         ("shopify", "account-verify", "anthropic") => {
             Some(include_str!("shopify/account-verify/anthropic.json"))
         }
@@ -2133,33 +1915,6 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("shopify", "account-verify", "vapi") => {
             Some(include_str!("shopify/account-verify/vapi.json"))
-        }
-        ("shopify", "contact-create", "anthropic") => {
-            Some(include_str!("shopify/contact-create/anthropic.json"))
-        }
-        ("shopify", "contact-create", "elevenlabs") => {
-            Some(include_str!("shopify/contact-create/elevenlabs.json"))
-        }
-        ("shopify", "contact-create", "gemini") => {
-            Some(include_str!("shopify/contact-create/gemini.json"))
-        }
-        ("shopify", "contact-create", "mcp") => {
-            Some(include_str!("shopify/contact-create/mcp.json"))
-        }
-        ("shopify", "contact-create", "openai-chat") => {
-            Some(include_str!("shopify/contact-create/openai-chat.json"))
-        }
-        ("shopify", "contact-create", "openai-realtime") => {
-            Some(include_str!("shopify/contact-create/openai-realtime.json"))
-        }
-        ("shopify", "contact-create", "openai-responses") => {
-            Some(include_str!("shopify/contact-create/openai-responses.json"))
-        }
-        ("shopify", "contact-create", "retell") => {
-            Some(include_str!("shopify/contact-create/retell.json"))
-        }
-        ("shopify", "contact-create", "vapi") => {
-            Some(include_str!("shopify/contact-create/vapi.json"))
         }
         ("shopify", "contact-lookup", "anthropic") => {
             Some(include_str!("shopify/contact-lookup/anthropic.json"))
@@ -2295,60 +2050,6 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("shopify", "shipment-tracking", "vapi") => {
             Some(include_str!("shopify/shipment-tracking/vapi.json"))
-        }
-        ("shopify", "spare-part-check", "anthropic") => {
-            Some(include_str!("shopify/spare-part-check/anthropic.json"))
-        }
-        ("shopify", "spare-part-check", "elevenlabs") => {
-            Some(include_str!("shopify/spare-part-check/elevenlabs.json"))
-        }
-        ("shopify", "spare-part-check", "gemini") => {
-            Some(include_str!("shopify/spare-part-check/gemini.json"))
-        }
-        ("shopify", "spare-part-check", "mcp") => {
-            Some(include_str!("shopify/spare-part-check/mcp.json"))
-        }
-        ("shopify", "spare-part-check", "openai-chat") => {
-            Some(include_str!("shopify/spare-part-check/openai-chat.json"))
-        }
-        ("shopify", "spare-part-check", "openai-realtime") => {
-            Some(include_str!("shopify/spare-part-check/openai-realtime.json"))
-        }
-        ("shopify", "spare-part-check", "openai-responses") => {
-            Some(include_str!("shopify/spare-part-check/openai-responses.json"))
-        }
-        ("shopify", "spare-part-check", "retell") => {
-            Some(include_str!("shopify/spare-part-check/retell.json"))
-        }
-        ("shopify", "spare-part-check", "vapi") => {
-            Some(include_str!("shopify/spare-part-check/vapi.json"))
-        }
-        ("stripe", "account-lookup", "anthropic") => {
-            Some(include_str!("stripe/account-lookup/anthropic.json"))
-        }
-        ("stripe", "account-lookup", "elevenlabs") => {
-            Some(include_str!("stripe/account-lookup/elevenlabs.json"))
-        }
-        ("stripe", "account-lookup", "gemini") => {
-            Some(include_str!("stripe/account-lookup/gemini.json"))
-        }
-        ("stripe", "account-lookup", "mcp") => {
-            Some(include_str!("stripe/account-lookup/mcp.json"))
-        }
-        ("stripe", "account-lookup", "openai-chat") => {
-            Some(include_str!("stripe/account-lookup/openai-chat.json"))
-        }
-        ("stripe", "account-lookup", "openai-realtime") => {
-            Some(include_str!("stripe/account-lookup/openai-realtime.json"))
-        }
-        ("stripe", "account-lookup", "openai-responses") => {
-            Some(include_str!("stripe/account-lookup/openai-responses.json"))
-        }
-        ("stripe", "account-lookup", "retell") => {
-            Some(include_str!("stripe/account-lookup/retell.json"))
-        }
-        ("stripe", "account-lookup", "vapi") => {
-            Some(include_str!("stripe/account-lookup/vapi.json"))
         }
         ("stripe", "account-verify", "anthropic") => {
             Some(include_str!("stripe/account-verify/anthropic.json"))
@@ -2565,33 +2266,6 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zendesk", "call-note-log", "vapi") => {
             Some(include_str!("zendesk/call-note-log/vapi.json"))
-        }
-        ("zendesk", "contact-create", "anthropic") => {
-            Some(include_str!("zendesk/contact-create/anthropic.json"))
-        }
-        ("zendesk", "contact-create", "elevenlabs") => {
-            Some(include_str!("zendesk/contact-create/elevenlabs.json"))
-        }
-        ("zendesk", "contact-create", "gemini") => {
-            Some(include_str!("zendesk/contact-create/gemini.json"))
-        }
-        ("zendesk", "contact-create", "mcp") => {
-            Some(include_str!("zendesk/contact-create/mcp.json"))
-        }
-        ("zendesk", "contact-create", "openai-chat") => {
-            Some(include_str!("zendesk/contact-create/openai-chat.json"))
-        }
-        ("zendesk", "contact-create", "openai-realtime") => {
-            Some(include_str!("zendesk/contact-create/openai-realtime.json"))
-        }
-        ("zendesk", "contact-create", "openai-responses") => {
-            Some(include_str!("zendesk/contact-create/openai-responses.json"))
-        }
-        ("zendesk", "contact-create", "retell") => {
-            Some(include_str!("zendesk/contact-create/retell.json"))
-        }
-        ("zendesk", "contact-create", "vapi") => {
-            Some(include_str!("zendesk/contact-create/vapi.json"))
         }
         ("zendesk", "contact-lookup", "anthropic") => {
             Some(include_str!("zendesk/contact-lookup/anthropic.json"))

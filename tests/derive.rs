@@ -46,6 +46,7 @@ fn every_bundled_spec_with_a_vendor_source_re_derives_byte_for_byte() {
     let crms = derive::crms_with_manifest(&specs).expect("specs/ lists");
     for expected in [
         "calcom",
+        "gohighlevel",
         "hubspot",
         "intercom",
         "pipedrive",
@@ -53,6 +54,7 @@ fn every_bundled_spec_with_a_vendor_source_re_derives_byte_for_byte() {
         "servicetitan",
         "stripe",
         "zendesk",
+        "zoho",
     ] {
         assert!(
             crms.iter().any(|c| c == expected),
@@ -351,6 +353,105 @@ fn a_component_two_files_define_differently_is_an_error() {
     );
 }
 
+#[test]
+fn url_refs_are_matched_by_file_name_and_conflicts_renamed_on_request() {
+    // Zoho's shape: files reference each other by absolute URL, each file
+    // defines its own `Info`, and a security scheme is a `$ref` to another
+    // file's.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (vendor, specs) = (tmp.path().join("vendor"), tmp.path().join("specs"));
+    fs::create_dir_all(vendor.join("z")).expect("mkdir");
+    let url = "https://raw.githubusercontent.com/acme/oas/refs/heads/main/v1";
+    fs::write(
+        vendor.join("z/records.json"),
+        format!(
+            r##"{{"openapi": "3.0.0", "info": {{"title": "Records", "version": "1"}},
+  "servers": [{{"url": "https://api.acme.test"}}],
+  "security": [{{"oauth": ["records"]}}],
+  "components": {{
+    "securitySchemes": {{"oauth": {{"$ref": "{url}/common.json#/components/securitySchemes/oauth"}}}},
+    "schemas": {{"Info": {{"type": "object", "properties": {{"count": {{"type": "integer"}}}}}},
+                 "Page": {{"type": "object", "properties": {{"info": {{"$ref": "#/components/schemas/Info"}}, "owner": {{"$ref": "{url}/users.json#/components/schemas/User"}}}}}}}}
+  }},
+  "paths": {{"/records": {{"get": {{"operationId": "list", "responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/Page"}}}}}}}}}}}}}}}}
+}}"##
+        ),
+    )
+    .expect("write");
+    fs::write(
+        vendor.join("z/notes.json"),
+        r##"{"openapi": "3.0.0", "info": {"title": "Notes", "version": "1"},
+  "servers": [{"url": "https://api.acme.test"}],
+  "components": {"schemas": {"Info": {"type": "object", "properties": {"more": {"type": "boolean"}}},
+                             "Notes": {"type": "object", "properties": {"info": {"$ref": "#/components/schemas/Info"}}}}},
+  "paths": {"/notes": {"get": {"operationId": "notes", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Notes"}}}}}}}}
+}"##,
+    )
+    .expect("write");
+    fs::write(
+        vendor.join("z/users.json"),
+        r##"{"openapi": "3.0.0", "info": {"title": "Users", "version": "1"}, "paths": {},
+  "components": {"schemas": {"User": {"type": "object", "properties": {"name": {"type": "string"}}}}}}"##,
+    )
+    .expect("write");
+    fs::write(
+        vendor.join("z/common.json"),
+        r##"{"openapi": "3.0.0", "info": {"title": "Common", "version": "1"}, "paths": {},
+  "components": {"securitySchemes": {"oauth": {"type": "oauth2", "flows": {"authorizationCode": {"authorizationUrl": "https://acme.test/auth", "tokenUrl": "https://acme.test/token", "scopes": {"records": ""}}}}}}}"##,
+    )
+    .expect("write");
+    let bindings = "actions:\n  contact-lookup:\n    operation: GET /records\n  account-lookup:\n    operation: GET /notes\n";
+    // Without `rename_conflicts`, the two `Info`s are an error.
+    crm_fixture(
+        &specs,
+        "vendor: Acme\nsources: [z/records.json, z/notes.json]\n",
+        bindings,
+    );
+    let err = derive::derive(&specs, "acme", &vendor)
+        .expect_err("conflict")
+        .to_string();
+    assert!(
+        err.contains("`#/components/schemas/Info` differs between"),
+        "{err}"
+    );
+    // With it, each file keeps its own; the URL refs resolve by file name.
+    crm_fixture(
+        &specs,
+        "vendor: Acme\nsources: [z/records.json, z/notes.json]\nrename_conflicts: true\n",
+        bindings,
+    );
+    let derived = derive::derive(&specs, "acme", &vendor).expect("derives");
+    let yaml: serde_json::Value = serde_yaml::from_str(&derived.text).expect("yaml");
+    let schemas = &yaml["components"]["schemas"];
+    // `GET /notes` comes first (operations are sorted), so its `Info` keeps
+    // the name and the records file's is renamed.
+    assert_eq!(schemas["Info"]["properties"]["more"]["type"], "boolean");
+    assert_eq!(
+        schemas["Info_records"]["properties"]["count"]["type"],
+        "integer"
+    );
+    assert_eq!(
+        schemas["Page"]["properties"]["info"]["$ref"],
+        "#/components/schemas/Info_records"
+    );
+    assert_eq!(
+        schemas["Page"]["properties"]["owner"]["$ref"],
+        "#/components/schemas/User"
+    );
+    assert_eq!(schemas["User"]["properties"]["name"]["type"], "string");
+    assert_eq!(
+        yaml["components"]["securitySchemes"]["oauth"]["type"], "oauth2",
+        "the scheme the $ref names, not the $ref"
+    );
+    midcall::openapi::load_str(&derived.text, "derived.yaml").expect("loads");
+    // A URL whose file is nowhere is an error naming it.
+    fs::remove_file(vendor.join("z/users.json")).expect("rm");
+    let err = derive::derive(&specs, "acme", &vendor)
+        .expect_err("missing")
+        .to_string();
+    assert!(err.contains("no file `users.json`"), "{err}");
+}
+
 /// Every bundled spec with a `derive.yaml` loads with the strict loader
 /// that `gen` uses, and has every operation its header says it kept. Needs
 /// no vendor files: it checks what is committed.
@@ -360,6 +461,7 @@ fn every_derived_spec_loads_strictly_with_every_kept_operation() {
     let crms = derive::crms_with_manifest(&specs).expect("specs/ lists");
     for expected in [
         "calcom",
+        "gohighlevel",
         "hubspot",
         "intercom",
         "pipedrive",
@@ -367,6 +469,7 @@ fn every_derived_spec_loads_strictly_with_every_kept_operation() {
         "servicetitan",
         "stripe",
         "zendesk",
+        "zoho",
     ] {
         assert!(
             crms.iter().any(|c| c == expected),

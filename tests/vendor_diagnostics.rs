@@ -239,6 +239,8 @@ fn a_query_language_placeholder_is_checked() {
         "email:{email|zendesk_search}",
         "email:'{email|stripe_search}'",
         "Email = '{email|soql}'",
+        "(Email:equals:{email|zoho_criteria})",
+        "(Email:starts_with:{email|zoho_criteria})",
     ] {
         let (code, lines, _) = run(&edited(&[("email:{email}", value)]));
         assert_eq!(code, Some(0), "{value}: {lines:#?}");
@@ -246,7 +248,7 @@ fn a_query_language_placeholder_is_checked() {
     // An unknown language, with the closest one suggested.
     assert_errors(
         &edited(&[("email:{email}", "email:{email|zendesk_serch}")]),
-        &[(QUERY, "`zendesk_serch` is not a query language (did you mean `zendesk_search`?); languages: stripe_search, zendesk_search, shopify_search, soql")],
+        &[(QUERY, "`zendesk_serch` is not a query language (did you mean `zendesk_search`?); languages: stripe_search, zendesk_search, shopify_search, soql, zoho_criteria")],
     );
     // Stripe's strings sit between quotes; unquoted, escaping quotes protects nothing.
     assert_errors(
@@ -266,6 +268,19 @@ fn a_query_language_placeholder_is_checked() {
     assert_errors(
         &edited(&[("email:{email}", "Email = \\\"{email|soql}\\\"")]),
         &[(QUERY, "must sit between single quotes")],
+    );
+    // Zoho's criteria: the value is a condition's whole value, or escaping
+    // its parentheses protects nothing.
+    assert_errors(
+        &edited(&[("email:{email}", "email:{email|zoho_criteria}")]),
+        &[(
+            QUERY,
+            "`{email|zoho_criteria}` must be a condition's whole value",
+        )],
+    );
+    assert_errors(
+        &edited(&[("email:{email}", "(Email:equals:{email|zoho_criteria}x)")]),
+        &[(QUERY, "must be a condition's whole value")],
     );
     // Only a tool argument takes a language; a placeholder that names none.
     assert_errors(
@@ -311,7 +326,7 @@ fn a_search_query_the_spec_describes_needs_its_language() {
     assert_errors_with(
         BINDINGS,
         &generic,
-        &[(QUERY, "reads as a search query language: name the language it lands in, `{email|<language>}`; languages: stripe_search, zendesk_search, shopify_search, soql")],
+        &[(QUERY, "reads as a search query language: name the language it lands in, `{email|<language>}`; languages: stripe_search, zendesk_search, shopify_search, soql, zoho_criteria")],
     );
     let (code, lines, _) = run_with(
         &edited(&[("email:{email}", "email:'{email|stripe_search}'")]),
@@ -344,6 +359,12 @@ fn the_bundled_searches_cannot_lose_their_language() {
             "ticket-status",
             "|zendesk_search",
             "actions.ticket-status.requests[0].query.query: `{ticket_number}` goes into `query`, which `GET /api/v2/search` reads in Zendesk's search syntax: write `{ticket_number|zendesk_search}`",
+        ),
+        (
+            "zoho",
+            "account-lookup",
+            "|zoho_criteria",
+            "actions.account-lookup.requests[0].query.criteria: `{company_name}` goes into `criteria`, which `GET /crm/v8/{module_api_name}/search` reads in Zoho CRM's search criteria: write `{company_name|zoho_criteria}`",
         ),
     ] {
         let dir = tempfile::tempdir().unwrap();

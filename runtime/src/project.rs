@@ -12,8 +12,23 @@ pub fn at<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
 /// `{"2026-07-28": [...], "2026-07-29": [...]}`) as one list: the members'
 /// elements in the order of their keys (dates as `YYYY-MM-DD` sort in
 /// time order). `None` when there is no array (or such object) there; a
-/// member that is not an array is skipped.
+/// member that is not an array is skipped. A pointer `…/*/rest` reads the
+/// array at `/rest` below each member instead (HighLevel's free slots,
+/// `{"2026-07-28": {"slots": [...]}, "traceId": "…"}` with `/*/slots`); a
+/// member without one is skipped.
 pub fn items<'a>(value: &'a Value, pointer: &str) -> Option<Vec<&'a Value>> {
+    if let Some((object, rest)) = pointer.split_once("/*/") {
+        let map = at(value, object)?.as_object()?;
+        let rest = ["/", rest].concat();
+        let mut keys: Vec<&String> = map.keys().collect();
+        keys.sort();
+        return Some(
+            keys.into_iter()
+                .filter_map(|k| at(&map[k], &rest)?.as_array())
+                .flatten()
+                .collect(),
+        );
+    }
     if let Some(object) = pointer.strip_suffix("/*") {
         let map = at(value, object)?.as_object()?;
         let mut keys: Vec<&String> = map.keys().collect();
@@ -125,6 +140,26 @@ pub fn mapped<T: Clone>(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn items_below_each_member_are_one_list_in_key_order() {
+        let v = json!({
+            "2026-03-16": {"slots": ["c", "d"]},
+            "2026-03-14": {"slots": ["a", "b"]},
+            "traceId": "x",
+            "2026-03-15": {"none": []}
+        });
+        let got: Vec<&str> = items(&v, "/*/slots")
+            .unwrap()
+            .into_iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(got, ["a", "b", "c", "d"]);
+        assert_eq!(items(&json!({"d": 1}), "/*/slots").unwrap().len(), 0);
+        assert!(items(&json!([1]), "/*/slots").is_none());
+        let nested = json!({"data": {"x": {"s": [1]}}});
+        assert_eq!(items(&nested, "/data/*/s").unwrap().len(), 1);
+    }
 
     #[test]
     fn projects_strings_numbers_and_nulls() {

@@ -7,7 +7,8 @@
 //! for, or refuses the value (`invalid_input` naming the argument) when the
 //! vendor documents none. The bindings say which language a placeholder
 //! lands in (`{email|stripe_search}`); generated connectors call
-//! [`stripe_search`], [`zendesk_search`], [`shopify_search`] or [`soql`] while they build the request,
+//! [`stripe_search`], [`zendesk_search`], [`shopify_search`], [`soql`] or
+//! [`zoho_criteria`] while they build the request,
 //! and [`crate::arg::Rule`] runs the same check before any request.
 
 /// A search query language a caller's value can be placed into.
@@ -45,6 +46,16 @@ pub enum Language {
     /// backslash; a control character or an empty value is refused. The
     /// value is compared with `=`, never `LIKE`, so `%` and `_` are plain.
     Soql,
+    /// Zoho CRM's search criteria (`GET /crm/v8/{module}/search?criteria=`,
+    /// `(Account_Name:equals:{company_name})`): the value ends a condition
+    /// that closes with `)`, and conditions are joined by `and`/`or` between
+    /// parentheses. Zoho documents one escape, a backslash before a
+    /// parenthesis or a comma in the value, so `(`, `)` and `,` are escaped
+    /// and the value cannot close its condition; it documents no way to
+    /// write a backslash itself, and a `:` would read as the separator of
+    /// field, comparator and value, so a value holding either is refused,
+    /// as is a control character or an empty value.
+    ZohoCriteria,
 }
 
 impl Language {
@@ -54,6 +65,7 @@ impl Language {
         Language::ZendeskSearch,
         Language::ShopifySearch,
         Language::Soql,
+        Language::ZohoCriteria,
     ];
 
     /// The name the bindings use: `{email|stripe_search}`.
@@ -63,6 +75,7 @@ impl Language {
             Language::ZendeskSearch => "zendesk_search",
             Language::ShopifySearch => "shopify_search",
             Language::Soql => "soql",
+            Language::ZohoCriteria => "zoho_criteria",
         }
     }
 
@@ -87,6 +100,15 @@ impl Language {
             Language::ZendeskSearch => plain_term(value, &[]),
             Language::ShopifySearch => plain_term(value, &['#']),
             Language::Soql => None,
+            Language::ZohoCriteria => {
+                if value.contains('\\') {
+                    Some("holds a backslash, which Zoho's search criteria have no escape for")
+                } else if value.contains(':') {
+                    Some("holds a `:`, which separates field, comparator and value in Zoho's search criteria")
+                } else {
+                    None
+                }
+            }
         }
     }
 
@@ -111,6 +133,16 @@ impl Language {
                 let mut out = String::with_capacity(value.len() + 2);
                 for c in value.chars() {
                     if matches!(c, '\\' | '\'' | '"') {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                out
+            }
+            Language::ZohoCriteria => {
+                let mut out = String::with_capacity(value.len() + 2);
+                for c in value.chars() {
+                    if matches!(c, '(' | ')' | ',') {
                         out.push('\\');
                     }
                     out.push(c);
@@ -178,6 +210,14 @@ pub fn shopify_search(arg: &str, value: &str) -> Result<String, crate::ActionErr
 /// [`Language::Soql`]).
 pub fn soql(arg: &str, value: &str) -> Result<String, crate::ActionError> {
     Language::Soql.escape(arg, value)
+}
+
+/// `value` escaped for a Zoho CRM search criteria value
+/// (`(Account_Name:equals:{value})`): `(`, `)` and `,` get a backslash; a
+/// backslash, a `:`, a control character or an empty value is
+/// `invalid_input` naming `arg` (see [`Language::ZohoCriteria`]).
+pub fn zoho_criteria(arg: &str, value: &str) -> Result<String, crate::ActionError> {
+    Language::ZohoCriteria.escape(arg, value)
 }
 
 #[cfg(test)]
@@ -352,5 +392,55 @@ mod tests {
             assert_eq!(Language::from_name(l.name()), Some(l));
         }
         assert_eq!(Language::from_name("stripe"), None);
+    }
+
+    #[test]
+    fn zoho_escapes_parentheses_and_commas_and_refuses_backslashes_and_colons() {
+        assert_eq!(zoho_criteria("company_name", "Acme").unwrap(), "Acme");
+        assert_eq!(
+            zoho_criteria("company_name", "Acme & Sons, Inc.").unwrap(),
+            r"Acme & Sons\, Inc."
+        );
+        // Zoho's own example: Burns,B → Burns\,B; Patricia(Boyle) → Patricia\(Boyle\).
+        assert_eq!(zoho_criteria("n", "Burns,B").unwrap(), r"Burns\,B");
+        assert_eq!(
+            zoho_criteria("n", "Patricia(Boyle)").unwrap(),
+            r"Patricia\(Boyle\)"
+        );
+        // A second condition cannot be opened: its parentheses are escaped.
+        assert_eq!(
+            zoho_criteria("company_name", "x)or(Account_Name:starts_with:A")
+                .unwrap_err()
+                .kind,
+            ErrorKind::InvalidInput
+        );
+        assert_eq!(
+            zoho_criteria("company_name", "x)or(Owner.id").unwrap(),
+            r"x\)or\(Owner.id"
+        );
+        for bad in [r"Acme\", "a:b", "a\nb", "", "  "] {
+            let e = zoho_criteria("company_name", bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{bad:?}");
+            assert!(e.message.contains("company name"), "{}", e.message);
+            assert!(e.detail.contains("`company_name`"), "{}", e.detail);
+        }
+    }
+
+    #[test]
+    fn a_zoho_criteria_value_never_closes_its_condition() {
+        // Every parenthesis and comma in the escaped value has a backslash
+        // before it, and no other backslash is there.
+        for value in ["(", ")", ",", "a)(b", "))and((", "x),(y", "Acme (UK), Ltd"] {
+            let out = zoho_criteria("q", value).unwrap();
+            let chars: Vec<char> = out.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if matches!(c, '(' | ')' | ',') {
+                    assert!(i > 0 && chars[i - 1] == '\\', "{out}");
+                }
+                if *c == '\\' {
+                    assert!(matches!(chars.get(i + 1), Some('(' | ')' | ',')), "{out}");
+                }
+            }
+        }
     }
 }

@@ -134,6 +134,13 @@ pub fn to_unix(text: &str, business: Offset, field: &str) -> Result<i64, ActionE
     Ok(parse_arg(text, business, field)?.timestamp())
 }
 
+/// An argument's time as Unix milliseconds (HighLevel's free-slots
+/// `startDate`). A time without an offset is read in `business`. Not a
+/// time: `invalid_input` naming `field`.
+pub fn to_unix_millis(text: &str, business: Offset, field: &str) -> Result<i64, ActionError> {
+    Ok(parse_arg(text, business, field)?.timestamp_millis())
+}
+
 /// Whether the time at `pointer` in `value` (a vendor's, `…Z` or with an
 /// offset) is the same instant as `text` (an argument; without an offset
 /// it is read in `business`). `false` when either is not a time.
@@ -270,6 +277,16 @@ mod tests {
             to_unix("1970-01-01T01:00:00+01:00", Offset::UTC, "t").unwrap(),
             0
         );
+        // HighLevel's free-slots window: milliseconds; no offset: the business's.
+        assert_eq!(
+            to_unix_millis("2026-03-14T13:00:00+01:00", Offset::UTC, "t").unwrap(),
+            1_773_489_600_000
+        );
+        assert_eq!(
+            to_unix_millis("2026-03-14T13:00:00", berlin, "t").unwrap(),
+            1_773_486_000_000
+        );
+        assert!(to_unix_millis("tomorrow", berlin, "earliest").is_err());
         let err = to_utc("next tuesday", berlin, "start").unwrap_err();
         assert_eq!(err.kind, ErrorKind::InvalidInput);
         assert!(err.detail.contains("`start`"), "{}", err.detail);

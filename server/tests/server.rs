@@ -781,6 +781,7 @@ async fn readiness_names_the_missing_variables_never_values() {
         json!({"ready": false, "crms": {
             "calcom": {"ready": false, "missing_env": ["CALCOM_EVENT_TYPE_SLUG", "CALCOM_TIME_ZONE", "CALCOM_USERNAME", "CALCOM_UTC_OFFSET", "CALCOM_API_KEY"]},
             "freshdesk": {"ready": false, "missing_env": ["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]},
+            "gohighlevel": {"ready": false, "missing_env": ["GHL_CALENDAR_ID", "GHL_LOCATION_ID", "GHL_UTC_OFFSET", "GHL_ACCESS_TOKEN"]},
             "hubspot": {"ready": false, "missing_env": ["HUBSPOT_ACCESS_TOKEN"]},
             "intercom": {"ready": false, "missing_env": ["INTERCOM_TICKET_TYPE_ID", "INTERCOM_ACCESS_TOKEN"]},
             "pipedrive": {"ready": false, "missing_env": ["PIPEDRIVE_API_TOKEN"]},
@@ -788,7 +789,8 @@ async fn readiness_names_the_missing_variables_never_values() {
             "servicetitan": {"ready": false, "missing_env": ["SERVICETITAN_APP_KEY", "SERVICETITAN_TENANT_ID", "SERVICETITAN_CLIENT_ID", "SERVICETITAN_CLIENT_SECRET"]},
             "shopify": {"ready": false, "missing_env": ["SHOPIFY_SHOP", "SHOPIFY_ACCESS_TOKEN"]},
             "stripe": {"ready": false, "missing_env": ["STRIPE_SECRET_KEY"]},
-            "zendesk": {"ready": false, "missing_env": ["ZENDESK_EMAIL", "ZENDESK_SUBDOMAIN", "ZENDESK_API_TOKEN"]}
+            "zendesk": {"ready": false, "missing_env": ["ZENDESK_EMAIL", "ZENDESK_SUBDOMAIN", "ZENDESK_API_TOKEN"]},
+            "zoho": {"ready": false, "missing_env": ["ZOHO_API_DOMAIN", "ZOHO_ACCESS_TOKEN"]}
         }})
     );
     // A call meanwhile is a misconfigured tool error, not a crash.
@@ -818,6 +820,8 @@ async fn readiness_names_the_missing_variables_never_values() {
     assert!(!text.contains(SHOPIFY_TOKEN));
     assert!(!text.contains(FRESHDESK_KEY));
     assert!(!text.contains(INTERCOM_TOKEN));
+    assert!(!text.contains(ZOHO_TOKEN));
+    assert!(!text.contains(GHL_TOKEN));
     assert_eq!(crm_requests(&crm).await, 0);
 }
 

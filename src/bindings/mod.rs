@@ -379,6 +379,21 @@ pub struct PrecheckBinding {
     /// after", Cal.com's `afterStart`, whose first record may start later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_time: Option<SameTimeBinding>,
+    /// The record counts as found only when its value at `pointer`, read as
+    /// text, is `equals` (HighLevel's appointment read by id: found = already
+    /// `cancelled`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found_when: Option<FoundWhenBinding>,
+}
+
+/// `found_when: {pointer: /appointmentStatus, equals: cancelled}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FoundWhenBinding {
+    /// A JSON pointer below the precheck's record.
+    pub pointer: String,
+    /// The text the value there must be.
+    pub equals: String,
 }
 
 /// `same_time: {pointer: /start, arg: start}`.

@@ -1,7 +1,8 @@
 //! Placeholders in binding strings: `{argument}` (a tool argument),
 //! `{argument|language}` (a tool argument placed inside a vendor's search
 //! query language, escaped for it), `{argument|utc}` (a time argument
-//! converted to UTC), `{setting.name}` (an account setting)
+//! converted to UTC), `{argument|unix_millis}` (a time argument as Unix
+//! milliseconds), `{setting.name}` (an account setting)
 //! and `{step.name:/pointer}` (a value of an earlier step's record).
 
 /// One piece of a binding string.
@@ -22,6 +23,9 @@ pub enum Piece {
     /// The named tool argument, a time, converted to UTC (`…Z`):
     /// `{start|utc}` (Cal.com's `start`).
     ArgUtc(String),
+    /// The named tool argument, a time, as Unix milliseconds (digits):
+    /// `{earliest|unix_millis}` (HighLevel's free-slots `startDate`).
+    ArgUnixMillis(String),
     /// The value of the named account setting: `{setting.subdomain}`.
     Setting(String),
     /// The value at `pointer` below the record of an earlier step:
@@ -42,6 +46,9 @@ pub const STEP: &str = "step.";
 
 /// The suffix of an argument given in UTC: `{start|utc}`.
 pub const UTC: &str = "|utc";
+
+/// The suffix of an argument given as Unix milliseconds: `{start|unix_millis}`.
+pub const UNIX_MILLIS: &str = "|unix_millis";
 
 /// Splits `s` into text and placeholders. `{{` and `}}` are literal braces;
 /// an unclosed or empty placeholder is an error (the message says which).
@@ -119,6 +126,9 @@ fn piece(s: &str, name: &str) -> Result<Piece, String> {
         if escape == &UTC[1..] {
             return Ok(Piece::ArgUtc(arg.to_string()));
         }
+        if escape == &UNIX_MILLIS[1..] {
+            return Ok(Piece::ArgUnixMillis(arg.to_string()));
+        }
         return Ok(Piece::Escaped {
             arg: arg.to_string(),
             escape: escape.to_string(),
@@ -152,7 +162,10 @@ fn piece(s: &str, name: &str) -> Result<Piece, String> {
 /// The argument names a string refers to.
 pub fn args(pieces: &[Piece]) -> impl Iterator<Item = &str> {
     pieces.iter().filter_map(|p| match p {
-        Piece::Arg(a) | Piece::Escaped { arg: a, .. } | Piece::ArgUtc(a) => Some(a.as_str()),
+        Piece::Arg(a)
+        | Piece::Escaped { arg: a, .. }
+        | Piece::ArgUtc(a)
+        | Piece::ArgUnixMillis(a) => Some(a.as_str()),
         _ => None,
     })
 }
@@ -214,6 +227,11 @@ mod tests {
             parse("{ start | utc }").unwrap(),
             vec![Piece::ArgUtc("start".into())]
         );
+        assert_eq!(
+            parse("{earliest|unix_millis}").unwrap(),
+            vec![Piece::ArgUnixMillis("earliest".into())]
+        );
+        assert!(parse("{setting.x|unix_millis}").is_err());
         // Any other filter is a query language's name, which the checker
         // validates (`{start|local}` is refused there, naming the languages).
         assert_eq!(

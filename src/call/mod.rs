@@ -134,6 +134,9 @@ pub enum Flow {
         /// When set, the look-up's record is found only when its time at
         /// this pointer is the same instant as this argument.
         same_time: Option<SameTime>,
+        /// When set, the look-up's record is found only when its value at
+        /// this pointer, as text, is this text.
+        found_when: Option<(Pointer, String)>,
         /// The write.
         write: Exchange,
     },

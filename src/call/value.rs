@@ -79,6 +79,13 @@ pub enum ArgForm {
         /// The CRM's `utc_offset` setting, when it declares one.
         business: Option<String>,
     },
+    /// A time as Unix milliseconds, digits (`{start|unix_millis}`,
+    /// `midcall_runtime::time::to_unix_millis`); a time without an offset
+    /// is read in the business's offset, as for [`ArgForm::Utc`].
+    UnixMillis {
+        /// The CRM's `utc_offset` setting, when it declares one.
+        business: Option<String>,
+    },
 }
 
 /// A vendor's search query language a placeholder can sit in; the runtime's
@@ -102,6 +109,10 @@ pub enum QueryLanguage {
     /// quotes (`WHERE Email = '{email|soql}'`); `\`, `'` and `"` are
     /// escaped with a backslash.
     Soql,
+    /// Zoho CRM's search criteria (`(Account_Name:equals:{company_name|zoho_criteria})`):
+    /// the value ends a condition; `(`, `)` and `,` are escaped with a
+    /// backslash (Zoho's documented escape), a backslash or `:` is refused.
+    ZohoCriteria,
 }
 
 impl QueryLanguage {
@@ -111,6 +122,7 @@ impl QueryLanguage {
         QueryLanguage::ZendeskSearch,
         QueryLanguage::ShopifySearch,
         QueryLanguage::Soql,
+        QueryLanguage::ZohoCriteria,
     ];
 
     /// The name in the bindings (`stripe_search`), which is also the
@@ -121,6 +133,7 @@ impl QueryLanguage {
             QueryLanguage::ZendeskSearch => "zendesk_search",
             QueryLanguage::ShopifySearch => "shopify_search",
             QueryLanguage::Soql => "soql",
+            QueryLanguage::ZohoCriteria => "zoho_criteria",
         }
     }
 
@@ -131,6 +144,7 @@ impl QueryLanguage {
             QueryLanguage::ZendeskSearch => "Zendesk's search syntax",
             QueryLanguage::ShopifySearch => "Shopify's API search syntax",
             QueryLanguage::Soql => "Salesforce's SOQL",
+            QueryLanguage::ZohoCriteria => "Zoho CRM's search criteria",
         }
     }
 
@@ -141,6 +155,7 @@ impl QueryLanguage {
             QueryLanguage::ZendeskSearch => "ZendeskSearch",
             QueryLanguage::ShopifySearch => "ShopifySearch",
             QueryLanguage::Soql => "Soql",
+            QueryLanguage::ZohoCriteria => "ZohoCriteria",
         }
     }
 
@@ -167,6 +182,9 @@ impl QueryLanguage {
         }
         if d.contains("soql") {
             return Some(Some(QueryLanguage::Soql));
+        }
+        if d.contains("zoho crm search criteria") {
+            return Some(Some(QueryLanguage::ZohoCriteria));
         }
         ["query language", "query syntax", "search syntax"]
             .iter()

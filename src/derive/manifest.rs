@@ -37,6 +37,12 @@ pub struct Manifest {
     /// Corrections of the vendor's defects, applied in order to the subset.
     #[serde(default)]
     pub patches: Vec<Patch>,
+    /// Keep a component two sources define differently once per file, the
+    /// later one renamed `Name_<file stem>` (Zoho's per-API files each
+    /// define their own `Info`, `Response_Wrapper`…); without it (the
+    /// default) such a conflict is an error.
+    #[serde(default)]
+    pub rename_conflicts: bool,
 }
 
 /// One correction: an RFC 6902 operation on the derived document, with the

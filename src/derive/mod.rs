@@ -114,7 +114,13 @@ pub fn derive(specs_dir: &Path, crm: &str, vendor_dir: &Path) -> Result<Derived>
             .to_string();
         read_document(path, &name)
     };
-    let mut doc = subset::subset(&sources, &from_files, &origin, &mut read)?;
+    let mut doc = subset::subset(
+        &sources,
+        &from_files,
+        &origin,
+        &mut read,
+        manifest.rename_conflicts,
+    )?;
     if let (Some(title), Some(info)) = (&manifest.title, doc.get_mut("info")) {
         info["title"] = Value::String(title.clone());
     }

@@ -44,14 +44,35 @@ const COMPONENT_KINDS: [&str; 9] = [
     "callbacks",
 ];
 
+/// The state of one derivation: the documents read so far, the places
+/// still to copy and where each referenced place lands in the output.
+struct Ctx<'r, 'a> {
+    docs: Vec<Document>,
+    queue: VecDeque<(usize, String, String)>,
+    read: &'r mut Reader<'a>,
+    origin: &'r str,
+    /// Keep a component two files define differently once per file (the
+    /// later one renamed `Name_<file stem>`) instead of failing.
+    rename: bool,
+    /// Output pointer → the document and vendor text that took it.
+    owners: BTreeMap<String, (usize, Value)>,
+    /// (document, vendor pointer) → output pointer.
+    names: BTreeMap<(usize, String), String>,
+}
+
 /// Builds the subset of `sources` holding `operations` (`METHOD /path`,
 /// paths as the derived document has them). `origin` names the manifest in
-/// errors; `read` loads a file an external `$ref` names.
+/// errors; `read` loads a file an external `$ref` names. With
+/// `rename_conflicts`, a component two files define differently is kept
+/// once per file, the later one (in the order the operations reach it)
+/// renamed `Name_<file stem>`, as `gen ops` loads several files; without
+/// it that is an error.
 pub fn subset(
     sources: &[Document],
     operations: &BTreeSet<(String, String)>,
     origin: &str,
     read: &mut Reader<'_>,
+    rename_conflicts: bool,
 ) -> Result<Value> {
     let first = sources
         .first()
@@ -70,10 +91,17 @@ pub fn subset(
     }
     let prefixes = path_prefixes(sources, origin)?;
 
-    let mut docs: Vec<Document> = sources.to_vec();
+    let mut ctx = Ctx {
+        docs: sources.to_vec(),
+        queue: VecDeque::new(),
+        read,
+        origin,
+        rename: rename_conflicts,
+        owners: BTreeMap::new(),
+        names: BTreeMap::new(),
+    };
     let mut out_paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let mut placed: BTreeMap<String, (Value, String)> = BTreeMap::new();
-    let mut queue: VecDeque<(usize, String)> = VecDeque::new();
     let mut seen: BTreeSet<(usize, String)> = BTreeSet::new();
 
     // The operations, each from the one file that has it.
@@ -133,32 +161,33 @@ pub fn subset(
         };
         let entry = out_paths.entry(path.clone()).or_default();
         if let Some(params) = item.get("parameters") {
-            let params = import(params, i, &mut queue, &mut docs, read, origin)?;
+            let params = import(params, i, &mut ctx)?;
             entry.insert("parameters".into(), params);
         }
         if let Some(servers) = item.get("servers") {
             entry.insert("servers".into(), servers.clone());
         }
-        let op = import(&op, i, &mut queue, &mut docs, read, origin)?;
+        let op = import(&op, i, &mut ctx)?;
         entry.insert(lower, op);
     }
 
     // Everything the operations reference, transitively.
-    while let Some((doc, pointer)) = queue.pop_front() {
+    while let Some((doc, pointer, out)) = ctx.queue.pop_front() {
         if !seen.insert((doc, pointer.clone())) {
             continue;
         }
-        let Some(node) = docs[doc].value.pointer(&pointer).cloned() else {
+        let Some(node) = ctx.docs[doc].value.pointer(&pointer).cloned() else {
             return Err(Error::invalid(
                 origin,
                 "sources",
                 format!(
                     "`{}` has nothing at `#{pointer}`, which a kept operation references",
-                    docs[doc].name
+                    ctx.docs[doc].name
                 ),
             ));
         };
-        let node = import(&node, doc, &mut queue, &mut docs, read, origin)?;
+        let node = import(&node, doc, &mut ctx)?;
+        let pointer = out;
         match placed.get(&pointer) {
             Some((existing, from)) if *existing != node => {
                 return Err(Error::invalid(
@@ -166,26 +195,28 @@ pub fn subset(
                     "sources",
                     format!(
                         "`#{pointer}` differs between `{from}` and `{}`; derive them separately",
-                        docs[doc].name
+                        ctx.docs[doc].name
                     ),
                 ))
             }
             Some(_) => {}
             None => {
-                placed.insert(pointer, (node, docs[doc].name.clone()));
+                placed.insert(pointer, (node, ctx.docs[doc].name.clone()));
             }
         }
     }
 
-    // Security schemes: every one the vendor declares.
+    // Security schemes: every one the vendor declares (a `$ref` to another
+    // file's scheme, as Zoho's files have, is the scheme it names).
     let schemes_pointer = "/components/securitySchemes";
-    for doc in sources {
+    for (index, doc) in sources.iter().enumerate() {
         if let Some(schemes) = doc
             .value
             .pointer(schemes_pointer)
             .and_then(Value::as_object)
         {
             for (name, scheme) in schemes {
+                let scheme = &follow(scheme, index, &mut ctx)?;
                 let pointer = format!("{schemes_pointer}/{}", pointer_escape(name));
                 match placed.get_mut(&pointer) {
                     Some((existing, from)) => match union(existing, scheme) {
@@ -259,38 +290,113 @@ fn path_prefixes(sources: &[Document], origin: &str) -> Result<Vec<String>> {
 
 /// A copy of `node` (from document `doc`) whose `$ref`s all point into the
 /// derived document, each referenced place queued for copying.
-fn import(
-    node: &Value,
-    doc: usize,
-    queue: &mut VecDeque<(usize, String)>,
-    docs: &mut Vec<Document>,
-    read: &mut Reader<'_>,
-    origin: &str,
-) -> Result<Value> {
+fn import(node: &Value, doc: usize, ctx: &mut Ctx<'_, '_>) -> Result<Value> {
     Ok(match node {
         Value::Object(map) => {
             let mut out = Map::new();
             for (key, value) in map {
                 if key == "$ref" {
                     if let Value::String(reference) = value {
-                        let (target, pointer) = resolve(reference, doc, docs, read, origin)?;
-                        queue.push_back((target, pointer.clone()));
-                        out.insert(key.clone(), Value::String(format!("#{pointer}")));
+                        let (target, pointer) =
+                            resolve(reference, doc, &mut ctx.docs, ctx.read, ctx.origin)?;
+                        let place = allocate(ctx, target, &pointer);
+                        ctx.queue.push_back((target, pointer, place.clone()));
+                        out.insert(key.clone(), Value::String(format!("#{place}")));
                         continue;
                     }
                 }
-                out.insert(key.clone(), import(value, doc, queue, docs, read, origin)?);
+                out.insert(key.clone(), import(value, doc, ctx)?);
             }
             Value::Object(out)
         }
         Value::Array(items) => Value::Array(
             items
                 .iter()
-                .map(|v| import(v, doc, queue, docs, read, origin))
+                .map(|v| import(v, doc, ctx))
                 .collect::<Result<_>>()?,
         ),
         other => other.clone(),
     })
+}
+
+/// Where the place `pointer` of document `doc` lands in the output: at the
+/// same pointer, unless renaming is on and another file's different
+/// definition took it (then `…/Name_<file stem>`).
+fn allocate(ctx: &mut Ctx<'_, '_>, doc: usize, pointer: &str) -> String {
+    if let Some(place) = ctx.names.get(&(doc, pointer.to_string())) {
+        return place.clone();
+    }
+    let raw = ctx.docs[doc].value.pointer(pointer).cloned();
+    let mut place = pointer.to_string();
+    if ctx.rename {
+        if let Some(raw) = &raw {
+            let stem = ctx.docs[doc]
+                .path
+                .file_stem()
+                .map(|s| {
+                    s.to_string_lossy()
+                        .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+                })
+                .unwrap_or_default();
+            loop {
+                match ctx.owners.get(&place) {
+                    Some((owner, text)) if *owner != doc && text != raw => {
+                        match renamed(&place, &stem) {
+                            Some(next) => place = next,
+                            None => break,
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            ctx.owners
+                .entry(place.clone())
+                .or_insert_with(|| (doc, raw.clone()));
+        }
+    }
+    ctx.names.insert((doc, pointer.to_string()), place.clone());
+    place
+}
+
+/// `/components/<kind>/<Name>…` with the name suffixed `_<stem>`; `None`
+/// for a place that is no component.
+fn renamed(pointer: &str, stem: &str) -> Option<String> {
+    let mut parts: Vec<&str> = pointer.split('/').collect();
+    if parts.len() < 4 || parts[1] != "components" || stem.is_empty() {
+        return None;
+    }
+    let name = format!("{}_{stem}", parts[3]);
+    parts[3] = &name;
+    Some(parts.join("/"))
+}
+
+/// A security scheme as declared: a `$ref` (to this or another file) is
+/// replaced by what it names, followed as long as that is a `$ref` too.
+fn follow(node: &Value, doc: usize, ctx: &mut Ctx<'_, '_>) -> Result<Value> {
+    let (mut node, mut doc) = (node.clone(), doc);
+    for _ in 0..16 {
+        let Some(reference) = node.get("$ref").and_then(Value::as_str).map(str::to_string) else {
+            return Ok(node);
+        };
+        let (target, pointer) = resolve(&reference, doc, &mut ctx.docs, ctx.read, ctx.origin)?;
+        node = ctx.docs[target]
+            .value
+            .pointer(&pointer)
+            .cloned()
+            .ok_or_else(|| {
+                Error::invalid(
+                    ctx.origin,
+                    "sources",
+                    format!("`{reference}` names nothing (a security scheme)"),
+                )
+            })?;
+        doc = target;
+    }
+    Err(Error::invalid(
+        ctx.origin,
+        "sources",
+        "a security scheme's `$ref`s form a cycle",
+    ))
 }
 
 /// The document and pointer a `$ref` in document `doc` names, reading the
@@ -326,18 +432,34 @@ fn resolve(
     if file.is_empty() {
         return Ok((doc, fragment.to_string()));
     }
-    if file.contains("://") {
-        return Err(Error::invalid(
-            origin,
-            "sources",
-            format!(
-                "`{}` references `{reference}`, a URL; list a local copy of that file among the sources",
-                docs[doc].name
-            ),
-        ));
-    }
     let base = docs[doc].path.parent().unwrap_or(Path::new("."));
-    let path = normalize(&base.join(file));
+    let path = if file.contains("://") {
+        // An absolute URL (Zoho's files reference each other by their
+        // raw.githubusercontent.com address): matched by file name against
+        // the files read so far, then the file of that name beside the
+        // referring one. Nothing is downloaded.
+        let name = file.rsplit('/').next().unwrap_or_default();
+        if let Some(i) = docs
+            .iter()
+            .position(|d| !name.is_empty() && d.path.file_name().is_some_and(|n| n == name))
+        {
+            return Ok((i, fragment.to_string()));
+        }
+        let beside = normalize(&base.join(name));
+        if name.is_empty() || !beside.is_file() {
+            return Err(Error::invalid(
+                origin,
+                "sources",
+                format!(
+                    "`{}` references `{reference}`, a URL, and no file `{name}` is among the sources or beside it; copy that file there",
+                    docs[doc].name
+                ),
+            ));
+        }
+        beside
+    } else {
+        normalize(&base.join(file))
+    };
     if let Some(i) = docs.iter().position(|d| normalize(&d.path) == path) {
         return Ok((i, fragment.to_string()));
     }

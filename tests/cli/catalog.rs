@@ -63,6 +63,7 @@ fn list_json_lists_every_template_with_category_and_access() {
         lookup["crms"],
         serde_json::json!([
             "freshdesk",
+            "gohighlevel",
             "hubspot",
             "intercom",
             "pipedrive",
@@ -70,7 +71,8 @@ fn list_json_lists_every_template_with_category_and_access() {
             "servicetitan",
             "shopify",
             "stripe",
-            "zendesk"
+            "zendesk",
+            "zoho"
         ])
     );
     // contact-create: Freshdesk, HubSpot, Intercom, Pipedrive, Salesforce
@@ -223,6 +225,7 @@ fn show_uses_a_supporting_crm_when_there_is_one() {
         shown["crms"],
         serde_json::json!([
             "freshdesk",
+            "gohighlevel",
             "hubspot",
             "intercom",
             "pipedrive",
@@ -230,7 +233,8 @@ fn show_uses_a_supporting_crm_when_there_is_one() {
             "servicetitan",
             "shopify",
             "stripe",
-            "zendesk"
+            "zendesk",
+            "zoho"
         ])
     );
     assert_eq!(shown["example"]["crm"], "freshdesk");

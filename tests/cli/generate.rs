@@ -196,7 +196,7 @@ fn unknown_names_fail_with_the_valid_list_and_closest_match() {
         .one_line_error([
             "unknown CRM `hubspt`",
             "did you mean `hubspot`",
-            "valid: calcom, freshdesk, hubspot",
+            "valid: calcom, freshdesk, gohighlevel, hubspot",
         ])
         .run();
     Gen::new()
@@ -512,6 +512,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     for (id, bound) in [
         ("calcom", 4),
         ("freshdesk", 8),
+        ("gohighlevel", 8),
         ("hubspot", 7),
         ("intercom", 7),
         ("pipedrive", 6),
@@ -520,6 +521,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         ("shopify", 9),
         ("stripe", 6),
         ("zendesk", 7),
+        ("zoho", 7),
     ] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], false, "{id}");

@@ -25,6 +25,8 @@ pub const SALESFORCE_TOKEN: &str = "00Dsalesforce-test-token-never-shown";
 pub const PIPEDRIVE_TOKEN: &str = "pipedrive-test-token-never-shown";
 pub const FRESHDESK_KEY: &str = "freshdesk-api-key-never-shown";
 pub const INTERCOM_TOKEN: &str = "intercom-access-token-never-shown";
+pub const ZOHO_TOKEN: &str = "zoho-test-token-never-shown";
+pub const GHL_TOKEN: &str = "pit-ghl-test-token-never-shown";
 
 pub fn connectors() -> Connectors {
     midcall_server::connectors!(midcall_generated)
@@ -92,6 +94,16 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         ("INTERCOM_TICKET_TYPE_ID", "1234567"),
         ("INTERCOM_ACCESS_TOKEN", INTERCOM_TOKEN),
         ("INTERCOM_BASE_URL", crm_url),
+        // Zoho CRM's data centre and token, so that Zoho CRM is ready too.
+        ("ZOHO_API_DOMAIN", "www.zohoapis.eu"),
+        ("ZOHO_ACCESS_TOKEN", ZOHO_TOKEN),
+        ("ZOHO_BASE_URL", crm_url),
+        // HighLevel's location, calendar, offset and token.
+        ("GHL_LOCATION_ID", "ve9EPM428h8vShlRW1KT"),
+        ("GHL_CALENDAR_ID", "BqTwX8QFwXzpegMve9EQ"),
+        ("GHL_UTC_OFFSET", "+01:00"),
+        ("GHL_ACCESS_TOKEN", GHL_TOKEN),
+        ("GHL_BASE_URL", crm_url),
     ])
 }
 

@@ -152,6 +152,11 @@ fn flow(
         .as_ref()
         .and_then(|p| p.same_time.as_ref())
         .and_then(|s| same_time(&mut ctx, binding, s));
+    let found_when = binding
+        .precheck
+        .as_ref()
+        .and_then(|p| p.found_when.as_ref())
+        .and_then(|f| found_when(&mut ctx, binding, f));
     guard::natural_key(&mut ctx, template, binding.precheck.is_some());
     let verify = verify::check(&mut ctx, binding, write.as_ref());
     if ctx.report.count() > before {
@@ -174,9 +179,66 @@ fn flow(
         (write, Some(lookup)) => Some(Flow::WriteUnlessFound {
             lookup: Box::new(lookup?),
             same_time,
+            found_when,
             write,
         }),
     }
+}
+
+/// A precheck's `found_when`: the pointer is in the precheck's success
+/// response below its record, the text not empty, and no `same_time`
+/// beside it (a record is found by one condition).
+fn found_when(
+    ctx: &mut Ctx<'_>,
+    binding: &ActionBinding,
+    f: &crate::bindings::FoundWhenBinding,
+) -> Option<(Pointer, String)> {
+    let precheck = binding.precheck.as_ref()?;
+    let at = ".precheck.found_when";
+    let mut ok = true;
+    if precheck.same_time.is_some() {
+        ctx.error(
+            at,
+            "stands beside `same_time`; a precheck's record is found by one condition",
+        );
+        ok = false;
+    }
+    if f.equals.trim().is_empty() {
+        ctx.error(
+            &format!("{at}.equals"),
+            "is empty; give the text the value must be",
+        );
+        ok = false;
+    }
+    let pointer = Pointer::parse(&f.pointer).filter(|p| !p.is_root());
+    let declared = match (&pointer, Pointer::parse(&precheck.response.record)) {
+        (Some(p), Some(record)) => {
+            let op = precheck
+                .operation
+                .trim()
+                .split_once(' ')
+                .and_then(|(m, path)| {
+                    ctx.api
+                        .operation(&m.trim().to_ascii_uppercase(), path.trim())
+                });
+            op.is_none_or(|op| response::declares(ctx.api, op, &record.join(p)))
+        }
+        _ => false,
+    };
+    if !declared {
+        ctx.error(
+            &format!("{at}.pointer"),
+            format!(
+                "`{}` is not a pointer the precheck's success response has below its record `{}`",
+                f.pointer, precheck.response.record
+            ),
+        );
+        ok = false;
+    }
+    if !ok {
+        return None;
+    }
+    Some((pointer?, f.equals.clone()))
 }
 
 /// A precheck's `same_time`: the pointer is a time in the precheck's

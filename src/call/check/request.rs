@@ -346,6 +346,14 @@ fn misplaced(
                 "must sit between single quotes, where SOQL takes a string literal (`WHERE Email = '{email|soql}'`)".to_string()
             })
         }
+        QueryLanguage::ZohoCriteria => {
+            let opens = matches!(before, Some(TextPiece::Literal(l))
+                if l.ends_with(":equals:") || l.ends_with(":starts_with:"));
+            let closes = matches!(after, Some(TextPiece::Literal(l)) if l.starts_with(')'));
+            (!(opens && closes)).then(|| {
+                "must be a condition's whole value, between `:equals:` (or `:starts_with:`) and `)`: `(Account_Name:equals:{company_name|zoho_criteria})`".to_string()
+            })
+        }
         QueryLanguage::ZendeskSearch | QueryLanguage::ShopifySearch => None,
     }
 }
@@ -369,6 +377,7 @@ fn text(
     let mut out = Vec::new();
     let mut ok = true;
     for piece in pieces {
+        let millis = matches!(piece, Piece::ArgUnixMillis(_));
         match piece {
             Piece::Text(t) => out.push(TextPiece::Literal(t)),
             Piece::Arg(name) => {
@@ -402,13 +411,14 @@ fn text(
                     let names: Vec<&str> = QueryLanguage::ALL.iter().map(|l| l.name()).collect();
                     let mut filters = names.clone();
                     filters.push(&placeholder::UTC[1..]);
+                    filters.push(&placeholder::UNIX_MILLIS[1..]);
                     let hint = crate::suggest::closest(&escape, &filters)
                         .map(|c| format!(" (did you mean `{c}`?)"))
                         .unwrap_or_default();
                     ctx.error(
                         place,
                         format!(
-                            "`{shown}`: `{escape}` is not a query language{hint}; languages: {}; or `{{{name}|utc}}` for a time in UTC",
+                            "`{shown}`: `{escape}` is not a query language{hint}; languages: {}; or `{{{name}|utc}}` for a time in UTC, `{{{name}|unix_millis}}` as Unix milliseconds",
                             names.join(", ")
                         ),
                     );
@@ -449,13 +459,19 @@ fn text(
                 arg.escape = Some(language);
                 out.push(TextPiece::Value(Source::Arg(arg)));
             }
-            Piece::ArgUtc(name) => {
+            Piece::ArgUtc(name) | Piece::ArgUnixMillis(name) => {
+                let filter = if millis { "unix_millis" } else { "utc" };
+                let what = if millis {
+                    "a time as Unix milliseconds"
+                } else {
+                    "a time in UTC"
+                };
                 let Some(p) = scope.param(&name) else {
                     let names: Vec<&str> = scope.params.iter().map(|p| p.name.as_str()).collect();
                     ctx.error(
                         place,
                         format!(
-                            "placeholder `{{{name}|utc}}` is not a tool parameter; parameters: {}",
+                            "placeholder `{{{name}|{filter}}}` is not a tool parameter; parameters: {}",
                             names.join(", ")
                         ),
                     );
@@ -466,7 +482,7 @@ fn text(
                     ctx.error(
                         place,
                         format!(
-                            "`{{{name}|utc}}`: parameter `{name}` is not a time (`type: string`, `format: date-time`)"
+                            "`{{{name}|{filter}}}`: parameter `{name}` is not a time (`type: string`, `format: date-time`)"
                         ),
                     );
                     ok = false;
@@ -477,18 +493,21 @@ fn text(
                     ctx.error(
                         place,
                         format!(
-                            "`{{{name}|utc}}`: `{name}` is optional; a time in UTC needs it: make it required or list it in `when`"
+                            "`{{{name}|{filter}}}`: `{name}` is optional; {what} needs it: make it required or list it in `when`"
                         ),
                     );
                     ok = false;
                 }
-                arg.form = ArgForm::Utc {
-                    business: ctx
-                        .crm
-                        .settings
-                        .iter()
-                        .find(|(_, s)| s.kind == SettingKindBinding::UtcOffset)
-                        .map(|(n, _)| n.clone()),
+                let business = ctx
+                    .crm
+                    .settings
+                    .iter()
+                    .find(|(_, s)| s.kind == SettingKindBinding::UtcOffset)
+                    .map(|(n, _)| n.clone());
+                arg.form = if millis {
+                    ArgForm::UnixMillis { business }
+                } else {
+                    ArgForm::Utc { business }
                 };
                 out.push(TextPiece::Value(Source::Arg(arg)));
             }

@@ -71,7 +71,9 @@ impl Answer<'_> {
         p: &str,
         under: &Pointer,
     ) -> Option<Pointer> {
-        let pointer = Pointer::parse(p).filter(|p| !p.is_root());
+        // `""` is the element itself inside an `each` (a list of strings,
+        // HighLevel's slots); below the record it would be the record.
+        let pointer = Pointer::parse(p).filter(|p| !p.is_root() || !under.is_root());
         let Some(pointer) = pointer else {
             ctx.error(
                 at,

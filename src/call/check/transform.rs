@@ -554,11 +554,24 @@ fn list_pointer(
     value: &Value,
     target: &Target<'_>,
 ) -> Option<Pointer> {
-    let Some(object) = value.as_str().and_then(|p| p.strip_suffix("/*")) else {
-        return one_pointer(ctx, answer, at, value, target);
+    let text = value.as_str().unwrap_or_default();
+    // `…/*` or `…/*/rest`: the members' arrays (at `/rest` below each).
+    let (object, rest) = match text.split_once("/*/") {
+        Some((object, rest)) => (object, Some(["/", rest].concat())),
+        None => match text.strip_suffix("/*") {
+            Some(object) => (object, None),
+            None => return one_pointer(ctx, answer, at, value, target),
+        },
     };
-    let prefix = answer.below(ctx, at, object, &target.under)?;
-    let full = prefix.join(&Pointer::parse("/*")?);
+    let prefix = if object.is_empty() {
+        Pointer::parse("")?
+    } else {
+        answer.below(ctx, at, object, &target.under)?
+    };
+    let mut full = prefix.join(&Pointer::parse("/*")?);
+    if let Some(rest) = &rest {
+        full = full.join(&Pointer::parse(rest)?);
+    }
     let members_open = matches!(
         answer.kind_at(&target.under.join(&prefix)),
         None | Some(SchemaKind::Object { .. }) | Some(SchemaKind::Any)

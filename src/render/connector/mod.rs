@@ -655,17 +655,23 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
             let record = literal(e.call.record.as_str());
             let detail = literal(&e.call.not_found_detail());
             let output = output(e)?;
-            // An answer whose every field the CRM lacks (Salesforce's
-            // ticket-create) is still checked for its record, unnamed.
-            let bind = if e.result.is_empty() {
-                quote! { let _record = }
+            // Every field a constant or absent: the record is only checked
+            // to be there (Zoho's new case answers with its id alone).
+            let reads = e.result.iter().any(|p| {
+                !matches!(
+                    p.source,
+                    crate::call::FieldSource::Absent | crate::call::FieldSource::Const(_)
+                )
+            });
+            let binding = if reads {
+                quote! { record }
             } else {
-                quote! { let record = }
+                quote! { _record }
             };
             quote! {
                 let request = #request;
                 let response = client.send(request).await?;
-                #bind project::at(&response, #record)
+                let #binding = project::at(&response, #record)
                     .ok_or_else(|| ActionError::not_found(#detail))?;
                 Ok(#output)
             }
@@ -693,6 +699,7 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
             lookup,
             write,
             same_time,
+            found_when,
         } => {
             let precheck = request::expression(&lookup.call)?;
             let write_request = request::expression(&write.call)?;
@@ -701,14 +708,30 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
                 literal(write.call.record.as_str()),
             );
             let (found, created) = (output(lookup)?, output(write)?);
-            let (business, write_call) = match same_time {
-                None => (
+            let (business, write_call) = match (same_time, found_when) {
+                (None, Some((pointer, equals))) => {
+                    let pointer = literal(pointer.as_str());
+                    let equals = literal(equals);
+                    (
+                        quote! {},
+                        quote! {
+                            client.write_unless_found_where(
+                                precheck,
+                                #lookup_record,
+                                |record| project::text(record, #pointer).as_deref() == Some(#equals),
+                                write,
+                                #write_record,
+                            )
+                        },
+                    )
+                }
+                (None, None) => (
                     quote! {},
                     quote! {
                         client.write_unless_found(precheck, #lookup_record, write, #write_record)
                     },
                 ),
-                Some(same) => {
+                (Some(same), _) => {
                     let pointer = literal(same.pointer.as_str());
                     let arg = ident(&same.arg.name)?;
                     let offset = match &same.arg.form {

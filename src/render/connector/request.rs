@@ -179,7 +179,7 @@ pub fn step_ident(step: &str) -> Result<syn::Ident, String> {
 
 fn arg_value(a: &ArgRef) -> Result<TokenStream, String> {
     let id = ident(&a.name)?;
-    if let ArgForm::Utc { business } = &a.form {
+    if let ArgForm::Utc { business } | ArgForm::UnixMillis { business } = &a.form {
         // Checked: a required or given string argument.
         let text = match a.presence {
             Presence::Given => quote! { #id },
@@ -193,6 +193,9 @@ fn arg_value(a: &ArgRef) -> Result<TokenStream, String> {
             None => quote! { time::Offset::UTC },
         };
         let field = literal(&a.name);
+        if matches!(a.form, ArgForm::UnixMillis { .. }) {
+            return Ok(quote! { time::to_unix_millis(#text, #offset, #field)?.to_string() });
+        }
         return Ok(quote! { time::to_utc(#text, #offset, #field)? });
     }
     Ok(match (a.presence, a.ty) {
