@@ -51,6 +51,36 @@ pub mod freshdesk {
     pub mod ticket_status;
 }
 
+/// Connectors for `gohighlevel`.
+#[rustfmt::skip]
+#[path = "gohighlevel"]
+pub mod gohighlevel {
+    #[rustfmt::skip]
+    #[path = "appointment-availability/connector.rs"]
+    pub mod appointment_availability;
+    #[rustfmt::skip]
+    #[path = "appointment-cancel/connector.rs"]
+    pub mod appointment_cancel;
+    #[rustfmt::skip]
+    #[path = "appointment-reschedule/connector.rs"]
+    pub mod appointment_reschedule;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "invoice-lookup/connector.rs"]
+    pub mod invoice_lookup;
+    #[rustfmt::skip]
+    #[path = "payment-status/connector.rs"]
+    pub mod payment_status;
+}
+
 /// Connectors for `hubspot`.
 #[rustfmt::skip]
 #[path = "hubspot"]
@@ -64,6 +94,15 @@ pub mod hubspot {
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "invoice-lookup/connector.rs"]
+    pub mod invoice_lookup;
+    #[rustfmt::skip]
+    #[path = "payment-status/connector.rs"]
+    pub mod payment_status;
+    #[rustfmt::skip]
+    #[path = "ticket-create/connector.rs"]
+    pub mod ticket_create;
     #[rustfmt::skip]
     #[path = "ticket-status/connector.rs"]
     pub mod ticket_status;
@@ -161,11 +200,17 @@ pub mod salesforce {
 #[path = "servicetitan"]
 pub mod servicetitan {
     #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
     #[path = "account-verify/connector.rs"]
     pub mod account_verify;
     #[rustfmt::skip]
     #[path = "appointment-availability/connector.rs"]
     pub mod appointment_availability;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
@@ -182,8 +227,14 @@ pub mod servicetitan {
 #[path = "shopify"]
 pub mod shopify {
     #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
     #[path = "account-verify/connector.rs"]
     pub mod account_verify;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
@@ -199,12 +250,18 @@ pub mod shopify {
     #[rustfmt::skip]
     #[path = "shipment-tracking/connector.rs"]
     pub mod shipment_tracking;
+    #[rustfmt::skip]
+    #[path = "spare-part-check/connector.rs"]
+    pub mod spare_part_check;
 }
 
 /// Connectors for `stripe`.
 #[rustfmt::skip]
 #[path = "stripe"]
 pub mod stripe {
+    #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
     #[rustfmt::skip]
     #[path = "account-verify/connector.rs"]
     pub mod account_verify;
@@ -236,6 +293,36 @@ pub mod zendesk {
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
     #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "ticket-create/connector.rs"]
+    pub mod ticket_create;
+    #[rustfmt::skip]
+    #[path = "ticket-status/connector.rs"]
+    pub mod ticket_status;
+}
+
+/// Connectors for `zoho`.
+#[rustfmt::skip]
+#[path = "zoho"]
+pub mod zoho {
+    #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
@@ -261,9 +348,20 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("freshdesk", "known-issue-search"),
     ("freshdesk", "ticket-create"),
     ("freshdesk", "ticket-status"),
+    ("gohighlevel", "appointment-availability"),
+    ("gohighlevel", "appointment-cancel"),
+    ("gohighlevel", "appointment-reschedule"),
+    ("gohighlevel", "call-note-log"),
+    ("gohighlevel", "contact-create"),
+    ("gohighlevel", "contact-lookup"),
+    ("gohighlevel", "invoice-lookup"),
+    ("gohighlevel", "payment-status"),
     ("hubspot", "account-verify"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
+    ("hubspot", "invoice-lookup"),
+    ("hubspot", "payment-status"),
+    ("hubspot", "ticket-create"),
     ("hubspot", "ticket-status"),
     ("intercom", "account-lookup"),
     ("intercom", "account-verify"),
@@ -288,17 +386,23 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("salesforce", "order-status"),
     ("salesforce", "ticket-create"),
     ("salesforce", "ticket-status"),
+    ("servicetitan", "account-lookup"),
     ("servicetitan", "account-verify"),
     ("servicetitan", "appointment-availability"),
+    ("servicetitan", "call-note-log"),
     ("servicetitan", "contact-lookup"),
     ("servicetitan", "device-config-lookup"),
     ("servicetitan", "invoice-lookup"),
+    ("shopify", "account-lookup"),
     ("shopify", "account-verify"),
+    ("shopify", "contact-create"),
     ("shopify", "contact-lookup"),
     ("shopify", "inventory-check"),
     ("shopify", "order-status"),
     ("shopify", "product-search"),
     ("shopify", "shipment-tracking"),
+    ("shopify", "spare-part-check"),
+    ("stripe", "account-lookup"),
     ("stripe", "account-verify"),
     ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
@@ -307,9 +411,17 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("zendesk", "account-lookup"),
     ("zendesk", "account-verify"),
     ("zendesk", "call-note-log"),
+    ("zendesk", "contact-create"),
     ("zendesk", "contact-lookup"),
     ("zendesk", "ticket-create"),
     ("zendesk", "ticket-status"),
+    ("zoho", "account-lookup"),
+    ("zoho", "account-verify"),
+    ("zoho", "call-note-log"),
+    ("zoho", "contact-create"),
+    ("zoho", "contact-lookup"),
+    ("zoho", "ticket-create"),
+    ("zoho", "ticket-status"),
 ];
 
 /// Handles one tool call with the connector for `crm` × `template` (ids
@@ -359,6 +471,30 @@ pub async fn call_json(
         ("freshdesk", "ticket-status") => {
             Some(freshdesk::ticket_status::call_json(client, args).await)
         }
+        ("gohighlevel", "appointment-availability") => {
+            Some(gohighlevel::appointment_availability::call_json(client, args).await)
+        }
+        ("gohighlevel", "appointment-cancel") => {
+            Some(gohighlevel::appointment_cancel::call_json(client, args).await)
+        }
+        ("gohighlevel", "appointment-reschedule") => {
+            Some(gohighlevel::appointment_reschedule::call_json(client, args).await)
+        }
+        ("gohighlevel", "call-note-log") => {
+            Some(gohighlevel::call_note_log::call_json(client, args).await)
+        }
+        ("gohighlevel", "contact-create") => {
+            Some(gohighlevel::contact_create::call_json(client, args).await)
+        }
+        ("gohighlevel", "contact-lookup") => {
+            Some(gohighlevel::contact_lookup::call_json(client, args).await)
+        }
+        ("gohighlevel", "invoice-lookup") => {
+            Some(gohighlevel::invoice_lookup::call_json(client, args).await)
+        }
+        ("gohighlevel", "payment-status") => {
+            Some(gohighlevel::payment_status::call_json(client, args).await)
+        }
         ("hubspot", "account-verify") => {
             Some(hubspot::account_verify::call_json(client, args).await)
         }
@@ -367,6 +503,15 @@ pub async fn call_json(
         }
         ("hubspot", "contact-lookup") => {
             Some(hubspot::contact_lookup::call_json(client, args).await)
+        }
+        ("hubspot", "invoice-lookup") => {
+            Some(hubspot::invoice_lookup::call_json(client, args).await)
+        }
+        ("hubspot", "payment-status") => {
+            Some(hubspot::payment_status::call_json(client, args).await)
+        }
+        ("hubspot", "ticket-create") => {
+            Some(hubspot::ticket_create::call_json(client, args).await)
         }
         ("hubspot", "ticket-status") => {
             Some(hubspot::ticket_status::call_json(client, args).await)
@@ -440,11 +585,17 @@ pub async fn call_json(
         ("salesforce", "ticket-status") => {
             Some(salesforce::ticket_status::call_json(client, args).await)
         }
+        ("servicetitan", "account-lookup") => {
+            Some(servicetitan::account_lookup::call_json(client, args).await)
+        }
         ("servicetitan", "account-verify") => {
             Some(servicetitan::account_verify::call_json(client, args).await)
         }
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::call_json(client, args).await)
+        }
+        ("servicetitan", "call-note-log") => {
+            Some(servicetitan::call_note_log::call_json(client, args).await)
         }
         ("servicetitan", "contact-lookup") => {
             Some(servicetitan::contact_lookup::call_json(client, args).await)
@@ -455,8 +606,14 @@ pub async fn call_json(
         ("servicetitan", "invoice-lookup") => {
             Some(servicetitan::invoice_lookup::call_json(client, args).await)
         }
+        ("shopify", "account-lookup") => {
+            Some(shopify::account_lookup::call_json(client, args).await)
+        }
         ("shopify", "account-verify") => {
             Some(shopify::account_verify::call_json(client, args).await)
+        }
+        ("shopify", "contact-create") => {
+            Some(shopify::contact_create::call_json(client, args).await)
         }
         ("shopify", "contact-lookup") => {
             Some(shopify::contact_lookup::call_json(client, args).await)
@@ -472,6 +629,12 @@ pub async fn call_json(
         }
         ("shopify", "shipment-tracking") => {
             Some(shopify::shipment_tracking::call_json(client, args).await)
+        }
+        ("shopify", "spare-part-check") => {
+            Some(shopify::spare_part_check::call_json(client, args).await)
+        }
+        ("stripe", "account-lookup") => {
+            Some(stripe::account_lookup::call_json(client, args).await)
         }
         ("stripe", "account-verify") => {
             Some(stripe::account_verify::call_json(client, args).await)
@@ -497,6 +660,9 @@ pub async fn call_json(
         ("zendesk", "call-note-log") => {
             Some(zendesk::call_note_log::call_json(client, args).await)
         }
+        ("zendesk", "contact-create") => {
+            Some(zendesk::contact_create::call_json(client, args).await)
+        }
         ("zendesk", "contact-lookup") => {
             Some(zendesk::contact_lookup::call_json(client, args).await)
         }
@@ -505,6 +671,27 @@ pub async fn call_json(
         }
         ("zendesk", "ticket-status") => {
             Some(zendesk::ticket_status::call_json(client, args).await)
+        }
+        ("zoho", "account-lookup") => {
+            Some(zoho::account_lookup::call_json(client, args).await)
+        }
+        ("zoho", "account-verify") => {
+            Some(zoho::account_verify::call_json(client, args).await)
+        }
+        ("zoho", "call-note-log") => {
+            Some(zoho::call_note_log::call_json(client, args).await)
+        }
+        ("zoho", "contact-create") => {
+            Some(zoho::contact_create::call_json(client, args).await)
+        }
+        ("zoho", "contact-lookup") => {
+            Some(zoho::contact_lookup::call_json(client, args).await)
+        }
+        ("zoho", "ticket-create") => {
+            Some(zoho::ticket_create::call_json(client, args).await)
+        }
+        ("zoho", "ticket-status") => {
+            Some(zoho::ticket_status::call_json(client, args).await)
         }
         _ => None,
     }
@@ -519,6 +706,9 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "account-verify") => Some(hubspot::account_verify::CRM),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
+        ("hubspot", "invoice-lookup") => Some(hubspot::invoice_lookup::CRM),
+        ("hubspot", "payment-status") => Some(hubspot::payment_status::CRM),
+        ("hubspot", "ticket-create") => Some(hubspot::ticket_create::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
         ("pipedrive", "account-lookup") => Some(pipedrive::account_lookup::CRM),
         ("pipedrive", "account-verify") => Some(pipedrive::account_verify::CRM),
@@ -526,6 +716,7 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("pipedrive", "contact-create") => Some(pipedrive::contact_create::CRM),
         ("pipedrive", "contact-lookup") => Some(pipedrive::contact_lookup::CRM),
         ("pipedrive", "product-search") => Some(pipedrive::product_search::CRM),
+        ("stripe", "account-lookup") => Some(stripe::account_lookup::CRM),
         ("stripe", "account-verify") => Some(stripe::account_verify::CRM),
         ("stripe", "contact-create") => Some(stripe::contact_create::CRM),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::CRM),
@@ -560,6 +751,20 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         }
         ("freshdesk", "ticket-create") => Some(freshdesk::ticket_create::VENDOR),
         ("freshdesk", "ticket-status") => Some(freshdesk::ticket_status::VENDOR),
+        ("gohighlevel", "appointment-availability") => {
+            Some(gohighlevel::appointment_availability::VENDOR)
+        }
+        ("gohighlevel", "appointment-cancel") => {
+            Some(gohighlevel::appointment_cancel::VENDOR)
+        }
+        ("gohighlevel", "appointment-reschedule") => {
+            Some(gohighlevel::appointment_reschedule::VENDOR)
+        }
+        ("gohighlevel", "call-note-log") => Some(gohighlevel::call_note_log::VENDOR),
+        ("gohighlevel", "contact-create") => Some(gohighlevel::contact_create::VENDOR),
+        ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::VENDOR),
+        ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::VENDOR),
+        ("gohighlevel", "payment-status") => Some(gohighlevel::payment_status::VENDOR),
         ("intercom", "account-lookup") => Some(intercom::account_lookup::VENDOR),
         ("intercom", "account-verify") => Some(intercom::account_verify::VENDOR),
         ("intercom", "call-note-log") => Some(intercom::call_note_log::VENDOR),
@@ -579,27 +784,40 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("salesforce", "order-status") => Some(salesforce::order_status::VENDOR),
         ("salesforce", "ticket-create") => Some(salesforce::ticket_create::VENDOR),
         ("salesforce", "ticket-status") => Some(salesforce::ticket_status::VENDOR),
+        ("servicetitan", "account-lookup") => Some(servicetitan::account_lookup::VENDOR),
         ("servicetitan", "account-verify") => Some(servicetitan::account_verify::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
+        ("servicetitan", "call-note-log") => Some(servicetitan::call_note_log::VENDOR),
         ("servicetitan", "contact-lookup") => Some(servicetitan::contact_lookup::VENDOR),
         ("servicetitan", "device-config-lookup") => {
             Some(servicetitan::device_config_lookup::VENDOR)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::VENDOR),
+        ("shopify", "account-lookup") => Some(shopify::account_lookup::VENDOR),
         ("shopify", "account-verify") => Some(shopify::account_verify::VENDOR),
+        ("shopify", "contact-create") => Some(shopify::contact_create::VENDOR),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::VENDOR),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::VENDOR),
         ("shopify", "order-status") => Some(shopify::order_status::VENDOR),
         ("shopify", "product-search") => Some(shopify::product_search::VENDOR),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::VENDOR),
+        ("shopify", "spare-part-check") => Some(shopify::spare_part_check::VENDOR),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
         ("zendesk", "account-verify") => Some(zendesk::account_verify::VENDOR),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
+        ("zendesk", "contact-create") => Some(zendesk::contact_create::VENDOR),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::VENDOR),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::VENDOR),
+        ("zoho", "account-lookup") => Some(zoho::account_lookup::VENDOR),
+        ("zoho", "account-verify") => Some(zoho::account_verify::VENDOR),
+        ("zoho", "call-note-log") => Some(zoho::call_note_log::VENDOR),
+        ("zoho", "contact-create") => Some(zoho::contact_create::VENDOR),
+        ("zoho", "contact-lookup") => Some(zoho::contact_lookup::VENDOR),
+        ("zoho", "ticket-create") => Some(zoho::ticket_create::VENDOR),
+        ("zoho", "ticket-status") => Some(zoho::ticket_status::VENDOR),
         _ => None,
     }
 }
@@ -627,9 +845,26 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         }
         ("freshdesk", "ticket-create") => Some(freshdesk::ticket_create::TIMEOUT),
         ("freshdesk", "ticket-status") => Some(freshdesk::ticket_status::TIMEOUT),
+        ("gohighlevel", "appointment-availability") => {
+            Some(gohighlevel::appointment_availability::TIMEOUT)
+        }
+        ("gohighlevel", "appointment-cancel") => {
+            Some(gohighlevel::appointment_cancel::TIMEOUT)
+        }
+        ("gohighlevel", "appointment-reschedule") => {
+            Some(gohighlevel::appointment_reschedule::TIMEOUT)
+        }
+        ("gohighlevel", "call-note-log") => Some(gohighlevel::call_note_log::TIMEOUT),
+        ("gohighlevel", "contact-create") => Some(gohighlevel::contact_create::TIMEOUT),
+        ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::TIMEOUT),
+        ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::TIMEOUT),
+        ("gohighlevel", "payment-status") => Some(gohighlevel::payment_status::TIMEOUT),
         ("hubspot", "account-verify") => Some(hubspot::account_verify::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
+        ("hubspot", "invoice-lookup") => Some(hubspot::invoice_lookup::TIMEOUT),
+        ("hubspot", "payment-status") => Some(hubspot::payment_status::TIMEOUT),
+        ("hubspot", "ticket-create") => Some(hubspot::ticket_create::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
         ("intercom", "account-lookup") => Some(intercom::account_lookup::TIMEOUT),
         ("intercom", "account-verify") => Some(intercom::account_verify::TIMEOUT),
@@ -656,21 +891,27 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("salesforce", "order-status") => Some(salesforce::order_status::TIMEOUT),
         ("salesforce", "ticket-create") => Some(salesforce::ticket_create::TIMEOUT),
         ("salesforce", "ticket-status") => Some(salesforce::ticket_status::TIMEOUT),
+        ("servicetitan", "account-lookup") => Some(servicetitan::account_lookup::TIMEOUT),
         ("servicetitan", "account-verify") => Some(servicetitan::account_verify::TIMEOUT),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::TIMEOUT)
         }
+        ("servicetitan", "call-note-log") => Some(servicetitan::call_note_log::TIMEOUT),
         ("servicetitan", "contact-lookup") => Some(servicetitan::contact_lookup::TIMEOUT),
         ("servicetitan", "device-config-lookup") => {
             Some(servicetitan::device_config_lookup::TIMEOUT)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::TIMEOUT),
+        ("shopify", "account-lookup") => Some(shopify::account_lookup::TIMEOUT),
         ("shopify", "account-verify") => Some(shopify::account_verify::TIMEOUT),
+        ("shopify", "contact-create") => Some(shopify::contact_create::TIMEOUT),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::TIMEOUT),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::TIMEOUT),
         ("shopify", "order-status") => Some(shopify::order_status::TIMEOUT),
         ("shopify", "product-search") => Some(shopify::product_search::TIMEOUT),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
+        ("shopify", "spare-part-check") => Some(shopify::spare_part_check::TIMEOUT),
+        ("stripe", "account-lookup") => Some(stripe::account_lookup::TIMEOUT),
         ("stripe", "account-verify") => Some(stripe::account_verify::TIMEOUT),
         ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
@@ -679,9 +920,17 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::TIMEOUT),
         ("zendesk", "account-verify") => Some(zendesk::account_verify::TIMEOUT),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::TIMEOUT),
+        ("zendesk", "contact-create") => Some(zendesk::contact_create::TIMEOUT),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::TIMEOUT),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::TIMEOUT),
         ("zendesk", "ticket-status") => Some(zendesk::ticket_status::TIMEOUT),
+        ("zoho", "account-lookup") => Some(zoho::account_lookup::TIMEOUT),
+        ("zoho", "account-verify") => Some(zoho::account_verify::TIMEOUT),
+        ("zoho", "call-note-log") => Some(zoho::call_note_log::TIMEOUT),
+        ("zoho", "contact-create") => Some(zoho::contact_create::TIMEOUT),
+        ("zoho", "contact-lookup") => Some(zoho::contact_lookup::TIMEOUT),
+        ("zoho", "ticket-create") => Some(zoho::ticket_create::TIMEOUT),
+        ("zoho", "ticket-status") => Some(zoho::ticket_status::TIMEOUT),
         _ => None,
     }
 }
@@ -1017,6 +1266,230 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("freshdesk", "ticket-status", "vapi") => {
             Some(include_str!("freshdesk/ticket-status/vapi.json"))
         }
+        ("gohighlevel", "appointment-availability", "anthropic") => {
+            Some(include_str!("gohighlevel/appointment-availability/anthropic.json"))
+        }
+        ("gohighlevel", "appointment-availability", "elevenlabs") => {
+            Some(include_str!("gohighlevel/appointment-availability/elevenlabs.json"))
+        }
+        ("gohighlevel", "appointment-availability", "gemini") => {
+            Some(include_str!("gohighlevel/appointment-availability/gemini.json"))
+        }
+        ("gohighlevel", "appointment-availability", "mcp") => {
+            Some(include_str!("gohighlevel/appointment-availability/mcp.json"))
+        }
+        ("gohighlevel", "appointment-availability", "openai-chat") => {
+            Some(include_str!("gohighlevel/appointment-availability/openai-chat.json"))
+        }
+        ("gohighlevel", "appointment-availability", "openai-realtime") => {
+            Some(
+                include_str!("gohighlevel/appointment-availability/openai-realtime.json"),
+            )
+        }
+        ("gohighlevel", "appointment-availability", "openai-responses") => {
+            Some(
+                include_str!(
+                    "gohighlevel/appointment-availability/openai-responses.json"
+                ),
+            )
+        }
+        ("gohighlevel", "appointment-availability", "retell") => {
+            Some(include_str!("gohighlevel/appointment-availability/retell.json"))
+        }
+        ("gohighlevel", "appointment-availability", "vapi") => {
+            Some(include_str!("gohighlevel/appointment-availability/vapi.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "anthropic") => {
+            Some(include_str!("gohighlevel/appointment-cancel/anthropic.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "elevenlabs") => {
+            Some(include_str!("gohighlevel/appointment-cancel/elevenlabs.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "gemini") => {
+            Some(include_str!("gohighlevel/appointment-cancel/gemini.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "mcp") => {
+            Some(include_str!("gohighlevel/appointment-cancel/mcp.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "openai-chat") => {
+            Some(include_str!("gohighlevel/appointment-cancel/openai-chat.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "openai-realtime") => {
+            Some(include_str!("gohighlevel/appointment-cancel/openai-realtime.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "openai-responses") => {
+            Some(include_str!("gohighlevel/appointment-cancel/openai-responses.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "retell") => {
+            Some(include_str!("gohighlevel/appointment-cancel/retell.json"))
+        }
+        ("gohighlevel", "appointment-cancel", "vapi") => {
+            Some(include_str!("gohighlevel/appointment-cancel/vapi.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "anthropic") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/anthropic.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "elevenlabs") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/elevenlabs.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "gemini") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/gemini.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "mcp") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/mcp.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "openai-chat") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/openai-chat.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "openai-realtime") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/openai-realtime.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "openai-responses") => {
+            Some(
+                include_str!("gohighlevel/appointment-reschedule/openai-responses.json"),
+            )
+        }
+        ("gohighlevel", "appointment-reschedule", "retell") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/retell.json"))
+        }
+        ("gohighlevel", "appointment-reschedule", "vapi") => {
+            Some(include_str!("gohighlevel/appointment-reschedule/vapi.json"))
+        }
+        ("gohighlevel", "call-note-log", "anthropic") => {
+            Some(include_str!("gohighlevel/call-note-log/anthropic.json"))
+        }
+        ("gohighlevel", "call-note-log", "elevenlabs") => {
+            Some(include_str!("gohighlevel/call-note-log/elevenlabs.json"))
+        }
+        ("gohighlevel", "call-note-log", "gemini") => {
+            Some(include_str!("gohighlevel/call-note-log/gemini.json"))
+        }
+        ("gohighlevel", "call-note-log", "mcp") => {
+            Some(include_str!("gohighlevel/call-note-log/mcp.json"))
+        }
+        ("gohighlevel", "call-note-log", "openai-chat") => {
+            Some(include_str!("gohighlevel/call-note-log/openai-chat.json"))
+        }
+        ("gohighlevel", "call-note-log", "openai-realtime") => {
+            Some(include_str!("gohighlevel/call-note-log/openai-realtime.json"))
+        }
+        ("gohighlevel", "call-note-log", "openai-responses") => {
+            Some(include_str!("gohighlevel/call-note-log/openai-responses.json"))
+        }
+        ("gohighlevel", "call-note-log", "retell") => {
+            Some(include_str!("gohighlevel/call-note-log/retell.json"))
+        }
+        ("gohighlevel", "call-note-log", "vapi") => {
+            Some(include_str!("gohighlevel/call-note-log/vapi.json"))
+        }
+        ("gohighlevel", "contact-create", "anthropic") => {
+            Some(include_str!("gohighlevel/contact-create/anthropic.json"))
+        }
+        ("gohighlevel", "contact-create", "elevenlabs") => {
+            Some(include_str!("gohighlevel/contact-create/elevenlabs.json"))
+        }
+        ("gohighlevel", "contact-create", "gemini") => {
+            Some(include_str!("gohighlevel/contact-create/gemini.json"))
+        }
+        ("gohighlevel", "contact-create", "mcp") => {
+            Some(include_str!("gohighlevel/contact-create/mcp.json"))
+        }
+        ("gohighlevel", "contact-create", "openai-chat") => {
+            Some(include_str!("gohighlevel/contact-create/openai-chat.json"))
+        }
+        ("gohighlevel", "contact-create", "openai-realtime") => {
+            Some(include_str!("gohighlevel/contact-create/openai-realtime.json"))
+        }
+        ("gohighlevel", "contact-create", "openai-responses") => {
+            Some(include_str!("gohighlevel/contact-create/openai-responses.json"))
+        }
+        ("gohighlevel", "contact-create", "retell") => {
+            Some(include_str!("gohighlevel/contact-create/retell.json"))
+        }
+        ("gohighlevel", "contact-create", "vapi") => {
+            Some(include_str!("gohighlevel/contact-create/vapi.json"))
+        }
+        ("gohighlevel", "contact-lookup", "anthropic") => {
+            Some(include_str!("gohighlevel/contact-lookup/anthropic.json"))
+        }
+        ("gohighlevel", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("gohighlevel/contact-lookup/elevenlabs.json"))
+        }
+        ("gohighlevel", "contact-lookup", "gemini") => {
+            Some(include_str!("gohighlevel/contact-lookup/gemini.json"))
+        }
+        ("gohighlevel", "contact-lookup", "mcp") => {
+            Some(include_str!("gohighlevel/contact-lookup/mcp.json"))
+        }
+        ("gohighlevel", "contact-lookup", "openai-chat") => {
+            Some(include_str!("gohighlevel/contact-lookup/openai-chat.json"))
+        }
+        ("gohighlevel", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("gohighlevel/contact-lookup/openai-realtime.json"))
+        }
+        ("gohighlevel", "contact-lookup", "openai-responses") => {
+            Some(include_str!("gohighlevel/contact-lookup/openai-responses.json"))
+        }
+        ("gohighlevel", "contact-lookup", "retell") => {
+            Some(include_str!("gohighlevel/contact-lookup/retell.json"))
+        }
+        ("gohighlevel", "contact-lookup", "vapi") => {
+            Some(include_str!("gohighlevel/contact-lookup/vapi.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "anthropic") => {
+            Some(include_str!("gohighlevel/invoice-lookup/anthropic.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "elevenlabs") => {
+            Some(include_str!("gohighlevel/invoice-lookup/elevenlabs.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "gemini") => {
+            Some(include_str!("gohighlevel/invoice-lookup/gemini.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "mcp") => {
+            Some(include_str!("gohighlevel/invoice-lookup/mcp.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "openai-chat") => {
+            Some(include_str!("gohighlevel/invoice-lookup/openai-chat.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "openai-realtime") => {
+            Some(include_str!("gohighlevel/invoice-lookup/openai-realtime.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "openai-responses") => {
+            Some(include_str!("gohighlevel/invoice-lookup/openai-responses.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "retell") => {
+            Some(include_str!("gohighlevel/invoice-lookup/retell.json"))
+        }
+        ("gohighlevel", "invoice-lookup", "vapi") => {
+            Some(include_str!("gohighlevel/invoice-lookup/vapi.json"))
+        }
+        ("gohighlevel", "payment-status", "anthropic") => {
+            Some(include_str!("gohighlevel/payment-status/anthropic.json"))
+        }
+        ("gohighlevel", "payment-status", "elevenlabs") => {
+            Some(include_str!("gohighlevel/payment-status/elevenlabs.json"))
+        }
+        ("gohighlevel", "payment-status", "gemini") => {
+            Some(include_str!("gohighlevel/payment-status/gemini.json"))
+        }
+        ("gohighlevel", "payment-status", "mcp") => {
+            Some(include_str!("gohighlevel/payment-status/mcp.json"))
+        }
+        ("gohighlevel", "payment-status", "openai-chat") => {
+            Some(include_str!("gohighlevel/payment-status/openai-chat.json"))
+        }
+        ("gohighlevel", "payment-status", "openai-realtime") => {
+            Some(include_str!("gohighlevel/payment-status/openai-realtime.json"))
+        }
+        ("gohighlevel", "payment-status", "openai-responses") => {
+            Some(include_str!("gohighlevel/payment-status/openai-responses.json"))
+        }
+        ("gohighlevel", "payment-status", "retell") => {
+            Some(include_str!("gohighlevel/payment-status/retell.json"))
+        }
+        ("gohighlevel", "payment-status", "vapi") => {
+            Some(include_str!("gohighlevel/payment-status/vapi.json"))
+        }
         ("hubspot", "account-verify", "anthropic") => {
             Some(include_str!("hubspot/account-verify/anthropic.json"))
         }
@@ -1097,6 +1570,87 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("hubspot", "contact-lookup", "vapi") => {
             Some(include_str!("hubspot/contact-lookup/vapi.json"))
+        }
+        ("hubspot", "invoice-lookup", "anthropic") => {
+            Some(include_str!("hubspot/invoice-lookup/anthropic.json"))
+        }
+        ("hubspot", "invoice-lookup", "elevenlabs") => {
+            Some(include_str!("hubspot/invoice-lookup/elevenlabs.json"))
+        }
+        ("hubspot", "invoice-lookup", "gemini") => {
+            Some(include_str!("hubspot/invoice-lookup/gemini.json"))
+        }
+        ("hubspot", "invoice-lookup", "mcp") => {
+            Some(include_str!("hubspot/invoice-lookup/mcp.json"))
+        }
+        ("hubspot", "invoice-lookup", "openai-chat") => {
+            Some(include_str!("hubspot/invoice-lookup/openai-chat.json"))
+        }
+        ("hubspot", "invoice-lookup", "openai-realtime") => {
+            Some(include_str!("hubspot/invoice-lookup/openai-realtime.json"))
+        }
+        ("hubspot", "invoice-lookup", "openai-responses") => {
+            Some(include_str!("hubspot/invoice-lookup/openai-responses.json"))
+        }
+        ("hubspot", "invoice-lookup", "retell") => {
+            Some(include_str!("hubspot/invoice-lookup/retell.json"))
+        }
+        ("hubspot", "invoice-lookup", "vapi") => {
+            Some(include_str!("hubspot/invoice-lookup/vapi.json"))
+        }
+        ("hubspot", "payment-status", "anthropic") => {
+            Some(include_str!("hubspot/payment-status/anthropic.json"))
+        }
+        ("hubspot", "payment-status", "elevenlabs") => {
+            Some(include_str!("hubspot/payment-status/elevenlabs.json"))
+        }
+        ("hubspot", "payment-status", "gemini") => {
+            Some(include_str!("hubspot/payment-status/gemini.json"))
+        }
+        ("hubspot", "payment-status", "mcp") => {
+            Some(include_str!("hubspot/payment-status/mcp.json"))
+        }
+        ("hubspot", "payment-status", "openai-chat") => {
+            Some(include_str!("hubspot/payment-status/openai-chat.json"))
+        }
+        ("hubspot", "payment-status", "openai-realtime") => {
+            Some(include_str!("hubspot/payment-status/openai-realtime.json"))
+        }
+        ("hubspot", "payment-status", "openai-responses") => {
+            Some(include_str!("hubspot/payment-status/openai-responses.json"))
+        }
+        ("hubspot", "payment-status", "retell") => {
+            Some(include_str!("hubspot/payment-status/retell.json"))
+        }
+        ("hubspot", "payment-status", "vapi") => {
+            Some(include_str!("hubspot/payment-status/vapi.json"))
+        }
+        ("hubspot", "ticket-create", "anthropic") => {
+            Some(include_str!("hubspot/ticket-create/anthropic.json"))
+        }
+        ("hubspot", "ticket-create", "elevenlabs") => {
+            Some(include_str!("hubspot/ticket-create/elevenlabs.json"))
+        }
+        ("hubspot", "ticket-create", "gemini") => {
+            Some(include_str!("hubspot/ticket-create/gemini.json"))
+        }
+        ("hubspot", "ticket-create", "mcp") => {
+            Some(include_str!("hubspot/ticket-create/mcp.json"))
+        }
+        ("hubspot", "ticket-create", "openai-chat") => {
+            Some(include_str!("hubspot/ticket-create/openai-chat.json"))
+        }
+        ("hubspot", "ticket-create", "openai-realtime") => {
+            Some(include_str!("hubspot/ticket-create/openai-realtime.json"))
+        }
+        ("hubspot", "ticket-create", "openai-responses") => {
+            Some(include_str!("hubspot/ticket-create/openai-responses.json"))
+        }
+        ("hubspot", "ticket-create", "retell") => {
+            Some(include_str!("hubspot/ticket-create/retell.json"))
+        }
+        ("hubspot", "ticket-create", "vapi") => {
+            Some(include_str!("hubspot/ticket-create/vapi.json"))
         }
         ("hubspot", "ticket-status", "anthropic") => {
             Some(include_str!("hubspot/ticket-status/anthropic.json"))
@@ -1746,6 +2300,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("salesforce", "ticket-status", "vapi") => {
             Some(include_str!("salesforce/ticket-status/vapi.json"))
         }
+        ("servicetitan", "account-lookup", "anthropic") => {
+            Some(include_str!("servicetitan/account-lookup/anthropic.json"))
+        }
+        ("servicetitan", "account-lookup", "elevenlabs") => {
+            Some(include_str!("servicetitan/account-lookup/elevenlabs.json"))
+        }
+        ("servicetitan", "account-lookup", "gemini") => {
+            Some(include_str!("servicetitan/account-lookup/gemini.json"))
+        }
+        ("servicetitan", "account-lookup", "mcp") => {
+            Some(include_str!("servicetitan/account-lookup/mcp.json"))
+        }
+        ("servicetitan", "account-lookup", "openai-chat") => {
+            Some(include_str!("servicetitan/account-lookup/openai-chat.json"))
+        }
+        ("servicetitan", "account-lookup", "openai-realtime") => {
+            Some(include_str!("servicetitan/account-lookup/openai-realtime.json"))
+        }
+        ("servicetitan", "account-lookup", "openai-responses") => {
+            Some(include_str!("servicetitan/account-lookup/openai-responses.json"))
+        }
+        ("servicetitan", "account-lookup", "retell") => {
+            Some(include_str!("servicetitan/account-lookup/retell.json"))
+        }
+        ("servicetitan", "account-lookup", "vapi") => {
+            Some(include_str!("servicetitan/account-lookup/vapi.json"))
+        }
         ("servicetitan", "account-verify", "anthropic") => {
             Some(include_str!("servicetitan/account-verify/anthropic.json"))
         }
@@ -1807,6 +2388,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("servicetitan", "appointment-availability", "vapi") => {
             Some(include_str!("servicetitan/appointment-availability/vapi.json"))
+        }
+        ("servicetitan", "call-note-log", "anthropic") => {
+            Some(include_str!("servicetitan/call-note-log/anthropic.json"))
+        }
+        ("servicetitan", "call-note-log", "elevenlabs") => {
+            Some(include_str!("servicetitan/call-note-log/elevenlabs.json"))
+        }
+        ("servicetitan", "call-note-log", "gemini") => {
+            Some(include_str!("servicetitan/call-note-log/gemini.json"))
+        }
+        ("servicetitan", "call-note-log", "mcp") => {
+            Some(include_str!("servicetitan/call-note-log/mcp.json"))
+        }
+        ("servicetitan", "call-note-log", "openai-chat") => {
+            Some(include_str!("servicetitan/call-note-log/openai-chat.json"))
+        }
+        ("servicetitan", "call-note-log", "openai-realtime") => {
+            Some(include_str!("servicetitan/call-note-log/openai-realtime.json"))
+        }
+        ("servicetitan", "call-note-log", "openai-responses") => {
+            Some(include_str!("servicetitan/call-note-log/openai-responses.json"))
+        }
+        ("servicetitan", "call-note-log", "retell") => {
+            Some(include_str!("servicetitan/call-note-log/retell.json"))
+        }
+        ("servicetitan", "call-note-log", "vapi") => {
+            Some(include_str!("servicetitan/call-note-log/vapi.json"))
         }
         ("servicetitan", "contact-lookup", "anthropic") => {
             Some(include_str!("servicetitan/contact-lookup/anthropic.json"))
@@ -1889,6 +2497,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("servicetitan", "invoice-lookup", "vapi") => {
             Some(include_str!("servicetitan/invoice-lookup/vapi.json"))
         }
+        ("shopify", "account-lookup", "anthropic") => {
+            Some(include_str!("shopify/account-lookup/anthropic.json"))
+        }
+        ("shopify", "account-lookup", "elevenlabs") => {
+            Some(include_str!("shopify/account-lookup/elevenlabs.json"))
+        }
+        ("shopify", "account-lookup", "gemini") => {
+            Some(include_str!("shopify/account-lookup/gemini.json"))
+        }
+        ("shopify", "account-lookup", "mcp") => {
+            Some(include_str!("shopify/account-lookup/mcp.json"))
+        }
+        ("shopify", "account-lookup", "openai-chat") => {
+            Some(include_str!("shopify/account-lookup/openai-chat.json"))
+        }
+        ("shopify", "account-lookup", "openai-realtime") => {
+            Some(include_str!("shopify/account-lookup/openai-realtime.json"))
+        }
+        ("shopify", "account-lookup", "openai-responses") => {
+            Some(include_str!("shopify/account-lookup/openai-responses.json"))
+        }
+        ("shopify", "account-lookup", "retell") => {
+            Some(include_str!("shopify/account-lookup/retell.json"))
+        }
+        ("shopify", "account-lookup", "vapi") => {
+            Some(include_str!("shopify/account-lookup/vapi.json"))
+        }
         ("shopify", "account-verify", "anthropic") => {
             Some(include_str!("shopify/account-verify/anthropic.json"))
         }
@@ -1915,6 +2550,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("shopify", "account-verify", "vapi") => {
             Some(include_str!("shopify/account-verify/vapi.json"))
+        }
+        ("shopify", "contact-create", "anthropic") => {
+            Some(include_str!("shopify/contact-create/anthropic.json"))
+        }
+        ("shopify", "contact-create", "elevenlabs") => {
+            Some(include_str!("shopify/contact-create/elevenlabs.json"))
+        }
+        ("shopify", "contact-create", "gemini") => {
+            Some(include_str!("shopify/contact-create/gemini.json"))
+        }
+        ("shopify", "contact-create", "mcp") => {
+            Some(include_str!("shopify/contact-create/mcp.json"))
+        }
+        ("shopify", "contact-create", "openai-chat") => {
+            Some(include_str!("shopify/contact-create/openai-chat.json"))
+        }
+        ("shopify", "contact-create", "openai-realtime") => {
+            Some(include_str!("shopify/contact-create/openai-realtime.json"))
+        }
+        ("shopify", "contact-create", "openai-responses") => {
+            Some(include_str!("shopify/contact-create/openai-responses.json"))
+        }
+        ("shopify", "contact-create", "retell") => {
+            Some(include_str!("shopify/contact-create/retell.json"))
+        }
+        ("shopify", "contact-create", "vapi") => {
+            Some(include_str!("shopify/contact-create/vapi.json"))
         }
         ("shopify", "contact-lookup", "anthropic") => {
             Some(include_str!("shopify/contact-lookup/anthropic.json"))
@@ -2050,6 +2712,60 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("shopify", "shipment-tracking", "vapi") => {
             Some(include_str!("shopify/shipment-tracking/vapi.json"))
+        }
+        ("shopify", "spare-part-check", "anthropic") => {
+            Some(include_str!("shopify/spare-part-check/anthropic.json"))
+        }
+        ("shopify", "spare-part-check", "elevenlabs") => {
+            Some(include_str!("shopify/spare-part-check/elevenlabs.json"))
+        }
+        ("shopify", "spare-part-check", "gemini") => {
+            Some(include_str!("shopify/spare-part-check/gemini.json"))
+        }
+        ("shopify", "spare-part-check", "mcp") => {
+            Some(include_str!("shopify/spare-part-check/mcp.json"))
+        }
+        ("shopify", "spare-part-check", "openai-chat") => {
+            Some(include_str!("shopify/spare-part-check/openai-chat.json"))
+        }
+        ("shopify", "spare-part-check", "openai-realtime") => {
+            Some(include_str!("shopify/spare-part-check/openai-realtime.json"))
+        }
+        ("shopify", "spare-part-check", "openai-responses") => {
+            Some(include_str!("shopify/spare-part-check/openai-responses.json"))
+        }
+        ("shopify", "spare-part-check", "retell") => {
+            Some(include_str!("shopify/spare-part-check/retell.json"))
+        }
+        ("shopify", "spare-part-check", "vapi") => {
+            Some(include_str!("shopify/spare-part-check/vapi.json"))
+        }
+        ("stripe", "account-lookup", "anthropic") => {
+            Some(include_str!("stripe/account-lookup/anthropic.json"))
+        }
+        ("stripe", "account-lookup", "elevenlabs") => {
+            Some(include_str!("stripe/account-lookup/elevenlabs.json"))
+        }
+        ("stripe", "account-lookup", "gemini") => {
+            Some(include_str!("stripe/account-lookup/gemini.json"))
+        }
+        ("stripe", "account-lookup", "mcp") => {
+            Some(include_str!("stripe/account-lookup/mcp.json"))
+        }
+        ("stripe", "account-lookup", "openai-chat") => {
+            Some(include_str!("stripe/account-lookup/openai-chat.json"))
+        }
+        ("stripe", "account-lookup", "openai-realtime") => {
+            Some(include_str!("stripe/account-lookup/openai-realtime.json"))
+        }
+        ("stripe", "account-lookup", "openai-responses") => {
+            Some(include_str!("stripe/account-lookup/openai-responses.json"))
+        }
+        ("stripe", "account-lookup", "retell") => {
+            Some(include_str!("stripe/account-lookup/retell.json"))
+        }
+        ("stripe", "account-lookup", "vapi") => {
+            Some(include_str!("stripe/account-lookup/vapi.json"))
         }
         ("stripe", "account-verify", "anthropic") => {
             Some(include_str!("stripe/account-verify/anthropic.json"))
@@ -2267,6 +2983,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("zendesk", "call-note-log", "vapi") => {
             Some(include_str!("zendesk/call-note-log/vapi.json"))
         }
+        ("zendesk", "contact-create", "anthropic") => {
+            Some(include_str!("zendesk/contact-create/anthropic.json"))
+        }
+        ("zendesk", "contact-create", "elevenlabs") => {
+            Some(include_str!("zendesk/contact-create/elevenlabs.json"))
+        }
+        ("zendesk", "contact-create", "gemini") => {
+            Some(include_str!("zendesk/contact-create/gemini.json"))
+        }
+        ("zendesk", "contact-create", "mcp") => {
+            Some(include_str!("zendesk/contact-create/mcp.json"))
+        }
+        ("zendesk", "contact-create", "openai-chat") => {
+            Some(include_str!("zendesk/contact-create/openai-chat.json"))
+        }
+        ("zendesk", "contact-create", "openai-realtime") => {
+            Some(include_str!("zendesk/contact-create/openai-realtime.json"))
+        }
+        ("zendesk", "contact-create", "openai-responses") => {
+            Some(include_str!("zendesk/contact-create/openai-responses.json"))
+        }
+        ("zendesk", "contact-create", "retell") => {
+            Some(include_str!("zendesk/contact-create/retell.json"))
+        }
+        ("zendesk", "contact-create", "vapi") => {
+            Some(include_str!("zendesk/contact-create/vapi.json"))
+        }
         ("zendesk", "contact-lookup", "anthropic") => {
             Some(include_str!("zendesk/contact-lookup/anthropic.json"))
         }
@@ -2347,6 +3090,195 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zendesk", "ticket-status", "vapi") => {
             Some(include_str!("zendesk/ticket-status/vapi.json"))
+        }
+        ("zoho", "account-lookup", "anthropic") => {
+            Some(include_str!("zoho/account-lookup/anthropic.json"))
+        }
+        ("zoho", "account-lookup", "elevenlabs") => {
+            Some(include_str!("zoho/account-lookup/elevenlabs.json"))
+        }
+        ("zoho", "account-lookup", "gemini") => {
+            Some(include_str!("zoho/account-lookup/gemini.json"))
+        }
+        ("zoho", "account-lookup", "mcp") => {
+            Some(include_str!("zoho/account-lookup/mcp.json"))
+        }
+        ("zoho", "account-lookup", "openai-chat") => {
+            Some(include_str!("zoho/account-lookup/openai-chat.json"))
+        }
+        ("zoho", "account-lookup", "openai-realtime") => {
+            Some(include_str!("zoho/account-lookup/openai-realtime.json"))
+        }
+        ("zoho", "account-lookup", "openai-responses") => {
+            Some(include_str!("zoho/account-lookup/openai-responses.json"))
+        }
+        ("zoho", "account-lookup", "retell") => {
+            Some(include_str!("zoho/account-lookup/retell.json"))
+        }
+        ("zoho", "account-lookup", "vapi") => {
+            Some(include_str!("zoho/account-lookup/vapi.json"))
+        }
+        ("zoho", "account-verify", "anthropic") => {
+            Some(include_str!("zoho/account-verify/anthropic.json"))
+        }
+        ("zoho", "account-verify", "elevenlabs") => {
+            Some(include_str!("zoho/account-verify/elevenlabs.json"))
+        }
+        ("zoho", "account-verify", "gemini") => {
+            Some(include_str!("zoho/account-verify/gemini.json"))
+        }
+        ("zoho", "account-verify", "mcp") => {
+            Some(include_str!("zoho/account-verify/mcp.json"))
+        }
+        ("zoho", "account-verify", "openai-chat") => {
+            Some(include_str!("zoho/account-verify/openai-chat.json"))
+        }
+        ("zoho", "account-verify", "openai-realtime") => {
+            Some(include_str!("zoho/account-verify/openai-realtime.json"))
+        }
+        ("zoho", "account-verify", "openai-responses") => {
+            Some(include_str!("zoho/account-verify/openai-responses.json"))
+        }
+        ("zoho", "account-verify", "retell") => {
+            Some(include_str!("zoho/account-verify/retell.json"))
+        }
+        ("zoho", "account-verify", "vapi") => {
+            Some(include_str!("zoho/account-verify/vapi.json"))
+        }
+        ("zoho", "call-note-log", "anthropic") => {
+            Some(include_str!("zoho/call-note-log/anthropic.json"))
+        }
+        ("zoho", "call-note-log", "elevenlabs") => {
+            Some(include_str!("zoho/call-note-log/elevenlabs.json"))
+        }
+        ("zoho", "call-note-log", "gemini") => {
+            Some(include_str!("zoho/call-note-log/gemini.json"))
+        }
+        ("zoho", "call-note-log", "mcp") => {
+            Some(include_str!("zoho/call-note-log/mcp.json"))
+        }
+        ("zoho", "call-note-log", "openai-chat") => {
+            Some(include_str!("zoho/call-note-log/openai-chat.json"))
+        }
+        ("zoho", "call-note-log", "openai-realtime") => {
+            Some(include_str!("zoho/call-note-log/openai-realtime.json"))
+        }
+        ("zoho", "call-note-log", "openai-responses") => {
+            Some(include_str!("zoho/call-note-log/openai-responses.json"))
+        }
+        ("zoho", "call-note-log", "retell") => {
+            Some(include_str!("zoho/call-note-log/retell.json"))
+        }
+        ("zoho", "call-note-log", "vapi") => {
+            Some(include_str!("zoho/call-note-log/vapi.json"))
+        }
+        ("zoho", "contact-create", "anthropic") => {
+            Some(include_str!("zoho/contact-create/anthropic.json"))
+        }
+        ("zoho", "contact-create", "elevenlabs") => {
+            Some(include_str!("zoho/contact-create/elevenlabs.json"))
+        }
+        ("zoho", "contact-create", "gemini") => {
+            Some(include_str!("zoho/contact-create/gemini.json"))
+        }
+        ("zoho", "contact-create", "mcp") => {
+            Some(include_str!("zoho/contact-create/mcp.json"))
+        }
+        ("zoho", "contact-create", "openai-chat") => {
+            Some(include_str!("zoho/contact-create/openai-chat.json"))
+        }
+        ("zoho", "contact-create", "openai-realtime") => {
+            Some(include_str!("zoho/contact-create/openai-realtime.json"))
+        }
+        ("zoho", "contact-create", "openai-responses") => {
+            Some(include_str!("zoho/contact-create/openai-responses.json"))
+        }
+        ("zoho", "contact-create", "retell") => {
+            Some(include_str!("zoho/contact-create/retell.json"))
+        }
+        ("zoho", "contact-create", "vapi") => {
+            Some(include_str!("zoho/contact-create/vapi.json"))
+        }
+        ("zoho", "contact-lookup", "anthropic") => {
+            Some(include_str!("zoho/contact-lookup/anthropic.json"))
+        }
+        ("zoho", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("zoho/contact-lookup/elevenlabs.json"))
+        }
+        ("zoho", "contact-lookup", "gemini") => {
+            Some(include_str!("zoho/contact-lookup/gemini.json"))
+        }
+        ("zoho", "contact-lookup", "mcp") => {
+            Some(include_str!("zoho/contact-lookup/mcp.json"))
+        }
+        ("zoho", "contact-lookup", "openai-chat") => {
+            Some(include_str!("zoho/contact-lookup/openai-chat.json"))
+        }
+        ("zoho", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("zoho/contact-lookup/openai-realtime.json"))
+        }
+        ("zoho", "contact-lookup", "openai-responses") => {
+            Some(include_str!("zoho/contact-lookup/openai-responses.json"))
+        }
+        ("zoho", "contact-lookup", "retell") => {
+            Some(include_str!("zoho/contact-lookup/retell.json"))
+        }
+        ("zoho", "contact-lookup", "vapi") => {
+            Some(include_str!("zoho/contact-lookup/vapi.json"))
+        }
+        ("zoho", "ticket-create", "anthropic") => {
+            Some(include_str!("zoho/ticket-create/anthropic.json"))
+        }
+        ("zoho", "ticket-create", "elevenlabs") => {
+            Some(include_str!("zoho/ticket-create/elevenlabs.json"))
+        }
+        ("zoho", "ticket-create", "gemini") => {
+            Some(include_str!("zoho/ticket-create/gemini.json"))
+        }
+        ("zoho", "ticket-create", "mcp") => {
+            Some(include_str!("zoho/ticket-create/mcp.json"))
+        }
+        ("zoho", "ticket-create", "openai-chat") => {
+            Some(include_str!("zoho/ticket-create/openai-chat.json"))
+        }
+        ("zoho", "ticket-create", "openai-realtime") => {
+            Some(include_str!("zoho/ticket-create/openai-realtime.json"))
+        }
+        ("zoho", "ticket-create", "openai-responses") => {
+            Some(include_str!("zoho/ticket-create/openai-responses.json"))
+        }
+        ("zoho", "ticket-create", "retell") => {
+            Some(include_str!("zoho/ticket-create/retell.json"))
+        }
+        ("zoho", "ticket-create", "vapi") => {
+            Some(include_str!("zoho/ticket-create/vapi.json"))
+        }
+        ("zoho", "ticket-status", "anthropic") => {
+            Some(include_str!("zoho/ticket-status/anthropic.json"))
+        }
+        ("zoho", "ticket-status", "elevenlabs") => {
+            Some(include_str!("zoho/ticket-status/elevenlabs.json"))
+        }
+        ("zoho", "ticket-status", "gemini") => {
+            Some(include_str!("zoho/ticket-status/gemini.json"))
+        }
+        ("zoho", "ticket-status", "mcp") => {
+            Some(include_str!("zoho/ticket-status/mcp.json"))
+        }
+        ("zoho", "ticket-status", "openai-chat") => {
+            Some(include_str!("zoho/ticket-status/openai-chat.json"))
+        }
+        ("zoho", "ticket-status", "openai-realtime") => {
+            Some(include_str!("zoho/ticket-status/openai-realtime.json"))
+        }
+        ("zoho", "ticket-status", "openai-responses") => {
+            Some(include_str!("zoho/ticket-status/openai-responses.json"))
+        }
+        ("zoho", "ticket-status", "retell") => {
+            Some(include_str!("zoho/ticket-status/retell.json"))
+        }
+        ("zoho", "ticket-status", "vapi") => {
+            Some(include_str!("zoho/ticket-status/vapi.json"))
         }
         _ => None,
     }

@@ -60,7 +60,7 @@ pub enum Language {
 
 impl Language {
     /// Every language, in the order error messages list them.
-    pub const ALL: [Language; 4] = [
+    pub const ALL: [Language; 5] = [
         Language::StripeSearch,
         Language::ZendeskSearch,
         Language::ShopifySearch,

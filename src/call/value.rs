@@ -117,7 +117,7 @@ pub enum QueryLanguage {
 
 impl QueryLanguage {
     /// Every language, in the order messages list them.
-    pub const ALL: [QueryLanguage; 4] = [
+    pub const ALL: [QueryLanguage; 5] = [
         QueryLanguage::StripeSearch,
         QueryLanguage::ZendeskSearch,
         QueryLanguage::ShopifySearch,
