@@ -75,6 +75,33 @@ pub mod shopify {
     pub mod shipment_tracking;
 }
 
+/// Connectors for `square`.
+#[rustfmt::skip]
+#[path = "square"]
+pub mod square {
+    #[rustfmt::skip]
+    #[path = "appointment-availability/connector.rs"]
+    pub mod appointment_availability;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "inventory-check/connector.rs"]
+    pub mod inventory_check;
+    #[rustfmt::skip]
+    #[path = "invoice-lookup/connector.rs"]
+    pub mod invoice_lookup;
+    #[rustfmt::skip]
+    #[path = "order-status/connector.rs"]
+    pub mod order_status;
+    #[rustfmt::skip]
+    #[path = "payment-status/connector.rs"]
+    pub mod payment_status;
+}
+
 /// Connectors for `stripe`.
 #[rustfmt::skip]
 #[path = "stripe"]
@@ -133,6 +160,13 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("shopify", "order-status"),
     ("shopify", "product-search"),
     ("shopify", "shipment-tracking"),
+    ("square", "appointment-availability"),
+    ("square", "contact-create"),
+    ("square", "contact-lookup"),
+    ("square", "inventory-check"),
+    ("square", "invoice-lookup"),
+    ("square", "order-status"),
+    ("square", "payment-status"),
     ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
     ("stripe", "invoice-lookup"),
@@ -202,6 +236,27 @@ pub async fn call_json(
         }
         ("shopify", "shipment-tracking") => {
             Some(shopify::shipment_tracking::call_json(client, args).await)
+        }
+        ("square", "appointment-availability") => {
+            Some(square::appointment_availability::call_json(client, args).await)
+        }
+        ("square", "contact-create") => {
+            Some(square::contact_create::call_json(client, args).await)
+        }
+        ("square", "contact-lookup") => {
+            Some(square::contact_lookup::call_json(client, args).await)
+        }
+        ("square", "inventory-check") => {
+            Some(square::inventory_check::call_json(client, args).await)
+        }
+        ("square", "invoice-lookup") => {
+            Some(square::invoice_lookup::call_json(client, args).await)
+        }
+        ("square", "order-status") => {
+            Some(square::order_status::call_json(client, args).await)
+        }
+        ("square", "payment-status") => {
+            Some(square::payment_status::call_json(client, args).await)
         }
         ("stripe", "contact-create") => {
             Some(stripe::contact_create::call_json(client, args).await)
@@ -279,6 +334,15 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("shopify", "order-status") => Some(shopify::order_status::VENDOR),
         ("shopify", "product-search") => Some(shopify::product_search::VENDOR),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::VENDOR),
+        ("square", "appointment-availability") => {
+            Some(square::appointment_availability::VENDOR)
+        }
+        ("square", "contact-create") => Some(square::contact_create::VENDOR),
+        ("square", "contact-lookup") => Some(square::contact_lookup::VENDOR),
+        ("square", "inventory-check") => Some(square::inventory_check::VENDOR),
+        ("square", "invoice-lookup") => Some(square::invoice_lookup::VENDOR),
+        ("square", "order-status") => Some(square::order_status::VENDOR),
+        ("square", "payment-status") => Some(square::payment_status::VENDOR),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
@@ -317,6 +381,15 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("shopify", "order-status") => Some(shopify::order_status::TIMEOUT),
         ("shopify", "product-search") => Some(shopify::product_search::TIMEOUT),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
+        ("square", "appointment-availability") => {
+            Some(square::appointment_availability::TIMEOUT)
+        }
+        ("square", "contact-create") => Some(square::contact_create::TIMEOUT),
+        ("square", "contact-lookup") => Some(square::contact_lookup::TIMEOUT),
+        ("square", "inventory-check") => Some(square::inventory_check::TIMEOUT),
+        ("square", "invoice-lookup") => Some(square::invoice_lookup::TIMEOUT),
+        ("square", "order-status") => Some(square::order_status::TIMEOUT),
+        ("square", "payment-status") => Some(square::payment_status::TIMEOUT),
         ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::TIMEOUT),
@@ -776,6 +849,195 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("shopify", "shipment-tracking", "vapi") => {
             Some(include_str!("shopify/shipment-tracking/vapi.json"))
+        }
+        ("square", "appointment-availability", "anthropic") => {
+            Some(include_str!("square/appointment-availability/anthropic.json"))
+        }
+        ("square", "appointment-availability", "elevenlabs") => {
+            Some(include_str!("square/appointment-availability/elevenlabs.json"))
+        }
+        ("square", "appointment-availability", "gemini") => {
+            Some(include_str!("square/appointment-availability/gemini.json"))
+        }
+        ("square", "appointment-availability", "mcp") => {
+            Some(include_str!("square/appointment-availability/mcp.json"))
+        }
+        ("square", "appointment-availability", "openai-chat") => {
+            Some(include_str!("square/appointment-availability/openai-chat.json"))
+        }
+        ("square", "appointment-availability", "openai-realtime") => {
+            Some(include_str!("square/appointment-availability/openai-realtime.json"))
+        }
+        ("square", "appointment-availability", "openai-responses") => {
+            Some(include_str!("square/appointment-availability/openai-responses.json"))
+        }
+        ("square", "appointment-availability", "retell") => {
+            Some(include_str!("square/appointment-availability/retell.json"))
+        }
+        ("square", "appointment-availability", "vapi") => {
+            Some(include_str!("square/appointment-availability/vapi.json"))
+        }
+        ("square", "contact-create", "anthropic") => {
+            Some(include_str!("square/contact-create/anthropic.json"))
+        }
+        ("square", "contact-create", "elevenlabs") => {
+            Some(include_str!("square/contact-create/elevenlabs.json"))
+        }
+        ("square", "contact-create", "gemini") => {
+            Some(include_str!("square/contact-create/gemini.json"))
+        }
+        ("square", "contact-create", "mcp") => {
+            Some(include_str!("square/contact-create/mcp.json"))
+        }
+        ("square", "contact-create", "openai-chat") => {
+            Some(include_str!("square/contact-create/openai-chat.json"))
+        }
+        ("square", "contact-create", "openai-realtime") => {
+            Some(include_str!("square/contact-create/openai-realtime.json"))
+        }
+        ("square", "contact-create", "openai-responses") => {
+            Some(include_str!("square/contact-create/openai-responses.json"))
+        }
+        ("square", "contact-create", "retell") => {
+            Some(include_str!("square/contact-create/retell.json"))
+        }
+        ("square", "contact-create", "vapi") => {
+            Some(include_str!("square/contact-create/vapi.json"))
+        }
+        ("square", "contact-lookup", "anthropic") => {
+            Some(include_str!("square/contact-lookup/anthropic.json"))
+        }
+        ("square", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("square/contact-lookup/elevenlabs.json"))
+        }
+        ("square", "contact-lookup", "gemini") => {
+            Some(include_str!("square/contact-lookup/gemini.json"))
+        }
+        ("square", "contact-lookup", "mcp") => {
+            Some(include_str!("square/contact-lookup/mcp.json"))
+        }
+        ("square", "contact-lookup", "openai-chat") => {
+            Some(include_str!("square/contact-lookup/openai-chat.json"))
+        }
+        ("square", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("square/contact-lookup/openai-realtime.json"))
+        }
+        ("square", "contact-lookup", "openai-responses") => {
+            Some(include_str!("square/contact-lookup/openai-responses.json"))
+        }
+        ("square", "contact-lookup", "retell") => {
+            Some(include_str!("square/contact-lookup/retell.json"))
+        }
+        ("square", "contact-lookup", "vapi") => {
+            Some(include_str!("square/contact-lookup/vapi.json"))
+        }
+        ("square", "inventory-check", "anthropic") => {
+            Some(include_str!("square/inventory-check/anthropic.json"))
+        }
+        ("square", "inventory-check", "elevenlabs") => {
+            Some(include_str!("square/inventory-check/elevenlabs.json"))
+        }
+        ("square", "inventory-check", "gemini") => {
+            Some(include_str!("square/inventory-check/gemini.json"))
+        }
+        ("square", "inventory-check", "mcp") => {
+            Some(include_str!("square/inventory-check/mcp.json"))
+        }
+        ("square", "inventory-check", "openai-chat") => {
+            Some(include_str!("square/inventory-check/openai-chat.json"))
+        }
+        ("square", "inventory-check", "openai-realtime") => {
+            Some(include_str!("square/inventory-check/openai-realtime.json"))
+        }
+        ("square", "inventory-check", "openai-responses") => {
+            Some(include_str!("square/inventory-check/openai-responses.json"))
+        }
+        ("square", "inventory-check", "retell") => {
+            Some(include_str!("square/inventory-check/retell.json"))
+        }
+        ("square", "inventory-check", "vapi") => {
+            Some(include_str!("square/inventory-check/vapi.json"))
+        }
+        ("square", "invoice-lookup", "anthropic") => {
+            Some(include_str!("square/invoice-lookup/anthropic.json"))
+        }
+        ("square", "invoice-lookup", "elevenlabs") => {
+            Some(include_str!("square/invoice-lookup/elevenlabs.json"))
+        }
+        ("square", "invoice-lookup", "gemini") => {
+            Some(include_str!("square/invoice-lookup/gemini.json"))
+        }
+        ("square", "invoice-lookup", "mcp") => {
+            Some(include_str!("square/invoice-lookup/mcp.json"))
+        }
+        ("square", "invoice-lookup", "openai-chat") => {
+            Some(include_str!("square/invoice-lookup/openai-chat.json"))
+        }
+        ("square", "invoice-lookup", "openai-realtime") => {
+            Some(include_str!("square/invoice-lookup/openai-realtime.json"))
+        }
+        ("square", "invoice-lookup", "openai-responses") => {
+            Some(include_str!("square/invoice-lookup/openai-responses.json"))
+        }
+        ("square", "invoice-lookup", "retell") => {
+            Some(include_str!("square/invoice-lookup/retell.json"))
+        }
+        ("square", "invoice-lookup", "vapi") => {
+            Some(include_str!("square/invoice-lookup/vapi.json"))
+        }
+        ("square", "order-status", "anthropic") => {
+            Some(include_str!("square/order-status/anthropic.json"))
+        }
+        ("square", "order-status", "elevenlabs") => {
+            Some(include_str!("square/order-status/elevenlabs.json"))
+        }
+        ("square", "order-status", "gemini") => {
+            Some(include_str!("square/order-status/gemini.json"))
+        }
+        ("square", "order-status", "mcp") => {
+            Some(include_str!("square/order-status/mcp.json"))
+        }
+        ("square", "order-status", "openai-chat") => {
+            Some(include_str!("square/order-status/openai-chat.json"))
+        }
+        ("square", "order-status", "openai-realtime") => {
+            Some(include_str!("square/order-status/openai-realtime.json"))
+        }
+        ("square", "order-status", "openai-responses") => {
+            Some(include_str!("square/order-status/openai-responses.json"))
+        }
+        ("square", "order-status", "retell") => {
+            Some(include_str!("square/order-status/retell.json"))
+        }
+        ("square", "order-status", "vapi") => {
+            Some(include_str!("square/order-status/vapi.json"))
+        }
+        ("square", "payment-status", "anthropic") => {
+            Some(include_str!("square/payment-status/anthropic.json"))
+        }
+        ("square", "payment-status", "elevenlabs") => {
+            Some(include_str!("square/payment-status/elevenlabs.json"))
+        }
+        ("square", "payment-status", "gemini") => {
+            Some(include_str!("square/payment-status/gemini.json"))
+        }
+        ("square", "payment-status", "mcp") => {
+            Some(include_str!("square/payment-status/mcp.json"))
+        }
+        ("square", "payment-status", "openai-chat") => {
+            Some(include_str!("square/payment-status/openai-chat.json"))
+        }
+        ("square", "payment-status", "openai-realtime") => {
+            Some(include_str!("square/payment-status/openai-realtime.json"))
+        }
+        ("square", "payment-status", "openai-responses") => {
+            Some(include_str!("square/payment-status/openai-responses.json"))
+        }
+        ("square", "payment-status", "retell") => {
+            Some(include_str!("square/payment-status/retell.json"))
+        }
+        ("square", "payment-status", "vapi") => {
+            Some(include_str!("square/payment-status/vapi.json"))
         }
         ("stripe", "contact-create", "anthropic") => {
             Some(include_str!("stripe/contact-create/anthropic.json"))
