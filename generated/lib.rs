@@ -21,6 +21,18 @@ pub mod calcom {
     pub mod appointment_reschedule;
 }
 
+/// Connectors for `calendly`.
+#[rustfmt::skip]
+#[path = "calendly"]
+pub mod calendly {
+    #[rustfmt::skip]
+    #[path = "appointment-availability/connector.rs"]
+    pub mod appointment_availability;
+    #[rustfmt::skip]
+    #[path = "appointment-cancel/connector.rs"]
+    pub mod appointment_cancel;
+}
+
 /// Connectors for `hubspot`.
 #[rustfmt::skip]
 #[path = "hubspot"]
@@ -82,6 +94,12 @@ pub mod square {
     #[rustfmt::skip]
     #[path = "appointment-availability/connector.rs"]
     pub mod appointment_availability;
+    #[rustfmt::skip]
+    #[path = "appointment-cancel/connector.rs"]
+    pub mod appointment_cancel;
+    #[rustfmt::skip]
+    #[path = "appointment-reschedule/connector.rs"]
+    pub mod appointment_reschedule;
     #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
@@ -148,6 +166,8 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-book"),
     ("calcom", "appointment-cancel"),
     ("calcom", "appointment-reschedule"),
+    ("calendly", "appointment-availability"),
+    ("calendly", "appointment-cancel"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
@@ -161,6 +181,8 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("shopify", "product-search"),
     ("shopify", "shipment-tracking"),
     ("square", "appointment-availability"),
+    ("square", "appointment-cancel"),
+    ("square", "appointment-reschedule"),
     ("square", "contact-create"),
     ("square", "contact-lookup"),
     ("square", "inventory-check"),
@@ -201,6 +223,12 @@ pub async fn call_json(
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::call_json(client, args).await)
         }
+        ("calendly", "appointment-availability") => {
+            Some(calendly::appointment_availability::call_json(client, args).await)
+        }
+        ("calendly", "appointment-cancel") => {
+            Some(calendly::appointment_cancel::call_json(client, args).await)
+        }
         ("hubspot", "contact-create") => {
             Some(hubspot::contact_create::call_json(client, args).await)
         }
@@ -239,6 +267,12 @@ pub async fn call_json(
         }
         ("square", "appointment-availability") => {
             Some(square::appointment_availability::call_json(client, args).await)
+        }
+        ("square", "appointment-cancel") => {
+            Some(square::appointment_cancel::call_json(client, args).await)
+        }
+        ("square", "appointment-reschedule") => {
+            Some(square::appointment_reschedule::call_json(client, args).await)
         }
         ("square", "contact-create") => {
             Some(square::contact_create::call_json(client, args).await)
@@ -321,6 +355,10 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::VENDOR)
         }
+        ("calendly", "appointment-availability") => {
+            Some(calendly::appointment_availability::VENDOR)
+        }
+        ("calendly", "appointment-cancel") => Some(calendly::appointment_cancel::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
@@ -336,6 +374,10 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::VENDOR),
         ("square", "appointment-availability") => {
             Some(square::appointment_availability::VENDOR)
+        }
+        ("square", "appointment-cancel") => Some(square::appointment_cancel::VENDOR),
+        ("square", "appointment-reschedule") => {
+            Some(square::appointment_reschedule::VENDOR)
         }
         ("square", "contact-create") => Some(square::contact_create::VENDOR),
         ("square", "contact-lookup") => Some(square::contact_lookup::VENDOR),
@@ -365,6 +407,10 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::TIMEOUT)
         }
+        ("calendly", "appointment-availability") => {
+            Some(calendly::appointment_availability::TIMEOUT)
+        }
+        ("calendly", "appointment-cancel") => Some(calendly::appointment_cancel::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
@@ -383,6 +429,10 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
         ("square", "appointment-availability") => {
             Some(square::appointment_availability::TIMEOUT)
+        }
+        ("square", "appointment-cancel") => Some(square::appointment_cancel::TIMEOUT),
+        ("square", "appointment-reschedule") => {
+            Some(square::appointment_reschedule::TIMEOUT)
         }
         ("square", "contact-create") => Some(square::contact_create::TIMEOUT),
         ("square", "contact-lookup") => Some(square::contact_lookup::TIMEOUT),
@@ -517,6 +567,60 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("calcom", "appointment-reschedule", "vapi") => {
             Some(include_str!("calcom/appointment-reschedule/vapi.json"))
+        }
+        ("calendly", "appointment-availability", "anthropic") => {
+            Some(include_str!("calendly/appointment-availability/anthropic.json"))
+        }
+        ("calendly", "appointment-availability", "elevenlabs") => {
+            Some(include_str!("calendly/appointment-availability/elevenlabs.json"))
+        }
+        ("calendly", "appointment-availability", "gemini") => {
+            Some(include_str!("calendly/appointment-availability/gemini.json"))
+        }
+        ("calendly", "appointment-availability", "mcp") => {
+            Some(include_str!("calendly/appointment-availability/mcp.json"))
+        }
+        ("calendly", "appointment-availability", "openai-chat") => {
+            Some(include_str!("calendly/appointment-availability/openai-chat.json"))
+        }
+        ("calendly", "appointment-availability", "openai-realtime") => {
+            Some(include_str!("calendly/appointment-availability/openai-realtime.json"))
+        }
+        ("calendly", "appointment-availability", "openai-responses") => {
+            Some(include_str!("calendly/appointment-availability/openai-responses.json"))
+        }
+        ("calendly", "appointment-availability", "retell") => {
+            Some(include_str!("calendly/appointment-availability/retell.json"))
+        }
+        ("calendly", "appointment-availability", "vapi") => {
+            Some(include_str!("calendly/appointment-availability/vapi.json"))
+        }
+        ("calendly", "appointment-cancel", "anthropic") => {
+            Some(include_str!("calendly/appointment-cancel/anthropic.json"))
+        }
+        ("calendly", "appointment-cancel", "elevenlabs") => {
+            Some(include_str!("calendly/appointment-cancel/elevenlabs.json"))
+        }
+        ("calendly", "appointment-cancel", "gemini") => {
+            Some(include_str!("calendly/appointment-cancel/gemini.json"))
+        }
+        ("calendly", "appointment-cancel", "mcp") => {
+            Some(include_str!("calendly/appointment-cancel/mcp.json"))
+        }
+        ("calendly", "appointment-cancel", "openai-chat") => {
+            Some(include_str!("calendly/appointment-cancel/openai-chat.json"))
+        }
+        ("calendly", "appointment-cancel", "openai-realtime") => {
+            Some(include_str!("calendly/appointment-cancel/openai-realtime.json"))
+        }
+        ("calendly", "appointment-cancel", "openai-responses") => {
+            Some(include_str!("calendly/appointment-cancel/openai-responses.json"))
+        }
+        ("calendly", "appointment-cancel", "retell") => {
+            Some(include_str!("calendly/appointment-cancel/retell.json"))
+        }
+        ("calendly", "appointment-cancel", "vapi") => {
+            Some(include_str!("calendly/appointment-cancel/vapi.json"))
         }
         ("hubspot", "contact-create", "anthropic") => {
             Some(include_str!("hubspot/contact-create/anthropic.json"))
@@ -876,6 +980,60 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("square", "appointment-availability", "vapi") => {
             Some(include_str!("square/appointment-availability/vapi.json"))
+        }
+        ("square", "appointment-cancel", "anthropic") => {
+            Some(include_str!("square/appointment-cancel/anthropic.json"))
+        }
+        ("square", "appointment-cancel", "elevenlabs") => {
+            Some(include_str!("square/appointment-cancel/elevenlabs.json"))
+        }
+        ("square", "appointment-cancel", "gemini") => {
+            Some(include_str!("square/appointment-cancel/gemini.json"))
+        }
+        ("square", "appointment-cancel", "mcp") => {
+            Some(include_str!("square/appointment-cancel/mcp.json"))
+        }
+        ("square", "appointment-cancel", "openai-chat") => {
+            Some(include_str!("square/appointment-cancel/openai-chat.json"))
+        }
+        ("square", "appointment-cancel", "openai-realtime") => {
+            Some(include_str!("square/appointment-cancel/openai-realtime.json"))
+        }
+        ("square", "appointment-cancel", "openai-responses") => {
+            Some(include_str!("square/appointment-cancel/openai-responses.json"))
+        }
+        ("square", "appointment-cancel", "retell") => {
+            Some(include_str!("square/appointment-cancel/retell.json"))
+        }
+        ("square", "appointment-cancel", "vapi") => {
+            Some(include_str!("square/appointment-cancel/vapi.json"))
+        }
+        ("square", "appointment-reschedule", "anthropic") => {
+            Some(include_str!("square/appointment-reschedule/anthropic.json"))
+        }
+        ("square", "appointment-reschedule", "elevenlabs") => {
+            Some(include_str!("square/appointment-reschedule/elevenlabs.json"))
+        }
+        ("square", "appointment-reschedule", "gemini") => {
+            Some(include_str!("square/appointment-reschedule/gemini.json"))
+        }
+        ("square", "appointment-reschedule", "mcp") => {
+            Some(include_str!("square/appointment-reschedule/mcp.json"))
+        }
+        ("square", "appointment-reschedule", "openai-chat") => {
+            Some(include_str!("square/appointment-reschedule/openai-chat.json"))
+        }
+        ("square", "appointment-reschedule", "openai-realtime") => {
+            Some(include_str!("square/appointment-reschedule/openai-realtime.json"))
+        }
+        ("square", "appointment-reschedule", "openai-responses") => {
+            Some(include_str!("square/appointment-reschedule/openai-responses.json"))
+        }
+        ("square", "appointment-reschedule", "retell") => {
+            Some(include_str!("square/appointment-reschedule/retell.json"))
+        }
+        ("square", "appointment-reschedule", "vapi") => {
+            Some(include_str!("square/appointment-reschedule/vapi.json"))
         }
         ("square", "contact-create", "anthropic") => {
             Some(include_str!("square/contact-create/anthropic.json"))

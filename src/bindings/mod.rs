@@ -379,6 +379,22 @@ pub struct PrecheckBinding {
     /// after", Cal.com's `afterStart`, whose first record may start later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_time: Option<SameTimeBinding>,
+    /// The record counts as found only when its value at `pointer` is one
+    /// of `values` (a look-up that reads the record whatever its state:
+    /// a cancel's precheck finds the booking, which is "done" only once
+    /// its status says cancelled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found_when: Option<FoundWhenBinding>,
+}
+
+/// `found_when: {pointer: /status, values: [cancelled]}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FoundWhenBinding {
+    /// A JSON pointer below the precheck's record.
+    pub pointer: String,
+    /// The values (compared as text, exactly) that make the record found.
+    pub values: Vec<String>,
 }
 
 /// `same_time: {pointer: /start, arg: start}`.

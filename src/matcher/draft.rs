@@ -209,6 +209,7 @@ pub fn draft_from(
             requests: m.requests.clone(),
             response: m.response.clone(),
             same_time: None,
+            found_when: None,
         }),
         requests: mapping.requests.clone(),
         response: mapping.response.clone(),

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::openapi::{Api, Operation};
 
 use super::{
-    ArgForm, ArgRef, BoundAction, Call, Crm, Exchange, Flow, Pointer, Presence, Retry, SameTime,
+    ArgForm, ArgRef, BoundAction, Call, Crm, Exchange, Flow, FoundWhen, Pointer, Presence, Retry, SameTime,
     Setting, Step, Variant,
 };
 
@@ -151,6 +151,11 @@ fn flow(
         .as_ref()
         .and_then(|p| p.same_time.as_ref())
         .and_then(|s| same_time(&mut ctx, binding, s));
+    let found_when = binding
+        .precheck
+        .as_ref()
+        .and_then(|p| p.found_when.as_ref().map(|f| (p, f)))
+        .and_then(|(p, f)| found_when(&mut ctx, p, f));
     guard::natural_key(&mut ctx, template, binding.precheck.is_some());
     if ctx.report.count() > before {
         return None;
@@ -166,6 +171,7 @@ fn flow(
         (write, Some(lookup)) => Some(Flow::WriteUnlessFound {
             lookup: Box::new(lookup?),
             same_time,
+            found_when,
             write,
         }),
     }
@@ -252,6 +258,56 @@ fn same_time(
     Some(SameTime {
         pointer: pointer?,
         arg: arg?,
+    })
+}
+
+/// A precheck's `found_when`: the pointer is in the precheck's success
+/// response below its record, and at least one value is given.
+fn found_when(
+    ctx: &mut Ctx<'_>,
+    precheck: &crate::bindings::PrecheckBinding,
+    f: &crate::bindings::FoundWhenBinding,
+) -> Option<FoundWhen> {
+    let at = ".precheck.found_when";
+    let mut ok = true;
+    if f.values.is_empty() || f.values.iter().any(|v| v.is_empty()) {
+        ctx.error(
+            &format!("{at}.values"),
+            "list the record's values (as text) that mean the write is already done; none is empty",
+        );
+        ok = false;
+    }
+    let pointer = Pointer::parse(&f.pointer).filter(|p| !p.is_root());
+    let declared = match (&pointer, Pointer::parse(&precheck.response.record)) {
+        (Some(p), Some(record)) => {
+            let op = precheck
+                .operation
+                .trim()
+                .split_once(' ')
+                .and_then(|(m, path)| {
+                    ctx.api
+                        .operation(&m.trim().to_ascii_uppercase(), path.trim())
+                });
+            op.is_none_or(|op| response::declares(ctx.api, op, &record.join(p)))
+        }
+        _ => false,
+    };
+    if !declared {
+        ctx.error(
+            &format!("{at}.pointer"),
+            format!(
+                "`{}` is not a pointer the precheck's success response has below its record `{}`",
+                f.pointer, precheck.response.record
+            ),
+        );
+        ok = false;
+    }
+    if !ok {
+        return None;
+    }
+    Some(FoundWhen {
+        pointer: pointer?,
+        values: f.values.clone(),
     })
 }
 

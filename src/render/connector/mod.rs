@@ -600,6 +600,7 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
             lookup,
             write,
             same_time,
+            found_when,
         } => {
             let precheck = request::expression(&lookup.call)?;
             let write_request = request::expression(&write.call)?;
@@ -608,36 +609,47 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
                 literal(write.call.record.as_str()),
             );
             let (found, created) = (output(lookup)?, output(write)?);
-            let (business, write_call) = match same_time {
-                None => (
-                    quote! {},
-                    quote! {
-                        client.write_unless_found(precheck, #lookup_record, write, #write_record)
-                    },
-                ),
-                Some(same) => {
-                    let pointer = literal(same.pointer.as_str());
-                    let arg = ident(&same.arg.name)?;
-                    let offset = match &same.arg.form {
-                        ArgForm::Utc {
-                            business: Some(name),
-                        } => {
-                            let name = literal(name);
-                            quote! { client.settings().offset(#name)? }
-                        }
-                        _ => quote! { time::Offset::UTC },
-                    };
-                    (
-                        quote! { let business = #offset; },
-                        quote! {
-                            client.write_unless_found_where(
-                                precheck,
-                                #lookup_record,
-                                |record| time::same_instant(record, #pointer, args.#arg.as_str(), business),
-                                write,
-                                #write_record,
-                            )
-                        },
+            // The conditions a found record must meet: the same instant
+            // (`same_time`) and an accepted value (`found_when`).
+            let mut business = quote! {};
+            let mut conditions = Vec::new();
+            if let Some(same) = same_time {
+                let pointer = literal(same.pointer.as_str());
+                let arg = ident(&same.arg.name)?;
+                let offset = match &same.arg.form {
+                    ArgForm::Utc {
+                        business: Some(name),
+                    } => {
+                        let name = literal(name);
+                        quote! { client.settings().offset(#name)? }
+                    }
+                    _ => quote! { time::Offset::UTC },
+                };
+                business = quote! { let business = #offset; };
+                conditions.push(quote! {
+                    time::same_instant(record, #pointer, args.#arg.as_str(), business)
+                });
+            }
+            if let Some(when) = found_when {
+                let pointer = literal(when.pointer.as_str());
+                let values = when.values.iter().map(|v| literal(v));
+                conditions.push(quote! {
+                    project::text(record, #pointer)
+                        .is_some_and(|value| [#(#values),*].contains(&value.as_str()))
+                });
+            }
+            let write_call = if conditions.is_empty() {
+                quote! {
+                    client.write_unless_found(precheck, #lookup_record, write, #write_record)
+                }
+            } else {
+                quote! {
+                    client.write_unless_found_where(
+                        precheck,
+                        #lookup_record,
+                        |record| #(#conditions)&&*,
+                        write,
+                        #write_record,
                     )
                 }
             };
