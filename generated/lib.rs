@@ -33,6 +33,18 @@ pub mod calendly {
     pub mod appointment_cancel;
 }
 
+/// Connectors for `google-calendar`.
+#[rustfmt::skip]
+#[path = "google-calendar"]
+pub mod google_calendar {
+    #[rustfmt::skip]
+    #[path = "appointment-book/connector.rs"]
+    pub mod appointment_book;
+    #[rustfmt::skip]
+    #[path = "appointment-cancel/connector.rs"]
+    pub mod appointment_cancel;
+}
+
 /// Connectors for `hubspot`.
 #[rustfmt::skip]
 #[path = "hubspot"]
@@ -168,6 +180,8 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-reschedule"),
     ("calendly", "appointment-availability"),
     ("calendly", "appointment-cancel"),
+    ("google-calendar", "appointment-book"),
+    ("google-calendar", "appointment-cancel"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
@@ -228,6 +242,12 @@ pub async fn call_json(
         }
         ("calendly", "appointment-cancel") => {
             Some(calendly::appointment_cancel::call_json(client, args).await)
+        }
+        ("google-calendar", "appointment-book") => {
+            Some(google_calendar::appointment_book::call_json(client, args).await)
+        }
+        ("google-calendar", "appointment-cancel") => {
+            Some(google_calendar::appointment_cancel::call_json(client, args).await)
         }
         ("hubspot", "contact-create") => {
             Some(hubspot::contact_create::call_json(client, args).await)
@@ -359,6 +379,12 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
             Some(calendly::appointment_availability::VENDOR)
         }
         ("calendly", "appointment-cancel") => Some(calendly::appointment_cancel::VENDOR),
+        ("google-calendar", "appointment-book") => {
+            Some(google_calendar::appointment_book::VENDOR)
+        }
+        ("google-calendar", "appointment-cancel") => {
+            Some(google_calendar::appointment_cancel::VENDOR)
+        }
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
@@ -411,6 +437,12 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
             Some(calendly::appointment_availability::TIMEOUT)
         }
         ("calendly", "appointment-cancel") => Some(calendly::appointment_cancel::TIMEOUT),
+        ("google-calendar", "appointment-book") => {
+            Some(google_calendar::appointment_book::TIMEOUT)
+        }
+        ("google-calendar", "appointment-cancel") => {
+            Some(google_calendar::appointment_cancel::TIMEOUT)
+        }
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
@@ -621,6 +653,62 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("calendly", "appointment-cancel", "vapi") => {
             Some(include_str!("calendly/appointment-cancel/vapi.json"))
+        }
+        ("google-calendar", "appointment-book", "anthropic") => {
+            Some(include_str!("google-calendar/appointment-book/anthropic.json"))
+        }
+        ("google-calendar", "appointment-book", "elevenlabs") => {
+            Some(include_str!("google-calendar/appointment-book/elevenlabs.json"))
+        }
+        ("google-calendar", "appointment-book", "gemini") => {
+            Some(include_str!("google-calendar/appointment-book/gemini.json"))
+        }
+        ("google-calendar", "appointment-book", "mcp") => {
+            Some(include_str!("google-calendar/appointment-book/mcp.json"))
+        }
+        ("google-calendar", "appointment-book", "openai-chat") => {
+            Some(include_str!("google-calendar/appointment-book/openai-chat.json"))
+        }
+        ("google-calendar", "appointment-book", "openai-realtime") => {
+            Some(include_str!("google-calendar/appointment-book/openai-realtime.json"))
+        }
+        ("google-calendar", "appointment-book", "openai-responses") => {
+            Some(include_str!("google-calendar/appointment-book/openai-responses.json"))
+        }
+        ("google-calendar", "appointment-book", "retell") => {
+            Some(include_str!("google-calendar/appointment-book/retell.json"))
+        }
+        ("google-calendar", "appointment-book", "vapi") => {
+            Some(include_str!("google-calendar/appointment-book/vapi.json"))
+        }
+        ("google-calendar", "appointment-cancel", "anthropic") => {
+            Some(include_str!("google-calendar/appointment-cancel/anthropic.json"))
+        }
+        ("google-calendar", "appointment-cancel", "elevenlabs") => {
+            Some(include_str!("google-calendar/appointment-cancel/elevenlabs.json"))
+        }
+        ("google-calendar", "appointment-cancel", "gemini") => {
+            Some(include_str!("google-calendar/appointment-cancel/gemini.json"))
+        }
+        ("google-calendar", "appointment-cancel", "mcp") => {
+            Some(include_str!("google-calendar/appointment-cancel/mcp.json"))
+        }
+        ("google-calendar", "appointment-cancel", "openai-chat") => {
+            Some(include_str!("google-calendar/appointment-cancel/openai-chat.json"))
+        }
+        ("google-calendar", "appointment-cancel", "openai-realtime") => {
+            Some(include_str!("google-calendar/appointment-cancel/openai-realtime.json"))
+        }
+        ("google-calendar", "appointment-cancel", "openai-responses") => {
+            Some(
+                include_str!("google-calendar/appointment-cancel/openai-responses.json"),
+            )
+        }
+        ("google-calendar", "appointment-cancel", "retell") => {
+            Some(include_str!("google-calendar/appointment-cancel/retell.json"))
+        }
+        ("google-calendar", "appointment-cancel", "vapi") => {
+            Some(include_str!("google-calendar/appointment-cancel/vapi.json"))
         }
         ("hubspot", "contact-create", "anthropic") => {
             Some(include_str!("hubspot/contact-create/anthropic.json"))

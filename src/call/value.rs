@@ -79,6 +79,15 @@ pub enum ArgForm {
         /// The CRM's `utc_offset` setting, when it declares one.
         business: Option<String>,
     },
+    /// A time plus a required integer argument's minutes, in UTC with `Z`
+    /// (`{start|utc+duration_minutes}`, `time::to_utc_plus_minutes`): an
+    /// end from a start and a length.
+    UtcPlus {
+        /// The CRM's `utc_offset` setting, when it declares one.
+        business: Option<String>,
+        /// The integer argument holding the minutes.
+        minutes: String,
+    },
 }
 
 /// A vendor's search query language a placeholder can sit in; the runtime's

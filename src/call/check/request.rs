@@ -483,6 +483,43 @@ fn text(
                 };
                 out.push(TextPiece::Value(Source::Arg(arg)));
             }
+            Piece::ArgUtcPlus { arg: name, minutes } => {
+                let shown = format!("{{{name}|utc+{minutes}}}");
+                let time = scope.param(&name).filter(|p| {
+                    p.ty == ValueType::String && p.format.as_deref() == Some("date-time")
+                });
+                let length = scope.param(&minutes).filter(|p| p.ty == ValueType::Integer);
+                let (Some(p), Some(m)) = (time, length) else {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{shown}`: `{name}` must be a time parameter (`type: string`, `format: date-time`) and `{minutes}` an integer parameter (minutes) of the template"
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                };
+                let mut arg = scope.arg(p);
+                if arg.presence == Presence::Optional || scope.arg(m).presence != Presence::Required {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{shown}`: `{name}` must be present (required or in `when`) and `{minutes}` a required parameter"
+                        ),
+                    );
+                    ok = false;
+                }
+                arg.form = ArgForm::UtcPlus {
+                    business: ctx
+                        .crm
+                        .settings
+                        .iter()
+                        .find(|(_, s)| s.kind == SettingKindBinding::UtcOffset)
+                        .map(|(n, _)| n.clone()),
+                    minutes: minutes.clone(),
+                };
+                out.push(TextPiece::Value(Source::Arg(arg)));
+            }
             Piece::Setting(name) => {
                 if ctx.crm.settings.contains_key(&name) {
                     out.push(TextPiece::Value(Source::Setting(name)));

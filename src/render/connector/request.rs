@@ -195,6 +195,25 @@ fn arg_value(a: &ArgRef) -> Result<TokenStream, String> {
         let field = literal(&a.name);
         return Ok(quote! { time::to_utc(#text, #offset, #field)? });
     }
+    if let ArgForm::UtcPlus { business, minutes } = &a.form {
+        // Checked: both arguments required or given.
+        let text = match a.presence {
+            Presence::Given => quote! { #id },
+            _ => quote! { args.#id.as_str() },
+        };
+        let offset = match business {
+            Some(name) => {
+                let name = literal(name);
+                quote! { client.settings().offset(#name)? }
+            }
+            None => quote! { time::Offset::UTC },
+        };
+        let (field, minutes_field) = (literal(&a.name), literal(minutes));
+        let minutes = ident(minutes)?;
+        return Ok(quote! {
+            time::to_utc_plus_minutes(#text, args.#minutes, #offset, #field, #minutes_field)?
+        });
+    }
     Ok(match (a.presence, a.ty) {
         (Presence::Given, _) => quote! { #id },
         (Presence::Required, ValueType::String) => quote! { args.#id.as_str() },
