@@ -107,6 +107,9 @@ pub mod square {
     #[path = "appointment-availability/connector.rs"]
     pub mod appointment_availability;
     #[rustfmt::skip]
+    #[path = "appointment-book/connector.rs"]
+    pub mod appointment_book;
+    #[rustfmt::skip]
     #[path = "appointment-cancel/connector.rs"]
     pub mod appointment_cancel;
     #[rustfmt::skip]
@@ -195,6 +198,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("shopify", "product-search"),
     ("shopify", "shipment-tracking"),
     ("square", "appointment-availability"),
+    ("square", "appointment-book"),
     ("square", "appointment-cancel"),
     ("square", "appointment-reschedule"),
     ("square", "contact-create"),
@@ -287,6 +291,9 @@ pub async fn call_json(
         }
         ("square", "appointment-availability") => {
             Some(square::appointment_availability::call_json(client, args).await)
+        }
+        ("square", "appointment-book") => {
+            Some(square::appointment_book::call_json(client, args).await)
         }
         ("square", "appointment-cancel") => {
             Some(square::appointment_cancel::call_json(client, args).await)
@@ -401,6 +408,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("square", "appointment-availability") => {
             Some(square::appointment_availability::VENDOR)
         }
+        ("square", "appointment-book") => Some(square::appointment_book::VENDOR),
         ("square", "appointment-cancel") => Some(square::appointment_cancel::VENDOR),
         ("square", "appointment-reschedule") => {
             Some(square::appointment_reschedule::VENDOR)
@@ -462,6 +470,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("square", "appointment-availability") => {
             Some(square::appointment_availability::TIMEOUT)
         }
+        ("square", "appointment-book") => Some(square::appointment_book::TIMEOUT),
         ("square", "appointment-cancel") => Some(square::appointment_cancel::TIMEOUT),
         ("square", "appointment-reschedule") => {
             Some(square::appointment_reschedule::TIMEOUT)
@@ -1068,6 +1077,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("square", "appointment-availability", "vapi") => {
             Some(include_str!("square/appointment-availability/vapi.json"))
+        }
+        ("square", "appointment-book", "anthropic") => {
+            Some(include_str!("square/appointment-book/anthropic.json"))
+        }
+        ("square", "appointment-book", "elevenlabs") => {
+            Some(include_str!("square/appointment-book/elevenlabs.json"))
+        }
+        ("square", "appointment-book", "gemini") => {
+            Some(include_str!("square/appointment-book/gemini.json"))
+        }
+        ("square", "appointment-book", "mcp") => {
+            Some(include_str!("square/appointment-book/mcp.json"))
+        }
+        ("square", "appointment-book", "openai-chat") => {
+            Some(include_str!("square/appointment-book/openai-chat.json"))
+        }
+        ("square", "appointment-book", "openai-realtime") => {
+            Some(include_str!("square/appointment-book/openai-realtime.json"))
+        }
+        ("square", "appointment-book", "openai-responses") => {
+            Some(include_str!("square/appointment-book/openai-responses.json"))
+        }
+        ("square", "appointment-book", "retell") => {
+            Some(include_str!("square/appointment-book/retell.json"))
+        }
+        ("square", "appointment-book", "vapi") => {
+            Some(include_str!("square/appointment-book/vapi.json"))
         }
         ("square", "appointment-cancel", "anthropic") => {
             Some(include_str!("square/appointment-cancel/anthropic.json"))

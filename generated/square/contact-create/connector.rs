@@ -32,6 +32,16 @@ pub const VENDOR: Vendor = Vendor {
             kind: SettingKind::Text,
         },
         Setting {
+            name: "service_variation_version",
+            env: "SQUARE_SERVICE_VARIATION_VERSION",
+            kind: SettingKind::Digits,
+        },
+        Setting {
+            name: "team_member_id",
+            env: "SQUARE_TEAM_MEMBER_ID",
+            kind: SettingKind::Text,
+        },
+        Setting {
             name: "utc_offset",
             env: "SQUARE_UTC_OFFSET",
             kind: SettingKind::UtcOffset,

@@ -608,6 +608,16 @@ pub(super) fn json(
                     escape: Some(_), ..
                 }))
                 | None => JsonTemplate::Text(t),
+                // A `digits` setting as a whole value is a number.
+                Some(Source::Setting(name))
+                    if ctx
+                        .crm
+                        .settings
+                        .get(name)
+                        .is_some_and(|s| s.kind == SettingKindBinding::Digits) =>
+                {
+                    JsonTemplate::Value(Source::SettingNumber(name.clone()))
+                }
                 Some(v) => JsonTemplate::Value(v.clone()),
             }
         }

@@ -165,6 +165,10 @@ pub(super) fn value_expr(source: &Source) -> Result<TokenStream, String> {
             let name = literal(name);
             Ok(quote! { client.setting(#name)? })
         }
+        Source::SettingNumber(name) => {
+            let name = literal(name);
+            Ok(quote! { client.setting_number(#name)? })
+        }
         Source::Step { step, pointer } => {
             let (id, pointer) = (step_ident(step)?, literal(pointer));
             Ok(quote! { steps.record(#id, #pointer)? })
@@ -228,6 +232,9 @@ pub(super) fn source_text(source: &Source) -> Result<(TokenStream, bool), String
     let a = match source {
         Source::Arg(a) => a,
         Source::Setting(_) => return Ok((value_expr(source)?, false)),
+        Source::SettingNumber(name) => {
+            return source_text(&Source::Setting(name.clone()));
+        }
         Source::Step { step, pointer } => {
             let (id, pointer) = (step_ident(step)?, literal(pointer));
             return Ok((quote! { steps.text(#id, #pointer)? }, true));
