@@ -63,11 +63,18 @@ fn every_bound_pair_resolves() {
                 "inventory-check",
             ][..],
         ),
-        ("calendly", &["appointment-availability", "appointment-cancel"][..]),
-        ("google-calendar", &["appointment-book", "appointment-cancel"][..]),
+        (
+            "calendly",
+            &["appointment-availability", "appointment-cancel"][..],
+        ),
+        (
+            "google-calendar",
+            &["appointment-book", "appointment-cancel"][..],
+        ),
     ] {
         for t in templates {
-            m.action(crm, t).unwrap_or_else(|e| panic!("{crm} {t}: {e}"));
+            m.action(crm, t)
+                .unwrap_or_else(|e| panic!("{crm} {t}: {e}"));
         }
     }
     let cancel = m.action("google-calendar", "appointment-cancel").unwrap();
@@ -91,7 +98,10 @@ fn connectors_check_the_found_value_the_instant_and_send_an_end() {
         "project::text(record, \"/status\")",
         "[\"cancelled\"].contains(&value.as_str())",
     ] {
-        assert!(cancel.contains(&squeezed(snippet)), "{snippet} missing:\n{cancel}");
+        assert!(
+            cancel.contains(&squeezed(snippet)),
+            "{snippet} missing:\n{cancel}"
+        );
     }
     let book = connector("google-calendar", "appointment-book");
     for snippet in [
@@ -100,7 +110,10 @@ fn connectors_check_the_found_value_the_instant_and_send_an_end() {
         "\"duration_minutes\"",
         "time::same_instant(record, \"/start/dateTime\", args.start.as_str(), business,",
     ] {
-        assert!(book.contains(&squeezed(snippet)), "{snippet} missing:\n{book}");
+        assert!(
+            book.contains(&squeezed(snippet)),
+            "{snippet} missing:\n{book}"
+        );
     }
     // Square's book: both conditions, and the version as a number.
     let square = connector("square", "appointment-book");
@@ -109,7 +122,10 @@ fn connectors_check_the_found_value_the_instant_and_send_an_end() {
         "[\"PENDING\", \"ACCEPTED\"].contains(&value.as_str())",
         "client.setting_number(\"service_variation_version\")?",
     ] {
-        assert!(square.contains(&squeezed(snippet)), "{snippet} missing:\n{square}");
+        assert!(
+            square.contains(&squeezed(snippet)),
+            "{snippet} missing:\n{square}"
+        );
     }
 }
 
@@ -148,7 +164,10 @@ fn found_when_names_a_pointer_the_lookup_has_and_some_values() {
 fn a_time_plus_minutes_takes_a_time_and_a_required_integer() {
     for (to, wanted) in [
         ("{start|utc+topic}", "`topic` an integer parameter"),
-        ("{topic|utc+duration_minutes}", "`topic` must be a time parameter"),
+        (
+            "{topic|utc+duration_minutes}",
+            "`topic` must be a time parameter",
+        ),
         ("{start|utc+}", "a time plus a length in UTC is"),
     ] {
         let text = GOOGLE.replace("{start|utc+duration_minutes}", to);
@@ -166,7 +185,9 @@ fn a_text_setting_stays_text_in_a_body() {
     // Square's location id is text: a whole value, but a string.
     let book = connector("square", "appointment-book");
     assert!(
-        book.contains(&squeezed("\"location_id\" : client.setting(\"location_id\") ?")),
+        book.contains(&squeezed(
+            "\"location_id\" : client.setting(\"location_id\") ?"
+        )),
         "{book}"
     );
     // A digits setting as a whole value is a number, even one declared

@@ -242,7 +242,8 @@ mod tests {
         let bad = to_utc_plus_minutes("tomorrow", 30, b, "start", "d").unwrap_err();
         assert_eq!(bad.kind, ErrorKind::InvalidInput);
         for minutes in [0, -15, 366 * 24 * 60 + 1] {
-            let e = to_utc_plus_minutes("2026-07-28T14:00:00Z", minutes, b, "start", "d").unwrap_err();
+            let e =
+                to_utc_plus_minutes("2026-07-28T14:00:00Z", minutes, b, "start", "d").unwrap_err();
             assert_eq!(e.kind, ErrorKind::InvalidInput, "{minutes}");
         }
     }

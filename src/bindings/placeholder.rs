@@ -127,7 +127,10 @@ fn piece(s: &str, name: &str) -> Result<Piece, String> {
         if escape == &UTC[1..] {
             return Ok(Piece::ArgUtc(arg.to_string()));
         }
-        if let Some(minutes) = escape.strip_prefix(&UTC[1..]).and_then(|r| r.strip_prefix('+')) {
+        if let Some(minutes) = escape
+            .strip_prefix(&UTC[1..])
+            .and_then(|r| r.strip_prefix('+'))
+        {
             let minutes = minutes.trim();
             if minutes.is_empty() || minutes.starts_with(SETTING) || minutes.starts_with(STEP) {
                 return Err(format!(

@@ -58,16 +58,27 @@ fn list_json_lists_every_template_with_category_and_access() {
     assert_eq!(lookup["category"], "customer-service");
     assert_eq!(lookup["access"], "read");
     assert_eq!(lookup["tool"], "lookup_contact");
-    assert_eq!(lookup["crm_count"], 5);
+    assert_eq!(lookup["crm_count"], 6);
     assert_eq!(
         lookup["crms"],
-        serde_json::json!(["hubspot", "servicetitan", "shopify", "stripe", "zendesk"])
+        serde_json::json!([
+            "hubspot",
+            "servicetitan",
+            "shopify",
+            "square",
+            "stripe",
+            "zendesk"
+        ])
     );
-    // contact-create: HubSpot, and Stripe (a customer, keyed on the email).
+    // contact-create: HubSpot, Square (keyed on the exact email, else
+    // phone) and Stripe (a customer, keyed on the email).
     let create = find("contact-create");
     assert_eq!(create["access"], "write");
-    assert_eq!(create["crm_count"], 2);
-    assert_eq!(create["crms"], serde_json::json!(["hubspot", "stripe"]));
+    assert_eq!(create["crm_count"], 3);
+    assert_eq!(
+        create["crms"],
+        serde_json::json!(["hubspot", "square", "stripe"])
+    );
     let book = find("appointment-book");
     assert_eq!(book["category"], "sales");
     assert_eq!(book["access"], "write");
@@ -143,7 +154,7 @@ fn list_is_a_readable_table_and_deterministic() {
         .find(|l| l.starts_with("contact-lookup "))
         .expect("a contact-lookup row");
     assert!(
-        row.contains("customer-service") && row.contains("read") && row.contains(" 5 "),
+        row.contains("customer-service") && row.contains("read") && row.contains(" 6 "),
         "{row}"
     );
 }
@@ -179,7 +190,7 @@ fn show_explains_appointment_book_and_renders_an_example() {
 fn show_uses_a_supporting_crm_when_there_is_one() {
     let text = ok(&["show", "contact-lookup"]);
     assert!(
-        text.contains("Supported by: hubspot, servicetitan, shopify, stripe, zendesk"),
+        text.contains("Supported by: hubspot, servicetitan, shopify, square, stripe, zendesk"),
         "{text}"
     );
     // The first supporting CRM gives the example.
@@ -187,7 +198,14 @@ fn show_uses_a_supporting_crm_when_there_is_one() {
     let shown = json(&["show", "contact-lookup", "--json"]);
     assert_eq!(
         shown["crms"],
-        serde_json::json!(["hubspot", "servicetitan", "shopify", "stripe", "zendesk"])
+        serde_json::json!([
+            "hubspot",
+            "servicetitan",
+            "shopify",
+            "square",
+            "stripe",
+            "zendesk"
+        ])
     );
     assert_eq!(shown["example"]["crm"], "hubspot");
     assert_eq!(shown["example"]["definition"]["name"], "lookup_contact");

@@ -196,7 +196,7 @@ fn unknown_names_fail_with_the_valid_list_and_closest_match() {
         .one_line_error([
             "unknown CRM `hubspt`",
             "did you mean `hubspot`",
-            "valid: calcom, hubspot",
+            "valid: calcom, calendly, google-calendar, hubspot",
         ])
         .run();
     Gen::new()
@@ -511,9 +511,12 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     assert_eq!(row["templates"], serde_json::json!([]));
     for (id, bound) in [
         ("calcom", 4),
+        ("calendly", 2),
+        ("google-calendar", 2),
         ("hubspot", 3),
         ("servicetitan", 4),
         ("shopify", 5),
+        ("square", 10),
         ("stripe", 4),
         ("zendesk", 5),
     ] {

@@ -211,7 +211,10 @@ fn show_names_the_systems_that_cannot_serve_a_template() {
         .json();
     assert_eq!(v["crms"], serde_json::json!([]));
     let reasons = v["unsupported"].as_object().unwrap();
-    assert_eq!(reasons.keys().collect::<Vec<_>>(), ["stripe"]);
+    assert_eq!(
+        reasons.keys().collect::<Vec<_>>(),
+        ["calendly", "google-calendar", "square", "stripe"]
+    );
     assert!(reasons["stripe"].as_str().unwrap().contains("no SMS"));
     Gen::new()
         .args(["show", "contact-lookup"])

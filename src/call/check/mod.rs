@@ -26,8 +26,8 @@ use crate::error::{Error, Result};
 use crate::openapi::{Api, Operation};
 
 use super::{
-    ArgForm, ArgRef, BoundAction, Call, Crm, Exchange, Flow, FoundWhen, Pointer, Presence, Retry, SameTime,
-    Setting, Step, Variant,
+    ArgForm, ArgRef, BoundAction, Call, Crm, Exchange, Flow, FoundWhen, Pointer, Presence, Retry,
+    SameTime, Setting, Step, Variant,
 };
 
 #[cfg(doc)]

@@ -500,7 +500,8 @@ fn text(
                     continue;
                 };
                 let mut arg = scope.arg(p);
-                if arg.presence == Presence::Optional || scope.arg(m).presence != Presence::Required {
+                if arg.presence == Presence::Optional || scope.arg(m).presence != Presence::Required
+                {
                     ctx.error(
                         place,
                         format!(
