@@ -44,7 +44,16 @@ fn every_bundled_spec_with_a_vendor_source_re_derives_byte_for_byte() {
     let Some(vendor) = realspecs() else { return };
     let specs = repo().join("specs");
     let crms = derive::crms_with_manifest(&specs).expect("specs/ lists");
-    for expected in ["calcom", "hubspot", "servicetitan", "stripe", "zendesk"] {
+    for expected in [
+        "calcom",
+        "calendly",
+        "google-calendar",
+        "hubspot",
+        "servicetitan",
+        "square",
+        "stripe",
+        "zendesk",
+    ] {
         assert!(
             crms.iter().any(|c| c == expected),
             "{expected} has a derive.yaml"
@@ -311,7 +320,16 @@ fn a_component_two_files_define_differently_is_an_error() {
 fn every_derived_spec_loads_strictly_with_every_kept_operation() {
     let specs = repo().join("specs");
     let crms = derive::crms_with_manifest(&specs).expect("specs/ lists");
-    for expected in ["calcom", "hubspot", "servicetitan", "stripe", "zendesk"] {
+    for expected in [
+        "calcom",
+        "calendly",
+        "google-calendar",
+        "hubspot",
+        "servicetitan",
+        "square",
+        "stripe",
+        "zendesk",
+    ] {
         assert!(
             crms.iter().any(|c| c == expected),
             "{expected} has a derive.yaml"
