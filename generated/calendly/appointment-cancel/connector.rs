@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use midcall_runtime::{
     ActionError, AuthKind, Client, Config, Method, Request, Setting, SettingKind, Value,
-    Vendor, Written, arg, encode_path_segment, json, parse_args, project, tool_result,
+    Vendor, Written, arg, encode_path_segment, json, parse_args, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -153,8 +153,8 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
         .await?;
     Ok(
         match &written {
-            Written::Found(record) => Output { cancelled: Some(true) },
-            Written::Created(record) => Output { cancelled: Some(true) },
+            Written::Found(_) => Output { cancelled: Some(true) },
+            Written::Created(_) => Output { cancelled: Some(true) },
         },
     )
 }

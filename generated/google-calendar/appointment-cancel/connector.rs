@@ -173,7 +173,7 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
                     ),
                 }
             }
-            Written::Created(record) => {
+            Written::Created(_) => {
                 Output {
                     cancelled: Some(true),
                     appointment_id: None,

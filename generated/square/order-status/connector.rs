@@ -113,7 +113,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
     Ok(Config::from_vendor_env(&VENDOR)?.with_timeout(TIMEOUT))
 }
 
-/// Get the status of the caller's order. Ask for the order number from the confirmation email; if they don't have it, use their email address, and the most recent order is returned. Say the status and the expected delivery date in plain words. If it has shipped and they ask where the parcel is, use track_shipment with the order number. With Square: Square finds an order by its Square order id only, not by email; its status comes from the first fulfilment, and Square keeps no expected delivery date.
+/// Get the status of the caller's order. Ask for the order number from the confirmation email; if they don't have it, use their email address, and the most recent order is returned. Say the status and the expected delivery date in plain words. If it has shipped and they ask where the parcel is, use track_shipment with the order number. With Square: Square finds an order by its Square order id only, not by email; its status comes from the first fulfilment (a completed pickup is said as shipped), and Square keeps no expected delivery date.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     args.check()?;
     let request = if let Some(order_number) = args.order_number.as_deref() {

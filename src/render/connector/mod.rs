@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::bindings::{vendor_template, AuthBinding, CredentialsInBinding, SettingKindBinding};
-use crate::call::{ArgForm, BoundAction, Crm, Exchange, Flow, QueryLanguage, Source};
+use crate::call::{ArgForm, BoundAction, Crm, Exchange, FieldSource, Flow, QueryLanguage, Source};
 use crate::catalog::{Param, ResultField, ValueType};
 use crate::render::rust_text::{doc, ident, literal};
 
@@ -200,6 +200,18 @@ fn header(action: &BoundAction) -> Vec<String> {
     lines
 }
 
+/// Whether one of the exchange's result fields reads its record (a
+/// pointer, a value map or a transform), rather than being absent or a
+/// constant.
+fn reads_record(e: &Exchange) -> bool {
+    e.result.iter().any(|p| {
+        matches!(
+            p.source,
+            FieldSource::Pointer(_) | FieldSource::Mapped { .. } | FieldSource::Transform(_)
+        )
+    })
+}
+
 /// The names imported from `midcall_runtime`, in the order `sort` gives:
 /// what every connector uses, plus what this one's calls need.
 fn imports(action: &BoundAction) -> Vec<TokenStream> {
@@ -225,7 +237,20 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
     } else {
         names.extend(["AuthSpec", "CrmEnv"]);
     }
-    names.push("project");
+    // A natural-key write whose answers are all constants (Calendly's
+    // cancel) reads no record and checks no value: no `project`.
+    let projects = match &action.flow {
+        Flow::WriteUnlessFound {
+            lookup,
+            write,
+            found_when,
+            ..
+        } => found_when.is_some() || reads_record(lookup) || reads_record(write),
+        _ => true,
+    };
+    if projects {
+        names.push("project");
+    }
     if matches!(action.flow, Flow::WriteUnlessFound { .. }) {
         names.push("Written");
     }
@@ -653,14 +678,27 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
                     )
                 }
             };
+            // The record is bound only when a field reads it.
+            let (found_record, created_record) = (
+                if reads_record(lookup) {
+                    quote! { record }
+                } else {
+                    quote! { _ }
+                },
+                if reads_record(write) {
+                    quote! { record }
+                } else {
+                    quote! { _ }
+                },
+            );
             quote! {
                 #business
                 let precheck = #precheck;
                 let write = #write_request;
                 let written = #write_call.await?;
                 Ok(match &written {
-                    Written::Found(record) => #found,
-                    Written::Created(record) => #created,
+                    Written::Found(#found_record) => #found,
+                    Written::Created(#created_record) => #created,
                 })
             }
         }
