@@ -52,6 +52,7 @@ fn the_bundled_contact_create_binding_resolves_with_its_precheck() {
         lookup,
         write,
         same_time: None,
+        found_when: None,
     } = &action.flow
     else {
         panic!("a precheck: {:?}", action.flow);
