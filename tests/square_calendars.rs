@@ -115,6 +115,10 @@ fn connectors_check_the_found_value_the_instant_and_send_an_end() {
             "{snippet} missing:\n{book}"
         );
     }
+    // Square's availability: a fixed day past the latest time.
+    let slots = connector("square", "appointment-availability");
+    let wanted = squeezed("time::to_utc_plus_minutes(args.latest.as_str(), 1440i64,");
+    assert!(slots.contains(&wanted), "{slots}");
     // Square's book: both conditions, and the version as a number.
     let square = connector("square", "appointment-book");
     for snippet in [

@@ -84,13 +84,15 @@ pub enum ArgForm {
         /// The CRM's `utc_offset` setting, when it declares one.
         business: Option<String>,
     },
-    /// A time plus a required integer argument's minutes, in UTC with `Z`
-    /// (`{start|utc+duration_minutes}`, `time::to_utc_plus_minutes`): an
-    /// end from a start and a length.
+    /// A time plus a required integer argument's minutes or a fixed number
+    /// of minutes, in UTC with `Z` (`{start|utc+duration_minutes}`,
+    /// `{earliest|utc+1440}`, `time::to_utc_plus_minutes`): an end from a
+    /// start and a length.
     UtcPlus {
         /// The CRM's `utc_offset` setting, when it declares one.
         business: Option<String>,
-        /// The integer argument holding the minutes.
+        /// The integer argument holding the minutes, or the minutes
+        /// themselves (digits).
         minutes: String,
     },
 }

@@ -82,8 +82,11 @@ fn list_json_lists_every_template_with_category_and_access() {
     let book = find("appointment-book");
     assert_eq!(book["category"], "sales");
     assert_eq!(book["access"], "write");
-    assert_eq!(book["crm_count"], 1);
-    assert_eq!(book["crms"], serde_json::json!(["calcom"]));
+    assert_eq!(book["crm_count"], 3);
+    assert_eq!(
+        book["crms"],
+        serde_json::json!(["calcom", "google-calendar", "square"])
+    );
     for id in [
         "account-verify",
         "order-status",

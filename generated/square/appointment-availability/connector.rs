@@ -122,7 +122,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
     Ok(Config::from_vendor_env(&VENDOR)?.with_timeout(TIMEOUT))
 }
 
-/// Find free appointment slots. Turn what the caller says ("tomorrow afternoon", "next week") into a window in the caller's timezone and offer at most three slots, read as weekday, date and time in their timezone. Then book the chosen slot with book_appointment. With Square: Square's free times are for one configured service whose length is set in Square, not the asked duration, and name no host.
+/// Find free appointment slots. Turn what the caller says ("tomorrow afternoon", "next week") into a window in the caller's timezone and offer at most three slots, read as weekday, date and time in their timezone. Then book the chosen slot with book_appointment. With Square: Square's free times are for one configured service whose length is set in Square, not the asked duration, and name no host; Square searches at least a day, so the count and the later times may run up to a day past the latest time.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     args.check()?;
     let request = Request::new(Method::Post, "/v2/bookings/availability/search")
@@ -132,11 +132,12 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
             json!(
                 { "query" : { "filter" : { "start_at_range" : { "start_at" :
                 time::to_utc(args.earliest.as_str(), client.settings()
-                .offset("utc_offset") ?, "earliest") ?, "end_at" : time::to_utc(args
-                .latest.as_str(), client.settings().offset("utc_offset") ?, "latest") ?
-                }, "location_id" : client.setting("location_id") ?, "segment_filters" :
-                [{ "service_variation_id" : client.setting("service_variation_id") ? }] }
-                } }
+                .offset("utc_offset") ?, "earliest") ?, "end_at" :
+                time::to_utc_plus_minutes(args.latest.as_str(), 1440i64, client
+                .settings().offset("utc_offset") ?, "latest", "1440") ? }, "location_id"
+                : client.setting("location_id") ?, "segment_filters" : [{
+                "service_variation_id" : client.setting("service_variation_id") ? }] } }
+                }
             ),
         );
     let response = client.send(request).await?;

@@ -213,9 +213,16 @@ fn arg_value(a: &ArgRef) -> Result<TokenStream, String> {
             None => quote! { time::Offset::UTC },
         };
         let (field, minutes_field) = (literal(&a.name), literal(minutes));
-        let minutes = ident(minutes)?;
+        // A fixed length is checked (1 to a year of minutes) and a literal.
+        let minutes = match minutes.parse::<i64>() {
+            Ok(fixed) => quote! { #fixed },
+            Err(_) => {
+                let id = ident(minutes)?;
+                quote! { args.#id }
+            }
+        };
         return Ok(quote! {
-            time::to_utc_plus_minutes(#text, args.#minutes, #offset, #field, #minutes_field)?
+            time::to_utc_plus_minutes(#text, #minutes, #offset, #field, #minutes_field)?
         });
     }
     Ok(match (a.presence, a.ty) {
