@@ -167,7 +167,11 @@ fn found_when_names_a_pointer_the_lookup_has_and_some_values() {
 #[test]
 fn a_time_plus_minutes_takes_a_time_and_a_required_integer() {
     for (to, wanted) in [
-        ("{start|utc+topic}", "`topic` an integer parameter"),
+        (
+            "{start|utc+topic}",
+            "`topic` must be a required integer parameter",
+        ),
+        ("{start|utc+0}", "a number of minutes from 1 to 527040"),
         (
             "{topic|utc+duration_minutes}",
             "`topic` must be a time parameter",
