@@ -50,6 +50,9 @@ pub mod google_calendar {
 #[path = "hubspot"]
 pub mod hubspot {
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
     #[rustfmt::skip]
@@ -185,6 +188,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calendly", "appointment-cancel"),
     ("google-calendar", "appointment-book"),
     ("google-calendar", "appointment-cancel"),
+    ("hubspot", "account-verify"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
@@ -252,6 +256,9 @@ pub async fn call_json(
         }
         ("google-calendar", "appointment-cancel") => {
             Some(google_calendar::appointment_cancel::call_json(client, args).await)
+        }
+        ("hubspot", "account-verify") => {
+            Some(hubspot::account_verify::call_json(client, args).await)
         }
         ("hubspot", "contact-create") => {
             Some(hubspot::contact_create::call_json(client, args).await)
@@ -356,6 +363,7 @@ pub async fn call_json(
 #[rustfmt::skip]
 pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
     match (crm, template) {
+        ("hubspot", "account-verify") => Some(hubspot::account_verify::CRM),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
@@ -451,6 +459,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("google-calendar", "appointment-cancel") => {
             Some(google_calendar::appointment_cancel::TIMEOUT)
         }
+        ("hubspot", "account-verify") => Some(hubspot::account_verify::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
@@ -718,6 +727,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("google-calendar", "appointment-cancel", "vapi") => {
             Some(include_str!("google-calendar/appointment-cancel/vapi.json"))
+        }
+        ("hubspot", "account-verify", "anthropic") => {
+            Some(include_str!("hubspot/account-verify/anthropic.json"))
+        }
+        ("hubspot", "account-verify", "elevenlabs") => {
+            Some(include_str!("hubspot/account-verify/elevenlabs.json"))
+        }
+        ("hubspot", "account-verify", "gemini") => {
+            Some(include_str!("hubspot/account-verify/gemini.json"))
+        }
+        ("hubspot", "account-verify", "mcp") => {
+            Some(include_str!("hubspot/account-verify/mcp.json"))
+        }
+        ("hubspot", "account-verify", "openai-chat") => {
+            Some(include_str!("hubspot/account-verify/openai-chat.json"))
+        }
+        ("hubspot", "account-verify", "openai-realtime") => {
+            Some(include_str!("hubspot/account-verify/openai-realtime.json"))
+        }
+        ("hubspot", "account-verify", "openai-responses") => {
+            Some(include_str!("hubspot/account-verify/openai-responses.json"))
+        }
+        ("hubspot", "account-verify", "retell") => {
+            Some(include_str!("hubspot/account-verify/retell.json"))
+        }
+        ("hubspot", "account-verify", "vapi") => {
+            Some(include_str!("hubspot/account-verify/vapi.json"))
         }
         ("hubspot", "contact-create", "anthropic") => {
             Some(include_str!("hubspot/contact-create/anthropic.json"))

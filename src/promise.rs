@@ -106,6 +106,7 @@ pub fn bind(mut action: BoundAction, differs: Option<&str>) -> Result<BoundActio
     }
     action.template.result = kept;
     narrow_alternatives(&mut action);
+    narrow_factors(&mut action);
     if let Some(note) = differs {
         if note.is_empty() {
             return Err(Error::invalid(
@@ -151,6 +152,43 @@ fn narrow_alternatives(action: &mut BoundAction) {
     }
 }
 
+/// An account verification offers only the factors the CRM keeps: the
+/// factor argument's enum shrinks to them (so the connector's argument
+/// check refuses the others), and when it shrank, the tool description
+/// says which to ask for.
+fn narrow_factors(action: &mut BoundAction) {
+    let Flow::Verify { verify, .. } = &action.flow else {
+        return;
+    };
+    let kept: Vec<String> = verify.kept().map(|s| s.factor.clone()).collect();
+    let tool = &mut action.template.tool;
+    let Some(param) = tool.parameters.iter_mut().find(|p| p.name == verify.factor) else {
+        return;
+    };
+    let Some(values) = &mut param.enum_values else {
+        return;
+    };
+    if values.iter().all(|v| kept.contains(v)) {
+        return;
+    }
+    values.retain(|v| kept.contains(v));
+    let words: Vec<String> = values
+        .iter()
+        .map(|v| match v.as_str() {
+            "postal_code" => "the postal code".to_string(),
+            "date_of_birth" => "the date of birth".to_string(),
+            "phone_last_four" => "the last four digits of the phone number".to_string(),
+            other => other.replace('_', " "),
+        })
+        .collect();
+    let description = tool.description.trim().to_string();
+    tool.description = format!(
+        "{description} {} keeps only these second factors, ask for one of them: {}.",
+        action.crm.name,
+        words.join(" or ")
+    );
+}
+
 /// The names of every argument any request of `flow` uses.
 fn used_args(flow: &Flow) -> BTreeSet<String> {
     let mut calls: Vec<&Call> = exchanges(flow).into_iter().map(|e| &e.call).collect();
@@ -177,14 +215,18 @@ fn call_args(calls: &[&Call]) -> BTreeSet<String> {
 
 fn exchanges(flow: &Flow) -> Vec<&Exchange> {
     match flow {
-        Flow::One(e) | Flow::Steps { last: e, .. } => vec![e],
+        Flow::One(e) | Flow::Steps { last: e, .. } | Flow::Verify { lookup: e, .. } => {
+            vec![e]
+        }
         Flow::WriteUnlessFound { lookup, write, .. } => vec![lookup, write],
     }
 }
 
 fn exchanges_mut(flow: &mut Flow) -> Vec<&mut Exchange> {
     match flow {
-        Flow::One(e) | Flow::Steps { last: e, .. } => vec![e],
+        Flow::One(e) | Flow::Steps { last: e, .. } | Flow::Verify { lookup: e, .. } => {
+            vec![e]
+        }
         Flow::WriteUnlessFound { lookup, write, .. } => vec![lookup, write],
     }
 }

@@ -83,7 +83,11 @@ fn damaged_bindings_never_panic() {
             Ok(b) => {
                 if let Err(e) = midcall::call::bind("hubspot", &b, "damaged.yaml", &api, &template)
                 {
-                    one_line(&e, &format!("bindings copy {i} (resolve)"));
+                    // The binding check reports every problem it finds,
+                    // one line each: each line names the file.
+                    for line in e.to_string().lines() {
+                        one_line(&line, &format!("bindings copy {i} (resolve)"));
+                    }
                 }
             }
         }

@@ -47,6 +47,7 @@ pub mod time;
 pub mod transform;
 mod vendor;
 mod vendor_error;
+pub mod verify;
 
 pub use bound::{bounded_json, parse_args, tool_result};
 pub use client::{Client, Deadline};

@@ -483,6 +483,9 @@ async fn the_urls_rendered_with_the_servers_url_are_the_routes_it_serves() {
                 json!({ "first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.com" })
             }
             "ticket-status" => json!({ "ticket_number": "48213" }),
+            "account-verify" => {
+                json!({ "email": "jane.doe@example.com", "factor": "postal_code", "factor_value": "SW1A1AA" })
+            }
             other => panic!("no arguments for {other}"),
         };
         for file in files {

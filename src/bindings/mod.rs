@@ -458,6 +458,64 @@ pub struct ResponseBinding {
     /// constant (`{const: true}`), or null when this CRM does not have the
     /// field.
     pub fields: BTreeMap<String, Option<FieldBinding>>,
+    /// Account verification (`account-verify`): the caller's second factor
+    /// is compared with the record's inside the connector, which answers
+    /// the template's boolean `verified` and fills `fields` only when it
+    /// is true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<VerifyBinding>,
+}
+
+/// `verify:` in a response: which arguments carry the caller's second
+/// factor, and where the record keeps each factor.
+///
+/// ```yaml
+/// verify:
+///   factor: factor              # the argument naming the factor (an enum)
+///   value: factor_value         # the argument holding the caller's value
+///   several: /results/1         # a second record here: several matched
+///   stored:                     # per value of the factor's enum
+///     postal_code: /properties/zip
+///     date_of_birth: null       # the CRM keeps none
+///     phone_last_four: [/properties/phone, /properties/mobilephone]
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyBinding {
+    /// The required enum argument that names the factor.
+    pub factor: String,
+    /// The required text argument that holds the caller's value; it is
+    /// never sent to the CRM.
+    pub value: String,
+    /// A JSON pointer in the answer (beside `record`) where a second record
+    /// would be: something there means several records matched, which
+    /// verifies nothing. Required when `record` picks the first of a list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub several: Option<String>,
+    /// Per value of the factor argument's enum, every one listed: a
+    /// pointer below the record, a list of them (any one matching
+    /// verifies), or null when the CRM does not keep that factor.
+    pub stored: BTreeMap<String, Option<StoredBinding>>,
+}
+
+/// Where a record keeps one factor: one pointer or several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StoredBinding {
+    /// One JSON pointer below the record.
+    One(String),
+    /// Several pointers below the record; any one matching verifies.
+    Any(Vec<String>),
+}
+
+impl StoredBinding {
+    /// The pointers, in order.
+    pub fn pointers(&self) -> Vec<&str> {
+        match self {
+            StoredBinding::One(p) => vec![p.as_str()],
+            StoredBinding::Any(ps) => ps.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// Where one result field comes from: `/pointer`, `{const: value}`,

@@ -49,7 +49,7 @@ impl BoundAction {
     /// write; the look-up only guards it; for steps, the last).
     pub fn primary(&self) -> &Call {
         match &self.flow {
-            Flow::One(e) | Flow::Steps { last: e, .. } => &e.call,
+            Flow::One(e) | Flow::Steps { last: e, .. } | Flow::Verify { lookup: e, .. } => &e.call,
             Flow::WriteUnlessFound { write, .. } => &write.call,
         }
     }
@@ -57,7 +57,7 @@ impl BoundAction {
     /// Every call, in the order the connector may make them.
     pub fn calls(&self) -> Vec<&Call> {
         match &self.flow {
-            Flow::One(e) => vec![&e.call],
+            Flow::One(e) | Flow::Verify { lookup: e, .. } => vec![&e.call],
             Flow::WriteUnlessFound { lookup, write, .. } => vec![&lookup.call, &write.call],
             Flow::Steps { steps, last } => steps
                 .iter()
@@ -160,6 +160,85 @@ pub enum Flow {
         /// The last call and the projection of its record.
         last: Exchange,
     },
+    /// An account verification: one read; its record's second factor is
+    /// compared with the caller's inside the connector, and the record
+    /// fills the result only when they match (`verified: true`); no
+    /// record, several, no stored factor and a mismatch all answer
+    /// `verified: false` and nothing else, as does a 404.
+    Verify {
+        /// The look-up and the projection of a verified record.
+        lookup: Exchange,
+        /// What is compared.
+        verify: Verify,
+    },
+}
+
+/// What an account verification compares (see the runtime's `verify`
+/// module): the arguments, where a second record would be, and per
+/// factor of the template where the record keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verify {
+    /// The required enum argument naming the factor.
+    pub factor: String,
+    /// The required text argument holding the caller's value.
+    pub value: String,
+    /// In the answer: something here means several records matched.
+    pub several: Option<Pointer>,
+    /// Every value of the factor argument's enum, in its order.
+    pub stored: Vec<StoredFactor>,
+}
+
+impl Verify {
+    /// The factors this CRM keeps (at least one pointer), in enum order.
+    pub fn kept(&self) -> impl Iterator<Item = &StoredFactor> {
+        self.stored.iter().filter(|s| !s.pointers.is_empty())
+    }
+}
+
+/// One factor of an account verification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredFactor {
+    /// Its name, a value of the factor argument's enum.
+    pub factor: String,
+    /// How both sides are normalised.
+    pub form: FactorForm,
+    /// Below the record; empty when the CRM does not keep the factor.
+    pub pointers: Vec<Pointer>,
+}
+
+/// How a factor is normalised (the runtime's `verify::Form`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactorForm {
+    /// A postal code: case, spaces and dashes ignored; ZIP+4 matches ZIP.
+    PostalCode,
+    /// A calendar date, stored as a date, midnight UTC or epoch ms.
+    Date,
+    /// The last four digits of a phone number.
+    LastFour,
+}
+
+impl FactorForm {
+    /// The form of a factor by its name, as the template names it.
+    pub fn of(factor: &str) -> Option<Self> {
+        match factor {
+            "postal_code" => Some(FactorForm::PostalCode),
+            "date_of_birth" => Some(FactorForm::Date),
+            "phone_last_four" => Some(FactorForm::LastFour),
+            _ => None,
+        }
+    }
+
+    /// The factor names with a known form, for messages.
+    pub const NAMES: &'static str = "postal_code (a postal code), date_of_birth (a date), phone_last_four (a phone number's last four digits)";
+
+    /// The runtime's variant name.
+    pub fn variant(self) -> &'static str {
+        match self {
+            FactorForm::PostalCode => "PostalCode",
+            FactorForm::Date => "Date",
+            FactorForm::LastFour => "LastFour",
+        }
+    }
 }
 
 /// One named call of [`Flow::Steps`] before the last: its record is what

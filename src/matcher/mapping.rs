@@ -420,6 +420,7 @@ fn response(
         ResponseBinding {
             record: record_ptr,
             fields,
+            verify: None,
         },
         unmapped,
     )

@@ -79,6 +79,14 @@ fn list_json_lists_every_template_with_category_and_access() {
         create["crms"],
         serde_json::json!(["hubspot", "square", "stripe"])
     );
+    // account-verify: wherever a system keeps a second factor (HubSpot first).
+    let verify = find("account-verify");
+    assert!(
+        verify["crms"]
+            .as_array()
+            .is_some_and(|c| c.contains(&serde_json::json!("hubspot"))),
+        "{verify}"
+    );
     let book = find("appointment-book");
     assert_eq!(book["category"], "sales");
     assert_eq!(book["access"], "write");

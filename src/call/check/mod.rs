@@ -15,6 +15,7 @@ mod operation;
 mod request;
 mod response;
 mod transform;
+mod verify;
 
 use crate::bindings::{
     vendor_template, ActionBinding, Bindings, PrecheckBinding, RequestBinding, ResponseBinding,
@@ -157,8 +158,15 @@ fn flow(
         .and_then(|p| p.found_when.as_ref().map(|f| (p, f)))
         .and_then(|(p, f)| found_when(&mut ctx, p, f));
     guard::natural_key(&mut ctx, template, binding.precheck.is_some());
+    let verify = verify::check(&mut ctx, binding, write.as_ref());
     if ctx.report.count() > before {
         return None;
+    }
+    if binding.response.verify.is_some() {
+        return Some(Flow::Verify {
+            lookup: write?,
+            verify: verify?,
+        });
     }
     if !binding.steps.is_empty() {
         return Some(Flow::Steps {

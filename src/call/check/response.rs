@@ -185,6 +185,19 @@ pub(super) fn projections(
     let mut result = Vec::new();
     for field in &template.result {
         let name = &field.name;
+        if name == super::verify::VERIFIED {
+            // The comparison's answer: true wherever the record is read
+            // (the connector answers false without reading it). Without
+            // `verify:`, the verification check says what is missing.
+            if response.verify.is_some() {
+                result.push(Projection {
+                    field: name.clone(),
+                    ty: field.ty,
+                    source: FieldSource::Const(Scalar::Boolean(true)),
+                });
+            }
+            continue;
+        }
         let Some(binding) = response.fields.get(name) else {
             ctx.error(
                 ".response.fields",

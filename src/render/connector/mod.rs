@@ -95,6 +95,7 @@ fn tokens(action: &BoundAction) -> Result<TokenStream, String> {
     let call_doc = doc(&t.tool.description);
     let body = call_body(action)?;
     let checks = arg_checks(action)?;
+    let verify_const = verify_const(action);
     Ok(quote! {
         #(#header)*
 
@@ -111,6 +112,8 @@ fn tokens(action: &BoundAction) -> Result<TokenStream, String> {
 
         /// Largest result handed to the assistant, in bytes of JSON.
         pub const MAX_RESULT_BYTES: usize = #max_result_bytes;
+
+        #verify_const
 
         /// The tool's arguments, as the voice platform sends them.
         #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
@@ -187,6 +190,21 @@ fn header(action: &BoundAction) -> Vec<String> {
         Flow::One(_) => {
             lines.push(["Calls `", &write, "` and returns the"].concat());
         }
+        Flow::Verify { .. } => {
+            lines.push(
+                [
+                    "Calls `",
+                    &write,
+                    "`, compares the caller's second factor with",
+                ]
+                .concat(),
+            );
+            lines.push(
+                "the record's inside the connector (the stored one is never returned or"
+                    .to_string(),
+            );
+            lines.push("logged), and returns the".to_string());
+        }
         Flow::Steps { steps, .. } => {
             for (i, step) in steps.iter().enumerate() {
                 let first = if i == 0 { "Calls `" } else { "then `" };
@@ -253,6 +271,9 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
     }
     if matches!(action.flow, Flow::WriteUnlessFound { .. }) {
         names.push("Written");
+    }
+    if matches!(action.flow, Flow::Verify { .. }) {
+        names.push("verify");
     }
     let calls = action.calls();
     if calls.iter().any(|c| c.has_body()) {
@@ -517,6 +538,46 @@ fn arg_rules(action: &BoundAction) -> Vec<(&Param, TokenStream)> {
     out
 }
 
+/// `pub const VERIFY: verify::Check = …` for an account verification:
+/// what the connector compares, and where; nothing otherwise.
+fn verify_const(action: &BoundAction) -> TokenStream {
+    let Flow::Verify { lookup, verify } = &action.flow else {
+        return TokenStream::new();
+    };
+    let (factor_arg, value_arg) = (literal(&verify.factor), literal(&verify.value));
+    let record = literal(lookup.call.record.as_str());
+    let several = match &verify.several {
+        Some(p) => {
+            let p = literal(p.as_str());
+            quote! { Some(#p) }
+        }
+        None => quote! { None },
+    };
+    let stored = verify.kept().map(|s| {
+        let factor = literal(&s.factor);
+        let form = proc_macro2::Ident::new(s.form.variant(), proc_macro2::Span::call_site());
+        let pointers = s.pointers.iter().map(|p| literal(p.as_str()));
+        quote! {
+            verify::Stored {
+                factor: #factor,
+                form: verify::Form::#form,
+                pointers: &[#(#pointers),*],
+            }
+        }
+    });
+    quote! {
+        /// The second factors this CRM keeps and where: compared with the
+        /// caller's inside the connector, never returned or logged.
+        pub const VERIFY: verify::Check = verify::Check {
+            factor_arg: #factor_arg,
+            value_arg: #value_arg,
+            record: #record,
+            several: #several,
+            stored: &[#(#stored),*],
+        };
+    }
+}
+
 /// The body of `Args::check`.
 fn arg_checks(action: &BoundAction) -> Result<TokenStream, String> {
     let mut out = TokenStream::new();
@@ -535,6 +596,12 @@ fn arg_checks(action: &BoundAction) -> Result<TokenStream, String> {
         out.extend(quote! {
             static #upper: arg::Rule = arg::Rule::new(#name) #rule;
             #upper.check(#value)?;
+        });
+    }
+    if let Flow::Verify { verify, .. } = &action.flow {
+        let (factor, value) = (ident(&verify.factor)?, ident(&verify.value)?);
+        out.extend(quote! {
+            VERIFY.check_value(self.#factor.as_str(), self.#value.as_str())?;
         });
     }
     out.extend(quote! { Ok(()) });
@@ -618,6 +685,25 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
                 let response = client.send(request).await?;
                 let record = project::at(&response, #record)
                     .ok_or_else(|| ActionError::not_found(#detail))?;
+                Ok(#output)
+            }
+        }
+        Flow::Verify { lookup, verify } => {
+            let request = request::expression(&lookup.call)?;
+            let (factor, value) = (ident(&verify.factor)?, ident(&verify.value)?);
+            let output = output(lookup)?;
+            quote! {
+                let request = #request;
+                let answer = verify::absent_if_not_found(client.send(request).await)?;
+                // No record, several, nothing on file and a mismatch all
+                // answer the same, and nothing else.
+                let Some(record) = VERIFY.verified(
+                    answer.as_ref(),
+                    args.#factor.as_str(),
+                    args.#value.as_str(),
+                ) else {
+                    return Ok(Output { verified: Some(false), ..Output::default() });
+                };
                 Ok(#output)
             }
         }

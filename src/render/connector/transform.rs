@@ -138,7 +138,7 @@ pub fn expression(t: &Transform, ty: ValueType, value: &TokenStream) -> TokenStr
 /// The runtime modules this action's result fields use.
 pub fn imports(action: &BoundAction) -> Vec<&'static str> {
     let exchanges = match &action.flow {
-        Flow::One(e) => vec![e],
+        Flow::One(e) | Flow::Verify { lookup: e, .. } => vec![e],
         Flow::WriteUnlessFound { lookup, write, .. } => vec![lookup.as_ref(), write],
         Flow::Steps { last, .. } => vec![last],
     };
