@@ -107,6 +107,9 @@ pub mod shopify {
 #[path = "square"]
 pub mod square {
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "appointment-availability/connector.rs"]
     pub mod appointment_availability;
     #[rustfmt::skip]
@@ -201,6 +204,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("shopify", "order-status"),
     ("shopify", "product-search"),
     ("shopify", "shipment-tracking"),
+    ("square", "account-verify"),
     ("square", "appointment-availability"),
     ("square", "appointment-book"),
     ("square", "appointment-cancel"),
@@ -295,6 +299,9 @@ pub async fn call_json(
         }
         ("shopify", "shipment-tracking") => {
             Some(shopify::shipment_tracking::call_json(client, args).await)
+        }
+        ("square", "account-verify") => {
+            Some(square::account_verify::call_json(client, args).await)
         }
         ("square", "appointment-availability") => {
             Some(square::appointment_availability::call_json(client, args).await)
@@ -413,6 +420,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("shopify", "order-status") => Some(shopify::order_status::VENDOR),
         ("shopify", "product-search") => Some(shopify::product_search::VENDOR),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::VENDOR),
+        ("square", "account-verify") => Some(square::account_verify::VENDOR),
         ("square", "appointment-availability") => {
             Some(square::appointment_availability::VENDOR)
         }
@@ -476,6 +484,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("shopify", "order-status") => Some(shopify::order_status::TIMEOUT),
         ("shopify", "product-search") => Some(shopify::product_search::TIMEOUT),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
+        ("square", "account-verify") => Some(square::account_verify::TIMEOUT),
         ("square", "appointment-availability") => {
             Some(square::appointment_availability::TIMEOUT)
         }
@@ -1086,6 +1095,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("shopify", "shipment-tracking", "vapi") => {
             Some(include_str!("shopify/shipment-tracking/vapi.json"))
+        }
+        ("square", "account-verify", "anthropic") => {
+            Some(include_str!("square/account-verify/anthropic.json"))
+        }
+        ("square", "account-verify", "elevenlabs") => {
+            Some(include_str!("square/account-verify/elevenlabs.json"))
+        }
+        ("square", "account-verify", "gemini") => {
+            Some(include_str!("square/account-verify/gemini.json"))
+        }
+        ("square", "account-verify", "mcp") => {
+            Some(include_str!("square/account-verify/mcp.json"))
+        }
+        ("square", "account-verify", "openai-chat") => {
+            Some(include_str!("square/account-verify/openai-chat.json"))
+        }
+        ("square", "account-verify", "openai-realtime") => {
+            Some(include_str!("square/account-verify/openai-realtime.json"))
+        }
+        ("square", "account-verify", "openai-responses") => {
+            Some(include_str!("square/account-verify/openai-responses.json"))
+        }
+        ("square", "account-verify", "retell") => {
+            Some(include_str!("square/account-verify/retell.json"))
+        }
+        ("square", "account-verify", "vapi") => {
+            Some(include_str!("square/account-verify/vapi.json"))
         }
         ("square", "appointment-availability", "anthropic") => {
             Some(include_str!("square/appointment-availability/anthropic.json"))

@@ -51,6 +51,7 @@ fn every_bound_pair_resolves() {
         (
             "square",
             &[
+                "account-verify",
                 "contact-lookup",
                 "contact-create",
                 "order-status",

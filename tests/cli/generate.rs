@@ -516,7 +516,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         ("hubspot", 4),
         ("servicetitan", 4),
         ("shopify", 5),
-        ("square", 10),
+        ("square", 11),
         ("stripe", 4),
         ("zendesk", 5),
     ] {
