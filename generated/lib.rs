@@ -33,6 +33,36 @@ pub mod calendly {
     pub mod appointment_cancel;
 }
 
+/// Connectors for `freshdesk`.
+#[rustfmt::skip]
+#[path = "freshdesk"]
+pub mod freshdesk {
+    #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "known-issue-search/connector.rs"]
+    pub mod known_issue_search;
+    #[rustfmt::skip]
+    #[path = "ticket-create/connector.rs"]
+    pub mod ticket_create;
+    #[rustfmt::skip]
+    #[path = "ticket-status/connector.rs"]
+    pub mod ticket_status;
+}
+
 /// Connectors for `google-calendar`.
 #[rustfmt::skip]
 #[path = "google-calendar"]
@@ -61,6 +91,33 @@ pub mod hubspot {
     #[rustfmt::skip]
     #[path = "ticket-status/connector.rs"]
     pub mod ticket_status;
+}
+
+/// Connectors for `intercom`.
+#[rustfmt::skip]
+#[path = "intercom"]
+pub mod intercom {
+    #[rustfmt::skip]
+    #[path = "account-lookup/connector.rs"]
+    pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "known-issue-search/connector.rs"]
+    pub mod known_issue_search;
+    #[rustfmt::skip]
+    #[path = "ticket-create/connector.rs"]
+    pub mod ticket_create;
 }
 
 /// Connectors for `servicetitan`.
@@ -189,12 +246,27 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-reschedule"),
     ("calendly", "appointment-availability"),
     ("calendly", "appointment-cancel"),
+    ("freshdesk", "account-lookup"),
+    ("freshdesk", "account-verify"),
+    ("freshdesk", "call-note-log"),
+    ("freshdesk", "contact-create"),
+    ("freshdesk", "contact-lookup"),
+    ("freshdesk", "known-issue-search"),
+    ("freshdesk", "ticket-create"),
+    ("freshdesk", "ticket-status"),
     ("google-calendar", "appointment-book"),
     ("google-calendar", "appointment-cancel"),
     ("hubspot", "account-verify"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "ticket-status"),
+    ("intercom", "account-lookup"),
+    ("intercom", "account-verify"),
+    ("intercom", "call-note-log"),
+    ("intercom", "contact-create"),
+    ("intercom", "contact-lookup"),
+    ("intercom", "known-issue-search"),
+    ("intercom", "ticket-create"),
     ("servicetitan", "appointment-availability"),
     ("servicetitan", "contact-lookup"),
     ("servicetitan", "device-config-lookup"),
@@ -255,6 +327,30 @@ pub async fn call_json(
         ("calendly", "appointment-cancel") => {
             Some(calendly::appointment_cancel::call_json(client, args).await)
         }
+        ("freshdesk", "account-lookup") => {
+            Some(freshdesk::account_lookup::call_json(client, args).await)
+        }
+        ("freshdesk", "account-verify") => {
+            Some(freshdesk::account_verify::call_json(client, args).await)
+        }
+        ("freshdesk", "call-note-log") => {
+            Some(freshdesk::call_note_log::call_json(client, args).await)
+        }
+        ("freshdesk", "contact-create") => {
+            Some(freshdesk::contact_create::call_json(client, args).await)
+        }
+        ("freshdesk", "contact-lookup") => {
+            Some(freshdesk::contact_lookup::call_json(client, args).await)
+        }
+        ("freshdesk", "known-issue-search") => {
+            Some(freshdesk::known_issue_search::call_json(client, args).await)
+        }
+        ("freshdesk", "ticket-create") => {
+            Some(freshdesk::ticket_create::call_json(client, args).await)
+        }
+        ("freshdesk", "ticket-status") => {
+            Some(freshdesk::ticket_status::call_json(client, args).await)
+        }
         ("google-calendar", "appointment-book") => {
             Some(google_calendar::appointment_book::call_json(client, args).await)
         }
@@ -272,6 +368,27 @@ pub async fn call_json(
         }
         ("hubspot", "ticket-status") => {
             Some(hubspot::ticket_status::call_json(client, args).await)
+        }
+        ("intercom", "account-lookup") => {
+            Some(intercom::account_lookup::call_json(client, args).await)
+        }
+        ("intercom", "account-verify") => {
+            Some(intercom::account_verify::call_json(client, args).await)
+        }
+        ("intercom", "call-note-log") => {
+            Some(intercom::call_note_log::call_json(client, args).await)
+        }
+        ("intercom", "contact-create") => {
+            Some(intercom::contact_create::call_json(client, args).await)
+        }
+        ("intercom", "contact-lookup") => {
+            Some(intercom::contact_lookup::call_json(client, args).await)
+        }
+        ("intercom", "known-issue-search") => {
+            Some(intercom::known_issue_search::call_json(client, args).await)
+        }
+        ("intercom", "ticket-create") => {
+            Some(intercom::ticket_create::call_json(client, args).await)
         }
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::call_json(client, args).await)
@@ -401,12 +518,29 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
             Some(calendly::appointment_availability::VENDOR)
         }
         ("calendly", "appointment-cancel") => Some(calendly::appointment_cancel::VENDOR),
+        ("freshdesk", "account-lookup") => Some(freshdesk::account_lookup::VENDOR),
+        ("freshdesk", "account-verify") => Some(freshdesk::account_verify::VENDOR),
+        ("freshdesk", "call-note-log") => Some(freshdesk::call_note_log::VENDOR),
+        ("freshdesk", "contact-create") => Some(freshdesk::contact_create::VENDOR),
+        ("freshdesk", "contact-lookup") => Some(freshdesk::contact_lookup::VENDOR),
+        ("freshdesk", "known-issue-search") => {
+            Some(freshdesk::known_issue_search::VENDOR)
+        }
+        ("freshdesk", "ticket-create") => Some(freshdesk::ticket_create::VENDOR),
+        ("freshdesk", "ticket-status") => Some(freshdesk::ticket_status::VENDOR),
         ("google-calendar", "appointment-book") => {
             Some(google_calendar::appointment_book::VENDOR)
         }
         ("google-calendar", "appointment-cancel") => {
             Some(google_calendar::appointment_cancel::VENDOR)
         }
+        ("intercom", "account-lookup") => Some(intercom::account_lookup::VENDOR),
+        ("intercom", "account-verify") => Some(intercom::account_verify::VENDOR),
+        ("intercom", "call-note-log") => Some(intercom::call_note_log::VENDOR),
+        ("intercom", "contact-create") => Some(intercom::contact_create::VENDOR),
+        ("intercom", "contact-lookup") => Some(intercom::contact_lookup::VENDOR),
+        ("intercom", "known-issue-search") => Some(intercom::known_issue_search::VENDOR),
+        ("intercom", "ticket-create") => Some(intercom::ticket_create::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
@@ -461,6 +595,16 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
             Some(calendly::appointment_availability::TIMEOUT)
         }
         ("calendly", "appointment-cancel") => Some(calendly::appointment_cancel::TIMEOUT),
+        ("freshdesk", "account-lookup") => Some(freshdesk::account_lookup::TIMEOUT),
+        ("freshdesk", "account-verify") => Some(freshdesk::account_verify::TIMEOUT),
+        ("freshdesk", "call-note-log") => Some(freshdesk::call_note_log::TIMEOUT),
+        ("freshdesk", "contact-create") => Some(freshdesk::contact_create::TIMEOUT),
+        ("freshdesk", "contact-lookup") => Some(freshdesk::contact_lookup::TIMEOUT),
+        ("freshdesk", "known-issue-search") => {
+            Some(freshdesk::known_issue_search::TIMEOUT)
+        }
+        ("freshdesk", "ticket-create") => Some(freshdesk::ticket_create::TIMEOUT),
+        ("freshdesk", "ticket-status") => Some(freshdesk::ticket_status::TIMEOUT),
         ("google-calendar", "appointment-book") => {
             Some(google_calendar::appointment_book::TIMEOUT)
         }
@@ -471,6 +615,13 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::TIMEOUT),
+        ("intercom", "account-lookup") => Some(intercom::account_lookup::TIMEOUT),
+        ("intercom", "account-verify") => Some(intercom::account_verify::TIMEOUT),
+        ("intercom", "call-note-log") => Some(intercom::call_note_log::TIMEOUT),
+        ("intercom", "contact-create") => Some(intercom::contact_create::TIMEOUT),
+        ("intercom", "contact-lookup") => Some(intercom::contact_lookup::TIMEOUT),
+        ("intercom", "known-issue-search") => Some(intercom::known_issue_search::TIMEOUT),
+        ("intercom", "ticket-create") => Some(intercom::ticket_create::TIMEOUT),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::TIMEOUT)
         }
@@ -681,6 +832,222 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("calendly", "appointment-cancel", "vapi") => {
             Some(include_str!("calendly/appointment-cancel/vapi.json"))
         }
+        ("freshdesk", "account-lookup", "anthropic") => {
+            Some(include_str!("freshdesk/account-lookup/anthropic.json"))
+        }
+        ("freshdesk", "account-lookup", "elevenlabs") => {
+            Some(include_str!("freshdesk/account-lookup/elevenlabs.json"))
+        }
+        ("freshdesk", "account-lookup", "gemini") => {
+            Some(include_str!("freshdesk/account-lookup/gemini.json"))
+        }
+        ("freshdesk", "account-lookup", "mcp") => {
+            Some(include_str!("freshdesk/account-lookup/mcp.json"))
+        }
+        ("freshdesk", "account-lookup", "openai-chat") => {
+            Some(include_str!("freshdesk/account-lookup/openai-chat.json"))
+        }
+        ("freshdesk", "account-lookup", "openai-realtime") => {
+            Some(include_str!("freshdesk/account-lookup/openai-realtime.json"))
+        }
+        ("freshdesk", "account-lookup", "openai-responses") => {
+            Some(include_str!("freshdesk/account-lookup/openai-responses.json"))
+        }
+        ("freshdesk", "account-lookup", "retell") => {
+            Some(include_str!("freshdesk/account-lookup/retell.json"))
+        }
+        ("freshdesk", "account-lookup", "vapi") => {
+            Some(include_str!("freshdesk/account-lookup/vapi.json"))
+        }
+        ("freshdesk", "account-verify", "anthropic") => {
+            Some(include_str!("freshdesk/account-verify/anthropic.json"))
+        }
+        ("freshdesk", "account-verify", "elevenlabs") => {
+            Some(include_str!("freshdesk/account-verify/elevenlabs.json"))
+        }
+        ("freshdesk", "account-verify", "gemini") => {
+            Some(include_str!("freshdesk/account-verify/gemini.json"))
+        }
+        ("freshdesk", "account-verify", "mcp") => {
+            Some(include_str!("freshdesk/account-verify/mcp.json"))
+        }
+        ("freshdesk", "account-verify", "openai-chat") => {
+            Some(include_str!("freshdesk/account-verify/openai-chat.json"))
+        }
+        ("freshdesk", "account-verify", "openai-realtime") => {
+            Some(include_str!("freshdesk/account-verify/openai-realtime.json"))
+        }
+        ("freshdesk", "account-verify", "openai-responses") => {
+            Some(include_str!("freshdesk/account-verify/openai-responses.json"))
+        }
+        ("freshdesk", "account-verify", "retell") => {
+            Some(include_str!("freshdesk/account-verify/retell.json"))
+        }
+        ("freshdesk", "account-verify", "vapi") => {
+            Some(include_str!("freshdesk/account-verify/vapi.json"))
+        }
+        ("freshdesk", "call-note-log", "anthropic") => {
+            Some(include_str!("freshdesk/call-note-log/anthropic.json"))
+        }
+        ("freshdesk", "call-note-log", "elevenlabs") => {
+            Some(include_str!("freshdesk/call-note-log/elevenlabs.json"))
+        }
+        ("freshdesk", "call-note-log", "gemini") => {
+            Some(include_str!("freshdesk/call-note-log/gemini.json"))
+        }
+        ("freshdesk", "call-note-log", "mcp") => {
+            Some(include_str!("freshdesk/call-note-log/mcp.json"))
+        }
+        ("freshdesk", "call-note-log", "openai-chat") => {
+            Some(include_str!("freshdesk/call-note-log/openai-chat.json"))
+        }
+        ("freshdesk", "call-note-log", "openai-realtime") => {
+            Some(include_str!("freshdesk/call-note-log/openai-realtime.json"))
+        }
+        ("freshdesk", "call-note-log", "openai-responses") => {
+            Some(include_str!("freshdesk/call-note-log/openai-responses.json"))
+        }
+        ("freshdesk", "call-note-log", "retell") => {
+            Some(include_str!("freshdesk/call-note-log/retell.json"))
+        }
+        ("freshdesk", "call-note-log", "vapi") => {
+            Some(include_str!("freshdesk/call-note-log/vapi.json"))
+        }
+        ("freshdesk", "contact-create", "anthropic") => {
+            Some(include_str!("freshdesk/contact-create/anthropic.json"))
+        }
+        ("freshdesk", "contact-create", "elevenlabs") => {
+            Some(include_str!("freshdesk/contact-create/elevenlabs.json"))
+        }
+        ("freshdesk", "contact-create", "gemini") => {
+            Some(include_str!("freshdesk/contact-create/gemini.json"))
+        }
+        ("freshdesk", "contact-create", "mcp") => {
+            Some(include_str!("freshdesk/contact-create/mcp.json"))
+        }
+        ("freshdesk", "contact-create", "openai-chat") => {
+            Some(include_str!("freshdesk/contact-create/openai-chat.json"))
+        }
+        ("freshdesk", "contact-create", "openai-realtime") => {
+            Some(include_str!("freshdesk/contact-create/openai-realtime.json"))
+        }
+        ("freshdesk", "contact-create", "openai-responses") => {
+            Some(include_str!("freshdesk/contact-create/openai-responses.json"))
+        }
+        ("freshdesk", "contact-create", "retell") => {
+            Some(include_str!("freshdesk/contact-create/retell.json"))
+        }
+        ("freshdesk", "contact-create", "vapi") => {
+            Some(include_str!("freshdesk/contact-create/vapi.json"))
+        }
+        ("freshdesk", "contact-lookup", "anthropic") => {
+            Some(include_str!("freshdesk/contact-lookup/anthropic.json"))
+        }
+        ("freshdesk", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("freshdesk/contact-lookup/elevenlabs.json"))
+        }
+        ("freshdesk", "contact-lookup", "gemini") => {
+            Some(include_str!("freshdesk/contact-lookup/gemini.json"))
+        }
+        ("freshdesk", "contact-lookup", "mcp") => {
+            Some(include_str!("freshdesk/contact-lookup/mcp.json"))
+        }
+        ("freshdesk", "contact-lookup", "openai-chat") => {
+            Some(include_str!("freshdesk/contact-lookup/openai-chat.json"))
+        }
+        ("freshdesk", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("freshdesk/contact-lookup/openai-realtime.json"))
+        }
+        ("freshdesk", "contact-lookup", "openai-responses") => {
+            Some(include_str!("freshdesk/contact-lookup/openai-responses.json"))
+        }
+        ("freshdesk", "contact-lookup", "retell") => {
+            Some(include_str!("freshdesk/contact-lookup/retell.json"))
+        }
+        ("freshdesk", "contact-lookup", "vapi") => {
+            Some(include_str!("freshdesk/contact-lookup/vapi.json"))
+        }
+        ("freshdesk", "known-issue-search", "anthropic") => {
+            Some(include_str!("freshdesk/known-issue-search/anthropic.json"))
+        }
+        ("freshdesk", "known-issue-search", "elevenlabs") => {
+            Some(include_str!("freshdesk/known-issue-search/elevenlabs.json"))
+        }
+        ("freshdesk", "known-issue-search", "gemini") => {
+            Some(include_str!("freshdesk/known-issue-search/gemini.json"))
+        }
+        ("freshdesk", "known-issue-search", "mcp") => {
+            Some(include_str!("freshdesk/known-issue-search/mcp.json"))
+        }
+        ("freshdesk", "known-issue-search", "openai-chat") => {
+            Some(include_str!("freshdesk/known-issue-search/openai-chat.json"))
+        }
+        ("freshdesk", "known-issue-search", "openai-realtime") => {
+            Some(include_str!("freshdesk/known-issue-search/openai-realtime.json"))
+        }
+        ("freshdesk", "known-issue-search", "openai-responses") => {
+            Some(include_str!("freshdesk/known-issue-search/openai-responses.json"))
+        }
+        ("freshdesk", "known-issue-search", "retell") => {
+            Some(include_str!("freshdesk/known-issue-search/retell.json"))
+        }
+        ("freshdesk", "known-issue-search", "vapi") => {
+            Some(include_str!("freshdesk/known-issue-search/vapi.json"))
+        }
+        ("freshdesk", "ticket-create", "anthropic") => {
+            Some(include_str!("freshdesk/ticket-create/anthropic.json"))
+        }
+        ("freshdesk", "ticket-create", "elevenlabs") => {
+            Some(include_str!("freshdesk/ticket-create/elevenlabs.json"))
+        }
+        ("freshdesk", "ticket-create", "gemini") => {
+            Some(include_str!("freshdesk/ticket-create/gemini.json"))
+        }
+        ("freshdesk", "ticket-create", "mcp") => {
+            Some(include_str!("freshdesk/ticket-create/mcp.json"))
+        }
+        ("freshdesk", "ticket-create", "openai-chat") => {
+            Some(include_str!("freshdesk/ticket-create/openai-chat.json"))
+        }
+        ("freshdesk", "ticket-create", "openai-realtime") => {
+            Some(include_str!("freshdesk/ticket-create/openai-realtime.json"))
+        }
+        ("freshdesk", "ticket-create", "openai-responses") => {
+            Some(include_str!("freshdesk/ticket-create/openai-responses.json"))
+        }
+        ("freshdesk", "ticket-create", "retell") => {
+            Some(include_str!("freshdesk/ticket-create/retell.json"))
+        }
+        ("freshdesk", "ticket-create", "vapi") => {
+            Some(include_str!("freshdesk/ticket-create/vapi.json"))
+        }
+        ("freshdesk", "ticket-status", "anthropic") => {
+            Some(include_str!("freshdesk/ticket-status/anthropic.json"))
+        }
+        ("freshdesk", "ticket-status", "elevenlabs") => {
+            Some(include_str!("freshdesk/ticket-status/elevenlabs.json"))
+        }
+        ("freshdesk", "ticket-status", "gemini") => {
+            Some(include_str!("freshdesk/ticket-status/gemini.json"))
+        }
+        ("freshdesk", "ticket-status", "mcp") => {
+            Some(include_str!("freshdesk/ticket-status/mcp.json"))
+        }
+        ("freshdesk", "ticket-status", "openai-chat") => {
+            Some(include_str!("freshdesk/ticket-status/openai-chat.json"))
+        }
+        ("freshdesk", "ticket-status", "openai-realtime") => {
+            Some(include_str!("freshdesk/ticket-status/openai-realtime.json"))
+        }
+        ("freshdesk", "ticket-status", "openai-responses") => {
+            Some(include_str!("freshdesk/ticket-status/openai-responses.json"))
+        }
+        ("freshdesk", "ticket-status", "retell") => {
+            Some(include_str!("freshdesk/ticket-status/retell.json"))
+        }
+        ("freshdesk", "ticket-status", "vapi") => {
+            Some(include_str!("freshdesk/ticket-status/vapi.json"))
+        }
         ("google-calendar", "appointment-book", "anthropic") => {
             Some(include_str!("google-calendar/appointment-book/anthropic.json"))
         }
@@ -844,6 +1211,195 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("hubspot", "ticket-status", "vapi") => {
             Some(include_str!("hubspot/ticket-status/vapi.json"))
+        }
+        ("intercom", "account-lookup", "anthropic") => {
+            Some(include_str!("intercom/account-lookup/anthropic.json"))
+        }
+        ("intercom", "account-lookup", "elevenlabs") => {
+            Some(include_str!("intercom/account-lookup/elevenlabs.json"))
+        }
+        ("intercom", "account-lookup", "gemini") => {
+            Some(include_str!("intercom/account-lookup/gemini.json"))
+        }
+        ("intercom", "account-lookup", "mcp") => {
+            Some(include_str!("intercom/account-lookup/mcp.json"))
+        }
+        ("intercom", "account-lookup", "openai-chat") => {
+            Some(include_str!("intercom/account-lookup/openai-chat.json"))
+        }
+        ("intercom", "account-lookup", "openai-realtime") => {
+            Some(include_str!("intercom/account-lookup/openai-realtime.json"))
+        }
+        ("intercom", "account-lookup", "openai-responses") => {
+            Some(include_str!("intercom/account-lookup/openai-responses.json"))
+        }
+        ("intercom", "account-lookup", "retell") => {
+            Some(include_str!("intercom/account-lookup/retell.json"))
+        }
+        ("intercom", "account-lookup", "vapi") => {
+            Some(include_str!("intercom/account-lookup/vapi.json"))
+        }
+        ("intercom", "account-verify", "anthropic") => {
+            Some(include_str!("intercom/account-verify/anthropic.json"))
+        }
+        ("intercom", "account-verify", "elevenlabs") => {
+            Some(include_str!("intercom/account-verify/elevenlabs.json"))
+        }
+        ("intercom", "account-verify", "gemini") => {
+            Some(include_str!("intercom/account-verify/gemini.json"))
+        }
+        ("intercom", "account-verify", "mcp") => {
+            Some(include_str!("intercom/account-verify/mcp.json"))
+        }
+        ("intercom", "account-verify", "openai-chat") => {
+            Some(include_str!("intercom/account-verify/openai-chat.json"))
+        }
+        ("intercom", "account-verify", "openai-realtime") => {
+            Some(include_str!("intercom/account-verify/openai-realtime.json"))
+        }
+        ("intercom", "account-verify", "openai-responses") => {
+            Some(include_str!("intercom/account-verify/openai-responses.json"))
+        }
+        ("intercom", "account-verify", "retell") => {
+            Some(include_str!("intercom/account-verify/retell.json"))
+        }
+        ("intercom", "account-verify", "vapi") => {
+            Some(include_str!("intercom/account-verify/vapi.json"))
+        }
+        ("intercom", "call-note-log", "anthropic") => {
+            Some(include_str!("intercom/call-note-log/anthropic.json"))
+        }
+        ("intercom", "call-note-log", "elevenlabs") => {
+            Some(include_str!("intercom/call-note-log/elevenlabs.json"))
+        }
+        ("intercom", "call-note-log", "gemini") => {
+            Some(include_str!("intercom/call-note-log/gemini.json"))
+        }
+        ("intercom", "call-note-log", "mcp") => {
+            Some(include_str!("intercom/call-note-log/mcp.json"))
+        }
+        ("intercom", "call-note-log", "openai-chat") => {
+            Some(include_str!("intercom/call-note-log/openai-chat.json"))
+        }
+        ("intercom", "call-note-log", "openai-realtime") => {
+            Some(include_str!("intercom/call-note-log/openai-realtime.json"))
+        }
+        ("intercom", "call-note-log", "openai-responses") => {
+            Some(include_str!("intercom/call-note-log/openai-responses.json"))
+        }
+        ("intercom", "call-note-log", "retell") => {
+            Some(include_str!("intercom/call-note-log/retell.json"))
+        }
+        ("intercom", "call-note-log", "vapi") => {
+            Some(include_str!("intercom/call-note-log/vapi.json"))
+        }
+        ("intercom", "contact-create", "anthropic") => {
+            Some(include_str!("intercom/contact-create/anthropic.json"))
+        }
+        ("intercom", "contact-create", "elevenlabs") => {
+            Some(include_str!("intercom/contact-create/elevenlabs.json"))
+        }
+        ("intercom", "contact-create", "gemini") => {
+            Some(include_str!("intercom/contact-create/gemini.json"))
+        }
+        ("intercom", "contact-create", "mcp") => {
+            Some(include_str!("intercom/contact-create/mcp.json"))
+        }
+        ("intercom", "contact-create", "openai-chat") => {
+            Some(include_str!("intercom/contact-create/openai-chat.json"))
+        }
+        ("intercom", "contact-create", "openai-realtime") => {
+            Some(include_str!("intercom/contact-create/openai-realtime.json"))
+        }
+        ("intercom", "contact-create", "openai-responses") => {
+            Some(include_str!("intercom/contact-create/openai-responses.json"))
+        }
+        ("intercom", "contact-create", "retell") => {
+            Some(include_str!("intercom/contact-create/retell.json"))
+        }
+        ("intercom", "contact-create", "vapi") => {
+            Some(include_str!("intercom/contact-create/vapi.json"))
+        }
+        ("intercom", "contact-lookup", "anthropic") => {
+            Some(include_str!("intercom/contact-lookup/anthropic.json"))
+        }
+        ("intercom", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("intercom/contact-lookup/elevenlabs.json"))
+        }
+        ("intercom", "contact-lookup", "gemini") => {
+            Some(include_str!("intercom/contact-lookup/gemini.json"))
+        }
+        ("intercom", "contact-lookup", "mcp") => {
+            Some(include_str!("intercom/contact-lookup/mcp.json"))
+        }
+        ("intercom", "contact-lookup", "openai-chat") => {
+            Some(include_str!("intercom/contact-lookup/openai-chat.json"))
+        }
+        ("intercom", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("intercom/contact-lookup/openai-realtime.json"))
+        }
+        ("intercom", "contact-lookup", "openai-responses") => {
+            Some(include_str!("intercom/contact-lookup/openai-responses.json"))
+        }
+        ("intercom", "contact-lookup", "retell") => {
+            Some(include_str!("intercom/contact-lookup/retell.json"))
+        }
+        ("intercom", "contact-lookup", "vapi") => {
+            Some(include_str!("intercom/contact-lookup/vapi.json"))
+        }
+        ("intercom", "known-issue-search", "anthropic") => {
+            Some(include_str!("intercom/known-issue-search/anthropic.json"))
+        }
+        ("intercom", "known-issue-search", "elevenlabs") => {
+            Some(include_str!("intercom/known-issue-search/elevenlabs.json"))
+        }
+        ("intercom", "known-issue-search", "gemini") => {
+            Some(include_str!("intercom/known-issue-search/gemini.json"))
+        }
+        ("intercom", "known-issue-search", "mcp") => {
+            Some(include_str!("intercom/known-issue-search/mcp.json"))
+        }
+        ("intercom", "known-issue-search", "openai-chat") => {
+            Some(include_str!("intercom/known-issue-search/openai-chat.json"))
+        }
+        ("intercom", "known-issue-search", "openai-realtime") => {
+            Some(include_str!("intercom/known-issue-search/openai-realtime.json"))
+        }
+        ("intercom", "known-issue-search", "openai-responses") => {
+            Some(include_str!("intercom/known-issue-search/openai-responses.json"))
+        }
+        ("intercom", "known-issue-search", "retell") => {
+            Some(include_str!("intercom/known-issue-search/retell.json"))
+        }
+        ("intercom", "known-issue-search", "vapi") => {
+            Some(include_str!("intercom/known-issue-search/vapi.json"))
+        }
+        ("intercom", "ticket-create", "anthropic") => {
+            Some(include_str!("intercom/ticket-create/anthropic.json"))
+        }
+        ("intercom", "ticket-create", "elevenlabs") => {
+            Some(include_str!("intercom/ticket-create/elevenlabs.json"))
+        }
+        ("intercom", "ticket-create", "gemini") => {
+            Some(include_str!("intercom/ticket-create/gemini.json"))
+        }
+        ("intercom", "ticket-create", "mcp") => {
+            Some(include_str!("intercom/ticket-create/mcp.json"))
+        }
+        ("intercom", "ticket-create", "openai-chat") => {
+            Some(include_str!("intercom/ticket-create/openai-chat.json"))
+        }
+        ("intercom", "ticket-create", "openai-realtime") => {
+            Some(include_str!("intercom/ticket-create/openai-realtime.json"))
+        }
+        ("intercom", "ticket-create", "openai-responses") => {
+            Some(include_str!("intercom/ticket-create/openai-responses.json"))
+        }
+        ("intercom", "ticket-create", "retell") => {
+            Some(include_str!("intercom/ticket-create/retell.json"))
+        }
+        ("intercom", "ticket-create", "vapi") => {
+            Some(include_str!("intercom/ticket-create/vapi.json"))
         }
         ("servicetitan", "appointment-availability", "anthropic") => {
             Some(include_str!("servicetitan/appointment-availability/anthropic.json"))

@@ -49,6 +49,7 @@ fn every_bundled_spec_with_a_vendor_source_re_derives_byte_for_byte() {
         "calendly",
         "google-calendar",
         "hubspot",
+        "intercom",
         "servicetitan",
         "square",
         "stripe",
@@ -325,6 +326,7 @@ fn every_derived_spec_loads_strictly_with_every_kept_operation() {
         "calendly",
         "google-calendar",
         "hubspot",
+        "intercom",
         "servicetitan",
         "square",
         "stripe",
@@ -569,5 +571,82 @@ fn shopify_is_written_from_the_docs_with_one_graphql_endpoint() {
         );
     } else {
         say("notice: ../shared/vendor-docs/shopify is absent; the version not checked against it");
+    }
+}
+
+/// Every bundled spec is either derived (a `derive.yaml`) or written by
+/// hand from the vendor's docs because the vendor publishes no spec file
+/// (Shopify, Freshdesk): then its `NOTES.md` says "written by hand", the
+/// spec's first line says so too, and every operation the spec holds is
+/// cited in `NOTES.md` (`METHOD path`), so none is in it unread.
+#[test]
+fn every_bundled_spec_is_derived_or_written_from_cited_docs() {
+    let specs = repo().join("specs");
+    let derived = derive::crms_with_manifest(&specs).expect("specs/ lists");
+    let mut written = Vec::new();
+    for entry in fs::read_dir(&specs).expect("specs/") {
+        let folder = entry.expect("entry").path();
+        let crm = folder.file_name().unwrap().to_string_lossy().into_owned();
+        let spec = folder.join("openapi.yaml");
+        if !spec.is_file() || derived.contains(&crm) {
+            continue;
+        }
+        let notes = fs::read_to_string(folder.join("NOTES.md")).unwrap_or_else(|_| {
+            panic!("{crm}: no derive.yaml and no NOTES.md saying where the spec comes from")
+        });
+        assert!(
+            notes.contains("written by hand"),
+            "{crm}: NOTES.md must say the spec is written by hand"
+        );
+        let text = fs::read_to_string(&spec).expect("spec");
+        assert!(
+            text.starts_with("# Written by hand from"),
+            "{crm}: the spec's header must say it is written by hand"
+        );
+        let api = midcall::openapi::load_str(&text, &spec.display().to_string())
+            .unwrap_or_else(|e| panic!("{crm}: {e}"));
+        assert!(api.warnings.is_empty(), "{crm}: {:?}", api.warnings);
+        for op in &api.operations {
+            let cited = format!("`{} {}`", op.method.to_ascii_uppercase(), op.path);
+            assert!(
+                notes.contains(&cited),
+                "{crm}: NOTES.md cites no source for {cited}"
+            );
+        }
+        written.push(crm);
+    }
+    written.sort();
+    assert_eq!(written, ["freshdesk", "shopify"]);
+}
+
+/// Freshdesk publishes no spec file: its bundled spec is written from the
+/// API v2 reference, with basic auth (the API key as the user) and the
+/// helpdesk's own domain in the server URL, and NOTES.md links the
+/// reference section of every operation.
+#[test]
+fn freshdesk_is_written_from_the_api_reference() {
+    let folder = repo().join("specs/freshdesk");
+    assert!(!folder.join(derive::MANIFEST).exists());
+    let notes = fs::read_to_string(folder.join("NOTES.md")).expect("NOTES.md");
+    let text = fs::read_to_string(folder.join("openapi.yaml")).expect("spec");
+    let yaml: serde_json::Value = serde_yaml::from_str(&text).expect("yaml");
+    assert_eq!(
+        yaml["servers"][0]["url"],
+        "https://{domain}.freshdesk.com/api/v2"
+    );
+    assert_eq!(
+        yaml["components"]["securitySchemes"]["apiKey"]["scheme"],
+        "basic"
+    );
+    let api = midcall::openapi::load_str(&text, "specs/freshdesk/openapi.yaml").expect("loads");
+    for op in &api.operations {
+        let line = notes
+            .lines()
+            .find(|l| l.contains(&format!("`{} {}`", op.method.to_ascii_uppercase(), op.path)))
+            .expect("cited");
+        assert!(
+            line.contains("https://developers.freshdesk.com/api/#"),
+            "{line}"
+        );
     }
 }

@@ -776,7 +776,9 @@ async fn readiness_names_the_missing_variables_never_values() {
             "calcom": {"ready": false, "missing_env": ["CALCOM_EVENT_TYPE_SLUG", "CALCOM_TIME_ZONE", "CALCOM_USERNAME", "CALCOM_UTC_OFFSET", "CALCOM_API_KEY"]},
             "calendly": {"ready": false, "missing_env": ["CALENDLY_EVENT_TYPE", "CALENDLY_UTC_OFFSET", "CALENDLY_ACCESS_TOKEN"]},
             "google-calendar": {"ready": false, "missing_env": ["GOOGLE_CALENDAR_ID", "GOOGLE_CALENDAR_UTC_OFFSET", "GOOGLE_CALENDAR_ACCESS_TOKEN"]},
+            "freshdesk": {"ready": false, "missing_env": ["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]},
             "hubspot": {"ready": false, "missing_env": ["HUBSPOT_ACCESS_TOKEN"]},
+            "intercom": {"ready": false, "missing_env": ["INTERCOM_TICKET_TYPE_ID", "INTERCOM_ACCESS_TOKEN"]},
             "servicetitan": {"ready": false, "missing_env": ["SERVICETITAN_APP_KEY", "SERVICETITAN_TENANT_ID", "SERVICETITAN_CLIENT_ID", "SERVICETITAN_CLIENT_SECRET"]},
             "shopify": {"ready": false, "missing_env": ["SHOPIFY_SHOP", "SHOPIFY_ACCESS_TOKEN"]},
             "square": {"ready": false, "missing_env": ["SQUARE_LOCATION_ID", "SQUARE_SERVICE_VARIATION_ID", "SQUARE_SERVICE_VARIATION_VERSION", "SQUARE_TEAM_MEMBER_ID", "SQUARE_UTC_OFFSET", "SQUARE_ACCESS_TOKEN"]},
@@ -809,6 +811,8 @@ async fn readiness_names_the_missing_variables_never_values() {
     assert!(!text.contains(ZENDESK_TOKEN));
     assert!(!text.contains(SERVICETITAN_SECRET));
     assert!(!text.contains(SHOPIFY_TOKEN));
+    assert!(!text.contains(FRESHDESK_KEY));
+    assert!(!text.contains(INTERCOM_TOKEN));
     assert_eq!(crm_requests(&crm).await, 0);
 }
 

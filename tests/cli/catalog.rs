@@ -58,11 +58,13 @@ fn list_json_lists_every_template_with_category_and_access() {
     assert_eq!(lookup["category"], "customer-service");
     assert_eq!(lookup["access"], "read");
     assert_eq!(lookup["tool"], "lookup_contact");
-    assert_eq!(lookup["crm_count"], 6);
+    assert_eq!(lookup["crm_count"], 8);
     assert_eq!(
         lookup["crms"],
         serde_json::json!([
+            "freshdesk",
             "hubspot",
+            "intercom",
             "servicetitan",
             "shopify",
             "square",
@@ -70,14 +72,14 @@ fn list_json_lists_every_template_with_category_and_access() {
             "zendesk"
         ])
     );
-    // contact-create: HubSpot, Square (keyed on the exact email, else
-    // phone) and Stripe (a customer, keyed on the email).
+    // contact-create: Freshdesk, HubSpot, Intercom, Square (each keyed on
+    // the email, else the phone), and Stripe (a customer, keyed on the email).
     let create = find("contact-create");
     assert_eq!(create["access"], "write");
-    assert_eq!(create["crm_count"], 3);
+    assert_eq!(create["crm_count"], 5);
     assert_eq!(
         create["crms"],
-        serde_json::json!(["hubspot", "square", "stripe"])
+        serde_json::json!(["freshdesk", "hubspot", "intercom", "square", "stripe"])
     );
     // account-verify: wherever a system keeps a second factor (HubSpot first).
     let verify = find("account-verify");
@@ -165,7 +167,7 @@ fn list_is_a_readable_table_and_deterministic() {
         .find(|l| l.starts_with("contact-lookup "))
         .expect("a contact-lookup row");
     assert!(
-        row.contains("customer-service") && row.contains("read") && row.contains(" 6 "),
+        row.contains("customer-service") && row.contains("read") && row.contains(" 8 "),
         "{row}"
     );
 }
@@ -201,16 +203,20 @@ fn show_explains_appointment_book_and_renders_an_example() {
 fn show_uses_a_supporting_crm_when_there_is_one() {
     let text = ok(&["show", "contact-lookup"]);
     assert!(
-        text.contains("Supported by: hubspot, servicetitan, shopify, square, stripe, zendesk"),
+        text.contains(
+            "Supported by: freshdesk, hubspot, intercom, servicetitan, shopify, square, stripe, zendesk"
+        ),
         "{text}"
     );
     // The first supporting CRM gives the example.
-    assert!(text.contains("for hubspot"), "{text}");
+    assert!(text.contains("for freshdesk"), "{text}");
     let shown = json(&["show", "contact-lookup", "--json"]);
     assert_eq!(
         shown["crms"],
         serde_json::json!([
+            "freshdesk",
             "hubspot",
+            "intercom",
             "servicetitan",
             "shopify",
             "square",
@@ -218,7 +224,7 @@ fn show_uses_a_supporting_crm_when_there_is_one() {
             "zendesk"
         ])
     );
-    assert_eq!(shown["example"]["crm"], "hubspot");
+    assert_eq!(shown["example"]["crm"], "freshdesk");
     assert_eq!(shown["example"]["definition"]["name"], "lookup_contact");
     assert_eq!(shown["template"]["profile"]["freshness"], "minutes");
 }

@@ -196,7 +196,7 @@ fn unknown_names_fail_with_the_valid_list_and_closest_match() {
         .one_line_error([
             "unknown CRM `hubspt`",
             "did you mean `hubspot`",
-            "valid: calcom, calendly, google-calendar, hubspot",
+            "valid: calcom, calendly, freshdesk, google-calendar, hubspot",
         ])
         .run();
     Gen::new()
@@ -512,8 +512,10 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     for (id, bound) in [
         ("calcom", 4),
         ("calendly", 2),
+        ("freshdesk", 8),
         ("google-calendar", 2),
         ("hubspot", 4),
+        ("intercom", 7),
         ("servicetitan", 4),
         ("shopify", 5),
         ("square", 11),

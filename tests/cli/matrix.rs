@@ -213,7 +213,14 @@ fn show_names_the_systems_that_cannot_serve_a_template() {
     let reasons = v["unsupported"].as_object().unwrap();
     assert_eq!(
         reasons.keys().collect::<Vec<_>>(),
-        ["calendly", "google-calendar", "square", "stripe"]
+        [
+            "calendly",
+            "freshdesk",
+            "google-calendar",
+            "intercom",
+            "square",
+            "stripe"
+        ]
     );
     assert!(reasons["stripe"].as_str().unwrap().contains("no SMS"));
     // Every system binds appointment-cancel or has not been bound yet.

@@ -21,6 +21,8 @@ pub const HUBSPOT_TOKEN: &str = "pat-na1-hubspot-secret-token";
 pub const STRIPE_KEY: &str = "sk_test_stripe_secret_key";
 pub const SERVICETITAN_SECRET: &str = "servicetitan-client-secret-never-shown";
 pub const SHOPIFY_TOKEN: &str = "shpat_shopify_test_token_never_shown";
+pub const FRESHDESK_KEY: &str = "freshdesk-api-key-never-shown";
+pub const INTERCOM_TOKEN: &str = "intercom-access-token-never-shown";
 
 pub fn connectors() -> Connectors {
     midcall_server::connectors!(midcall_generated)
@@ -73,6 +75,14 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         ("SHOPIFY_SHOP", "acme"),
         ("SHOPIFY_ACCESS_TOKEN", SHOPIFY_TOKEN),
         ("SHOPIFY_BASE_URL", crm_url),
+        // Freshdesk's domain and API key, so that Freshdesk is ready too.
+        ("FRESHDESK_DOMAIN", "acme"),
+        ("FRESHDESK_API_KEY", FRESHDESK_KEY),
+        ("FRESHDESK_BASE_URL", crm_url),
+        // Intercom's ticket type and token, so that Intercom is ready too.
+        ("INTERCOM_TICKET_TYPE_ID", "1234567"),
+        ("INTERCOM_ACCESS_TOKEN", INTERCOM_TOKEN),
+        ("INTERCOM_BASE_URL", crm_url),
         // Square's, Calendly's and Google Calendar's settings and tokens,
         // so that they are ready too (same mock base URL).
         ("SQUARE_LOCATION_ID", "L88917AVBK2S5"),
