@@ -1,7 +1,7 @@
 //! Square's, Calendly's and Google Calendar's bindings and the binding
 //! features they brought: a precheck found only when a field holds one of
 //! some values (`found_when`), a time plus an argument's minutes in UTC
-//! (`{start|utc+duration_minutes}`), and a `digits` setting sent as a JSON
+//! (`{start|utc+duration_minutes}`), and a `number` setting sent as a JSON
 //! number when it is a whole body value. Each misuse is one line naming
 //! file and place.
 
@@ -199,12 +199,17 @@ fn a_text_setting_stays_text_in_a_body() {
         )),
         "{book}"
     );
-    // A digits setting as a whole value is a number, even one declared
-    // for another use.
+    // A `digits` setting stays text in a body (Intercom's ticket type id,
+    // a string in its spec); a `number` one is a JSON number.
+    let intercom = connector("intercom", "ticket-create");
+    assert!(
+        intercom.contains(&squeezed("client.setting(\"ticket_type_id\")")),
+        "{intercom}"
+    );
     let text = replaced(
         SQUARE,
         "  team_member_id: {env: SQUARE_TEAM_MEMBER_ID}",
-        "  team_member_id: {env: SQUARE_TEAM_MEMBER_ID, kind: digits}",
+        "  team_member_id: {env: SQUARE_TEAM_MEMBER_ID, kind: number}",
     );
     let m = with("square", &text);
     m.action("square", "appointment-book").unwrap();

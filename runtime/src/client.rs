@@ -121,7 +121,7 @@ impl Client {
         self.config.settings.get(name)
     }
 
-    /// A `digits` setting as a JSON number, for a body member the vendor
+    /// A digits setting as a JSON number, for a body member the vendor
     /// types as an integer (Square's `service_variation_version`). Too
     /// large for 64 bits: `misconfigured`.
     pub fn setting_number(&self, name: &str) -> Result<u64, ActionError> {

@@ -88,6 +88,9 @@ pub enum SettingKindBinding {
     UtcOffset,
     /// A numeric id, digits only.
     Digits,
+    /// Digits only, like `digits`, but a whole JSON body value is sent as
+    /// a JSON number (Square's integer `service_variation_version`).
+    Number,
 }
 
 impl SettingKindBinding {
@@ -98,6 +101,7 @@ impl SettingKindBinding {
             SettingKindBinding::Host => "host",
             SettingKindBinding::UtcOffset => "utc_offset",
             SettingKindBinding::Digits => "digits",
+            SettingKindBinding::Number => "number",
         }
     }
 }

@@ -14,7 +14,7 @@ pub enum Source {
     /// An account setting, by name (`{setting.subdomain}`): read and
     /// checked when the connector is configured, so always present.
     Setting(String),
-    /// A `digits` setting that is a whole JSON body value, sent as a JSON
+    /// A `number` setting that is a whole JSON body value, sent as a JSON
     /// number (`client.setting_number`); elsewhere it is text, as any
     /// setting.
     SettingNumber(String),

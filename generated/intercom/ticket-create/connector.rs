@@ -109,12 +109,12 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
             .caller_fields(["id", "_default_title_", "_default_description_"])
             .json(
                 json!(
-                    { "ticket_type_id" : client.setting_number("ticket_type_id") ?,
-                    "contacts" : [{ "id" : args.contact_id.as_str() }],
-                    "ticket_attributes" : { "_default_title_" : args.subject.as_str(),
-                    "_default_description_" : ([args.description.as_str(),
-                    "\n\nPriority: ", args.priority.as_str(), ". Device: ", device_id,
-                    ". Known issue: ", issue_id, "."].concat()) } }
+                    { "ticket_type_id" : client.setting("ticket_type_id") ?, "contacts" :
+                    [{ "id" : args.contact_id.as_str() }], "ticket_attributes" : {
+                    "_default_title_" : args.subject.as_str(), "_default_description_" :
+                    ([args.description.as_str(), "\n\nPriority: ", args.priority
+                    .as_str(), ". Device: ", device_id, ". Known issue: ", issue_id, "."]
+                    .concat()) } }
                 ),
             )
     } else if let Some(device_id) = args.device_id.as_deref() {
@@ -122,12 +122,11 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
             .caller_fields(["id", "_default_title_", "_default_description_"])
             .json(
                 json!(
-                    { "ticket_type_id" : client.setting_number("ticket_type_id") ?,
-                    "contacts" : [{ "id" : args.contact_id.as_str() }],
-                    "ticket_attributes" : { "_default_title_" : args.subject.as_str(),
-                    "_default_description_" : ([args.description.as_str(),
-                    "\n\nPriority: ", args.priority.as_str(), ". Device: ", device_id,
-                    "."].concat()) } }
+                    { "ticket_type_id" : client.setting("ticket_type_id") ?, "contacts" :
+                    [{ "id" : args.contact_id.as_str() }], "ticket_attributes" : {
+                    "_default_title_" : args.subject.as_str(), "_default_description_" :
+                    ([args.description.as_str(), "\n\nPriority: ", args.priority
+                    .as_str(), ". Device: ", device_id, "."].concat()) } }
                 ),
             )
     } else if let Some(issue_id) = args.issue_id.as_deref() {
@@ -135,12 +134,11 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
             .caller_fields(["id", "_default_title_", "_default_description_"])
             .json(
                 json!(
-                    { "ticket_type_id" : client.setting_number("ticket_type_id") ?,
-                    "contacts" : [{ "id" : args.contact_id.as_str() }],
-                    "ticket_attributes" : { "_default_title_" : args.subject.as_str(),
-                    "_default_description_" : ([args.description.as_str(),
-                    "\n\nPriority: ", args.priority.as_str(), ". Known issue: ",
-                    issue_id, "."].concat()) } }
+                    { "ticket_type_id" : client.setting("ticket_type_id") ?, "contacts" :
+                    [{ "id" : args.contact_id.as_str() }], "ticket_attributes" : {
+                    "_default_title_" : args.subject.as_str(), "_default_description_" :
+                    ([args.description.as_str(), "\n\nPriority: ", args.priority
+                    .as_str(), ". Known issue: ", issue_id, "."].concat()) } }
                 ),
             )
     } else {
@@ -148,11 +146,11 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
             .caller_fields(["id", "_default_title_", "_default_description_"])
             .json(
                 json!(
-                    { "ticket_type_id" : client.setting_number("ticket_type_id") ?,
-                    "contacts" : [{ "id" : args.contact_id.as_str() }],
-                    "ticket_attributes" : { "_default_title_" : args.subject.as_str(),
-                    "_default_description_" : ([args.description.as_str(),
-                    "\n\nPriority: ", args.priority.as_str(), "."].concat()) } }
+                    { "ticket_type_id" : client.setting("ticket_type_id") ?, "contacts" :
+                    [{ "id" : args.contact_id.as_str() }], "ticket_attributes" : {
+                    "_default_title_" : args.subject.as_str(), "_default_description_" :
+                    ([args.description.as_str(), "\n\nPriority: ", args.priority
+                    .as_str(), "."].concat()) } }
                 ),
             )
     };

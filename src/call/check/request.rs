@@ -633,13 +633,13 @@ pub(super) fn json(
                     escape: Some(_), ..
                 }))
                 | None => JsonTemplate::Text(t),
-                // A `digits` setting as a whole value is a number.
+                // A `number` setting as a whole value is a JSON number.
                 Some(Source::Setting(name))
                     if ctx
                         .crm
                         .settings
                         .get(name)
-                        .is_some_and(|s| s.kind == SettingKindBinding::Digits) =>
+                        .is_some_and(|s| s.kind == SettingKindBinding::Number) =>
                 {
                     JsonTemplate::Value(Source::SettingNumber(name.clone()))
                 }

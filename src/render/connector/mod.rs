@@ -368,7 +368,10 @@ fn vendor(crm: &Crm) -> Result<TokenStream, String> {
             SettingKindBinding::Text => quote! { SettingKind::Text },
             SettingKindBinding::Host => quote! { SettingKind::Host },
             SettingKindBinding::UtcOffset => quote! { SettingKind::UtcOffset },
-            SettingKindBinding::Digits => quote! { SettingKind::Digits },
+            // The runtime checks both as digits; only bodies differ.
+            SettingKindBinding::Digits | SettingKindBinding::Number => {
+                quote! { SettingKind::Digits }
+            }
         };
         quote! { Setting { name: #name, env: #env, kind: #kind } }
     });
