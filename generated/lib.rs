@@ -125,6 +125,9 @@ pub mod intercom {
 #[path = "servicetitan"]
 pub mod servicetitan {
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "appointment-availability/connector.rs"]
     pub mod appointment_availability;
     #[rustfmt::skip]
@@ -142,6 +145,9 @@ pub mod servicetitan {
 #[rustfmt::skip]
 #[path = "shopify"]
 pub mod shopify {
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
     #[rustfmt::skip]
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
@@ -203,6 +209,9 @@ pub mod square {
 #[path = "stripe"]
 pub mod stripe {
     #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
     #[rustfmt::skip]
@@ -223,6 +232,9 @@ pub mod zendesk {
     #[rustfmt::skip]
     #[path = "account-lookup/connector.rs"]
     pub mod account_lookup;
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
     #[rustfmt::skip]
     #[path = "call-note-log/connector.rs"]
     pub mod call_note_log;
@@ -267,10 +279,12 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("intercom", "contact-lookup"),
     ("intercom", "known-issue-search"),
     ("intercom", "ticket-create"),
+    ("servicetitan", "account-verify"),
     ("servicetitan", "appointment-availability"),
     ("servicetitan", "contact-lookup"),
     ("servicetitan", "device-config-lookup"),
     ("servicetitan", "invoice-lookup"),
+    ("shopify", "account-verify"),
     ("shopify", "contact-lookup"),
     ("shopify", "inventory-check"),
     ("shopify", "order-status"),
@@ -287,11 +301,13 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("square", "invoice-lookup"),
     ("square", "order-status"),
     ("square", "payment-status"),
+    ("stripe", "account-verify"),
     ("stripe", "contact-create"),
     ("stripe", "contact-lookup"),
     ("stripe", "invoice-lookup"),
     ("stripe", "payment-status"),
     ("zendesk", "account-lookup"),
+    ("zendesk", "account-verify"),
     ("zendesk", "call-note-log"),
     ("zendesk", "contact-lookup"),
     ("zendesk", "ticket-create"),
@@ -390,6 +406,9 @@ pub async fn call_json(
         ("intercom", "ticket-create") => {
             Some(intercom::ticket_create::call_json(client, args).await)
         }
+        ("servicetitan", "account-verify") => {
+            Some(servicetitan::account_verify::call_json(client, args).await)
+        }
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::call_json(client, args).await)
         }
@@ -401,6 +420,9 @@ pub async fn call_json(
         }
         ("servicetitan", "invoice-lookup") => {
             Some(servicetitan::invoice_lookup::call_json(client, args).await)
+        }
+        ("shopify", "account-verify") => {
+            Some(shopify::account_verify::call_json(client, args).await)
         }
         ("shopify", "contact-lookup") => {
             Some(shopify::contact_lookup::call_json(client, args).await)
@@ -450,6 +472,9 @@ pub async fn call_json(
         ("square", "payment-status") => {
             Some(square::payment_status::call_json(client, args).await)
         }
+        ("stripe", "account-verify") => {
+            Some(stripe::account_verify::call_json(client, args).await)
+        }
         ("stripe", "contact-create") => {
             Some(stripe::contact_create::call_json(client, args).await)
         }
@@ -464,6 +489,9 @@ pub async fn call_json(
         }
         ("zendesk", "account-lookup") => {
             Some(zendesk::account_lookup::call_json(client, args).await)
+        }
+        ("zendesk", "account-verify") => {
+            Some(zendesk::account_verify::call_json(client, args).await)
         }
         ("zendesk", "call-note-log") => {
             Some(zendesk::call_note_log::call_json(client, args).await)
@@ -491,6 +519,7 @@ pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "ticket-status") => Some(hubspot::ticket_status::CRM),
+        ("stripe", "account-verify") => Some(stripe::account_verify::CRM),
         ("stripe", "contact-create") => Some(stripe::contact_create::CRM),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::CRM),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::CRM),
@@ -541,6 +570,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("intercom", "contact-lookup") => Some(intercom::contact_lookup::VENDOR),
         ("intercom", "known-issue-search") => Some(intercom::known_issue_search::VENDOR),
         ("intercom", "ticket-create") => Some(intercom::ticket_create::VENDOR),
+        ("servicetitan", "account-verify") => Some(servicetitan::account_verify::VENDOR),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::VENDOR)
         }
@@ -549,6 +579,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
             Some(servicetitan::device_config_lookup::VENDOR)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::VENDOR),
+        ("shopify", "account-verify") => Some(shopify::account_verify::VENDOR),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::VENDOR),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::VENDOR),
         ("shopify", "order-status") => Some(shopify::order_status::VENDOR),
@@ -570,6 +601,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("square", "order-status") => Some(square::order_status::VENDOR),
         ("square", "payment-status") => Some(square::payment_status::VENDOR),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
+        ("zendesk", "account-verify") => Some(zendesk::account_verify::VENDOR),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::VENDOR),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::VENDOR),
@@ -622,6 +654,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("intercom", "contact-lookup") => Some(intercom::contact_lookup::TIMEOUT),
         ("intercom", "known-issue-search") => Some(intercom::known_issue_search::TIMEOUT),
         ("intercom", "ticket-create") => Some(intercom::ticket_create::TIMEOUT),
+        ("servicetitan", "account-verify") => Some(servicetitan::account_verify::TIMEOUT),
         ("servicetitan", "appointment-availability") => {
             Some(servicetitan::appointment_availability::TIMEOUT)
         }
@@ -630,6 +663,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
             Some(servicetitan::device_config_lookup::TIMEOUT)
         }
         ("servicetitan", "invoice-lookup") => Some(servicetitan::invoice_lookup::TIMEOUT),
+        ("shopify", "account-verify") => Some(shopify::account_verify::TIMEOUT),
         ("shopify", "contact-lookup") => Some(shopify::contact_lookup::TIMEOUT),
         ("shopify", "inventory-check") => Some(shopify::inventory_check::TIMEOUT),
         ("shopify", "order-status") => Some(shopify::order_status::TIMEOUT),
@@ -650,11 +684,13 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("square", "invoice-lookup") => Some(square::invoice_lookup::TIMEOUT),
         ("square", "order-status") => Some(square::order_status::TIMEOUT),
         ("square", "payment-status") => Some(square::payment_status::TIMEOUT),
+        ("stripe", "account-verify") => Some(stripe::account_verify::TIMEOUT),
         ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
         ("stripe", "contact-lookup") => Some(stripe::contact_lookup::TIMEOUT),
         ("stripe", "invoice-lookup") => Some(stripe::invoice_lookup::TIMEOUT),
         ("stripe", "payment-status") => Some(stripe::payment_status::TIMEOUT),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::TIMEOUT),
+        ("zendesk", "account-verify") => Some(zendesk::account_verify::TIMEOUT),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::TIMEOUT),
         ("zendesk", "contact-lookup") => Some(zendesk::contact_lookup::TIMEOUT),
         ("zendesk", "ticket-create") => Some(zendesk::ticket_create::TIMEOUT),
@@ -1401,6 +1437,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("intercom", "ticket-create", "vapi") => {
             Some(include_str!("intercom/ticket-create/vapi.json"))
         }
+        ("servicetitan", "account-verify", "anthropic") => {
+            Some(include_str!("servicetitan/account-verify/anthropic.json"))
+        }
+        ("servicetitan", "account-verify", "elevenlabs") => {
+            Some(include_str!("servicetitan/account-verify/elevenlabs.json"))
+        }
+        ("servicetitan", "account-verify", "gemini") => {
+            Some(include_str!("servicetitan/account-verify/gemini.json"))
+        }
+        ("servicetitan", "account-verify", "mcp") => {
+            Some(include_str!("servicetitan/account-verify/mcp.json"))
+        }
+        ("servicetitan", "account-verify", "openai-chat") => {
+            Some(include_str!("servicetitan/account-verify/openai-chat.json"))
+        }
+        ("servicetitan", "account-verify", "openai-realtime") => {
+            Some(include_str!("servicetitan/account-verify/openai-realtime.json"))
+        }
+        ("servicetitan", "account-verify", "openai-responses") => {
+            Some(include_str!("servicetitan/account-verify/openai-responses.json"))
+        }
+        ("servicetitan", "account-verify", "retell") => {
+            Some(include_str!("servicetitan/account-verify/retell.json"))
+        }
+        ("servicetitan", "account-verify", "vapi") => {
+            Some(include_str!("servicetitan/account-verify/vapi.json"))
+        }
         ("servicetitan", "appointment-availability", "anthropic") => {
             Some(include_str!("servicetitan/appointment-availability/anthropic.json"))
         }
@@ -1516,6 +1579,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("servicetitan", "invoice-lookup", "vapi") => {
             Some(include_str!("servicetitan/invoice-lookup/vapi.json"))
+        }
+        ("shopify", "account-verify", "anthropic") => {
+            Some(include_str!("shopify/account-verify/anthropic.json"))
+        }
+        ("shopify", "account-verify", "elevenlabs") => {
+            Some(include_str!("shopify/account-verify/elevenlabs.json"))
+        }
+        ("shopify", "account-verify", "gemini") => {
+            Some(include_str!("shopify/account-verify/gemini.json"))
+        }
+        ("shopify", "account-verify", "mcp") => {
+            Some(include_str!("shopify/account-verify/mcp.json"))
+        }
+        ("shopify", "account-verify", "openai-chat") => {
+            Some(include_str!("shopify/account-verify/openai-chat.json"))
+        }
+        ("shopify", "account-verify", "openai-realtime") => {
+            Some(include_str!("shopify/account-verify/openai-realtime.json"))
+        }
+        ("shopify", "account-verify", "openai-responses") => {
+            Some(include_str!("shopify/account-verify/openai-responses.json"))
+        }
+        ("shopify", "account-verify", "retell") => {
+            Some(include_str!("shopify/account-verify/retell.json"))
+        }
+        ("shopify", "account-verify", "vapi") => {
+            Some(include_str!("shopify/account-verify/vapi.json"))
         }
         ("shopify", "contact-lookup", "anthropic") => {
             Some(include_str!("shopify/contact-lookup/anthropic.json"))
@@ -1949,6 +2039,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("square", "payment-status", "vapi") => {
             Some(include_str!("square/payment-status/vapi.json"))
         }
+        ("stripe", "account-verify", "anthropic") => {
+            Some(include_str!("stripe/account-verify/anthropic.json"))
+        }
+        ("stripe", "account-verify", "elevenlabs") => {
+            Some(include_str!("stripe/account-verify/elevenlabs.json"))
+        }
+        ("stripe", "account-verify", "gemini") => {
+            Some(include_str!("stripe/account-verify/gemini.json"))
+        }
+        ("stripe", "account-verify", "mcp") => {
+            Some(include_str!("stripe/account-verify/mcp.json"))
+        }
+        ("stripe", "account-verify", "openai-chat") => {
+            Some(include_str!("stripe/account-verify/openai-chat.json"))
+        }
+        ("stripe", "account-verify", "openai-realtime") => {
+            Some(include_str!("stripe/account-verify/openai-realtime.json"))
+        }
+        ("stripe", "account-verify", "openai-responses") => {
+            Some(include_str!("stripe/account-verify/openai-responses.json"))
+        }
+        ("stripe", "account-verify", "retell") => {
+            Some(include_str!("stripe/account-verify/retell.json"))
+        }
+        ("stripe", "account-verify", "vapi") => {
+            Some(include_str!("stripe/account-verify/vapi.json"))
+        }
         ("stripe", "contact-create", "anthropic") => {
             Some(include_str!("stripe/contact-create/anthropic.json"))
         }
@@ -2083,6 +2200,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zendesk", "account-lookup", "vapi") => {
             Some(include_str!("zendesk/account-lookup/vapi.json"))
+        }
+        ("zendesk", "account-verify", "anthropic") => {
+            Some(include_str!("zendesk/account-verify/anthropic.json"))
+        }
+        ("zendesk", "account-verify", "elevenlabs") => {
+            Some(include_str!("zendesk/account-verify/elevenlabs.json"))
+        }
+        ("zendesk", "account-verify", "gemini") => {
+            Some(include_str!("zendesk/account-verify/gemini.json"))
+        }
+        ("zendesk", "account-verify", "mcp") => {
+            Some(include_str!("zendesk/account-verify/mcp.json"))
+        }
+        ("zendesk", "account-verify", "openai-chat") => {
+            Some(include_str!("zendesk/account-verify/openai-chat.json"))
+        }
+        ("zendesk", "account-verify", "openai-realtime") => {
+            Some(include_str!("zendesk/account-verify/openai-realtime.json"))
+        }
+        ("zendesk", "account-verify", "openai-responses") => {
+            Some(include_str!("zendesk/account-verify/openai-responses.json"))
+        }
+        ("zendesk", "account-verify", "retell") => {
+            Some(include_str!("zendesk/account-verify/retell.json"))
+        }
+        ("zendesk", "account-verify", "vapi") => {
+            Some(include_str!("zendesk/account-verify/vapi.json"))
         }
         ("zendesk", "call-note-log", "anthropic") => {
             Some(include_str!("zendesk/call-note-log/anthropic.json"))

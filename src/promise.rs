@@ -182,11 +182,17 @@ fn narrow_factors(action: &mut BoundAction) {
         })
         .collect();
     let description = tool.description.trim().to_string();
-    tool.description = format!(
-        "{description} {} keeps only these second factors, ask for one of them: {}.",
-        action.crm.name,
-        words.join(" or ")
-    );
+    tool.description = match words.as_slice() {
+        [one] => format!(
+            "{description} {} keeps one second factor only, so ask for {one}.",
+            action.crm.name
+        ),
+        _ => format!(
+            "{description} {} keeps only these second factors, ask for one of them: {}.",
+            action.crm.name,
+            words.join(" or ")
+        ),
+    };
 }
 
 /// The names of every argument any request of `flow` uses.

@@ -70,7 +70,11 @@ fn has_record_with_factor(case: &examples::ExampleCase, record: &str, pointers: 
         r.response
             .body
             .as_ref()
-            .and_then(|b| b.pointer(record))
+            // A GraphQL answer's record is read inside its `data`.
+            .and_then(|b| {
+                b.pointer(record)
+                    .or_else(|| b.pointer(&format!("/data{record}")))
+            })
             .is_some_and(|rec| {
                 pointers
                     .iter()

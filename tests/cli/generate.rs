@@ -516,11 +516,11 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         ("google-calendar", 2),
         ("hubspot", 4),
         ("intercom", 7),
-        ("servicetitan", 4),
-        ("shopify", 5),
+        ("servicetitan", 5),
+        ("shopify", 6),
         ("square", 11),
-        ("stripe", 4),
-        ("zendesk", 5),
+        ("stripe", 5),
+        ("zendesk", 6),
     ] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], false, "{id}");

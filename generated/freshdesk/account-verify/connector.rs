@@ -113,7 +113,7 @@ pub fn config_from_env() -> Result<Config, ActionError> {
     Ok(Config::from_vendor_env(&VENDOR)?.with_timeout(TIMEOUT))
 }
 
-/// Verify the caller's identity before you share or change anything on their account. Ask for their email address or customer number, then for exactly one second factor: the postal code on file, their date of birth, or the last four digits of the phone number on file. Returns verified true or false. Until verified is true, do not confirm that an account exists and share nothing about it; after two failed attempts, offer a callback instead of trying again. Freshdesk keeps only these second factors, ask for one of them: the last four digits of the phone number. With Freshdesk: Freshdesk finds the account by email address only, not by customer number, and keeps one full name, so a verified answer has no first name.
+/// Verify the caller's identity before you share or change anything on their account. Ask for their email address or customer number, then for exactly one second factor: the postal code on file, their date of birth, or the last four digits of the phone number on file. Returns verified true or false. Until verified is true, do not confirm that an account exists and share nothing about it; after two failed attempts, offer a callback instead of trying again. Freshdesk keeps one second factor only, so ask for the last four digits of the phone number. With Freshdesk: Freshdesk finds the account by email address only, not by customer number, and keeps one full name, so a verified answer has no first name.
 pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
     args.check()?;
     let request = if let Some(email) = args.email.as_deref() {

@@ -109,6 +109,27 @@ pub(super) fn declares(api: &Api, op: &Operation, pointer: &Pointer) -> bool {
     }
 }
 
+/// Whether `op`'s answer, as the connector reads it, declares `pointer`:
+/// inside `data` for a GraphQL answer whose spec describes it, anything
+/// for a GraphQL answer the spec leaves open (as [`projections`] reads).
+pub(super) fn answer_declares(api: &Api, op: &Operation, graphql: bool, pointer: &Pointer) -> bool {
+    let success: Option<&Schema> = op.success_response.as_ref().map(|b| &b.schema);
+    if !graphql {
+        return declares(api, op, pointer);
+    }
+    let declares_data = success
+        .and_then(|s| api.declared_at(s, "/data"))
+        .and_then(|s| api.resolve(s))
+        .is_some_and(
+            |s| matches!(&s.kind, SchemaKind::Object { properties, .. } if !properties.is_empty()),
+        );
+    if !declares_data {
+        return true;
+    }
+    let data = Pointer::parse("/data").unwrap_or_default();
+    declares(api, op, &data.join(pointer))
+}
+
 /// Where the record is, and one projection per result field of the
 /// template, in its order. For a GraphQL call, pointers start inside the
 /// answer's `data`.

@@ -66,8 +66,10 @@ pub(super) fn check(
         .trim()
         .split_once(' ')
         .and_then(|(m, p)| ctx.api.operation(&m.trim().to_ascii_uppercase(), p.trim()));
-    let declared =
-        |ctx: &Ctx<'_>, p: &Pointer| op.is_none_or(|op| response::declares(ctx.api, op, p));
+    let graphql = binding.requests.iter().any(|r| r.graphql.is_some());
+    let declared = |ctx: &Ctx<'_>, p: &Pointer| {
+        op.is_none_or(|op| response::answer_declares(ctx.api, op, graphql, p))
+    };
     let several = several(ctx, v, record.as_ref(), &declared);
     let mut stored = Vec::new();
     for key in v.stored.keys() {
