@@ -223,10 +223,12 @@ fn show_names_the_systems_that_cannot_serve_a_template() {
         ]
     );
     assert!(reasons["stripe"].as_str().unwrap().contains("no SMS"));
-    // Every system binds appointment-cancel or has not been bound yet.
+    // Only the systems that declare it are named: Square binds it.
     Gen::new()
         .args(["show", "appointment-cancel"])
-        .stdout_lacks("Cannot be served by:")
+        .stdout_contains("Cannot be served by:")
+        .stdout_contains("freshdesk: Freshdesk Support has no calendar")
+        .stdout_lacks("  square: ")
         .run();
 }
 
