@@ -21,6 +21,18 @@ pub mod calcom {
     pub mod appointment_reschedule;
 }
 
+/// Connectors for `calendly`.
+#[rustfmt::skip]
+#[path = "calendly"]
+pub mod calendly {
+    #[rustfmt::skip]
+    #[path = "appointment-availability/connector.rs"]
+    pub mod appointment_availability;
+    #[rustfmt::skip]
+    #[path = "appointment-cancel/connector.rs"]
+    pub mod appointment_cancel;
+}
+
 /// Connectors for `freshdesk`.
 #[rustfmt::skip]
 #[path = "freshdesk"]
@@ -79,6 +91,18 @@ pub mod gohighlevel {
     #[rustfmt::skip]
     #[path = "payment-status/connector.rs"]
     pub mod payment_status;
+}
+
+/// Connectors for `google-calendar`.
+#[rustfmt::skip]
+#[path = "google-calendar"]
+pub mod google_calendar {
+    #[rustfmt::skip]
+    #[path = "appointment-book/connector.rs"]
+    pub mod appointment_book;
+    #[rustfmt::skip]
+    #[path = "appointment-cancel/connector.rs"]
+    pub mod appointment_cancel;
 }
 
 /// Connectors for `hubspot`.
@@ -255,6 +279,45 @@ pub mod shopify {
     pub mod spare_part_check;
 }
 
+/// Connectors for `square`.
+#[rustfmt::skip]
+#[path = "square"]
+pub mod square {
+    #[rustfmt::skip]
+    #[path = "account-verify/connector.rs"]
+    pub mod account_verify;
+    #[rustfmt::skip]
+    #[path = "appointment-availability/connector.rs"]
+    pub mod appointment_availability;
+    #[rustfmt::skip]
+    #[path = "appointment-book/connector.rs"]
+    pub mod appointment_book;
+    #[rustfmt::skip]
+    #[path = "appointment-cancel/connector.rs"]
+    pub mod appointment_cancel;
+    #[rustfmt::skip]
+    #[path = "appointment-reschedule/connector.rs"]
+    pub mod appointment_reschedule;
+    #[rustfmt::skip]
+    #[path = "contact-create/connector.rs"]
+    pub mod contact_create;
+    #[rustfmt::skip]
+    #[path = "contact-lookup/connector.rs"]
+    pub mod contact_lookup;
+    #[rustfmt::skip]
+    #[path = "inventory-check/connector.rs"]
+    pub mod inventory_check;
+    #[rustfmt::skip]
+    #[path = "invoice-lookup/connector.rs"]
+    pub mod invoice_lookup;
+    #[rustfmt::skip]
+    #[path = "order-status/connector.rs"]
+    pub mod order_status;
+    #[rustfmt::skip]
+    #[path = "payment-status/connector.rs"]
+    pub mod payment_status;
+}
+
 /// Connectors for `stripe`.
 #[rustfmt::skip]
 #[path = "stripe"]
@@ -340,6 +403,8 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("calcom", "appointment-book"),
     ("calcom", "appointment-cancel"),
     ("calcom", "appointment-reschedule"),
+    ("calendly", "appointment-availability"),
+    ("calendly", "appointment-cancel"),
     ("freshdesk", "account-lookup"),
     ("freshdesk", "account-verify"),
     ("freshdesk", "call-note-log"),
@@ -356,6 +421,8 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("gohighlevel", "contact-lookup"),
     ("gohighlevel", "invoice-lookup"),
     ("gohighlevel", "payment-status"),
+    ("google-calendar", "appointment-book"),
+    ("google-calendar", "appointment-cancel"),
     ("hubspot", "account-verify"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
@@ -402,6 +469,17 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("shopify", "product-search"),
     ("shopify", "shipment-tracking"),
     ("shopify", "spare-part-check"),
+    ("square", "account-verify"),
+    ("square", "appointment-availability"),
+    ("square", "appointment-book"),
+    ("square", "appointment-cancel"),
+    ("square", "appointment-reschedule"),
+    ("square", "contact-create"),
+    ("square", "contact-lookup"),
+    ("square", "inventory-check"),
+    ("square", "invoice-lookup"),
+    ("square", "order-status"),
+    ("square", "payment-status"),
     ("stripe", "account-lookup"),
     ("stripe", "account-verify"),
     ("stripe", "contact-create"),
@@ -446,6 +524,12 @@ pub async fn call_json(
         }
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::call_json(client, args).await)
+        }
+        ("calendly", "appointment-availability") => {
+            Some(calendly::appointment_availability::call_json(client, args).await)
+        }
+        ("calendly", "appointment-cancel") => {
+            Some(calendly::appointment_cancel::call_json(client, args).await)
         }
         ("freshdesk", "account-lookup") => {
             Some(freshdesk::account_lookup::call_json(client, args).await)
@@ -494,6 +578,12 @@ pub async fn call_json(
         }
         ("gohighlevel", "payment-status") => {
             Some(gohighlevel::payment_status::call_json(client, args).await)
+        }
+        ("google-calendar", "appointment-book") => {
+            Some(google_calendar::appointment_book::call_json(client, args).await)
+        }
+        ("google-calendar", "appointment-cancel") => {
+            Some(google_calendar::appointment_cancel::call_json(client, args).await)
         }
         ("hubspot", "account-verify") => {
             Some(hubspot::account_verify::call_json(client, args).await)
@@ -633,6 +723,39 @@ pub async fn call_json(
         ("shopify", "spare-part-check") => {
             Some(shopify::spare_part_check::call_json(client, args).await)
         }
+        ("square", "account-verify") => {
+            Some(square::account_verify::call_json(client, args).await)
+        }
+        ("square", "appointment-availability") => {
+            Some(square::appointment_availability::call_json(client, args).await)
+        }
+        ("square", "appointment-book") => {
+            Some(square::appointment_book::call_json(client, args).await)
+        }
+        ("square", "appointment-cancel") => {
+            Some(square::appointment_cancel::call_json(client, args).await)
+        }
+        ("square", "appointment-reschedule") => {
+            Some(square::appointment_reschedule::call_json(client, args).await)
+        }
+        ("square", "contact-create") => {
+            Some(square::contact_create::call_json(client, args).await)
+        }
+        ("square", "contact-lookup") => {
+            Some(square::contact_lookup::call_json(client, args).await)
+        }
+        ("square", "inventory-check") => {
+            Some(square::inventory_check::call_json(client, args).await)
+        }
+        ("square", "invoice-lookup") => {
+            Some(square::invoice_lookup::call_json(client, args).await)
+        }
+        ("square", "order-status") => {
+            Some(square::order_status::call_json(client, args).await)
+        }
+        ("square", "payment-status") => {
+            Some(square::payment_status::call_json(client, args).await)
+        }
         ("stripe", "account-lookup") => {
             Some(stripe::account_lookup::call_json(client, args).await)
         }
@@ -741,6 +864,10 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::VENDOR)
         }
+        ("calendly", "appointment-availability") => {
+            Some(calendly::appointment_availability::VENDOR)
+        }
+        ("calendly", "appointment-cancel") => Some(calendly::appointment_cancel::VENDOR),
         ("freshdesk", "account-lookup") => Some(freshdesk::account_lookup::VENDOR),
         ("freshdesk", "account-verify") => Some(freshdesk::account_verify::VENDOR),
         ("freshdesk", "call-note-log") => Some(freshdesk::call_note_log::VENDOR),
@@ -765,6 +892,12 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::VENDOR),
         ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::VENDOR),
         ("gohighlevel", "payment-status") => Some(gohighlevel::payment_status::VENDOR),
+        ("google-calendar", "appointment-book") => {
+            Some(google_calendar::appointment_book::VENDOR)
+        }
+        ("google-calendar", "appointment-cancel") => {
+            Some(google_calendar::appointment_cancel::VENDOR)
+        }
         ("intercom", "account-lookup") => Some(intercom::account_lookup::VENDOR),
         ("intercom", "account-verify") => Some(intercom::account_verify::VENDOR),
         ("intercom", "call-note-log") => Some(intercom::call_note_log::VENDOR),
@@ -804,6 +937,21 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("shopify", "product-search") => Some(shopify::product_search::VENDOR),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::VENDOR),
         ("shopify", "spare-part-check") => Some(shopify::spare_part_check::VENDOR),
+        ("square", "account-verify") => Some(square::account_verify::VENDOR),
+        ("square", "appointment-availability") => {
+            Some(square::appointment_availability::VENDOR)
+        }
+        ("square", "appointment-book") => Some(square::appointment_book::VENDOR),
+        ("square", "appointment-cancel") => Some(square::appointment_cancel::VENDOR),
+        ("square", "appointment-reschedule") => {
+            Some(square::appointment_reschedule::VENDOR)
+        }
+        ("square", "contact-create") => Some(square::contact_create::VENDOR),
+        ("square", "contact-lookup") => Some(square::contact_lookup::VENDOR),
+        ("square", "inventory-check") => Some(square::inventory_check::VENDOR),
+        ("square", "invoice-lookup") => Some(square::invoice_lookup::VENDOR),
+        ("square", "order-status") => Some(square::order_status::VENDOR),
+        ("square", "payment-status") => Some(square::payment_status::VENDOR),
         ("zendesk", "account-lookup") => Some(zendesk::account_lookup::VENDOR),
         ("zendesk", "account-verify") => Some(zendesk::account_verify::VENDOR),
         ("zendesk", "call-note-log") => Some(zendesk::call_note_log::VENDOR),
@@ -835,6 +983,10 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("calcom", "appointment-reschedule") => {
             Some(calcom::appointment_reschedule::TIMEOUT)
         }
+        ("calendly", "appointment-availability") => {
+            Some(calendly::appointment_availability::TIMEOUT)
+        }
+        ("calendly", "appointment-cancel") => Some(calendly::appointment_cancel::TIMEOUT),
         ("freshdesk", "account-lookup") => Some(freshdesk::account_lookup::TIMEOUT),
         ("freshdesk", "account-verify") => Some(freshdesk::account_verify::TIMEOUT),
         ("freshdesk", "call-note-log") => Some(freshdesk::call_note_log::TIMEOUT),
@@ -859,6 +1011,12 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::TIMEOUT),
         ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::TIMEOUT),
         ("gohighlevel", "payment-status") => Some(gohighlevel::payment_status::TIMEOUT),
+        ("google-calendar", "appointment-book") => {
+            Some(google_calendar::appointment_book::TIMEOUT)
+        }
+        ("google-calendar", "appointment-cancel") => {
+            Some(google_calendar::appointment_cancel::TIMEOUT)
+        }
         ("hubspot", "account-verify") => Some(hubspot::account_verify::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
@@ -911,6 +1069,21 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("shopify", "product-search") => Some(shopify::product_search::TIMEOUT),
         ("shopify", "shipment-tracking") => Some(shopify::shipment_tracking::TIMEOUT),
         ("shopify", "spare-part-check") => Some(shopify::spare_part_check::TIMEOUT),
+        ("square", "account-verify") => Some(square::account_verify::TIMEOUT),
+        ("square", "appointment-availability") => {
+            Some(square::appointment_availability::TIMEOUT)
+        }
+        ("square", "appointment-book") => Some(square::appointment_book::TIMEOUT),
+        ("square", "appointment-cancel") => Some(square::appointment_cancel::TIMEOUT),
+        ("square", "appointment-reschedule") => {
+            Some(square::appointment_reschedule::TIMEOUT)
+        }
+        ("square", "contact-create") => Some(square::contact_create::TIMEOUT),
+        ("square", "contact-lookup") => Some(square::contact_lookup::TIMEOUT),
+        ("square", "inventory-check") => Some(square::inventory_check::TIMEOUT),
+        ("square", "invoice-lookup") => Some(square::invoice_lookup::TIMEOUT),
+        ("square", "order-status") => Some(square::order_status::TIMEOUT),
+        ("square", "payment-status") => Some(square::payment_status::TIMEOUT),
         ("stripe", "account-lookup") => Some(stripe::account_lookup::TIMEOUT),
         ("stripe", "account-verify") => Some(stripe::account_verify::TIMEOUT),
         ("stripe", "contact-create") => Some(stripe::contact_create::TIMEOUT),
@@ -1049,6 +1222,60 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("calcom", "appointment-reschedule", "vapi") => {
             Some(include_str!("calcom/appointment-reschedule/vapi.json"))
+        }
+        ("calendly", "appointment-availability", "anthropic") => {
+            Some(include_str!("calendly/appointment-availability/anthropic.json"))
+        }
+        ("calendly", "appointment-availability", "elevenlabs") => {
+            Some(include_str!("calendly/appointment-availability/elevenlabs.json"))
+        }
+        ("calendly", "appointment-availability", "gemini") => {
+            Some(include_str!("calendly/appointment-availability/gemini.json"))
+        }
+        ("calendly", "appointment-availability", "mcp") => {
+            Some(include_str!("calendly/appointment-availability/mcp.json"))
+        }
+        ("calendly", "appointment-availability", "openai-chat") => {
+            Some(include_str!("calendly/appointment-availability/openai-chat.json"))
+        }
+        ("calendly", "appointment-availability", "openai-realtime") => {
+            Some(include_str!("calendly/appointment-availability/openai-realtime.json"))
+        }
+        ("calendly", "appointment-availability", "openai-responses") => {
+            Some(include_str!("calendly/appointment-availability/openai-responses.json"))
+        }
+        ("calendly", "appointment-availability", "retell") => {
+            Some(include_str!("calendly/appointment-availability/retell.json"))
+        }
+        ("calendly", "appointment-availability", "vapi") => {
+            Some(include_str!("calendly/appointment-availability/vapi.json"))
+        }
+        ("calendly", "appointment-cancel", "anthropic") => {
+            Some(include_str!("calendly/appointment-cancel/anthropic.json"))
+        }
+        ("calendly", "appointment-cancel", "elevenlabs") => {
+            Some(include_str!("calendly/appointment-cancel/elevenlabs.json"))
+        }
+        ("calendly", "appointment-cancel", "gemini") => {
+            Some(include_str!("calendly/appointment-cancel/gemini.json"))
+        }
+        ("calendly", "appointment-cancel", "mcp") => {
+            Some(include_str!("calendly/appointment-cancel/mcp.json"))
+        }
+        ("calendly", "appointment-cancel", "openai-chat") => {
+            Some(include_str!("calendly/appointment-cancel/openai-chat.json"))
+        }
+        ("calendly", "appointment-cancel", "openai-realtime") => {
+            Some(include_str!("calendly/appointment-cancel/openai-realtime.json"))
+        }
+        ("calendly", "appointment-cancel", "openai-responses") => {
+            Some(include_str!("calendly/appointment-cancel/openai-responses.json"))
+        }
+        ("calendly", "appointment-cancel", "retell") => {
+            Some(include_str!("calendly/appointment-cancel/retell.json"))
+        }
+        ("calendly", "appointment-cancel", "vapi") => {
+            Some(include_str!("calendly/appointment-cancel/vapi.json"))
         }
         ("freshdesk", "account-lookup", "anthropic") => {
             Some(include_str!("freshdesk/account-lookup/anthropic.json"))
@@ -1489,6 +1716,62 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("gohighlevel", "payment-status", "vapi") => {
             Some(include_str!("gohighlevel/payment-status/vapi.json"))
+        }
+        ("google-calendar", "appointment-book", "anthropic") => {
+            Some(include_str!("google-calendar/appointment-book/anthropic.json"))
+        }
+        ("google-calendar", "appointment-book", "elevenlabs") => {
+            Some(include_str!("google-calendar/appointment-book/elevenlabs.json"))
+        }
+        ("google-calendar", "appointment-book", "gemini") => {
+            Some(include_str!("google-calendar/appointment-book/gemini.json"))
+        }
+        ("google-calendar", "appointment-book", "mcp") => {
+            Some(include_str!("google-calendar/appointment-book/mcp.json"))
+        }
+        ("google-calendar", "appointment-book", "openai-chat") => {
+            Some(include_str!("google-calendar/appointment-book/openai-chat.json"))
+        }
+        ("google-calendar", "appointment-book", "openai-realtime") => {
+            Some(include_str!("google-calendar/appointment-book/openai-realtime.json"))
+        }
+        ("google-calendar", "appointment-book", "openai-responses") => {
+            Some(include_str!("google-calendar/appointment-book/openai-responses.json"))
+        }
+        ("google-calendar", "appointment-book", "retell") => {
+            Some(include_str!("google-calendar/appointment-book/retell.json"))
+        }
+        ("google-calendar", "appointment-book", "vapi") => {
+            Some(include_str!("google-calendar/appointment-book/vapi.json"))
+        }
+        ("google-calendar", "appointment-cancel", "anthropic") => {
+            Some(include_str!("google-calendar/appointment-cancel/anthropic.json"))
+        }
+        ("google-calendar", "appointment-cancel", "elevenlabs") => {
+            Some(include_str!("google-calendar/appointment-cancel/elevenlabs.json"))
+        }
+        ("google-calendar", "appointment-cancel", "gemini") => {
+            Some(include_str!("google-calendar/appointment-cancel/gemini.json"))
+        }
+        ("google-calendar", "appointment-cancel", "mcp") => {
+            Some(include_str!("google-calendar/appointment-cancel/mcp.json"))
+        }
+        ("google-calendar", "appointment-cancel", "openai-chat") => {
+            Some(include_str!("google-calendar/appointment-cancel/openai-chat.json"))
+        }
+        ("google-calendar", "appointment-cancel", "openai-realtime") => {
+            Some(include_str!("google-calendar/appointment-cancel/openai-realtime.json"))
+        }
+        ("google-calendar", "appointment-cancel", "openai-responses") => {
+            Some(
+                include_str!("google-calendar/appointment-cancel/openai-responses.json"),
+            )
+        }
+        ("google-calendar", "appointment-cancel", "retell") => {
+            Some(include_str!("google-calendar/appointment-cancel/retell.json"))
+        }
+        ("google-calendar", "appointment-cancel", "vapi") => {
+            Some(include_str!("google-calendar/appointment-cancel/vapi.json"))
         }
         ("hubspot", "account-verify", "anthropic") => {
             Some(include_str!("hubspot/account-verify/anthropic.json"))
@@ -2739,6 +3022,303 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("shopify", "spare-part-check", "vapi") => {
             Some(include_str!("shopify/spare-part-check/vapi.json"))
+        }
+        ("square", "account-verify", "anthropic") => {
+            Some(include_str!("square/account-verify/anthropic.json"))
+        }
+        ("square", "account-verify", "elevenlabs") => {
+            Some(include_str!("square/account-verify/elevenlabs.json"))
+        }
+        ("square", "account-verify", "gemini") => {
+            Some(include_str!("square/account-verify/gemini.json"))
+        }
+        ("square", "account-verify", "mcp") => {
+            Some(include_str!("square/account-verify/mcp.json"))
+        }
+        ("square", "account-verify", "openai-chat") => {
+            Some(include_str!("square/account-verify/openai-chat.json"))
+        }
+        ("square", "account-verify", "openai-realtime") => {
+            Some(include_str!("square/account-verify/openai-realtime.json"))
+        }
+        ("square", "account-verify", "openai-responses") => {
+            Some(include_str!("square/account-verify/openai-responses.json"))
+        }
+        ("square", "account-verify", "retell") => {
+            Some(include_str!("square/account-verify/retell.json"))
+        }
+        ("square", "account-verify", "vapi") => {
+            Some(include_str!("square/account-verify/vapi.json"))
+        }
+        ("square", "appointment-availability", "anthropic") => {
+            Some(include_str!("square/appointment-availability/anthropic.json"))
+        }
+        ("square", "appointment-availability", "elevenlabs") => {
+            Some(include_str!("square/appointment-availability/elevenlabs.json"))
+        }
+        ("square", "appointment-availability", "gemini") => {
+            Some(include_str!("square/appointment-availability/gemini.json"))
+        }
+        ("square", "appointment-availability", "mcp") => {
+            Some(include_str!("square/appointment-availability/mcp.json"))
+        }
+        ("square", "appointment-availability", "openai-chat") => {
+            Some(include_str!("square/appointment-availability/openai-chat.json"))
+        }
+        ("square", "appointment-availability", "openai-realtime") => {
+            Some(include_str!("square/appointment-availability/openai-realtime.json"))
+        }
+        ("square", "appointment-availability", "openai-responses") => {
+            Some(include_str!("square/appointment-availability/openai-responses.json"))
+        }
+        ("square", "appointment-availability", "retell") => {
+            Some(include_str!("square/appointment-availability/retell.json"))
+        }
+        ("square", "appointment-availability", "vapi") => {
+            Some(include_str!("square/appointment-availability/vapi.json"))
+        }
+        ("square", "appointment-book", "anthropic") => {
+            Some(include_str!("square/appointment-book/anthropic.json"))
+        }
+        ("square", "appointment-book", "elevenlabs") => {
+            Some(include_str!("square/appointment-book/elevenlabs.json"))
+        }
+        ("square", "appointment-book", "gemini") => {
+            Some(include_str!("square/appointment-book/gemini.json"))
+        }
+        ("square", "appointment-book", "mcp") => {
+            Some(include_str!("square/appointment-book/mcp.json"))
+        }
+        ("square", "appointment-book", "openai-chat") => {
+            Some(include_str!("square/appointment-book/openai-chat.json"))
+        }
+        ("square", "appointment-book", "openai-realtime") => {
+            Some(include_str!("square/appointment-book/openai-realtime.json"))
+        }
+        ("square", "appointment-book", "openai-responses") => {
+            Some(include_str!("square/appointment-book/openai-responses.json"))
+        }
+        ("square", "appointment-book", "retell") => {
+            Some(include_str!("square/appointment-book/retell.json"))
+        }
+        ("square", "appointment-book", "vapi") => {
+            Some(include_str!("square/appointment-book/vapi.json"))
+        }
+        ("square", "appointment-cancel", "anthropic") => {
+            Some(include_str!("square/appointment-cancel/anthropic.json"))
+        }
+        ("square", "appointment-cancel", "elevenlabs") => {
+            Some(include_str!("square/appointment-cancel/elevenlabs.json"))
+        }
+        ("square", "appointment-cancel", "gemini") => {
+            Some(include_str!("square/appointment-cancel/gemini.json"))
+        }
+        ("square", "appointment-cancel", "mcp") => {
+            Some(include_str!("square/appointment-cancel/mcp.json"))
+        }
+        ("square", "appointment-cancel", "openai-chat") => {
+            Some(include_str!("square/appointment-cancel/openai-chat.json"))
+        }
+        ("square", "appointment-cancel", "openai-realtime") => {
+            Some(include_str!("square/appointment-cancel/openai-realtime.json"))
+        }
+        ("square", "appointment-cancel", "openai-responses") => {
+            Some(include_str!("square/appointment-cancel/openai-responses.json"))
+        }
+        ("square", "appointment-cancel", "retell") => {
+            Some(include_str!("square/appointment-cancel/retell.json"))
+        }
+        ("square", "appointment-cancel", "vapi") => {
+            Some(include_str!("square/appointment-cancel/vapi.json"))
+        }
+        ("square", "appointment-reschedule", "anthropic") => {
+            Some(include_str!("square/appointment-reschedule/anthropic.json"))
+        }
+        ("square", "appointment-reschedule", "elevenlabs") => {
+            Some(include_str!("square/appointment-reschedule/elevenlabs.json"))
+        }
+        ("square", "appointment-reschedule", "gemini") => {
+            Some(include_str!("square/appointment-reschedule/gemini.json"))
+        }
+        ("square", "appointment-reschedule", "mcp") => {
+            Some(include_str!("square/appointment-reschedule/mcp.json"))
+        }
+        ("square", "appointment-reschedule", "openai-chat") => {
+            Some(include_str!("square/appointment-reschedule/openai-chat.json"))
+        }
+        ("square", "appointment-reschedule", "openai-realtime") => {
+            Some(include_str!("square/appointment-reschedule/openai-realtime.json"))
+        }
+        ("square", "appointment-reschedule", "openai-responses") => {
+            Some(include_str!("square/appointment-reschedule/openai-responses.json"))
+        }
+        ("square", "appointment-reschedule", "retell") => {
+            Some(include_str!("square/appointment-reschedule/retell.json"))
+        }
+        ("square", "appointment-reschedule", "vapi") => {
+            Some(include_str!("square/appointment-reschedule/vapi.json"))
+        }
+        ("square", "contact-create", "anthropic") => {
+            Some(include_str!("square/contact-create/anthropic.json"))
+        }
+        ("square", "contact-create", "elevenlabs") => {
+            Some(include_str!("square/contact-create/elevenlabs.json"))
+        }
+        ("square", "contact-create", "gemini") => {
+            Some(include_str!("square/contact-create/gemini.json"))
+        }
+        ("square", "contact-create", "mcp") => {
+            Some(include_str!("square/contact-create/mcp.json"))
+        }
+        ("square", "contact-create", "openai-chat") => {
+            Some(include_str!("square/contact-create/openai-chat.json"))
+        }
+        ("square", "contact-create", "openai-realtime") => {
+            Some(include_str!("square/contact-create/openai-realtime.json"))
+        }
+        ("square", "contact-create", "openai-responses") => {
+            Some(include_str!("square/contact-create/openai-responses.json"))
+        }
+        ("square", "contact-create", "retell") => {
+            Some(include_str!("square/contact-create/retell.json"))
+        }
+        ("square", "contact-create", "vapi") => {
+            Some(include_str!("square/contact-create/vapi.json"))
+        }
+        ("square", "contact-lookup", "anthropic") => {
+            Some(include_str!("square/contact-lookup/anthropic.json"))
+        }
+        ("square", "contact-lookup", "elevenlabs") => {
+            Some(include_str!("square/contact-lookup/elevenlabs.json"))
+        }
+        ("square", "contact-lookup", "gemini") => {
+            Some(include_str!("square/contact-lookup/gemini.json"))
+        }
+        ("square", "contact-lookup", "mcp") => {
+            Some(include_str!("square/contact-lookup/mcp.json"))
+        }
+        ("square", "contact-lookup", "openai-chat") => {
+            Some(include_str!("square/contact-lookup/openai-chat.json"))
+        }
+        ("square", "contact-lookup", "openai-realtime") => {
+            Some(include_str!("square/contact-lookup/openai-realtime.json"))
+        }
+        ("square", "contact-lookup", "openai-responses") => {
+            Some(include_str!("square/contact-lookup/openai-responses.json"))
+        }
+        ("square", "contact-lookup", "retell") => {
+            Some(include_str!("square/contact-lookup/retell.json"))
+        }
+        ("square", "contact-lookup", "vapi") => {
+            Some(include_str!("square/contact-lookup/vapi.json"))
+        }
+        ("square", "inventory-check", "anthropic") => {
+            Some(include_str!("square/inventory-check/anthropic.json"))
+        }
+        ("square", "inventory-check", "elevenlabs") => {
+            Some(include_str!("square/inventory-check/elevenlabs.json"))
+        }
+        ("square", "inventory-check", "gemini") => {
+            Some(include_str!("square/inventory-check/gemini.json"))
+        }
+        ("square", "inventory-check", "mcp") => {
+            Some(include_str!("square/inventory-check/mcp.json"))
+        }
+        ("square", "inventory-check", "openai-chat") => {
+            Some(include_str!("square/inventory-check/openai-chat.json"))
+        }
+        ("square", "inventory-check", "openai-realtime") => {
+            Some(include_str!("square/inventory-check/openai-realtime.json"))
+        }
+        ("square", "inventory-check", "openai-responses") => {
+            Some(include_str!("square/inventory-check/openai-responses.json"))
+        }
+        ("square", "inventory-check", "retell") => {
+            Some(include_str!("square/inventory-check/retell.json"))
+        }
+        ("square", "inventory-check", "vapi") => {
+            Some(include_str!("square/inventory-check/vapi.json"))
+        }
+        ("square", "invoice-lookup", "anthropic") => {
+            Some(include_str!("square/invoice-lookup/anthropic.json"))
+        }
+        ("square", "invoice-lookup", "elevenlabs") => {
+            Some(include_str!("square/invoice-lookup/elevenlabs.json"))
+        }
+        ("square", "invoice-lookup", "gemini") => {
+            Some(include_str!("square/invoice-lookup/gemini.json"))
+        }
+        ("square", "invoice-lookup", "mcp") => {
+            Some(include_str!("square/invoice-lookup/mcp.json"))
+        }
+        ("square", "invoice-lookup", "openai-chat") => {
+            Some(include_str!("square/invoice-lookup/openai-chat.json"))
+        }
+        ("square", "invoice-lookup", "openai-realtime") => {
+            Some(include_str!("square/invoice-lookup/openai-realtime.json"))
+        }
+        ("square", "invoice-lookup", "openai-responses") => {
+            Some(include_str!("square/invoice-lookup/openai-responses.json"))
+        }
+        ("square", "invoice-lookup", "retell") => {
+            Some(include_str!("square/invoice-lookup/retell.json"))
+        }
+        ("square", "invoice-lookup", "vapi") => {
+            Some(include_str!("square/invoice-lookup/vapi.json"))
+        }
+        ("square", "order-status", "anthropic") => {
+            Some(include_str!("square/order-status/anthropic.json"))
+        }
+        ("square", "order-status", "elevenlabs") => {
+            Some(include_str!("square/order-status/elevenlabs.json"))
+        }
+        ("square", "order-status", "gemini") => {
+            Some(include_str!("square/order-status/gemini.json"))
+        }
+        ("square", "order-status", "mcp") => {
+            Some(include_str!("square/order-status/mcp.json"))
+        }
+        ("square", "order-status", "openai-chat") => {
+            Some(include_str!("square/order-status/openai-chat.json"))
+        }
+        ("square", "order-status", "openai-realtime") => {
+            Some(include_str!("square/order-status/openai-realtime.json"))
+        }
+        ("square", "order-status", "openai-responses") => {
+            Some(include_str!("square/order-status/openai-responses.json"))
+        }
+        ("square", "order-status", "retell") => {
+            Some(include_str!("square/order-status/retell.json"))
+        }
+        ("square", "order-status", "vapi") => {
+            Some(include_str!("square/order-status/vapi.json"))
+        }
+        ("square", "payment-status", "anthropic") => {
+            Some(include_str!("square/payment-status/anthropic.json"))
+        }
+        ("square", "payment-status", "elevenlabs") => {
+            Some(include_str!("square/payment-status/elevenlabs.json"))
+        }
+        ("square", "payment-status", "gemini") => {
+            Some(include_str!("square/payment-status/gemini.json"))
+        }
+        ("square", "payment-status", "mcp") => {
+            Some(include_str!("square/payment-status/mcp.json"))
+        }
+        ("square", "payment-status", "openai-chat") => {
+            Some(include_str!("square/payment-status/openai-chat.json"))
+        }
+        ("square", "payment-status", "openai-realtime") => {
+            Some(include_str!("square/payment-status/openai-realtime.json"))
+        }
+        ("square", "payment-status", "openai-responses") => {
+            Some(include_str!("square/payment-status/openai-responses.json"))
+        }
+        ("square", "payment-status", "retell") => {
+            Some(include_str!("square/payment-status/retell.json"))
+        }
+        ("square", "payment-status", "vapi") => {
+            Some(include_str!("square/payment-status/vapi.json"))
         }
         ("stripe", "account-lookup", "anthropic") => {
             Some(include_str!("stripe/account-lookup/anthropic.json"))

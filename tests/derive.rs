@@ -46,12 +46,15 @@ fn every_bundled_spec_with_a_vendor_source_re_derives_byte_for_byte() {
     let crms = derive::crms_with_manifest(&specs).expect("specs/ lists");
     for expected in [
         "calcom",
+        "calendly",
         "gohighlevel",
+        "google-calendar",
         "hubspot",
         "intercom",
         "pipedrive",
         "salesforce",
         "servicetitan",
+        "square",
         "stripe",
         "zendesk",
         "zoho",
@@ -461,12 +464,15 @@ fn every_derived_spec_loads_strictly_with_every_kept_operation() {
     let crms = derive::crms_with_manifest(&specs).expect("specs/ lists");
     for expected in [
         "calcom",
+        "calendly",
         "gohighlevel",
+        "google-calendar",
         "hubspot",
         "intercom",
         "pipedrive",
         "salesforce",
         "servicetitan",
+        "square",
         "stripe",
         "zendesk",
         "zoho",

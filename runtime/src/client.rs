@@ -121,6 +121,18 @@ impl Client {
         self.config.settings.get(name)
     }
 
+    /// A digits setting as a JSON number, for a body member the vendor
+    /// types as an integer (Square's `service_variation_version`). Too
+    /// large for 64 bits: `misconfigured`.
+    pub fn setting_number(&self, name: &str) -> Result<u64, ActionError> {
+        self.setting(name)?.parse().map_err(|_| {
+            ActionError::new(
+                crate::ErrorKind::Misconfigured,
+                format!("setting `{name}` is not a whole number that fits 64 bits"),
+            )
+        })
+    }
+
     /// The account's settings, to fill a path (`client.settings().fill_path(
     /// "/tenant/{tenant}/customers")`) or read an offset.
     pub fn settings(&self) -> &crate::Settings {

@@ -118,6 +118,30 @@ pub fn to_utc(text: &str, business: Offset, field: &str) -> Result<String, Actio
         .to_rfc3339_opts(SecondsFormat::AutoSi, true))
 }
 
+/// An argument's time plus `minutes` minutes, in UTC with `Z`
+/// (`2026-07-28T12:30:00Z`): an appointment's end from its start and
+/// length (Google Calendar's `end.dateTime`). A time without an offset is
+/// read in `business`. Not a time, or a length below 1 or above a year of
+/// minutes: `invalid_input` naming the argument.
+pub fn to_utc_plus_minutes(
+    text: &str,
+    minutes: i64,
+    business: Offset,
+    field: &str,
+    minutes_field: &str,
+) -> Result<String, ActionError> {
+    let dt = parse_arg(text, business, field)?;
+    if !(1..=366 * 24 * 60).contains(&minutes) {
+        return Err(ActionError::invalid_input(
+            "I didn't get how long that should be. Could you say it again?",
+            format!("`{minutes_field}` is not a length in minutes (1 to a year)"),
+        ));
+    }
+    Ok((dt + chrono::Duration::minutes(minutes))
+        .with_timezone(&Utc)
+        .to_rfc3339_opts(SecondsFormat::AutoSi, true))
+}
+
 /// An argument's time as RFC 3339 with its own offset
 /// (`2026-07-28T14:00:00+02:00`; Google Calendar `timeMin`/`timeMax`). A
 /// time without an offset is read in `business`. Not a time:
@@ -208,6 +232,27 @@ mod tests {
 
     fn off(s: &str) -> Offset {
         Offset::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_time_plus_minutes_is_the_end_in_utc() {
+        let b = off("+01:00");
+        assert_eq!(
+            to_utc_plus_minutes("2026-07-28T14:00:00+02:00", 30, b, "start", "d").unwrap(),
+            "2026-07-28T12:30:00Z"
+        );
+        // Without an offset: the business's; across midnight.
+        assert_eq!(
+            to_utc_plus_minutes("2026-07-28T23:30:00", 90, b, "start", "d").unwrap(),
+            "2026-07-29T00:00:00Z"
+        );
+        let bad = to_utc_plus_minutes("tomorrow", 30, b, "start", "d").unwrap_err();
+        assert_eq!(bad.kind, ErrorKind::InvalidInput);
+        for minutes in [0, -15, 366 * 24 * 60 + 1] {
+            let e =
+                to_utc_plus_minutes("2026-07-28T14:00:00Z", minutes, b, "start", "d").unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{minutes}");
+        }
     }
 
     #[test]

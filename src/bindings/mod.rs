@@ -88,6 +88,9 @@ pub enum SettingKindBinding {
     UtcOffset,
     /// A numeric id, digits only.
     Digits,
+    /// Digits only, like `digits`, but a whole JSON body value is sent as
+    /// a JSON number (Square's integer `service_variation_version`).
+    Number,
 }
 
 impl SettingKindBinding {
@@ -98,6 +101,7 @@ impl SettingKindBinding {
             SettingKindBinding::Host => "host",
             SettingKindBinding::UtcOffset => "utc_offset",
             SettingKindBinding::Digits => "digits",
+            SettingKindBinding::Number => "number",
         }
     }
 }
@@ -379,21 +383,22 @@ pub struct PrecheckBinding {
     /// after", Cal.com's `afterStart`, whose first record may start later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_time: Option<SameTimeBinding>,
-    /// The record counts as found only when its value at `pointer`, read as
-    /// text, is `equals` (HighLevel's appointment read by id: found = already
-    /// `cancelled`).
+    /// The record counts as found only when its value at `pointer` is one
+    /// of `values` (a look-up that reads the record whatever its state:
+    /// a cancel's precheck finds the booking, which is "done" only once
+    /// its status says cancelled).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub found_when: Option<FoundWhenBinding>,
 }
 
-/// `found_when: {pointer: /appointmentStatus, equals: cancelled}`.
+/// `found_when: {pointer: /status, values: [cancelled]}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FoundWhenBinding {
     /// A JSON pointer below the precheck's record.
     pub pointer: String,
-    /// The text the value there must be.
-    pub equals: String,
+    /// The values (compared as text, exactly) that make the record found.
+    pub values: Vec<String>,
 }
 
 /// `same_time: {pointer: /start, arg: start}`.

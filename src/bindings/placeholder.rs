@@ -26,6 +26,14 @@ pub enum Piece {
     /// The named tool argument, a time, as Unix milliseconds (digits):
     /// `{earliest|unix_millis}` (HighLevel's free-slots `startDate`).
     ArgUnixMillis(String),
+    /// The named time argument plus the named argument's minutes, in UTC:
+    /// `{start|utc+duration_minutes}` (an appointment's end).
+    ArgUtcPlus {
+        /// The time argument.
+        arg: String,
+        /// The integer argument holding minutes.
+        minutes: String,
+    },
     /// The value of the named account setting: `{setting.subdomain}`.
     Setting(String),
     /// The value at `pointer` below the record of an earlier step:
@@ -129,6 +137,21 @@ fn piece(s: &str, name: &str) -> Result<Piece, String> {
         if escape == &UNIX_MILLIS[1..] {
             return Ok(Piece::ArgUnixMillis(arg.to_string()));
         }
+        if let Some(minutes) = escape
+            .strip_prefix(&UTC[1..])
+            .and_then(|r| r.strip_prefix('+'))
+        {
+            let minutes = minutes.trim();
+            if minutes.is_empty() || minutes.starts_with(SETTING) || minutes.starts_with(STEP) {
+                return Err(format!(
+                    "`{s}`: a time plus a length in UTC is `{{<time argument>|utc+<minutes argument>}}` (`{{start|utc+duration_minutes}}`)"
+                ));
+            }
+            return Ok(Piece::ArgUtcPlus {
+                arg: arg.to_string(),
+                minutes: minutes.to_string(),
+            });
+        }
         return Ok(Piece::Escaped {
             arg: arg.to_string(),
             escape: escape.to_string(),
@@ -161,12 +184,13 @@ fn piece(s: &str, name: &str) -> Result<Piece, String> {
 
 /// The argument names a string refers to.
 pub fn args(pieces: &[Piece]) -> impl Iterator<Item = &str> {
-    pieces.iter().filter_map(|p| match p {
+    pieces.iter().flat_map(|p| match p {
         Piece::Arg(a)
         | Piece::Escaped { arg: a, .. }
         | Piece::ArgUtc(a)
-        | Piece::ArgUnixMillis(a) => Some(a.as_str()),
-        _ => None,
+        | Piece::ArgUnixMillis(a) => vec![a.as_str()],
+        Piece::ArgUtcPlus { arg, minutes } => vec![arg.as_str(), minutes.as_str()],
+        _ => Vec::new(),
     })
 }
 
@@ -232,6 +256,19 @@ mod tests {
             vec![Piece::ArgUnixMillis("earliest".into())]
         );
         assert!(parse("{setting.x|unix_millis}").is_err());
+        assert_eq!(
+            parse("{start|utc+duration_minutes}").unwrap(),
+            vec![Piece::ArgUtcPlus {
+                arg: "start".into(),
+                minutes: "duration_minutes".into()
+            }]
+        );
+        assert!(parse("{start|utc+}").is_err());
+        assert!(parse("{start|utc+setting.length}").is_err());
+        assert_eq!(
+            parse("{start|utc}").unwrap(),
+            vec![Piece::ArgUtc("start".into())]
+        );
         // Any other filter is a query language's name, which the checker
         // validates (`{start|local}` is refused there, naming the languages).
         assert_eq!(

@@ -79,6 +79,16 @@ pub struct SameTime {
     pub arg: ArgRef,
 }
 
+/// A precheck's `found_when`: the record is found only when its value at
+/// `pointer` (read as text) is one of `values`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundWhen {
+    /// Below the precheck's record.
+    pub pointer: Pointer,
+    /// The accepted values, in the binding's order.
+    pub values: Vec<String>,
+}
+
 /// What the connector knows about the CRM beyond one call.
 #[derive(Debug, Clone)]
 pub struct Crm {
@@ -135,8 +145,8 @@ pub enum Flow {
         /// this pointer is the same instant as this argument.
         same_time: Option<SameTime>,
         /// When set, the look-up's record is found only when its value at
-        /// this pointer, as text, is this text.
-        found_when: Option<(Pointer, String)>,
+        /// this pointer is one of these.
+        found_when: Option<FoundWhen>,
         /// The write.
         write: Exchange,
     },

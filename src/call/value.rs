@@ -14,6 +14,10 @@ pub enum Source {
     /// An account setting, by name (`{setting.subdomain}`): read and
     /// checked when the connector is configured, so always present.
     Setting(String),
+    /// A `number` setting that is a whole JSON body value, sent as a JSON
+    /// number (`client.setting_number`); elsewhere it is text, as any
+    /// setting.
+    SettingNumber(String),
     /// The value at `pointer` below the record of the earlier step `step`
     /// (`{step.user:/id}`): present, or the action ended `not_found`.
     Step {
@@ -31,6 +35,7 @@ impl Source {
         match self {
             Source::Arg(a) if a.form != ArgForm::AsGiven => ValueType::String,
             Source::Arg(a) => a.ty,
+            Source::SettingNumber(_) => ValueType::Integer,
             Source::Setting(_) | Source::Step { .. } => ValueType::String,
         }
     }
@@ -39,7 +44,7 @@ impl Source {
     pub fn is_optional(&self) -> bool {
         match self {
             Source::Arg(a) => a.presence == Presence::Optional,
-            Source::Setting(_) | Source::Step { .. } => false,
+            Source::Setting(_) | Source::SettingNumber(_) | Source::Step { .. } => false,
         }
     }
 
@@ -85,6 +90,17 @@ pub enum ArgForm {
     UnixMillis {
         /// The CRM's `utc_offset` setting, when it declares one.
         business: Option<String>,
+    },
+    /// A time plus a required integer argument's minutes or a fixed number
+    /// of minutes, in UTC with `Z` (`{start|utc+duration_minutes}`,
+    /// `{earliest|utc+1440}`, `time::to_utc_plus_minutes`): an end from a
+    /// start and a length.
+    UtcPlus {
+        /// The CRM's `utc_offset` setting, when it declares one.
+        business: Option<String>,
+        /// The integer argument holding the minutes, or the minutes
+        /// themselves (digits).
+        minutes: String,
     },
 }
 

@@ -196,7 +196,7 @@ fn unknown_names_fail_with_the_valid_list_and_closest_match() {
         .one_line_error([
             "unknown CRM `hubspt`",
             "did you mean `hubspot`",
-            "valid: calcom, freshdesk, gohighlevel, hubspot",
+            "valid: calcom, calendly, freshdesk, gohighlevel, google-calendar, hubspot",
         ])
         .run();
     Gen::new()
@@ -511,14 +511,17 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
     assert_eq!(row["templates"], serde_json::json!([]));
     for (id, bound) in [
         ("calcom", 4),
+        ("calendly", 2),
         ("freshdesk", 8),
         ("gohighlevel", 8),
+        ("google-calendar", 2),
         ("hubspot", 7),
         ("intercom", 7),
         ("pipedrive", 6),
         ("salesforce", 10),
         ("servicetitan", 7),
         ("shopify", 9),
+        ("square", 11),
         ("stripe", 6),
         ("zendesk", 7),
         ("zoho", 7),

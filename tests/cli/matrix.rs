@@ -237,10 +237,12 @@ fn show_names_the_systems_that_cannot_serve_a_template() {
         assert!(reasons.contains_key(crm), "{crm}: {reasons:?}");
     }
     assert!(reasons["stripe"].as_str().unwrap().contains("no SMS"));
+    // Only the systems that declare it are named: Square binds it.
     Gen::new()
-        .args(["show", "contact-lookup"])
+        .args(["show", "appointment-cancel"])
         .stdout_contains("Cannot be served by:")
-        .stdout_contains("calcom: Cal.com keeps no contacts")
+        .stdout_contains("freshdesk: Freshdesk Support has no calendar")
+        .stdout_lacks("  square: ")
         .run();
 }
 

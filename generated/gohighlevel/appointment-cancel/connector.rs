@@ -154,8 +154,8 @@ pub async fn call(client: &Client, args: &Args) -> Result<Output, ActionError> {
             precheck,
             "/event",
             |record| {
-                project::text(record, "/appointmentStatus").as_deref()
-                    == Some("cancelled")
+                project::text(record, "/appointmentStatus")
+                    .is_some_and(|value| ["cancelled"].contains(&value.as_str()))
             },
             write,
             "",

@@ -104,6 +104,26 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         ("GHL_UTC_OFFSET", "+01:00"),
         ("GHL_ACCESS_TOKEN", GHL_TOKEN),
         ("GHL_BASE_URL", crm_url),
+        // Square's, Calendly's and Google Calendar's settings and tokens,
+        // so that they are ready too (same mock base URL).
+        ("SQUARE_LOCATION_ID", "L88917AVBK2S5"),
+        ("SQUARE_SERVICE_VARIATION_ID", "GUN7HNQBH7ZRARYZN52E7O4B"),
+        ("SQUARE_SERVICE_VARIATION_VERSION", "1599775456731"),
+        ("SQUARE_TEAM_MEMBER_ID", "TMXUrsBWWcHTt79t"),
+        ("SQUARE_UTC_OFFSET", "+01:00"),
+        ("SQUARE_ACCESS_TOKEN", "square-test-token"),
+        ("SQUARE_BASE_URL", crm_url),
+        (
+            "CALENDLY_EVENT_TYPE",
+            "https://api.calendly.com/event_types/AAAAAAAAAAAAAAAA",
+        ),
+        ("CALENDLY_UTC_OFFSET", "+01:00"),
+        ("CALENDLY_ACCESS_TOKEN", "calendly-test-token"),
+        ("CALENDLY_BASE_URL", crm_url),
+        ("GOOGLE_CALENDAR_ID", "primary"),
+        ("GOOGLE_CALENDAR_UTC_OFFSET", "+01:00"),
+        ("GOOGLE_CALENDAR_ACCESS_TOKEN", "google-test-token"),
+        ("GOOGLE_CALENDAR_BASE_URL", crm_url),
     ])
 }
 

@@ -27,8 +27,8 @@ use crate::error::{Error, Result};
 use crate::openapi::{Api, Operation};
 
 use super::{
-    ArgForm, ArgRef, BoundAction, Call, Crm, Exchange, Flow, Pointer, Presence, Retry, SameTime,
-    Setting, Step, Variant,
+    ArgForm, ArgRef, BoundAction, Call, Crm, Exchange, Flow, FoundWhen, Pointer, Presence, Retry,
+    SameTime, Setting, Step, Variant,
 };
 
 #[cfg(doc)]
@@ -155,8 +155,8 @@ fn flow(
     let found_when = binding
         .precheck
         .as_ref()
-        .and_then(|p| p.found_when.as_ref())
-        .and_then(|f| found_when(&mut ctx, binding, f));
+        .and_then(|p| p.found_when.as_ref().map(|f| (p, f)))
+        .and_then(|(p, f)| found_when(&mut ctx, p, f));
     guard::natural_key(&mut ctx, template, binding.precheck.is_some());
     let verify = verify::check(&mut ctx, binding, write.as_ref());
     if ctx.report.count() > before {
@@ -183,62 +183,6 @@ fn flow(
             write,
         }),
     }
-}
-
-/// A precheck's `found_when`: the pointer is in the precheck's success
-/// response below its record, the text not empty, and no `same_time`
-/// beside it (a record is found by one condition).
-fn found_when(
-    ctx: &mut Ctx<'_>,
-    binding: &ActionBinding,
-    f: &crate::bindings::FoundWhenBinding,
-) -> Option<(Pointer, String)> {
-    let precheck = binding.precheck.as_ref()?;
-    let at = ".precheck.found_when";
-    let mut ok = true;
-    if precheck.same_time.is_some() {
-        ctx.error(
-            at,
-            "stands beside `same_time`; a precheck's record is found by one condition",
-        );
-        ok = false;
-    }
-    if f.equals.trim().is_empty() {
-        ctx.error(
-            &format!("{at}.equals"),
-            "is empty; give the text the value must be",
-        );
-        ok = false;
-    }
-    let pointer = Pointer::parse(&f.pointer).filter(|p| !p.is_root());
-    let declared = match (&pointer, Pointer::parse(&precheck.response.record)) {
-        (Some(p), Some(record)) => {
-            let op = precheck
-                .operation
-                .trim()
-                .split_once(' ')
-                .and_then(|(m, path)| {
-                    ctx.api
-                        .operation(&m.trim().to_ascii_uppercase(), path.trim())
-                });
-            op.is_none_or(|op| response::declares(ctx.api, op, &record.join(p)))
-        }
-        _ => false,
-    };
-    if !declared {
-        ctx.error(
-            &format!("{at}.pointer"),
-            format!(
-                "`{}` is not a pointer the precheck's success response has below its record `{}`",
-                f.pointer, precheck.response.record
-            ),
-        );
-        ok = false;
-    }
-    if !ok {
-        return None;
-    }
-    Some((pointer?, f.equals.clone()))
 }
 
 /// A precheck's `same_time`: the pointer is a time in the precheck's
@@ -322,6 +266,56 @@ fn same_time(
     Some(SameTime {
         pointer: pointer?,
         arg: arg?,
+    })
+}
+
+/// A precheck's `found_when`: the pointer is in the precheck's success
+/// response below its record, and at least one value is given.
+fn found_when(
+    ctx: &mut Ctx<'_>,
+    precheck: &crate::bindings::PrecheckBinding,
+    f: &crate::bindings::FoundWhenBinding,
+) -> Option<FoundWhen> {
+    let at = ".precheck.found_when";
+    let mut ok = true;
+    if f.values.is_empty() || f.values.iter().any(|v| v.is_empty()) {
+        ctx.error(
+            &format!("{at}.values"),
+            "list the record's values (as text) that mean the write is already done; none is empty",
+        );
+        ok = false;
+    }
+    let pointer = Pointer::parse(&f.pointer).filter(|p| !p.is_root());
+    let declared = match (&pointer, Pointer::parse(&precheck.response.record)) {
+        (Some(p), Some(record)) => {
+            let op = precheck
+                .operation
+                .trim()
+                .split_once(' ')
+                .and_then(|(m, path)| {
+                    ctx.api
+                        .operation(&m.trim().to_ascii_uppercase(), path.trim())
+                });
+            op.is_none_or(|op| response::declares(ctx.api, op, &record.join(p)))
+        }
+        _ => false,
+    };
+    if !declared {
+        ctx.error(
+            &format!("{at}.pointer"),
+            format!(
+                "`{}` is not a pointer the precheck's success response has below its record `{}`",
+                f.pointer, precheck.response.record
+            ),
+        );
+        ok = false;
+    }
+    if !ok {
+        return None;
+    }
+    Some(FoundWhen {
+        pointer: pointer?,
+        values: f.values.clone(),
     })
 }
 

@@ -511,6 +511,65 @@ fn text(
                 };
                 out.push(TextPiece::Value(Source::Arg(arg)));
             }
+            Piece::ArgUtcPlus { arg: name, minutes } => {
+                let shown = format!("{{{name}|utc+{minutes}}}");
+                let time = scope.param(&name).filter(|p| {
+                    p.ty == ValueType::String && p.format.as_deref() == Some("date-time")
+                });
+                // A fixed length (`{earliest|utc+1440}`) or a required
+                // integer argument (`{start|utc+duration_minutes}`).
+                let fixed = minutes.bytes().all(|b| b.is_ascii_digit());
+                let length_ok = if fixed {
+                    minutes
+                        .parse::<i64>()
+                        .is_ok_and(|m| (1..=MAX_PLUS_MINUTES).contains(&m))
+                } else {
+                    scope
+                        .param(&minutes)
+                        .filter(|p| p.ty == ValueType::Integer)
+                        .is_some_and(|m| scope.arg(m).presence == Presence::Required)
+                };
+                let Some(p) = time else {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{shown}`: `{name}` must be a time parameter (`type: string`, `format: date-time`) of the template"
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                };
+                if !length_ok {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{shown}`: `{minutes}` must be a required integer parameter (minutes) of the template, or a number of minutes from 1 to {MAX_PLUS_MINUTES}"
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                }
+                let mut arg = scope.arg(p);
+                if arg.presence == Presence::Optional {
+                    ctx.error(
+                        place,
+                        format!(
+                            "`{shown}`: `{name}` is optional; a time in UTC needs it: make it required or list it in `when`"
+                        ),
+                    );
+                    ok = false;
+                }
+                arg.form = ArgForm::UtcPlus {
+                    business: ctx
+                        .crm
+                        .settings
+                        .iter()
+                        .find(|(_, s)| s.kind == SettingKindBinding::UtcOffset)
+                        .map(|(n, _)| n.clone()),
+                    minutes: minutes.clone(),
+                };
+                out.push(TextPiece::Value(Source::Arg(arg)));
+            }
             Piece::Setting(name) => {
                 if ctx.crm.settings.contains_key(&name) {
                     out.push(TextPiece::Value(Source::Setting(name)));
@@ -579,6 +638,9 @@ fn step_value(ctx: &Ctx<'_>, step: &str, pointer: &str) -> Result<(), String> {
 }
 
 /// A JSON body: every string checked as text; a string that is exactly
+/// The largest fixed length `{time|utc+N}` takes: a leap year of minutes.
+const MAX_PLUS_MINUTES: i64 = 366 * 24 * 60;
+
 /// one placeholder becomes the value itself.
 pub(super) fn json(
     ctx: &mut Ctx<'_>,
@@ -599,6 +661,16 @@ pub(super) fn json(
                     escape: Some(_), ..
                 }))
                 | None => JsonTemplate::Text(t),
+                // A `number` setting as a whole value is a JSON number.
+                Some(Source::Setting(name))
+                    if ctx
+                        .crm
+                        .settings
+                        .get(name)
+                        .is_some_and(|s| s.kind == SettingKindBinding::Number) =>
+                {
+                    JsonTemplate::Value(Source::SettingNumber(name.clone()))
+                }
                 Some(v) => JsonTemplate::Value(v.clone()),
             }
         }

@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::bindings::{vendor_template, AuthBinding, CredentialsInBinding, SettingKindBinding};
-use crate::call::{ArgForm, BoundAction, Crm, Exchange, Flow, QueryLanguage, Source};
+use crate::call::{ArgForm, BoundAction, Crm, Exchange, FieldSource, Flow, QueryLanguage, Source};
 use crate::catalog::{Param, ResultField, ValueType};
 use crate::render::rust_text::{doc, ident, literal};
 
@@ -218,6 +218,18 @@ fn header(action: &BoundAction) -> Vec<String> {
     lines
 }
 
+/// Whether one of the exchange's result fields reads its record (a
+/// pointer, a value map or a transform), rather than being absent or a
+/// constant.
+fn reads_record(e: &Exchange) -> bool {
+    e.result.iter().any(|p| {
+        matches!(
+            p.source,
+            FieldSource::Pointer(_) | FieldSource::Mapped { .. } | FieldSource::Transform(_)
+        )
+    })
+}
+
 /// The names imported from `midcall_runtime`, in the order `sort` gives:
 /// what every connector uses, plus what this one's calls need.
 fn imports(action: &BoundAction) -> Vec<TokenStream> {
@@ -243,7 +255,20 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
     } else {
         names.extend(["AuthSpec", "CrmEnv"]);
     }
-    names.push("project");
+    // A natural-key write whose answers are all constants (Calendly's
+    // cancel) reads no record and checks no value: no `project`.
+    let projects = match &action.flow {
+        Flow::WriteUnlessFound {
+            lookup,
+            write,
+            found_when,
+            ..
+        } => found_when.is_some() || reads_record(lookup) || reads_record(write),
+        _ => true,
+    };
+    if projects {
+        names.push("project");
+    }
     if matches!(action.flow, Flow::WriteUnlessFound { .. }) {
         names.push("Written");
     }
@@ -343,7 +368,10 @@ fn vendor(crm: &Crm) -> Result<TokenStream, String> {
             SettingKindBinding::Text => quote! { SettingKind::Text },
             SettingKindBinding::Host => quote! { SettingKind::Host },
             SettingKindBinding::UtcOffset => quote! { SettingKind::UtcOffset },
-            SettingKindBinding::Digits => quote! { SettingKind::Digits },
+            // The runtime checks both as digits; only bodies differ.
+            SettingKindBinding::Digits | SettingKindBinding::Number => {
+                quote! { SettingKind::Digits }
+            }
         };
         quote! { Setting { name: #name, env: #env, kind: #kind } }
     });
@@ -708,63 +736,71 @@ fn call_body(action: &BoundAction) -> Result<TokenStream, String> {
                 literal(write.call.record.as_str()),
             );
             let (found, created) = (output(lookup)?, output(write)?);
-            let (business, write_call) = match (same_time, found_when) {
-                (None, Some((pointer, equals))) => {
-                    let pointer = literal(pointer.as_str());
-                    let equals = literal(equals);
-                    (
-                        quote! {},
-                        quote! {
-                            client.write_unless_found_where(
-                                precheck,
-                                #lookup_record,
-                                |record| project::text(record, #pointer).as_deref() == Some(#equals),
-                                write,
-                                #write_record,
-                            )
-                        },
-                    )
+            // The conditions a found record must meet: the same instant
+            // (`same_time`) and an accepted value (`found_when`).
+            let mut business = quote! {};
+            let mut conditions = Vec::new();
+            if let Some(same) = same_time {
+                let pointer = literal(same.pointer.as_str());
+                let arg = ident(&same.arg.name)?;
+                let offset = match &same.arg.form {
+                    ArgForm::Utc {
+                        business: Some(name),
+                    } => {
+                        let name = literal(name);
+                        quote! { client.settings().offset(#name)? }
+                    }
+                    _ => quote! { time::Offset::UTC },
+                };
+                business = quote! { let business = #offset; };
+                conditions.push(quote! {
+                    time::same_instant(record, #pointer, args.#arg.as_str(), business)
+                });
+            }
+            if let Some(when) = found_when {
+                let pointer = literal(when.pointer.as_str());
+                let values = when.values.iter().map(|v| literal(v));
+                conditions.push(quote! {
+                    project::text(record, #pointer)
+                        .is_some_and(|value| [#(#values),*].contains(&value.as_str()))
+                });
+            }
+            let write_call = if conditions.is_empty() {
+                quote! {
+                    client.write_unless_found(precheck, #lookup_record, write, #write_record)
                 }
-                (None, None) => (
-                    quote! {},
-                    quote! {
-                        client.write_unless_found(precheck, #lookup_record, write, #write_record)
-                    },
-                ),
-                (Some(same), _) => {
-                    let pointer = literal(same.pointer.as_str());
-                    let arg = ident(&same.arg.name)?;
-                    let offset = match &same.arg.form {
-                        ArgForm::Utc {
-                            business: Some(name),
-                        } => {
-                            let name = literal(name);
-                            quote! { client.settings().offset(#name)? }
-                        }
-                        _ => quote! { time::Offset::UTC },
-                    };
-                    (
-                        quote! { let business = #offset; },
-                        quote! {
-                            client.write_unless_found_where(
-                                precheck,
-                                #lookup_record,
-                                |record| time::same_instant(record, #pointer, args.#arg.as_str(), business),
-                                write,
-                                #write_record,
-                            )
-                        },
+            } else {
+                quote! {
+                    client.write_unless_found_where(
+                        precheck,
+                        #lookup_record,
+                        |record| #(#conditions)&&*,
+                        write,
+                        #write_record,
                     )
                 }
             };
+            // The record is bound only when a field reads it.
+            let (found_record, created_record) = (
+                if reads_record(lookup) {
+                    quote! { record }
+                } else {
+                    quote! { _ }
+                },
+                if reads_record(write) {
+                    quote! { record }
+                } else {
+                    quote! { _ }
+                },
+            );
             quote! {
                 #business
                 let precheck = #precheck;
                 let write = #write_request;
                 let written = #write_call.await?;
                 Ok(match &written {
-                    Written::Found(record) => #found,
-                    Written::Created(record) => #created,
+                    Written::Found(#found_record) => #found,
+                    Written::Created(#created_record) => #created,
                 })
             }
         }

@@ -165,6 +165,10 @@ pub(super) fn value_expr(source: &Source) -> Result<TokenStream, String> {
             let name = literal(name);
             Ok(quote! { client.setting(#name)? })
         }
+        Source::SettingNumber(name) => {
+            let name = literal(name);
+            Ok(quote! { client.setting_number(#name)? })
+        }
         Source::Step { step, pointer } => {
             let (id, pointer) = (step_ident(step)?, literal(pointer));
             Ok(quote! { steps.record(#id, #pointer)? })
@@ -198,6 +202,32 @@ fn arg_value(a: &ArgRef) -> Result<TokenStream, String> {
         }
         return Ok(quote! { time::to_utc(#text, #offset, #field)? });
     }
+    if let ArgForm::UtcPlus { business, minutes } = &a.form {
+        // Checked: both arguments required or given.
+        let text = match a.presence {
+            Presence::Given => quote! { #id },
+            _ => quote! { args.#id.as_str() },
+        };
+        let offset = match business {
+            Some(name) => {
+                let name = literal(name);
+                quote! { client.settings().offset(#name)? }
+            }
+            None => quote! { time::Offset::UTC },
+        };
+        let (field, minutes_field) = (literal(&a.name), literal(minutes));
+        // A fixed length is checked (1 to a year of minutes) and a literal.
+        let minutes = match minutes.parse::<i64>() {
+            Ok(fixed) => quote! { #fixed },
+            Err(_) => {
+                let id = ident(minutes)?;
+                quote! { args.#id }
+            }
+        };
+        return Ok(quote! {
+            time::to_utc_plus_minutes(#text, #minutes, #offset, #field, #minutes_field)?
+        });
+    }
     Ok(match (a.presence, a.ty) {
         (Presence::Given, _) => quote! { #id },
         (Presence::Required, ValueType::String) => quote! { args.#id.as_str() },
@@ -212,6 +242,9 @@ pub(super) fn source_text(source: &Source) -> Result<(TokenStream, bool), String
     let a = match source {
         Source::Arg(a) => a,
         Source::Setting(_) => return Ok((value_expr(source)?, false)),
+        Source::SettingNumber(name) => {
+            return source_text(&Source::Setting(name.clone()));
+        }
         Source::Step { step, pointer } => {
             let (id, pointer) = (step_ident(step)?, literal(pointer));
             return Ok((quote! { steps.text(#id, #pointer)? }, true));
