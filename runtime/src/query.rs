@@ -119,39 +119,25 @@ impl Language {
             return Err(refused(arg, why));
         }
         Ok(match self {
-            Language::StripeSearch => {
-                let mut out = String::with_capacity(value.len() + 2);
-                for c in value.chars() {
-                    if c == '\'' || c == '"' {
-                        out.push('\\');
-                    }
-                    out.push(c);
-                }
-                out
-            }
-            Language::Soql => {
-                let mut out = String::with_capacity(value.len() + 2);
-                for c in value.chars() {
-                    if matches!(c, '\\' | '\'' | '"') {
-                        out.push('\\');
-                    }
-                    out.push(c);
-                }
-                out
-            }
-            Language::ZohoCriteria => {
-                let mut out = String::with_capacity(value.len() + 2);
-                for c in value.chars() {
-                    if matches!(c, '(' | ')' | ',') {
-                        out.push('\\');
-                    }
-                    out.push(c);
-                }
-                out
-            }
+            Language::StripeSearch => backslash_before(value, &['\'', '"']),
+            Language::Soql => backslash_before(value, &['\\', '\'', '"']),
+            Language::ZohoCriteria => backslash_before(value, &['(', ')', ',']),
             Language::ZendeskSearch | Language::ShopifySearch => value.to_string(),
         })
     }
+}
+
+/// `value` with a backslash before each of `special`: the one escape
+/// Stripe's search, SOQL and Zoho's criteria document.
+fn backslash_before(value: &str, special: &[char]) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    for c in value.chars() {
+        if special.contains(&c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// What keeps `value` from being one plain search term: letters, digits,
