@@ -31,6 +31,15 @@
 //! (a fresh client's first call fetches the token, later requests of the
 //! same call reuse it), never when it lists none. Every API request must
 //! then carry that token as a bearer token, beside the fixed headers.
+//!
+//! A connector whose auth kind is the OAuth 2.0 refresh-token grant
+//! (Salesforce, Zoho CRM, Google Calendar) is configured the durable way:
+//! the test client id, secret and refresh token set, the static access
+//! token not. Its token endpoint mock answers only a form with
+//! `grant_type=refresh_token`, the test refresh token and the client's id
+//! and secret, as often as for client credentials; every API request
+//! must carry the issued token after the kind's prefix (`Bearer`,
+//! `Zoho-oauthtoken`).
 
 use std::path::{Path, PathBuf};
 
@@ -47,6 +56,8 @@ const USER: &str = "test-user";
 const CLIENT_ID: &str = "test-client-id";
 const CLIENT_SECRET: &str = "test-client-secret";
 const ACCESS_TOKEN: &str = "test-access-token";
+/// The refresh-token grant's test refresh token.
+const REFRESH_TOKEN: &str = "test-refresh-token";
 /// Where the mock token endpoint answers.
 const TOKEN_PATH: &str = "/connect/token";
 
@@ -134,6 +145,18 @@ fn vendor_vars(
             vars.insert(client_secret_env.to_string(), CLIENT_SECRET.to_string());
             vars.insert(token_url_env.to_string(), token_url.to_string());
         }
+        AuthKind::RefreshToken {
+            token_url_env,
+            client_id_env,
+            client_secret_env,
+            refresh_token_env,
+            ..
+        } => {
+            vars.insert(client_id_env.to_string(), CLIENT_ID.to_string());
+            vars.insert(client_secret_env.to_string(), CLIENT_SECRET.to_string());
+            vars.insert(refresh_token_env.to_string(), REFRESH_TOKEN.to_string());
+            vars.insert(token_url_env.to_string(), token_url.to_string());
+        }
         AuthKind::None => {}
     }
     vars.insert(vendor.base_url_env.to_string(), base_url.to_string());
@@ -219,6 +242,9 @@ fn check_vendor_auth(vendor: &Vendor, request: &Request) -> Result<Option<&'stat
         AuthKind::ClientCredentials { .. } => {
             wanted.push(("authorization".into(), format!("Bearer {ACCESS_TOKEN}")));
         }
+        AuthKind::RefreshToken { prefix, .. } => {
+            wanted.push(("authorization".into(), format!("{prefix} {ACCESS_TOKEN}")));
+        }
         AuthKind::None => {}
     }
     for (name, value) in wanted {
@@ -283,9 +309,10 @@ fn check_auth(spec: AuthSpec, request: &Request) -> Result<Option<&'static str>,
     }
 }
 
-/// A token request as the client-credentials grant sends it: a form with
-/// exactly `grant_type=client_credentials`, the scope when the vendor asks
-/// for one, and the test id and secret in the form (or as basic auth).
+/// A token request as the grant sends it: a form with exactly
+/// `grant_type=client_credentials` and the scope when the vendor asks for
+/// one, or `grant_type=refresh_token` and the test refresh token; and the
+/// test id and secret in the form (or as basic auth).
 struct TokenForm {
     /// The form's `name=value` pairs, sorted.
     pairs: Vec<String>,
@@ -295,11 +322,21 @@ struct TokenForm {
 
 impl TokenForm {
     fn for_vendor(vendor: &Vendor) -> Self {
-        let AuthKind::ClientCredentials { scope, send, .. } = vendor.auth else {
-            unreachable!("only client-credentials connectors have a token endpoint")
+        let (mut pairs, scope, send) = match vendor.auth {
+            AuthKind::ClientCredentials { scope, send, .. } => {
+                (vec!["grant_type=client_credentials".to_string()], scope, send)
+            }
+            AuthKind::RefreshToken { send, .. } => (
+                vec![
+                    "grant_type=refresh_token".to_string(),
+                    format!("refresh_token={REFRESH_TOKEN}"),
+                ],
+                None,
+                send,
+            ),
+            _ => unreachable!("only OAuth connectors have a token endpoint"),
         };
         // The test values need no percent-encoding; a scope's spaces are `+`.
-        let mut pairs = vec!["grant_type=client_credentials".to_string()];
         if let Some(scope) = scope {
             pairs.push(format!(
                 "scope={}",
@@ -340,7 +377,7 @@ impl Match for TokenForm {
     }
 }
 
-/// The mock token endpoint of a client-credentials connector: one token
+/// The mock token endpoint of an OAuth connector: one token
 /// for the right form, asked `times` times; anything else a 599 that must
 /// never be asked for.
 async fn mount_token(server: &MockServer, vendor: &Vendor, label: &str, times: u64) {
@@ -582,12 +619,12 @@ pub(crate) async fn run_case(
     let conn = conn(crm, template).ok_or_else(missing)?;
     let timeout = midcall_generated::timeout(crm, template).ok_or_else(missing)?;
     let server = MockServer::start().await;
-    // A client-credentials connector's token endpoint: asked once when
-    // the case sends anything, never when it sends nothing.
+    // An OAuth connector's token endpoint: asked once when the case sends
+    // anything, never when it sends nothing.
     let token_server = match conn {
         Conn::Vendor(
             vendor @ Vendor {
-                auth: AuthKind::ClientCredentials { .. },
+                auth: AuthKind::ClientCredentials { .. } | AuthKind::RefreshToken { .. },
                 ..
             },
         ) => {

@@ -13,7 +13,7 @@ use crate::answer;
 use crate::config::{Auth, Config};
 use crate::error::{ActionError, ErrorKind};
 use crate::mask;
-use crate::oauth::TokenCache;
+use crate::oauth::{Grant, TokenCache};
 use crate::request::{BodyFormat, Request};
 use crate::{form, graphql};
 
@@ -34,7 +34,8 @@ pub(crate) const MIN_ATTEMPT: Duration = Duration::from_millis(50);
 pub struct Client {
     http: reqwest::Client,
     config: Config,
-    /// The client-credentials token, shared by every clone.
+    /// The OAuth access token, shared by every clone (a refresh-token
+    /// grant's by every client of the same account).
     tokens: Arc<TokenCache>,
 }
 
@@ -108,10 +109,14 @@ impl Client {
                     format!("building the HTTP client: {}", e.without_url()),
                 )
             })?;
+        let tokens = match &config.auth {
+            Auth::RefreshToken(c) => TokenCache::shared(c),
+            _ => Arc::default(),
+        };
         Ok(Client {
             http,
             config,
-            tokens: Arc::default(),
+            tokens,
         })
     }
 
@@ -276,7 +281,7 @@ impl Client {
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
-        // The client-credentials token used, and whether it is fresh.
+        // The OAuth token used, and whether it is fresh.
         let mut issued = None;
         builder = match &self.config.auth {
             Auth::Bearer(token) => builder.bearer_auth(token),
@@ -284,17 +289,33 @@ impl Client {
             Auth::Query(name, value) => builder.query(&[(name, value)]),
             Auth::Basic(user, password) => builder.basic_auth(user, Some(password)),
             Auth::ClientCredentials(credentials) => {
-                match self
-                    .tokens
-                    .token(&self.http, credentials, deadline.at)
-                    .await
-                {
+                let grant = Grant::ClientCredentials(credentials);
+                match self.tokens.token(&self.http, grant, deadline.at).await {
                     Ok(token) => {
                         let b = builder.bearer_auth(&token.value);
                         issued = Some(token);
                         b
                     }
                     // Already tried as often as the deadline allows.
+                    Err(e) => return Attempt::Done(Err(e)),
+                }
+            }
+            Auth::RefreshToken(credentials) => {
+                let grant = Grant::RefreshToken(credentials);
+                match self.tokens.token(&self.http, grant, deadline.at).await {
+                    Ok(token) => {
+                        let value = format!("{} {}", credentials.prefix, token.value);
+                        let Ok(mut value) = reqwest::header::HeaderValue::try_from(value) else {
+                            return Attempt::Done(Err(ActionError::new(
+                                ErrorKind::Unavailable,
+                                "token endpoint: the access token cannot be sent in a header",
+                            )));
+                        };
+                        value.set_sensitive(true);
+                        let b = builder.header(reqwest::header::AUTHORIZATION, value);
+                        issued = Some(token);
+                        b
+                    }
                     Err(e) => return Attempt::Done(Err(e)),
                 }
             }

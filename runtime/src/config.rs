@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::{ActionError, ErrorKind};
-use crate::oauth::ClientCredentials;
+use crate::oauth::{ClientCredentials, RefreshCredentials};
 use crate::settings::Settings;
 
 /// Default total deadline of one call: the brief's 3 second budget.
@@ -75,6 +75,10 @@ pub enum Auth {
     /// token endpoint, cached by the [`crate::Client`] and refreshed
     /// shortly before it expires.
     ClientCredentials(ClientCredentials),
+    /// OAuth 2.0 refresh-token grant: an access token traded for the
+    /// refresh token, cached (per account, across clients) and refreshed
+    /// shortly before it expires, sent as `Authorization: <prefix> <token>`.
+    RefreshToken(RefreshCredentials),
     /// No authentication.
     None,
 }
@@ -87,6 +91,7 @@ impl fmt::Debug for Auth {
             Auth::Query(name, _) => write!(f, "Query({name}, ***)"),
             Auth::Basic(user, _) => write!(f, "Basic({}, ***)", crate::mask::text(user)),
             Auth::ClientCredentials(c) => write!(f, "ClientCredentials({c:?})"),
+            Auth::RefreshToken(c) => write!(f, "RefreshToken({c:?})"),
             Auth::None => f.write_str("None"),
         }
     }

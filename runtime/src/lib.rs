@@ -54,7 +54,7 @@ pub use client::{Client, Deadline};
 pub use config::{Auth, AuthSpec, Config, CrmEnv, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT};
 pub use error::{ActionError, ErrorKind};
 pub use natural_key::Written;
-pub use oauth::{ClientCredentials, CredentialsIn};
+pub use oauth::{ClientCredentials, CredentialsIn, RefreshCredentials};
 pub use request::{encode_path_segment, new_idempotency_key, BodyFormat, Method, Request};
 pub use settings::{Setting, SettingKind, Settings};
 pub use steps::Steps;

@@ -1,7 +1,8 @@
 //! What a connector for a real vendor knows at compile time: its settings,
 //! a base URL and fixed headers that use them, and the auth kinds vendors
 //! need beyond [`crate::AuthSpec`]'s: basic auth in a vendor's user form,
-//! a header with a prefix, and OAuth 2.0 client credentials.
+//! a header with a prefix, OAuth 2.0 client credentials and the OAuth 2.0
+//! refresh-token grant.
 //!
 //! [`Config::from_vendor_env`] reads and checks it all when the connector
 //! is configured, so a missing or bad setting or secret is a
@@ -9,7 +10,7 @@
 
 use crate::config::{Auth, Config};
 use crate::error::{ActionError, ErrorKind};
-use crate::oauth::{ClientCredentials, CredentialsIn};
+use crate::oauth::{ClientCredentials, CredentialsIn, RefreshCredentials};
 use crate::settings::{self, Setting, Settings};
 
 /// How a vendor authenticates. Text fields are templates: `{secret}` is the
@@ -65,6 +66,29 @@ pub enum AuthKind {
         /// Where the id and secret go.
         send: CredentialsIn,
     },
+    /// OAuth 2.0 refresh-token grant: access tokens traded for a refresh
+    /// token at `token_url`, cached and refreshed by the client, sent as
+    /// `Authorization: <prefix> <token>`. When none of the three
+    /// refresh variables is set and `access_token_env` is, that one
+    /// access token is sent instead (the quick start; it expires).
+    RefreshToken {
+        /// Token endpoint template (`https://login.salesforce.com/services/oauth2/token`).
+        token_url: &'static str,
+        /// Variable that overrides the token endpoint (sandboxes, data centres, tests).
+        token_url_env: &'static str,
+        /// Variable holding the client id.
+        client_id_env: &'static str,
+        /// Variable holding the client secret.
+        client_secret_env: &'static str,
+        /// Variable holding the refresh token.
+        refresh_token_env: &'static str,
+        /// Variable holding a static access token, the alternative.
+        access_token_env: Option<&'static str>,
+        /// The word before the token (`Bearer`, `Zoho-oauthtoken`).
+        prefix: &'static str,
+        /// Where the id and secret go.
+        send: CredentialsIn,
+    },
     /// No authentication.
     None,
 }
@@ -91,7 +115,9 @@ pub struct Vendor {
 impl Vendor {
     /// The variables a connector cannot run without: its settings' and its
     /// auth kind's secrets, in a fixed order (not the base URL or token
-    /// endpoint overrides, which have defaults). For readiness checks.
+    /// endpoint overrides, which have defaults). For a refresh-token
+    /// grant, its three variables (the static access token is the
+    /// alternative: see [`Vendor::missing_variables`]).
     pub fn required_variables(&self) -> Vec<&'static str> {
         let mut vars: Vec<&'static str> = self.settings.iter().map(|s| s.env).collect();
         match self.auth {
@@ -104,9 +130,36 @@ impl Vendor {
                 client_secret_env,
                 ..
             } => vars.extend([client_id_env, client_secret_env]),
+            AuthKind::RefreshToken {
+                client_id_env,
+                client_secret_env,
+                refresh_token_env,
+                ..
+            } => vars.extend([client_id_env, client_secret_env, refresh_token_env]),
             AuthKind::None => {}
         }
         vars
+    }
+
+    /// The variables to set before the connector can run, as `lookup`
+    /// sees them (unset or blank), in [`Vendor::required_variables`]'
+    /// order. A refresh-token grant whose refresh variables are all unset
+    /// while its static access token is set misses none of them; one
+    /// with any refresh variable set misses the rest.
+    pub fn missing_variables(&self, lookup: impl Fn(&str) -> Option<String>) -> Vec<&'static str> {
+        let set = |name: &str| lookup(name).is_some_and(|v| !v.trim().is_empty());
+        let static_token = matches!(self.auth, AuthKind::RefreshToken { .. })
+            && uses_static_token(&self.auth, &set);
+        let auth_vars: Vec<&'static str> = match self.auth {
+            AuthKind::RefreshToken { .. } if static_token => Vec::new(),
+            _ => self.required_variables()[self.settings.len()..].to_vec(),
+        };
+        self.settings
+            .iter()
+            .map(|s| s.env)
+            .chain(auth_vars)
+            .filter(|name| !set(name))
+            .collect()
     }
 
     /// Every environment variable the connector reads, in a fixed order:
@@ -115,8 +168,20 @@ impl Vendor {
     pub fn variables(&self) -> Vec<&'static str> {
         let mut vars = self.required_variables();
         vars.push(self.base_url_env);
-        if let AuthKind::ClientCredentials { token_url_env, .. } = self.auth {
-            vars.push(token_url_env);
+        match self.auth {
+            AuthKind::ClientCredentials { token_url_env, .. } => vars.push(token_url_env),
+            AuthKind::RefreshToken {
+                token_url_env,
+                access_token_env,
+                ..
+            } => {
+                let at = vars.len() - 1;
+                if let Some(access) = access_token_env {
+                    vars.insert(at, access);
+                }
+                vars.push(token_url_env);
+            }
+            _ => {}
         }
         vars
     }
@@ -199,6 +264,56 @@ impl Config {
                     send,
                 })
             }
+            AuthKind::RefreshToken {
+                token_url,
+                token_url_env,
+                client_id_env,
+                client_secret_env,
+                refresh_token_env,
+                access_token_env,
+                prefix,
+                send,
+            } => {
+                let set = |name: &str| lookup(name).is_some_and(|v| !v.trim().is_empty());
+                match access_token_env {
+                    Some(access) if uses_static_token(&vendor.auth, &set) => {
+                        let token = get(access)?;
+                        if prefix.eq_ignore_ascii_case("bearer") {
+                            Auth::Bearer(token)
+                        } else {
+                            Auth::Header("Authorization".to_string(), format!("{prefix} {token}"))
+                        }
+                    }
+                    _ => {
+                        let refresh = [client_id_env, client_secret_env, refresh_token_env];
+                        if let (Some(access), false) =
+                            (access_token_env, refresh.iter().any(|v| set(v)))
+                        {
+                            return Err(ActionError::new(
+                                ErrorKind::Misconfigured,
+                                format!(
+                                    "{crm}: environment variables {client_id_env}, \
+                                     {client_secret_env} and {refresh_token_env} are not set \
+                                     (or set {access} to one access token, which expires)"
+                                ),
+                            ));
+                        }
+                        let token_url =
+                            match lookup(token_url_env).filter(|v| !v.trim().is_empty()) {
+                                Some(url) => checked_url(crm, url.trim(), token_url_env)?,
+                                None => checked_url(crm, &settings.fill(token_url)?, token_url)?,
+                            };
+                        Auth::RefreshToken(RefreshCredentials {
+                            token_url,
+                            client_id: get(client_id_env)?,
+                            client_secret: get(client_secret_env)?,
+                            refresh_token: get(refresh_token_env)?,
+                            send,
+                            prefix: prefix.to_string(),
+                        })
+                    }
+                }
+            }
             AuthKind::None => Auth::None,
         };
         let base_url = match lookup(vendor.base_url_env).filter(|v| !v.trim().is_empty()) {
@@ -214,6 +329,26 @@ impl Config {
         config.settings = settings;
         config.headers = headers;
         Ok(config)
+    }
+}
+
+/// Whether a refresh-token auth sends its static access token: none of
+/// the refresh variables is set and the access token is.
+fn uses_static_token(auth: &AuthKind, set: &dyn Fn(&str) -> bool) -> bool {
+    match *auth {
+        AuthKind::RefreshToken {
+            client_id_env,
+            client_secret_env,
+            refresh_token_env,
+            access_token_env: Some(access),
+            ..
+        } => {
+            ![client_id_env, client_secret_env, refresh_token_env]
+                .iter()
+                .any(|v| set(v))
+                && set(access)
+        }
+        _ => false,
     }
 }
 

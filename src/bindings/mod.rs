@@ -178,6 +178,36 @@ pub enum AuthBinding {
         #[serde(default)]
         credentials_in: CredentialsInBinding,
     },
+    /// OAuth 2.0 refresh-token grant: access tokens traded for a refresh
+    /// token at `token_url`, cached by the client, sent as
+    /// `Authorization: <prefix> <token>`; or, when none of the refresh
+    /// variables is set, the static token in `access_token_env`.
+    RefreshToken {
+        /// The token endpoint (may use settings).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_url: Option<String>,
+        /// Variable that overrides the token endpoint (sandboxes, data centres).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_url_env: Option<String>,
+        /// Variable holding the client id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id_env: Option<String>,
+        /// Variable holding the client secret.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_secret_env: Option<String>,
+        /// Variable holding the refresh token.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        refresh_token_env: Option<String>,
+        /// Variable holding a static access token, the quick start.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        access_token_env: Option<String>,
+        /// The word before the token in `Authorization`; `Bearer` when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        prefix: Option<String>,
+        /// Where the id and secret go: the form `body` (default) or `basic` auth.
+        #[serde(default)]
+        credentials_in: CredentialsInBinding,
+    },
     /// No auth.
     None,
 }
@@ -202,6 +232,7 @@ impl AuthBinding {
             AuthBinding::Query { .. } => "query",
             AuthBinding::Basic { .. } => "basic",
             AuthBinding::ClientCredentials { .. } => "client_credentials",
+            AuthBinding::RefreshToken { .. } => "refresh_token",
             AuthBinding::None => "none",
         }
     }
@@ -246,6 +277,26 @@ impl AuthBinding {
                     }
                 }
             }
+            AuthBinding::RefreshToken {
+                client_id_env,
+                client_secret_env,
+                refresh_token_env,
+                access_token_env,
+                token_url_env,
+                ..
+            } => {
+                for (key, v) in [
+                    ("client_id_env", client_id_env),
+                    ("client_secret_env", client_secret_env),
+                    ("refresh_token_env", refresh_token_env),
+                    ("access_token_env", access_token_env),
+                    ("token_url_env", token_url_env),
+                ] {
+                    if let Some(v) = v {
+                        out.push((key, v.as_str()));
+                    }
+                }
+            }
             AuthBinding::None => {}
         }
         out
@@ -273,6 +324,10 @@ impl AuthBinding {
                     }
                 }
             }
+            AuthBinding::RefreshToken {
+                token_url: Some(v),
+                ..
+            } => out.push(("token_url", v.as_str())),
             _ => {}
         }
         out
@@ -293,7 +348,7 @@ impl AuthBinding {
             AuthBinding::Bearer { .. } | AuthBinding::Query { .. } | AuthBinding::None => true,
             AuthBinding::Header { value, .. } => value.is_none(),
             AuthBinding::Basic { env, .. } => env.is_none(),
-            AuthBinding::ClientCredentials { .. } => false,
+            AuthBinding::ClientCredentials { .. } | AuthBinding::RefreshToken { .. } => false,
         }
     }
 }
@@ -914,6 +969,45 @@ fn auth_fields(report: &mut Report, auth: &AuthBinding) {
                 "client_secret_env",
                 "the variable holding the client secret",
             );
+        }
+        AuthBinding::RefreshToken {
+            token_url,
+            token_url_env,
+            client_id_env,
+            client_secret_env,
+            refresh_token_env,
+            prefix,
+            ..
+        } => {
+            need(token_url.is_some(), "token_url", "the token endpoint");
+            need(
+                token_url_env.is_some(),
+                "token_url_env",
+                "the variable that overrides the token endpoint",
+            );
+            need(
+                client_id_env.is_some(),
+                "client_id_env",
+                "the variable holding the client id",
+            );
+            need(
+                client_secret_env.is_some(),
+                "client_secret_env",
+                "the variable holding the client secret",
+            );
+            need(
+                refresh_token_env.is_some(),
+                "refresh_token_env",
+                "the variable holding the refresh token",
+            );
+            if let Some(p) = prefix {
+                if !is_header_name(p) {
+                    report.error(
+                        "auth.prefix",
+                        format!("`{p}`: the prefix is one word of token characters (`Bearer`, `Zoho-oauthtoken`)"),
+                    );
+                }
+            }
         }
         _ => {}
     }

@@ -40,6 +40,7 @@ fn auth(auth: &AuthBinding) -> (&'static str, Vec<String>) {
         AuthBinding::Query { .. } => "API key in the query",
         AuthBinding::Basic { .. } => "basic auth",
         AuthBinding::ClientCredentials { .. } => "OAuth 2.0 client credentials",
+        AuthBinding::RefreshToken { .. } => "OAuth 2.0 refresh token",
         AuthBinding::None => "none",
     };
     let env = auth
@@ -49,6 +50,9 @@ fn auth(auth: &AuthBinding) -> (&'static str, Vec<String>) {
             (AuthBinding::Header { header, .. }, _) => format!("{v} (sent as {header})"),
             (AuthBinding::Query { param, .. }, _) => format!("{v} (sent as ?{param}=)"),
             (_, "token_url_env") => format!("{v} (overrides the token endpoint)"),
+            (_, "access_token_env") => {
+                format!("{v} (instead of the three above: one access token, which expires)")
+            }
             _ => v.to_string(),
         })
         .collect();

@@ -8,9 +8,9 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError, AuthKind, Client, Config, Method, Request, Setting, SettingKind, Value,
-    Vendor, Written, arg, encode_path_segment, json, parse_args, project, time,
-    tool_result, transform,
+    ActionError, AuthKind, Client, Config, CredentialsIn, Method, Request, Setting,
+    SettingKind, Value, Vendor, Written, arg, encode_path_segment, json, parse_args,
+    project, time, tool_result, transform,
 };
 
 /// The tool's name on every platform.
@@ -33,8 +33,15 @@ pub const VENDOR: Vendor = Vendor {
             kind: SettingKind::UtcOffset,
         },
     ],
-    auth: AuthKind::Bearer {
-        env: "GOOGLE_CALENDAR_ACCESS_TOKEN",
+    auth: AuthKind::RefreshToken {
+        token_url: "https://oauth2.googleapis.com/token",
+        token_url_env: "GOOGLE_CALENDAR_TOKEN_URL",
+        client_id_env: "GOOGLE_CALENDAR_CLIENT_ID",
+        client_secret_env: "GOOGLE_CALENDAR_CLIENT_SECRET",
+        refresh_token_env: "GOOGLE_CALENDAR_REFRESH_TOKEN",
+        access_token_env: Some("GOOGLE_CALENDAR_ACCESS_TOKEN"),
+        prefix: "Bearer",
+        send: CredentialsIn::Body,
     },
     headers: &[],
 };

@@ -27,6 +27,23 @@ pub(super) fn check(auth: &AuthBinding, api: &Api, op: &Operation) -> Result<(),
         }
         (AuthBinding::ClientCredentials { .. }, SecurityScheme::OAuth2 { .. })
         | (AuthBinding::ClientCredentials { .. }, SecurityScheme::OpenIdConnect { .. }) => true,
+        // A refreshed OAuth 2 access token: an oauth2 scheme, an OpenID
+        // Connect one, or a bearer token (Salesforce's `bearerAuth`).
+        (AuthBinding::RefreshToken { prefix, .. }, SecurityScheme::Http { scheme, .. }) => {
+            scheme == "bearer" && prefix.as_deref().is_none_or(|p| p.eq_ignore_ascii_case("bearer"))
+        }
+        // Refresh tokens come from the authorization-code flow (a scheme
+        // with an authorization URL and a token URL); an implicit-only
+        // scheme issues none.
+        (
+            AuthBinding::RefreshToken { .. },
+            SecurityScheme::OAuth2 {
+                token_url,
+                authorization_url,
+                ..
+            },
+        ) => token_url.is_some() && authorization_url.is_some(),
+        (AuthBinding::RefreshToken { .. }, SecurityScheme::OpenIdConnect { .. }) => true,
         // An OAuth token with the vendor's own prefix (`Zoho-oauthtoken`).
         (AuthBinding::Header { header, .. }, SecurityScheme::OAuth2 { .. })
         | (AuthBinding::Header { header, .. }, SecurityScheme::OpenIdConnect { .. }) => {
@@ -49,6 +66,11 @@ pub(super) fn check(auth: &AuthBinding, api: &Api, op: &Operation) -> Result<(),
         .map(|s| match s {
             SecurityScheme::Http { scheme, .. } => format!("http {scheme}"),
             SecurityScheme::ApiKey { name, location } => format!("api key `{name}` in {location}"),
+            SecurityScheme::OAuth2 { token_url, .. }
+                if matches!(auth, AuthBinding::RefreshToken { .. }) && token_url.is_none() =>
+            {
+                "oauth2 without an authorization-code flow (no refresh token)".to_string()
+            }
             SecurityScheme::OAuth2 { .. } => "oauth2 (bearer token)".to_string(),
             SecurityScheme::OpenIdConnect { .. } => "openid connect (bearer token)".to_string(),
         })

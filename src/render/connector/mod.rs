@@ -249,7 +249,10 @@ fn imports(action: &BoundAction) -> Vec<TokenStream> {
         if !crm.settings.is_empty() {
             names.extend(["Setting", "SettingKind"]);
         }
-        if matches!(crm.auth, AuthBinding::ClientCredentials { .. }) {
+        if matches!(
+            crm.auth,
+            AuthBinding::ClientCredentials { .. } | AuthBinding::RefreshToken { .. }
+        ) {
             names.push("CredentialsIn");
         }
     } else {
@@ -446,6 +449,52 @@ fn vendor(crm: &Crm) -> Result<TokenStream, String> {
                     client_id_env: #client_id_env,
                     client_secret_env: #client_secret_env,
                     scope: #scope,
+                    send: #send,
+                }
+            }
+        }
+        AuthBinding::RefreshToken {
+            token_url,
+            token_url_env,
+            client_id_env,
+            client_secret_env,
+            refresh_token_env,
+            access_token_env,
+            prefix,
+            credentials_in,
+        } => {
+            let token_url = template(
+                token_url.as_deref().ok_or_else(|| missing("token_url"))?,
+                false,
+            )?;
+            let env = |v: &Option<String>, key: &str| {
+                v.as_deref().map(literal).ok_or_else(|| missing(key))
+            };
+            let token_url_env = env(token_url_env, "token_url_env")?;
+            let client_id_env = env(client_id_env, "client_id_env")?;
+            let client_secret_env = env(client_secret_env, "client_secret_env")?;
+            let refresh_token_env = env(refresh_token_env, "refresh_token_env")?;
+            let access_token_env = match access_token_env {
+                Some(v) => {
+                    let v = literal(v);
+                    quote! { Some(#v) }
+                }
+                None => quote! { None },
+            };
+            let prefix = literal(prefix.as_deref().unwrap_or("Bearer"));
+            let send = match credentials_in {
+                CredentialsInBinding::Body => quote! { CredentialsIn::Body },
+                CredentialsInBinding::Basic => quote! { CredentialsIn::Basic },
+            };
+            quote! {
+                AuthKind::RefreshToken {
+                    token_url: #token_url,
+                    token_url_env: #token_url_env,
+                    client_id_env: #client_id_env,
+                    client_secret_env: #client_secret_env,
+                    refresh_token_env: #refresh_token_env,
+                    access_token_env: #access_token_env,
+                    prefix: #prefix,
                     send: #send,
                 }
             }
