@@ -114,16 +114,21 @@ impl Catalog {
                 .ok_or_else(|| bad("the crate's timeout has no entry".to_string()))?;
             let env = settings.env.clone();
             let lookup = move |name: &str| env(name);
-            let (required, config) = match (
+            let (missing_env, config) = match (
                 (connectors.crm_env)(crm, template),
                 (connectors.vendor)(crm, template),
             ) {
                 (Some(crm_env), _) => (
-                    required_env(&crm_env),
+                    required_env(&crm_env)
+                        .into_iter()
+                        .filter(|v| lookup(v).is_none_or(|s| s.trim().is_empty()))
+                        .collect(),
                     Config::from_lookup(&crm_env, &lookup),
                 ),
+                // A refresh-token vendor needs its refresh variables, or
+                // only its static access token: the vendor knows which.
                 (None, Some(vendor)) => (
-                    vendor.required_variables(),
+                    vendor.missing_variables(&lookup),
                     Config::from_vendor_lookup(&vendor, &lookup),
                 ),
                 (None, None) => {
@@ -132,10 +137,6 @@ impl Catalog {
                     ))
                 }
             };
-            let missing_env = required
-                .into_iter()
-                .filter(|v| lookup(v).is_none_or(|s| s.trim().is_empty()))
-                .collect();
             let client = config
                 .map(|c| c.with_timeout(deadline))
                 .and_then(Client::new);

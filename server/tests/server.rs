@@ -781,19 +781,19 @@ async fn readiness_names_the_missing_variables_never_values() {
         json!({"ready": false, "crms": {
             "calcom": {"ready": false, "missing_env": ["CALCOM_EVENT_TYPE_SLUG", "CALCOM_TIME_ZONE", "CALCOM_USERNAME", "CALCOM_UTC_OFFSET", "CALCOM_API_KEY"]},
             "calendly": {"ready": false, "missing_env": ["CALENDLY_EVENT_TYPE", "CALENDLY_UTC_OFFSET", "CALENDLY_ACCESS_TOKEN"]},
-            "google-calendar": {"ready": false, "missing_env": ["GOOGLE_CALENDAR_ID", "GOOGLE_CALENDAR_UTC_OFFSET", "GOOGLE_CALENDAR_ACCESS_TOKEN"]},
+            "google-calendar": {"ready": false, "missing_env": ["GOOGLE_CALENDAR_ID", "GOOGLE_CALENDAR_UTC_OFFSET", "GOOGLE_CALENDAR_CLIENT_ID", "GOOGLE_CALENDAR_CLIENT_SECRET", "GOOGLE_CALENDAR_REFRESH_TOKEN"]},
             "freshdesk": {"ready": false, "missing_env": ["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]},
             "gohighlevel": {"ready": false, "missing_env": ["GHL_CALENDAR_ID", "GHL_LOCATION_ID", "GHL_UTC_OFFSET", "GHL_ACCESS_TOKEN"]},
             "hubspot": {"ready": false, "missing_env": ["HUBSPOT_ACCESS_TOKEN"]},
             "intercom": {"ready": false, "missing_env": ["INTERCOM_TICKET_TYPE_ID", "INTERCOM_ACCESS_TOKEN"]},
             "pipedrive": {"ready": false, "missing_env": ["PIPEDRIVE_API_TOKEN"]},
-            "salesforce": {"ready": false, "missing_env": ["SALESFORCE_INSTANCE", "SALESFORCE_ACCESS_TOKEN"]},
+            "salesforce": {"ready": false, "missing_env": ["SALESFORCE_INSTANCE", "SALESFORCE_CLIENT_ID", "SALESFORCE_CLIENT_SECRET", "SALESFORCE_REFRESH_TOKEN"]},
             "servicetitan": {"ready": false, "missing_env": ["SERVICETITAN_APP_KEY", "SERVICETITAN_TENANT_ID", "SERVICETITAN_CLIENT_ID", "SERVICETITAN_CLIENT_SECRET"]},
             "shopify": {"ready": false, "missing_env": ["SHOPIFY_SHOP", "SHOPIFY_ACCESS_TOKEN"]},
             "square": {"ready": false, "missing_env": ["SQUARE_LOCATION_ID", "SQUARE_SERVICE_VARIATION_ID", "SQUARE_SERVICE_VARIATION_VERSION", "SQUARE_TEAM_MEMBER_ID", "SQUARE_UTC_OFFSET", "SQUARE_ACCESS_TOKEN"]},
             "stripe": {"ready": false, "missing_env": ["STRIPE_SECRET_KEY"]},
             "zendesk": {"ready": false, "missing_env": ["ZENDESK_EMAIL", "ZENDESK_SUBDOMAIN", "ZENDESK_API_TOKEN"]},
-            "zoho": {"ready": false, "missing_env": ["ZOHO_API_DOMAIN", "ZOHO_ACCESS_TOKEN"]}
+            "zoho": {"ready": false, "missing_env": ["ZOHO_API_DOMAIN", "ZOHO_CLIENT_ID", "ZOHO_CLIENT_SECRET", "ZOHO_REFRESH_TOKEN"]}
         }})
     );
     // A call meanwhile is a misconfigured tool error, not a crash.
@@ -824,6 +824,7 @@ async fn readiness_names_the_missing_variables_never_values() {
     assert!(!text.contains(FRESHDESK_KEY));
     assert!(!text.contains(INTERCOM_TOKEN));
     assert!(!text.contains(ZOHO_TOKEN));
+    assert!(!text.contains(ZOHO_SECRET));
     assert!(!text.contains(GHL_TOKEN));
     assert_eq!(crm_requests(&crm).await, 0);
 }

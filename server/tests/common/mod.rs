@@ -26,6 +26,7 @@ pub const PIPEDRIVE_TOKEN: &str = "pipedrive-test-token-never-shown";
 pub const FRESHDESK_KEY: &str = "freshdesk-api-key-never-shown";
 pub const INTERCOM_TOKEN: &str = "intercom-access-token-never-shown";
 pub const ZOHO_TOKEN: &str = "zoho-test-token-never-shown";
+pub const ZOHO_SECRET: &str = "zoho-client-secret-never-shown";
 pub const GHL_TOKEN: &str = "pit-ghl-test-token-never-shown";
 
 pub fn connectors() -> Connectors {
@@ -94,9 +95,15 @@ pub fn full_env(crm_url: &str) -> EnvLookup {
         ("INTERCOM_TICKET_TYPE_ID", "1234567"),
         ("INTERCOM_ACCESS_TOKEN", INTERCOM_TOKEN),
         ("INTERCOM_BASE_URL", crm_url),
-        // Zoho CRM's data centre and token, so that Zoho CRM is ready too.
+        // Zoho CRM's data centre and refresh-token grant (Salesforce and
+        // Google Calendar above and below use the static access token, the
+        // quick start), so that Zoho CRM is ready too (no test calls its
+        // tools, so its token endpoint is never asked).
         ("ZOHO_API_DOMAIN", "www.zohoapis.eu"),
-        ("ZOHO_ACCESS_TOKEN", ZOHO_TOKEN),
+        ("ZOHO_CLIENT_ID", "1000.zoho-client-id"),
+        ("ZOHO_CLIENT_SECRET", ZOHO_SECRET),
+        ("ZOHO_REFRESH_TOKEN", ZOHO_TOKEN),
+        ("ZOHO_TOKEN_URL", crm_url),
         ("ZOHO_BASE_URL", crm_url),
         // HighLevel's location, calendar, offset and token.
         ("GHL_LOCATION_ID", "ve9EPM428h8vShlRW1KT"),
