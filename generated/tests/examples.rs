@@ -323,9 +323,11 @@ struct TokenForm {
 impl TokenForm {
     fn for_vendor(vendor: &Vendor) -> Self {
         let (mut pairs, scope, send) = match vendor.auth {
-            AuthKind::ClientCredentials { scope, send, .. } => {
-                (vec!["grant_type=client_credentials".to_string()], scope, send)
-            }
+            AuthKind::ClientCredentials { scope, send, .. } => (
+                vec!["grant_type=client_credentials".to_string()],
+                scope,
+                send,
+            ),
             AuthKind::RefreshToken { send, .. } => (
                 vec![
                     "grant_type=refresh_token".to_string(),

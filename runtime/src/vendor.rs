@@ -298,11 +298,11 @@ impl Config {
                                 ),
                             ));
                         }
-                        let token_url =
-                            match lookup(token_url_env).filter(|v| !v.trim().is_empty()) {
-                                Some(url) => checked_url(crm, url.trim(), token_url_env)?,
-                                None => checked_url(crm, &settings.fill(token_url)?, token_url)?,
-                            };
+                        let token_url = match lookup(token_url_env).filter(|v| !v.trim().is_empty())
+                        {
+                            Some(url) => checked_url(crm, url.trim(), token_url_env)?,
+                            None => checked_url(crm, &settings.fill(token_url)?, token_url)?,
+                        };
                         Auth::RefreshToken(RefreshCredentials {
                             token_url,
                             client_id: get(client_id_env)?,

@@ -87,7 +87,12 @@ fn form(refresh_token: &str) -> String {
 
 /// A token endpoint answering `answer` to the grant's exact form, with a
 /// short delay (so that concurrent calls overlap the fetch).
-async fn token_endpoint(server: &MockServer, refresh_token: &str, answer: Value, times: Option<u64>) {
+async fn token_endpoint(
+    server: &MockServer,
+    refresh_token: &str,
+    answer: Value,
+    times: Option<u64>,
+) {
     let mock = Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
         .and(header("content-type", "application/x-www-form-urlencoded"))
@@ -111,7 +116,10 @@ fn issued(token: &str, expires_in: u64) -> Value {
 async fn api_accepting(server: &MockServer, token: &str) {
     Mock::given(method("GET"))
         .and(path(API_PATH))
-        .and(header("authorization", format!("Zoho-oauthtoken {token}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Zoho-oauthtoken {token}").as_str(),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "1"}]})))
         .mount(server)
         .await;
@@ -422,11 +430,17 @@ fn readiness_and_errors_name_the_variables_to_set() {
     ]);
     let config = Config::from_vendor_lookup(&ZOHO, lookup(vars.clone())).unwrap();
     let shown = format!("{config:?} {:?}", Client::new(config.clone()).unwrap());
-    assert!(shown.contains("https://accounts.zoho.com/oauth/v2/token"), "{shown}");
+    assert!(
+        shown.contains("https://accounts.zoho.com/oauth/v2/token"),
+        "{shown}"
+    );
     for secret in [CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN] {
         assert!(!shown.contains(secret), "{shown}");
     }
-    vars.push(("Z_TOKEN_URL", "https://accounts.zoho.eu/oauth/v2/token".to_string()));
+    vars.push((
+        "Z_TOKEN_URL",
+        "https://accounts.zoho.eu/oauth/v2/token".to_string(),
+    ));
     let config = Config::from_vendor_lookup(&ZOHO, lookup(vars.clone())).unwrap();
     assert!(format!("{config:?}").contains("accounts.zoho.eu"));
     vars.push(("Z_TOKEN_URL", "accounts.zoho.eu".to_string()));

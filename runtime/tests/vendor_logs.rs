@@ -103,7 +103,9 @@ async fn logs_hold_no_client_secret_token_or_api_token() {
     // one) a second token after the API refused the first.
     Mock::given(method("POST"))
         .and(path("/oauth/v2/token"))
-        .and(body_string_contains(format!("refresh_token={REFRESH_TOKEN}")))
+        .and(body_string_contains(format!(
+            "refresh_token={REFRESH_TOKEN}"
+        )))
         .respond_with(ResponseTemplate::new(200).set_body_json(
             json!({"access_token": ZOHO_ACCESS, "refresh_token": ROTATED, "expires_in": 3600}),
         ))

@@ -325,8 +325,7 @@ impl AuthBinding {
                 }
             }
             AuthBinding::RefreshToken {
-                token_url: Some(v),
-                ..
+                token_url: Some(v), ..
             } => out.push(("token_url", v.as_str())),
             _ => {}
         }

@@ -30,7 +30,10 @@ pub(super) fn check(auth: &AuthBinding, api: &Api, op: &Operation) -> Result<(),
         // A refreshed OAuth 2 access token: an oauth2 scheme, an OpenID
         // Connect one, or a bearer token (Salesforce's `bearerAuth`).
         (AuthBinding::RefreshToken { prefix, .. }, SecurityScheme::Http { scheme, .. }) => {
-            scheme == "bearer" && prefix.as_deref().is_none_or(|p| p.eq_ignore_ascii_case("bearer"))
+            scheme == "bearer"
+                && prefix
+                    .as_deref()
+                    .is_none_or(|p| p.eq_ignore_ascii_case("bearer"))
         }
         // Refresh tokens come from the authorization-code flow (a scheme
         // with an authorization URL and a token URL); an implicit-only
