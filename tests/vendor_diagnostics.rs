@@ -402,3 +402,74 @@ fn the_bundled_searches_cannot_lose_their_language() {
         );
     }
 }
+
+/// The fixture bindings with a refresh-token auth in place of its basic one.
+fn with_refresh_token(auth: &str) -> String {
+    let text = BINDINGS.to_string();
+    let start = text.find("auth:\n").unwrap();
+    let end = text.find("headers:\n").unwrap();
+    [&text[..start], auth, &text[end..]].concat()
+}
+
+/// The fixture spec with `scheme` as its only security scheme.
+fn spec_with_scheme(scheme: &str) -> String {
+    let start = SPEC.find("  securitySchemes:\n").unwrap();
+    let end = SPEC.find("security:\n").unwrap();
+    let text = [
+        &SPEC[..start],
+        "  securitySchemes:\n    oauth:\n",
+        scheme,
+        &SPEC[end..],
+    ]
+    .concat();
+    text.replace("  - basic: []", "  - oauth: []")
+}
+
+const REFRESH_TOKEN: &str = "auth:\n  scheme: refresh_token\n  token_url: \"http://127.0.0.1:{setting.port}/token\"\n  token_url_env: ACMEDESK_TOKEN_URL\n  client_id_env: ACMEDESK_CLIENT_ID\n  client_secret_env: ACMEDESK_CLIENT_SECRET\n  refresh_token_env: ACMEDESK_REFRESH_TOKEN\n  access_token_env: ACMEDESK_ACCESS_TOKEN\n";
+
+const AUTHORIZATION_CODE: &str = "      type: oauth2\n      flows:\n        authorizationCode:\n          authorizationUrl: https://acme.test/oauth/authorize\n          tokenUrl: https://acme.test/oauth/token\n          scopes: {}\n";
+
+#[test]
+fn a_refresh_token_auth_lacking_a_field_or_with_a_bad_prefix_is_refused() {
+    let auth = REFRESH_TOKEN
+        .replace("  refresh_token_env: ACMEDESK_REFRESH_TOKEN\n", "")
+        .replace(
+            "  token_url_env: ACMEDESK_TOKEN_URL\n",
+            "  token_url_env: ACMEDESK_TOKEN_URL\n  prefix: \"Zoho oauthtoken\"\n",
+        );
+    assert_errors_with(
+        &with_refresh_token(&auth),
+        &spec_with_scheme(AUTHORIZATION_CODE),
+        &[
+            ("auth.prefix", "`Zoho oauthtoken`: the prefix is one word"),
+            (
+                "auth.refresh_token_env",
+                "scheme `refresh_token` needs `refresh_token_env`",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_refresh_token_auth_needs_a_scheme_that_issues_refresh_tokens() {
+    // An authorization-code flow issues refresh tokens: clean.
+    let (code, lines, _) = run_with(
+        &with_refresh_token(REFRESH_TOKEN),
+        &spec_with_scheme(AUTHORIZATION_CODE),
+    );
+    assert_eq!(code, Some(0), "{lines:#?}");
+    // An implicit-only scheme never does: refused, saying why.
+    let implicit = "      type: oauth2\n      flows:\n        implicit:\n          authorizationUrl: https://acme.test/oauth/authorize\n          scopes: {}\n";
+    let (code, lines, _) = run_with(
+        &with_refresh_token(REFRESH_TOKEN),
+        &spec_with_scheme(implicit),
+    );
+    assert_eq!(code, Some(2), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .contains("accepts oauth2 without an authorization-code flow (no refresh token)")),
+        "{lines:#?}"
+    );
+}
