@@ -148,17 +148,14 @@ impl Vendor {
     /// with any refresh variable set misses the rest.
     pub fn missing_variables(&self, lookup: impl Fn(&str) -> Option<String>) -> Vec<&'static str> {
         let set = |name: &str| lookup(name).is_some_and(|v| !v.trim().is_empty());
-        let static_token = matches!(self.auth, AuthKind::RefreshToken { .. })
-            && uses_static_token(&self.auth, &set);
-        let auth_vars: Vec<&'static str> = match self.auth {
-            AuthKind::RefreshToken { .. } if static_token => Vec::new(),
-            _ => self.required_variables()[self.settings.len()..].to_vec(),
-        };
-        self.settings
-            .iter()
-            .map(|s| s.env)
-            .chain(auth_vars)
-            .filter(|name| !set(name))
+        // The static token stands in for the auth kind's variables.
+        let static_token = uses_static_token(&self.auth, &set);
+        let settings = self.settings.len();
+        self.required_variables()
+            .into_iter()
+            .enumerate()
+            .filter(|&(i, name)| (i < settings || !static_token) && !set(name))
+            .map(|(_, name)| name)
             .collect()
     }
 
