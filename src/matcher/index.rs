@@ -126,6 +126,9 @@ pub struct OpEntry {
     pub tag_words: Vec<Sym>,
     /// Query and path parameters and body fields (three levels deep).
     pub inputs: Vec<Input>,
+    /// The [`Sym::bit`]s of the keys and canonical keys of `inputs`: a
+    /// name whose bits are not here is taken by no input.
+    pub input_bits: u128,
     /// Key and canonical key of each required query parameter.
     pub required_query: Vec<(Sym, Sym)>,
     /// The first query or body input named `name` or `fullname` (where a
@@ -417,9 +420,7 @@ impl<'a> Builder<'a> {
         let has = |w: Sym| action_words.contains(&w);
         let id_has = |w: Sym| op_id_words.first() == Some(&w);
         let kind = match op.method.as_str() {
-            "GET" if has(SEARCH) || has(QUERY) || has(FIND) || has(AUTOCOMPLETE) => {
-                OpKind::Search
-            }
+            "GET" if has(SEARCH) || has(QUERY) || has(FIND) || has(AUTOCOMPLETE) => OpKind::Search,
             "GET" if ends_with_param => OpKind::Get,
             "GET" => OpKind::List,
             "POST"
@@ -433,9 +434,7 @@ impl<'a> Builder<'a> {
             {
                 OpKind::Search
             }
-            "POST" if has(CANCEL) || has(DELETE) || has(DECLINE) || has(ARCHIVE) => {
-                OpKind::Delete
-            }
+            "POST" if has(CANCEL) || has(DELETE) || has(DECLINE) || has(ARCHIVE) => OpKind::Delete,
             "POST" if has(RESCHEDULE) || has(UPDATE) || has(MERGE) || ends_with_param => {
                 OpKind::Update
             }
@@ -490,6 +489,9 @@ impl<'a> Builder<'a> {
                     || i.key == FILTERGROUP
                     || i.key == SEARCHFIELD)
         });
+        let input_bits = inputs
+            .iter()
+            .fold(0, |bits, i| bits | i.key.bit() | i.canonical.bit());
         let required_query = inputs
             .iter()
             .filter(|i| i.required && i.location == "query")
@@ -517,6 +519,7 @@ impl<'a> Builder<'a> {
             summary_words,
             tag_words,
             inputs,
+            input_bits,
             required_query,
             name_input,
             generic_input,
@@ -573,7 +576,9 @@ impl<'a> BodyWalk<'a> {
                 }
                 self.seen.remove(name.as_str());
             }
-            SchemaKind::AllOf(members) | SchemaKind::OneOf(members) | SchemaKind::AnyOf(members) => {
+            SchemaKind::AllOf(members)
+            | SchemaKind::OneOf(members)
+            | SchemaKind::AnyOf(members) => {
                 for m in members {
                     self.fields(b, m, pointer, depth, required, out);
                 }

@@ -137,6 +137,8 @@ struct PreparedInput<'t> {
     name: &'t str,
     key: Sym,
     canonical: Sym,
+    /// [`Sym::bit`] of `key` and of `canonical`.
+    bits: u128,
     /// Whether it is a first or last name.
     first_or_last: bool,
     /// For `<owner>_id`-like inputs: the owner's entity words.
@@ -158,12 +160,15 @@ impl<'t> PreparedInput<'t> {
                     .collect()
             })
         });
-        let canonical = canonical(input);
+        let canonical_text = canonical(input);
+        let key = vocab.get(&key(input));
+        let canonical = vocab.get(&canonical_text);
         PreparedInput {
             name: input,
-            key: vocab.get(&key(input)),
-            first_or_last: matches!(canonical.as_str(), "firstname" | "lastname"),
-            canonical: vocab.get(&canonical),
+            key,
+            canonical,
+            bits: key.bit() | canonical.bit(),
+            first_or_last: matches!(canonical_text.as_str(), "firstname" | "lastname"),
             owner_entities,
         }
     }
@@ -207,8 +212,9 @@ impl Found<'_> {
 /// How `entry` takes a prepared input, names borrowed.
 fn find<'e>(entry: &'e OpEntry, input: &PreparedInput<'_>) -> Option<Found<'e>> {
     // Headers and names without a key are `Sym::NONE`, and a template's
-    // name the index does not hold is `Sym::UNKNOWN`: neither matches.
-    let named = input.key != Sym::UNKNOWN || input.canonical != Sym::UNKNOWN;
+    // name the index does not hold is `Sym::UNKNOWN`: neither matches (nor
+    // has a bit); without a bit in common, no input has the name.
+    let named = input.bits & entry.input_bits != 0;
     if let Some(found) = entry
         .inputs
         .iter()
@@ -467,10 +473,7 @@ fn tally(
             add(10, &|| format!("`{verb}` in the path or operationId"));
         }
     }
-    if entry.op_id_starts_search
-        && want == "search"
-        && kind != OpKind::Search
-    {
+    if entry.op_id_starts_search && want == "search" && kind != OpKind::Search {
         add(6, &|| "operationId starts with `search`".to_string());
     }
 
@@ -514,7 +517,16 @@ fn tally(
     // Path parameters no tool argument can fill.
     // Which path parameter each tool argument is taken as (the same for
     // every path parameter, so found at most once per argument).
-    let mut path_id_of: Vec<Option<Option<&str>>> = Vec::new();
+    // On the stack for up to 16 arguments.
+    let mut on_stack = [None; 16];
+    let mut on_heap = Vec::new();
+    let path_id_of: &mut [Option<Option<&str>>] = match prepared.params.len() {
+        n if n <= on_stack.len() => &mut on_stack[..n],
+        n => {
+            on_heap.resize(n, None);
+            &mut on_heap
+        }
+    };
     for ((param, owner), (param_key, param_canonical)) in entry
         .path_params
         .iter()
@@ -522,9 +534,6 @@ fn tally(
         .zip(&entry.path_param_keys)
     {
         let fillable = owner.is_empty() || {
-            if path_id_of.is_empty() {
-                path_id_of.resize(prepared.params.len(), None);
-            }
             prepared.params.iter().enumerate().any(|(n, p)| {
                 same_keys(p, *param_key, *param_canonical)
                     || path_id_of[n]

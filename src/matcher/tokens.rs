@@ -19,10 +19,13 @@ pub fn words(text: &str) -> Vec<String> {
 /// [`words`] one at a time, without a string per word: `f` sees each word
 /// (already singular) in a buffer reused for the next.
 pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    // Read as bytes: only ASCII letters and digits make words, and every
+    // byte of a non-ASCII character is neither (a separator, as the
+    // character is).
+    let bytes = text.as_bytes();
     let mut word = String::new();
-    let mut prev: Option<char> = None;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut prev: Option<u8> = None;
+    for (at, &c) in bytes.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
             flush(&mut word, &mut f);
             prev = None;
@@ -33,13 +36,13 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
             // `HTTPServer`: the last capital of a run starts the next word.
             let acronym_end = p.is_ascii_uppercase()
                 && c.is_ascii_uppercase()
-                && chars.peek().is_some_and(|n| n.is_ascii_lowercase());
+                && bytes.get(at + 1).is_some_and(|n| n.is_ascii_lowercase());
             let digit_to_letter = p.is_ascii_digit() && c.is_ascii_alphabetic();
             if lower_to_upper || acronym_end || digit_to_letter {
                 flush(&mut word, &mut f);
             }
         }
-        word.push(c.to_ascii_lowercase());
+        word.push(char::from(c.to_ascii_lowercase()));
         prev = Some(c);
     }
     flush(&mut word, &mut f);
@@ -480,6 +483,8 @@ mod tests {
         assert_eq!(words("statuses"), ["status"]);
         assert_eq!(words("status"), ["status"]);
         assert_eq!(words(""), Vec::<String>::new());
+        // Non-ASCII characters separate words, as any punctuation.
+        assert_eq!(words("CaféBookings—ÉtéX"), ["caf", "booking", "t", "x"]);
     }
 
     #[test]

@@ -23,6 +23,17 @@ impl Sym {
         Sym(position as u32)
     }
 
+    /// One bit of 128 for this number (a set of numbers summed up as the
+    /// bits of its members: a number whose bit is not set is not in it).
+    /// None for the sentinels.
+    pub fn bit(self) -> u128 {
+        if self == Sym::UNKNOWN || self == Sym::NONE {
+            0
+        } else {
+            1 << (self.0 % 128)
+        }
+    }
+
     /// Whether this is one of the first `count` seed words.
     pub fn is_seed_below(self, count: usize) -> bool {
         (self.0 as usize) < count
@@ -100,5 +111,7 @@ mod tests {
         assert_ne!(v.get(""), v.intern(""));
         assert_eq!(v.join(&[Sym::seed(0), contact], "_"), "search_contact");
         assert!(Sym::seed(1).is_seed_below(2) && !contact.is_seed_below(2));
+        assert_eq!(Sym::seed(1).bit(), 2);
+        assert_eq!(Sym::UNKNOWN.bit() | Sym::NONE.bit(), 0);
     }
 }
