@@ -184,8 +184,7 @@ fn print_ranked(
 fn print_mapping(index: &Index, template: &Template, c: &matcher::Candidate) -> Result<(), Error> {
     let entry = &index.entries[c.entry];
     let m = matcher::mapping::propose(
-        index.apis[entry.spec],
-        index.operation(entry),
+        index,
         entry,
         template,
         (template.access == catalog::Access::Write).then_some(true),

@@ -119,7 +119,7 @@ pub fn draft_from(
     let api = index.apis[entry.spec];
     let op = index.operation(entry);
     let created = (template.access == Access::Write).then_some(true);
-    let mapping = mapping::propose(api, op, entry, template, created);
+    let mapping = mapping::propose(index, entry, template, created);
     let origin = format!("draft bindings for `{}` from {}", template.id, api.origin);
     if mapping.requests.is_empty() {
         return Err(Error::invalid(
@@ -260,13 +260,7 @@ fn precheck(index: &Index, template: &Template, spec: usize) -> Result<(Candidat
         if entry.spec != spec || !reads {
             continue;
         }
-        let m = mapping::propose(
-            index.apis[spec],
-            index.operation(entry),
-            entry,
-            template,
-            Some(false),
-        );
+        let m = mapping::propose(index, entry, template, Some(false));
         if !m.requests.is_empty() {
             return Ok((c, m));
         }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::index::{OpEntry, OpKind};
+use super::index::{Index, OpEntry, OpKind};
 use super::score::{accepts, Accepts};
 use super::tokens::{canonical, entity_aliases, key, same_field, words};
 use crate::bindings::{FieldBinding, RequestBinding, ResponseBinding};
@@ -43,22 +43,24 @@ enum Target {
     Body(String),
 }
 
-/// Proposes the mapping of `template` onto `op`. `record_created` is the
+/// Proposes the mapping of `template` onto the operation of `entry` (an
+/// entry of `index`). `record_created` is the
 /// value of a `created` result field: `Some(true)` for a write,
 /// `Some(false)` for the look-up before it.
 pub fn propose(
-    api: &Api,
-    op: &Operation,
+    index: &Index,
     entry: &OpEntry,
     template: &Template,
     created: Option<bool>,
 ) -> Mapping {
+    let api = index.apis[entry.spec];
+    let op = index.operation(entry);
     let params = &template.tool.parameters;
     // Where each argument could go.
     let mut targets: BTreeMap<String, (Target, bool)> = BTreeMap::new();
     let mut generic: Option<Target> = None;
     for p in params {
-        match accepts(entry, template, &p.name) {
+        match accepts(&index.vocab, entry, template, &p.name) {
             Some(Accepts::PathId { name }) => {
                 targets.insert(p.name.clone(), (Target::Path(name), true));
             }

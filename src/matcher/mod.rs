@@ -8,9 +8,9 @@
 //! bindings file from it. [`labels`] measures the ranking against a
 //! hand-written answer key.
 //!
-//! Files: `tokens` (words, singulars, synonyms), `index` (the operations
-//! reduced to words), `score` (points and reasons), `mapping`, `draft`,
-//! `labels`.
+//! Files: `tokens` (words, singulars, synonyms), `vocab` (words as
+//! numbers), `index` (the operations reduced to words), `score` (points
+//! and reasons), `mapping`, `draft`, `labels`.
 
 pub mod draft;
 pub mod index;
@@ -18,6 +18,7 @@ pub mod labels;
 pub mod mapping;
 pub mod score;
 pub mod tokens;
+pub mod vocab;
 
 use serde::Serialize;
 
@@ -53,7 +54,7 @@ pub struct Candidate {
 /// Every operation of the index scored for `template`, best first (ties in
 /// document order, so the ranking is deterministic).
 pub fn rank(index: &Index, template: &Template) -> Vec<Candidate> {
-    let prepared = score::Prepared::new(template);
+    let prepared = score::Prepared::new(&index.vocab, template);
     let mut scored: Vec<(i32, usize, Vec<Reason>)> = index
         .entries
         .iter()
@@ -74,7 +75,7 @@ pub fn rank(index: &Index, template: &Template) -> Vec<Candidate> {
 /// twice: scores everything (points only, no reasons written), keeps the
 /// head.
 pub fn top(index: &Index, template: &Template, top: usize) -> Vec<Candidate> {
-    let prepared = score::Prepared::new(template);
+    let prepared = score::Prepared::new(&index.vocab, template);
     let mut scores: Vec<(i32, usize)> = index
         .entries
         .iter()
@@ -117,7 +118,10 @@ pub fn best_templates<'t>(
     index: &Index,
     templates: &'t [Template],
 ) -> Vec<(usize, Vec<(&'t Template, i32)>)> {
-    let prepared: Vec<score::Prepared<'t>> = templates.iter().map(score::Prepared::new).collect();
+    let prepared: Vec<score::Prepared<'t, '_>> = templates
+        .iter()
+        .map(|t| score::Prepared::new(&index.vocab, t))
+        .collect();
     let mut out = Vec::new();
     for (i, e) in index.entries.iter().enumerate() {
         let mut scored: Vec<(&Template, i32)> = prepared

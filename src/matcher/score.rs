@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::index::{OpEntry, OpKind};
 use super::tokens::{canonical, entity_aliases, key, words};
+use super::vocab::{Sym, Vocab};
 use crate::catalog::Template;
 
 /// Points added or removed, and why.
@@ -45,14 +46,15 @@ pub enum Accepts {
 
 /// One entity word of a template with the share of points it earns.
 struct Entity {
-    words: Vec<String>,
+    words: Vec<Sym>,
     text: String,
     percent: i32,
 }
 
-/// The template's entities and their aliases, best first.
-fn entities(template: &Template) -> Vec<Entity> {
-    let mut out: Vec<Entity> = Vec::new();
+/// The template's entities and their aliases, best first; those with a
+/// word the index does not hold (they can be found nowhere) are left out.
+fn entities(vocab: &Vocab, template: &Template) -> Vec<Entity> {
+    let mut out: Vec<(Vec<String>, String, i32)> = Vec::new();
     for (i, e) in template.intent.entities.iter().enumerate() {
         let base = (100 - 12 * i as i32).max(55);
         let mut push = |text: &str, percent: i32| {
@@ -60,13 +62,9 @@ fn entities(template: &Template) -> Vec<Entity> {
             if w.is_empty() {
                 return;
             }
-            match out.iter_mut().find(|x| x.words == w) {
-                Some(x) => x.percent = x.percent.max(percent),
-                None => out.push(Entity {
-                    words: w,
-                    text: text.to_string(),
-                    percent,
-                }),
+            match out.iter_mut().find(|x| x.0 == w) {
+                Some(x) => x.2 = x.2.max(percent),
+                None => out.push((w, text.to_string(), percent)),
             }
         };
         push(e, base);
@@ -74,16 +72,32 @@ fn entities(template: &Template) -> Vec<Entity> {
             push(alias, base * i32::from(*share) / 100);
         }
     }
-    out
+    out.into_iter()
+        .filter_map(|(w, text, percent)| {
+            let words: Vec<Sym> = w.iter().map(|w| vocab.get(w)).collect();
+            (!words.contains(&Sym::UNKNOWN)).then_some(Entity {
+                words,
+                text,
+                percent,
+            })
+        })
+        .collect()
 }
 
 /// Whether `needle` occurs as consecutive words of `hay`.
-fn contains_seq(hay: &[String], needle: &[String]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+fn contains_seq(hay: &[Sym], needle: &[Sym]) -> bool {
+    match needle {
+        [] => false,
+        [one] => hay.contains(one),
+        _ => hay.windows(needle.len()).any(|w| w == needle),
+    }
 }
 
 /// The best entity found in `hay`, as (percent, entity text).
-fn best_entity<'e>(ents: &'e [Entity], hay: &[String]) -> Option<(i32, &'e str)> {
+fn best_entity<'e>(ents: &'e [Entity], hay: &[Sym]) -> Option<(i32, &'e str)> {
+    if hay.is_empty() {
+        return None;
+    }
     ents.iter()
         .filter(|e| contains_seq(hay, &e.words))
         .map(|e| (e.percent, e.text.as_str()))
@@ -105,35 +119,56 @@ const ID_VERBS: &[&str] = &[
     "check",
 ];
 
-/// How an operation takes the template input `input`, if it does.
-pub fn accepts(entry: &OpEntry, template: &Template, input: &str) -> Option<Accepts> {
-    accepts_prepared(entry, &PreparedInput::new(template, input))
+/// How an operation takes the template input `input`, if it does
+/// (`vocab`: the index's that holds `entry`).
+pub fn accepts(
+    vocab: &Vocab,
+    entry: &OpEntry,
+    template: &Template,
+    input: &str,
+) -> Option<Accepts> {
+    find(entry, &PreparedInput::new(vocab, template, input)).map(Found::owned)
 }
 
 /// A template input's name reduced once per ranking: its keys, words and
-/// the entity words its owner may appear as (`contact` of `contact_id`).
+/// the entity words its owner may appear as (`contact` of `contact_id`),
+/// as numbers of the index's vocabulary.
 struct PreparedInput<'t> {
     name: &'t str,
-    key: String,
-    canonical: String,
+    key: Sym,
+    canonical: Sym,
+    /// [`Sym::bit`] of `key` and of `canonical`.
+    bits: u128,
+    /// Whether it is a first or last name.
+    first_or_last: bool,
     /// For `<owner>_id`-like inputs: the owner's entity words.
-    owner_entities: Option<Vec<Vec<String>>>,
+    owner_entities: Option<Vec<Vec<Sym>>>,
 }
 
 impl<'t> PreparedInput<'t> {
-    fn new(template: &Template, input: &'t str) -> Self {
+    fn new(vocab: &Vocab, template: &Template, input: &'t str) -> Self {
         let w = words(input);
         let owner_entities = w.split_last().and_then(|(last, owner)| {
             (matches!(
                 last.as_str(),
                 "id" | "number" | "uid" | "code" | "no" | "key"
             ) && !owner.is_empty())
-            .then(|| owner_entities(template, owner))
+            .then(|| {
+                owner_entities(template, owner)
+                    .iter()
+                    .map(|e| e.iter().map(|w| vocab.get(w)).collect())
+                    .collect()
+            })
         });
+        let canonical_text = canonical(input);
+        let key = vocab.get(&key(input));
+        let canonical = vocab.get(&canonical_text);
         PreparedInput {
             name: input,
-            key: key(input),
-            canonical: canonical(input),
+            key,
+            canonical,
+            bits: key.bit() | canonical.bit(),
+            first_or_last: matches!(canonical_text.as_str(), "firstname" | "lastname"),
             owner_entities,
         }
     }
@@ -174,18 +209,17 @@ impl Found<'_> {
     }
 }
 
-/// [`accepts`] with the input's keys computed beforehand.
-fn accepts_prepared(entry: &OpEntry, input: &PreparedInput<'_>) -> Option<Accepts> {
-    find(entry, input).map(Found::owned)
-}
-
 /// How `entry` takes a prepared input, names borrowed.
 fn find<'e>(entry: &'e OpEntry, input: &PreparedInput<'_>) -> Option<Found<'e>> {
-    if let Some(found) = entry.inputs.iter().find(|i| {
-        i.location != "header"
-            && !i.key.is_empty()
-            && (i.key == input.key || i.canonical == input.canonical)
-    }) {
+    // Headers and names without a key are `Sym::NONE`, and a template's
+    // name the index does not hold is `Sym::UNKNOWN`: neither matches (nor
+    // has a bit); without a bit in common, no input has the name.
+    let named = input.bits & entry.input_bits != 0;
+    if let Some(found) = entry
+        .inputs
+        .iter()
+        .find(|i| named && (i.key == input.key || i.canonical == input.canonical))
+    {
         return Some(if found.location == "path" {
             Found::PathId { name: &found.name }
         } else {
@@ -205,7 +239,7 @@ fn find<'e>(entry: &'e OpEntry, input: &PreparedInput<'_>) -> Option<Found<'e>> 
         }
     }
     // A first or last name goes into a full `name` field.
-    if matches!(input.canonical.as_str(), "firstname" | "lastname") {
+    if input.first_or_last {
         if let Some(i) = entry.name_input.map(|n| &entry.inputs[n]) {
             return Some(Found::Generic {
                 location: i.location,
@@ -251,44 +285,71 @@ fn owner_entities(template: &Template, owner: &[String]) -> Vec<Vec<String>> {
     out
 }
 
-/// A template reduced once per ranking: its entity words and aliases, its
-/// inputs' and tool arguments' keys. Scoring many operations against one
-/// template reads these instead of splitting the same names again for each
-/// operation.
-pub struct Prepared<'t> {
+/// A template reduced once per ranking against one index: its entity
+/// words and aliases, its inputs' and tool arguments' keys (as numbers of
+/// the index's vocabulary), the points of its action for each kind of
+/// operation. Scoring many operations against one template reads these
+/// instead of splitting the same names again for each operation.
+pub struct Prepared<'t, 'v> {
     template: &'t Template,
+    vocab: &'v Vocab,
     entities: Vec<Entity>,
     inputs: Vec<PreparedInput<'t>>,
     /// The tool's arguments, as inputs (for path parameters they fill).
     params: Vec<PreparedInput<'t>>,
     /// The template id's verbs that single out operations by name.
-    verbs: Vec<String>,
+    verbs: Vec<(Sym, &'t str)>,
+    /// The points of the template's action for each [`OpKind`] (by
+    /// [`OpKind::position`]).
+    action_points: [i32; 7],
 }
 
-impl<'t> Prepared<'t> {
-    /// Prepares `template` for scoring.
-    pub fn new(template: &'t Template) -> Self {
+/// The points for an operation of kind `kind` when the template wants
+/// action `want`.
+fn action_points(want: &str, kind: OpKind) -> i32 {
+    match (want, kind) {
+        ("search", OpKind::Search) | ("get", OpKind::Get) | ("list", OpKind::List) => 30,
+        ("create", OpKind::Create) | ("update", OpKind::Update) | ("delete", OpKind::Delete) => 30,
+        ("get", OpKind::Search) | ("list", OpKind::Search) => 20,
+        ("search", OpKind::List) | ("get", OpKind::List) => 16,
+        ("search", OpKind::Get) => 10,
+        ("list", OpKind::Get) => 4,
+        ("delete", OpKind::Update) => 4,
+        ("create" | "update" | "delete", OpKind::Search | OpKind::List | OpKind::Get) => -35,
+        ("search" | "get" | "list", _) => -35,
+        ("create", OpKind::Delete) | ("update", OpKind::Delete) => -30,
+        _ => -10,
+    }
+}
+
+impl<'t, 'v> Prepared<'t, 'v> {
+    /// Prepares `template` for scoring the entries of the index whose
+    /// vocabulary is `vocab`.
+    pub fn new(vocab: &'v Vocab, template: &'t Template) -> Self {
+        let want = template.intent.action.as_str();
         Prepared {
             template,
-            entities: entities(template),
+            vocab,
+            entities: entities(vocab, template),
             inputs: template
                 .intent
                 .inputs
                 .iter()
-                .map(|i| PreparedInput::new(template, i))
+                .map(|i| PreparedInput::new(vocab, template, i))
                 .collect(),
             params: template
                 .tool
                 .parameters
                 .iter()
-                .map(|p| PreparedInput::new(template, &p.name))
+                .map(|p| PreparedInput::new(vocab, template, &p.name))
                 .collect(),
             verbs: template
                 .id
                 .split('-')
                 .filter(|w| ID_VERBS.contains(w))
-                .map(str::to_owned)
+                .map(|w| (vocab.get(w), w))
                 .collect(),
+            action_points: OpKind::ALL.map(|k| action_points(want, k)),
         }
     }
 
@@ -299,18 +360,20 @@ impl<'t> Prepared<'t> {
 }
 
 /// Whether a tool argument and a spec name mean the same field (as
-/// [`same_field`](super::tokens::same_field), with both sides' keys already made).
-fn same_keys(arg: &PreparedInput<'_>, key: &str, canonical: &str) -> bool {
-    !arg.key.is_empty() && !key.is_empty() && (arg.key == key || arg.canonical == canonical)
+/// [`same_field`](super::tokens::same_field), with both sides' keys already
+/// made; the sentinels of either side match nothing).
+fn same_keys(arg: &PreparedInput<'_>, key: Sym, canonical: Sym) -> bool {
+    arg.key == key || arg.canonical == canonical
 }
 
-/// Scores `entry` for `template`; the reasons add up to the score.
-pub fn score(entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
-    score_prepared(entry, &Prepared::new(template))
+/// Scores `entry` (of the index whose vocabulary is `vocab`) for
+/// `template`; the reasons add up to the score.
+pub fn score(vocab: &Vocab, entry: &OpEntry, template: &Template) -> (i32, Vec<Reason>) {
+    score_prepared(entry, &Prepared::new(vocab, template))
 }
 
 /// [`score`] against a prepared template.
-pub fn score_prepared(entry: &OpEntry, prepared: &Prepared<'_>) -> (i32, Vec<Reason>) {
+pub fn score_prepared(entry: &OpEntry, prepared: &Prepared<'_, '_>) -> (i32, Vec<Reason>) {
     let mut reasons = Vec::new();
     let total = tally(entry, prepared, &mut |points, text| {
         reasons.push(Reason {
@@ -323,7 +386,7 @@ pub fn score_prepared(entry: &OpEntry, prepared: &Prepared<'_>) -> (i32, Vec<Rea
 
 /// Only the score of `entry` for a prepared template: no reason's text is
 /// written.
-pub fn points(entry: &OpEntry, prepared: &Prepared<'_>) -> i32 {
+pub fn points(entry: &OpEntry, prepared: &Prepared<'_, '_>) -> i32 {
     tally(entry, prepared, &mut |_, _| {})
 }
 
@@ -331,7 +394,7 @@ pub fn points(entry: &OpEntry, prepared: &Prepared<'_>) -> i32 {
 /// with a way to write its text.
 fn tally(
     entry: &OpEntry,
-    prepared: &Prepared<'_>,
+    prepared: &Prepared<'_, '_>,
     note: &mut dyn FnMut(i32, &dyn Fn() -> String),
 ) -> i32 {
     let template = prepared.template;
@@ -358,7 +421,7 @@ fn tally(
         .filter(|e| entry.resource.ends_with(&e.words))
         .map(|e| (e.percent, e.text.as_str()))
         .max_by_key(|(p, _)| *p);
-    let res = || entry.resource.join("_");
+    let res = || prepared.vocab.join(&entry.resource, "_");
     if let Some((pct, e)) = exact {
         named = true;
         add(40 * pct / 100, &|| {
@@ -395,19 +458,7 @@ fn tally(
     // The action.
     let want = template.intent.action.as_str();
     let kind = entry.kind;
-    let points = match (want, kind) {
-        ("search", OpKind::Search) | ("get", OpKind::Get) | ("list", OpKind::List) => 30,
-        ("create", OpKind::Create) | ("update", OpKind::Update) | ("delete", OpKind::Delete) => 30,
-        ("get", OpKind::Search) | ("list", OpKind::Search) => 20,
-        ("search", OpKind::List) | ("get", OpKind::List) => 16,
-        ("search", OpKind::Get) => 10,
-        ("list", OpKind::Get) => 4,
-        ("delete", OpKind::Update) => 4,
-        ("create" | "update" | "delete", OpKind::Search | OpKind::List | OpKind::Get) => -35,
-        ("search" | "get" | "list", _) => -35,
-        ("create", OpKind::Delete) | ("update", OpKind::Delete) => -30,
-        _ => -10,
-    };
+    let points = prepared.action_points[kind.position()];
     add(points, &|| {
         format!(
             "{} {} reads as `{}`; the template wants `{want}`",
@@ -417,15 +468,12 @@ fn tally(
         )
     });
     // Verbs of the template's id in the path or operationId.
-    for verb in &prepared.verbs {
-        if entry.action_words.contains(verb) || entry.op_id_words.contains(verb) {
+    for &(sym, verb) in &prepared.verbs {
+        if entry.action_words.contains(&sym) || entry.op_id_words.contains(&sym) {
             add(10, &|| format!("`{verb}` in the path or operationId"));
         }
     }
-    if entry.op_id_words.first().is_some_and(|w| w == "search")
-        && want == "search"
-        && kind != OpKind::Search
-    {
+    if entry.op_id_starts_search && want == "search" && kind != OpKind::Search {
         add(6, &|| "operationId starts with `search`".to_string());
     }
 
@@ -469,7 +517,16 @@ fn tally(
     // Path parameters no tool argument can fill.
     // Which path parameter each tool argument is taken as (the same for
     // every path parameter, so found at most once per argument).
-    let mut path_id_of: Vec<Option<Option<&str>>> = Vec::new();
+    // On the stack for up to 16 arguments.
+    let mut on_stack = [None; 16];
+    let mut on_heap = Vec::new();
+    let path_id_of: &mut [Option<Option<&str>>] = match prepared.params.len() {
+        n if n <= on_stack.len() => &mut on_stack[..n],
+        n => {
+            on_heap.resize(n, None);
+            &mut on_heap
+        }
+    };
     for ((param, owner), (param_key, param_canonical)) in entry
         .path_params
         .iter()
@@ -477,11 +534,8 @@ fn tally(
         .zip(&entry.path_param_keys)
     {
         let fillable = owner.is_empty() || {
-            if path_id_of.is_empty() {
-                path_id_of.resize(prepared.params.len(), None);
-            }
             prepared.params.iter().enumerate().any(|(n, p)| {
-                same_keys(p, param_key, param_canonical)
+                same_keys(p, *param_key, *param_canonical)
                     || path_id_of[n]
                         .get_or_insert_with(|| match find(entry, p) {
                             Some(Found::PathId { name }) => Some(name),
@@ -497,14 +551,13 @@ fn tally(
         }
     }
     let required_unfilled = entry
-        .inputs
+        .required_query
         .iter()
-        .filter(|i| i.required && i.location == "query")
-        .filter(|i| {
+        .filter(|(key, canonical)| {
             !prepared
                 .params
                 .iter()
-                .any(|p| same_keys(p, &i.key, &i.canonical))
+                .any(|p| same_keys(p, *key, *canonical))
         })
         .count();
     if required_unfilled > 0 {
@@ -520,19 +573,20 @@ fn tally(
     if entry.deprecated {
         add(-25, &|| "deprecated".to_string());
     }
-    if entry
-        .summary_words
-        .iter()
-        .any(|w| w == "deprecated" || w == "legacy")
-    {
+    if entry.summary_deprecated {
         add(-10, &|| "summary says deprecated or legacy".to_string());
     }
     total
 }
 
 /// The path parameter that takes tool argument `arg`, if one does.
-pub fn accepts_path(entry: &OpEntry, template: &Template, arg: &str) -> Option<String> {
-    match accepts(entry, template, arg) {
+pub fn accepts_path(
+    vocab: &Vocab,
+    entry: &OpEntry,
+    template: &Template,
+    arg: &str,
+) -> Option<String> {
+    match accepts(vocab, entry, template, arg) {
         Some(Accepts::PathId { name }) => Some(name),
         _ => None,
     }

@@ -12,12 +12,22 @@ use std::sync::OnceLock;
 /// letters before them (`v3`).
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    each_word(text, |w| out.push(w.to_string()));
+    out
+}
+
+/// [`words`] one at a time, without a string per word: `f` sees each word
+/// (already singular) in a buffer reused for the next.
+pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    // Read as bytes: only ASCII letters and digits make words, and every
+    // byte of a non-ASCII character is neither (a separator, as the
+    // character is).
+    let bytes = text.as_bytes();
     let mut word = String::new();
-    let mut prev: Option<char> = None;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut prev: Option<u8> = None;
+    for (at, &c) in bytes.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
-            flush(&mut word, &mut out);
+            flush(&mut word, &mut f);
             prev = None;
             continue;
         }
@@ -26,35 +36,40 @@ pub fn words(text: &str) -> Vec<String> {
             // `HTTPServer`: the last capital of a run starts the next word.
             let acronym_end = p.is_ascii_uppercase()
                 && c.is_ascii_uppercase()
-                && chars.peek().is_some_and(|n| n.is_ascii_lowercase());
+                && bytes.get(at + 1).is_some_and(|n| n.is_ascii_lowercase());
             let digit_to_letter = p.is_ascii_digit() && c.is_ascii_alphabetic();
             if lower_to_upper || acronym_end || digit_to_letter {
-                flush(&mut word, &mut out);
+                flush(&mut word, &mut f);
             }
         }
-        word.push(c.to_ascii_lowercase());
+        word.push(char::from(c.to_ascii_lowercase()));
         prev = Some(c);
     }
-    flush(&mut word, &mut out);
-    out
+    flush(&mut word, &mut f);
 }
 
-/// Ends the word being built: its singular goes to `out` (the buffer is
-/// handed over, not copied).
-fn flush(word: &mut String, out: &mut Vec<String>) {
+/// Ends the word being built: its singular goes to `f`, and the buffer is
+/// emptied for the next.
+fn flush(word: &mut String, f: &mut impl FnMut(&str)) {
     if !word.is_empty() {
-        out.push(singular_owned(std::mem::take(word)));
+        singularize(word);
+        f(word);
+        word.clear();
     }
 }
 
 /// A field or parameter name reduced to one comparable key: words joined
 /// without separators, so `first_name`, `firstName` and `firstname` agree.
 pub fn key(name: &str) -> String {
-    let w = words(name);
-    if w.len() == 1 {
-        return w.into_iter().next().unwrap_or_default();
-    }
-    w.concat()
+    let mut out = String::new();
+    key_into(name, &mut out);
+    out
+}
+
+/// [`key`] written into `out` (emptied first), reusing its buffer.
+pub fn key_into(name: &str, out: &mut String) {
+    out.clear();
+    each_word(name, |w| out.push_str(w));
 }
 
 /// The singular of an English plural, as far as API names need it:
@@ -62,11 +77,13 @@ pub fn key(name: &str) -> String {
 /// `contacts` → `contact`; words that only look plural stay (`status`,
 /// `business`, `analysis`).
 pub fn singular(word: &str) -> String {
-    singular_owned(word.to_string())
+    let mut w = word.to_string();
+    singularize(&mut w);
+    w
 }
 
-/// [`singular`] of an owned word, reusing its buffer.
-fn singular_owned(mut word: String) -> String {
+/// [`singular`] in place.
+fn singularize(word: &mut String) {
     const SAME: &[&str] = &[
         "status", "business", "address", "analysis", "news", "series", "species", "access",
         "process", "success", "class", "alias", "bonus", "campus", "canvas", "census", "corpus",
@@ -75,10 +92,10 @@ fn singular_owned(mut word: String) -> String {
     ];
     // Only words ending in `s` change, apart from `people`, `children`.
     if word.len() <= 3 || !(word.ends_with('s') || word == "people" || word == "children") {
-        return word;
+        return;
     }
     if SAME.contains(&word.as_str()) {
-        return word;
+        return;
     }
     let fixed = match word.as_str() {
         "people" => "person",
@@ -90,24 +107,25 @@ fn singular_owned(mut word: String) -> String {
         _ => "",
     };
     if !fixed.is_empty() {
-        return fixed.to_string();
+        word.clear();
+        word.push_str(fixed);
+        return;
     }
     if word.ends_with("ies") {
         word.truncate(word.len() - 3);
         word.push('y');
-        return word;
+        return;
     }
     for ending in ["sses", "shes", "ches", "xes", "zes"] {
         if word.ends_with(ending) {
             word.truncate(word.len() - 2);
-            return word;
+            return;
         }
     }
     if word.ends_with("ss") || word.ends_with("us") || word.ends_with("is") {
-        return word;
+        return;
     }
     word.pop();
-    word
 }
 
 /// Groups of names that mean the same field, each written as a [`key`]
@@ -465,6 +483,8 @@ mod tests {
         assert_eq!(words("statuses"), ["status"]);
         assert_eq!(words("status"), ["status"]);
         assert_eq!(words(""), Vec::<String>::new());
+        // Non-ASCII characters separate words, as any punctuation.
+        assert_eq!(words("CaféBookings—ÉtéX"), ["caf", "booking", "t", "x"]);
     }
 
     #[test]
