@@ -39,8 +39,10 @@ pub struct Checker<'a> {
     spec: Cow<'a, Value>,
     /// Names of component schemas an `allOf` references (left open).
     open: OnceLock<BTreeSet<String>>,
-    /// The spec's `components`, as JSON Schema: for JSON bodies, for forms.
-    components: [OnceLock<Value>; 2],
+    /// The spec's `components` as JSON Schema, in a registry the body
+    /// validators' `$ref`s resolve in (for JSON bodies, for forms), or why
+    /// they do not compile.
+    components: [OnceLock<std::result::Result<jsonschema::Registry, String>>; 2],
     /// Compiled body validators by (method, path template, form), or why
     /// the schema does not compile.
     validators: Mutex<BTreeMap<(String, String, bool), Arc<Compiled>>>,
@@ -448,31 +450,36 @@ impl Checker<'_> {
         problems
     }
 
-    /// The validator of one body schema, with the spec's components beside
-    /// it for its `$ref`s.
+    /// The validator of one body schema, its `$ref`s to the spec's
+    /// components resolved in [`Checker::components`].
     fn compile(&self, schema: &Value, form: bool) -> Compiled {
+        let registry = self.components(form).clone()?;
         let mut root = schema.clone();
         to_json_schema(&mut root, true);
         if form {
             as_text(&mut root);
         }
+        point_refs_at_components(&mut root);
         let mut doc = Map::new();
-        doc.insert(
-            "$schema".into(),
-            "https://json-schema.org/draft/2020-12/schema".into(),
-        );
+        doc.insert("$schema".into(), DRAFT.into());
         if let Value::Object(m) = root {
             doc.extend(m);
         }
-        doc.insert("components".into(), self.components(form).clone());
-        jsonschema::draft202012::new(&Value::Object(doc))
-            .map_err(|e| format!("the body schema does not compile: {e}"))
+        doc.remove("components");
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .with_registry(registry)
+            .build(&Value::Object(doc))
+            .map_err(|e| not_compiled(&e))
     }
 
     /// The spec's `components` with every schema turned into JSON Schema
     /// (closed unless an `allOf` references it), and for `form` made to
-    /// accept text.
-    fn components(&self, form: bool) -> &Value {
+    /// accept text, in a registry at [`COMPONENTS`]; checked against the
+    /// meta-schema once here rather than once per body schema beside it
+    /// (the meta-schema reads every member of a document, `components`
+    /// included).
+    fn components(&self, form: bool) -> &std::result::Result<jsonschema::Registry, String> {
         self.components[usize::from(form)].get_or_init(|| {
             let spec: &Value = &self.spec;
             let open = self.open.get_or_init(|| {
@@ -489,8 +496,59 @@ impl Checker<'_> {
             if form {
                 as_text(&mut components);
             }
-            components
+            let mut doc = Map::new();
+            doc.insert("$schema".into(), DRAFT.into());
+            doc.insert("components".into(), components);
+            let doc = Value::Object(doc);
+            jsonschema::draft202012::meta::validate(&doc).map_err(|e| not_compiled(&e))?;
+            jsonschema::Registry::options()
+                .draft(jsonschema::Draft::Draft202012)
+                .build([(
+                    COMPONENTS,
+                    jsonschema::Draft::Draft202012.create_resource(doc),
+                )])
+                .map_err(|e| format!("the body schema does not compile: {e}"))
         })
+    }
+}
+
+/// The JSON Schema dialect body schemas are checked in.
+const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Where a spec's `components` are registered for the body validators.
+const COMPONENTS: &str = "urn:midcall:spec";
+
+/// The problem of a body schema that does not compile.
+fn not_compiled(e: &jsonschema::ValidationError) -> String {
+    format!("the body schema does not compile: {e}")
+}
+
+/// Points the `$ref`s of a body schema that name the spec's components
+/// (`#/components/…`) at [`COMPONENTS`]; values (`enum`, `const`,
+/// `default`, examples) are left as they are.
+fn point_refs_at_components(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                if r.starts_with("#/components/") {
+                    r.insert_str(0, COMPONENTS);
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                match (key.as_str(), child) {
+                    // Maps of schemas, whatever their members' names.
+                    (
+                        "properties" | "patternProperties" | "$defs" | "definitions"
+                        | "dependentSchemas",
+                        Value::Object(members),
+                    ) => members.values_mut().for_each(point_refs_at_components),
+                    ("enum" | "const" | "default" | "example" | "examples", _) => {}
+                    (_, child) => point_refs_at_components(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(point_refs_at_components),
+        _ => {}
     }
 }
 
