@@ -17,120 +17,166 @@
 //! `application/x-www-form-urlencoded` schema the same way, every value
 //! being text (a number or a boolean in the schema accepts its text).
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
 use crate::examples::ExampleRequest;
 
 /// Problems with one request, each a sentence; empty when it conforms.
+/// Checking many requests against one spec is cheaper with a [`Checker`].
 pub fn check_request(spec: &Value, request: &ExampleRequest) -> Vec<String> {
-    let mut problems = Vec::new();
-    let method = request.method.to_ascii_lowercase();
-    let Some((template, item, op)) = find_operation(spec, &method, &request.path) else {
-        problems.push(format!(
-            "no operation of the spec is `{} {}`",
-            request.method, request.path
-        ));
-        return problems;
-    };
-    let params = parameters(spec, item, op);
+    Checker::new(Cow::Borrowed(spec)).check(request)
+}
 
-    // Path parameters: each value fits its schema.
-    for (name, value) in path_values(&template, &request.path) {
-        if let Some(p) = params
-            .iter()
-            .find(|p| p.location == "path" && p.name == name)
-        {
-            if let Some(problem) = scalar_problem(spec, &p.schema, &value) {
-                problems.push(format!("path parameter `{name}` = `{value}`: {problem}"));
-            }
+/// Checks requests against one spec, doing the work they share once: the
+/// spec's component schemas are turned into JSON Schema once (once more
+/// for form bodies), and each operation's body validator is compiled the
+/// first time a request needs it.
+pub struct Checker<'a> {
+    spec: Cow<'a, Value>,
+    /// Names of component schemas an `allOf` references (left open).
+    open: OnceLock<BTreeSet<String>>,
+    /// The spec's `components` as JSON Schema, in a registry the body
+    /// validators' `$ref`s resolve in (for JSON bodies, for forms), or why
+    /// they do not compile.
+    components: [OnceLock<std::result::Result<jsonschema::Registry, String>>; 2],
+    /// Compiled body validators by (method, path template, form), or why
+    /// the schema does not compile.
+    validators: Mutex<BTreeMap<(String, String, bool), Arc<Compiled>>>,
+}
+
+/// A body validator, or the sentence saying why it does not compile.
+type Compiled = std::result::Result<jsonschema::Validator, String>;
+
+impl<'a> Checker<'a> {
+    /// A checker for `spec`, a parsed OpenAPI document.
+    pub fn new(spec: Cow<'a, Value>) -> Self {
+        Checker {
+            spec,
+            open: OnceLock::new(),
+            components: [OnceLock::new(), OnceLock::new()],
+            validators: Mutex::new(BTreeMap::new()),
         }
     }
-    // Query: declared names only, required ones present, values that fit.
-    for (name, value) in &request.query {
-        match params
-            .iter()
-            .find(|p| p.location == "query" && p.name == *name)
-        {
-            None => problems.push(format!(
-                "query parameter `{name}` is not one `{} {template}` declares",
-                request.method
-            )),
-            Some(p) => {
-                if let Some(problem) = scalar_problem(spec, &p.schema, value) {
-                    problems.push(format!("query parameter `{name}` = `{value}`: {problem}"));
-                }
-            }
-        }
+
+    /// The spec checked against.
+    pub fn spec(&self) -> &Value {
+        &self.spec
     }
-    for p in params
-        .iter()
-        .filter(|p| p.location == "query" && p.required)
-    {
-        if !request.query.contains_key(&p.name) {
-            problems.push(format!("required query parameter `{}` is missing", p.name));
-        }
-    }
-    // Headers a case gives exactly that the operation declares (Cal.com's
-    // `cal-api-version`): values that fit (names compared ignoring case).
-    // Headers the spec does not declare (an idempotency key) are not
-    // checked: vendors often leave them out.
-    for (name, expected) in &request.headers {
-        let crate::examples::ExpectedHeader::Exact(value) = expected else {
-            continue;
+
+    /// Problems with one request, each a sentence; empty when it conforms.
+    pub fn check(&self, request: &ExampleRequest) -> Vec<String> {
+        let spec: &Value = &self.spec;
+        let mut problems = Vec::new();
+        let method = request.method.to_ascii_lowercase();
+        let Some((template, item, op)) = find_operation(spec, &method, &request.path) else {
+            problems.push(format!(
+                "no operation of the spec is `{} {}`",
+                request.method, request.path
+            ));
+            return problems;
         };
-        if let Some(p) = params
-            .iter()
-            .find(|p| p.location == "header" && p.name.eq_ignore_ascii_case(name))
-        {
-            if let Some(problem) = scalar_problem(spec, &p.schema, value) {
-                problems.push(format!("header `{name}` = `{value}`: {problem}"));
-            }
-        }
-    }
-    // Body: JSON, or a form.
-    let body_spec = op.get("requestBody").map(|b| deref(spec, b));
-    let sent = request.body.is_some() || request.form.is_some();
-    match body_spec {
-        None if sent => problems.push(format!(
-            "`{} {template}` takes no request body",
-            request.method
-        )),
-        Some(b) if !sent && b.get("required") == Some(&Value::Bool(true)) => {
-            problems.push(format!("`{} {template}` requires a body", request.method))
-        }
-        Some(b) => {
-            if let Some(body) = &request.body {
-                match b.pointer("/content/application~1json/schema") {
-                    None => problems.push(format!(
-                        "`{} {template}` takes no JSON body{}",
-                        request.method,
-                        if b.pointer(FORM_SCHEMA).is_some() {
-                            " (it takes a form: give `form:`)"
-                        } else {
-                            ""
-                        }
-                    )),
-                    Some(schema) => problems.extend(body_problems(spec, schema, body, false)),
+        let params = parameters(spec, item, op);
+
+        // Path parameters: each value fits its schema.
+        for (name, value) in path_values(&template, &request.path) {
+            if let Some(p) = params
+                .iter()
+                .find(|p| p.location == "path" && p.name == name)
+            {
+                if let Some(problem) = scalar_problem(spec, &p.schema, &value) {
+                    problems.push(format!("path parameter `{name}` = `{value}`: {problem}"));
                 }
             }
-            if let Some(form) = &request.form {
-                match (b.pointer(FORM_SCHEMA), form_value(form)) {
-                    (None, _) => problems.push(format!(
-                        "`{} {template}` takes no form body",
-                        request.method
-                    )),
-                    (Some(_), Err(problem)) => problems.push(format!("form: {problem}")),
-                    (Some(schema), Ok(value)) => {
-                        problems.extend(body_problems(spec, schema, &value, true))
+        }
+        // Query: declared names only, required ones present, values that fit.
+        for (name, value) in &request.query {
+            match params
+                .iter()
+                .find(|p| p.location == "query" && p.name == *name)
+            {
+                None => problems.push(format!(
+                    "query parameter `{name}` is not one `{} {template}` declares",
+                    request.method
+                )),
+                Some(p) => {
+                    if let Some(problem) = scalar_problem(spec, &p.schema, value) {
+                        problems.push(format!("query parameter `{name}` = `{value}`: {problem}"));
                     }
                 }
             }
         }
-        None => {}
+        for p in params
+            .iter()
+            .filter(|p| p.location == "query" && p.required)
+        {
+            if !request.query.contains_key(&p.name) {
+                problems.push(format!("required query parameter `{}` is missing", p.name));
+            }
+        }
+        // Headers a case gives exactly that the operation declares (Cal.com's
+        // `cal-api-version`): values that fit (names compared ignoring case).
+        // Headers the spec does not declare (an idempotency key) are not
+        // checked: vendors often leave them out.
+        for (name, expected) in &request.headers {
+            let crate::examples::ExpectedHeader::Exact(value) = expected else {
+                continue;
+            };
+            if let Some(p) = params
+                .iter()
+                .find(|p| p.location == "header" && p.name.eq_ignore_ascii_case(name))
+            {
+                if let Some(problem) = scalar_problem(spec, &p.schema, value) {
+                    problems.push(format!("header `{name}` = `{value}`: {problem}"));
+                }
+            }
+        }
+        // Body: JSON, or a form.
+        let body_spec = op.get("requestBody").map(|b| deref(spec, b));
+        let sent = request.body.is_some() || request.form.is_some();
+        match body_spec {
+            None if sent => problems.push(format!(
+                "`{} {template}` takes no request body",
+                request.method
+            )),
+            Some(b) if !sent && b.get("required") == Some(&Value::Bool(true)) => {
+                problems.push(format!("`{} {template}` requires a body", request.method))
+            }
+            Some(b) => {
+                if let Some(body) = &request.body {
+                    match b.pointer("/content/application~1json/schema") {
+                        None => problems.push(format!(
+                            "`{} {template}` takes no JSON body{}",
+                            request.method,
+                            if b.pointer(FORM_SCHEMA).is_some() {
+                                " (it takes a form: give `form:`)"
+                            } else {
+                                ""
+                            }
+                        )),
+                        Some(schema) => problems
+                            .extend(self.body_problems(&method, &template, schema, body, false)),
+                    }
+                }
+                if let Some(form) = &request.form {
+                    match (b.pointer(FORM_SCHEMA), form_value(form)) {
+                        (None, _) => problems.push(format!(
+                            "`{} {template}` takes no form body",
+                            request.method
+                        )),
+                        (Some(_), Err(problem)) => problems.push(format!("form: {problem}")),
+                        (Some(schema), Ok(value)) => problems
+                            .extend(self.body_problems(&method, &template, schema, &value, true)),
+                    }
+                }
+            }
+            None => {}
+        }
+        problems
     }
-    problems
 }
 
 /// Where an operation's form body schema is, below its `requestBody`.
@@ -351,55 +397,159 @@ fn scalar_problem(spec: &Value, schema: &Value, value: &str) -> Option<String> {
     None
 }
 
-/// Validates `body` against the operation's body schema, made strict;
-/// `form`: the body is a form read back into JSON, whose values are all
-/// text, so a number or a boolean in the schema accepts its text.
-fn body_problems(spec: &Value, schema: &Value, body: &Value, form: bool) -> Vec<String> {
-    let mut components = spec.get("components").cloned().unwrap_or(Value::Null);
-    let mut open = BTreeSet::new();
-    collect_all_of_refs(spec, &mut open);
-    if let Some(schemas) = components.get_mut("schemas").and_then(Value::as_object_mut) {
-        for (name, s) in schemas.iter_mut() {
-            to_json_schema(s, !open.contains(name));
-        }
-    }
-    let mut root = schema.clone();
-    to_json_schema(&mut root, true);
-    if form {
-        as_text(&mut root);
-        as_text(&mut components);
-    }
-    let what = if form { "form" } else { "body" };
-    let mut doc = Map::new();
-    doc.insert(
-        "$schema".into(),
-        "https://json-schema.org/draft/2020-12/schema".into(),
-    );
-    if let Value::Object(m) = root {
-        doc.extend(m);
-    }
-    doc.insert("components".into(), components);
-    let validator = match jsonschema::draft202012::new(&Value::Object(doc)) {
-        Ok(v) => v,
-        Err(e) => return vec![format!("the body schema does not compile: {e}")],
-    };
-    let mut problems: Vec<String> = validator
-        .iter_errors(body)
-        .map(|e| {
-            let at = e.instance_path.to_string();
-            format!(
-                "{what}{}: {e}",
-                if at.is_empty() {
-                    String::new()
-                } else {
-                    format!(" at `{at}`")
+impl Checker<'_> {
+    /// Validates `body` against the operation's body schema, made strict;
+    /// `form`: the body is a form read back into JSON, whose values are all
+    /// text, so a number or a boolean in the schema accepts its text. The
+    /// validator is compiled once per operation and kind of body.
+    fn body_problems(
+        &self,
+        method: &str,
+        template: &str,
+        schema: &Value,
+        body: &Value,
+        form: bool,
+    ) -> Vec<String> {
+        let key = (method.to_string(), template.to_string(), form);
+        let cached = self
+            .validators
+            .lock()
+            .ok()
+            .and_then(|v| v.get(&key).cloned());
+        let compiled = match cached {
+            Some(c) => c,
+            None => {
+                let c = Arc::new(self.compile(schema, form));
+                if let Ok(mut v) = self.validators.lock() {
+                    v.insert(key, c.clone());
                 }
-            )
+                c
+            }
+        };
+        let validator = match compiled.as_ref() {
+            Ok(v) => v,
+            Err(e) => return vec![e.clone()],
+        };
+        let what = if form { "form" } else { "body" };
+        let mut problems: Vec<String> = validator
+            .iter_errors(body)
+            .map(|e| {
+                let at = e.instance_path.to_string();
+                format!(
+                    "{what}{}: {e}",
+                    if at.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" at `{at}`")
+                    }
+                )
+            })
+            .collect();
+        problems.sort();
+        problems.dedup();
+        problems
+    }
+
+    /// The validator of one body schema, its `$ref`s to the spec's
+    /// components resolved in [`Checker::components`].
+    fn compile(&self, schema: &Value, form: bool) -> Compiled {
+        let registry = self.components(form).clone()?;
+        let mut root = schema.clone();
+        to_json_schema(&mut root, true);
+        if form {
+            as_text(&mut root);
+        }
+        point_refs_at_components(&mut root);
+        let mut doc = Map::new();
+        doc.insert("$schema".into(), DRAFT.into());
+        if let Value::Object(m) = root {
+            doc.extend(m);
+        }
+        doc.remove("components");
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .with_registry(registry)
+            .build(&Value::Object(doc))
+            .map_err(|e| not_compiled(&e))
+    }
+
+    /// The spec's `components` with every schema turned into JSON Schema
+    /// (closed unless an `allOf` references it), and for `form` made to
+    /// accept text, in a registry at [`COMPONENTS`]; checked against the
+    /// meta-schema once here rather than once per body schema beside it
+    /// (the meta-schema reads every member of a document, `components`
+    /// included).
+    fn components(&self, form: bool) -> &std::result::Result<jsonschema::Registry, String> {
+        self.components[usize::from(form)].get_or_init(|| {
+            let spec: &Value = &self.spec;
+            let open = self.open.get_or_init(|| {
+                let mut open = BTreeSet::new();
+                collect_all_of_refs(spec, &mut open);
+                open
+            });
+            let mut components = spec.get("components").cloned().unwrap_or(Value::Null);
+            if let Some(schemas) = components.get_mut("schemas").and_then(Value::as_object_mut) {
+                for (name, s) in schemas.iter_mut() {
+                    to_json_schema(s, !open.contains(name));
+                }
+            }
+            if form {
+                as_text(&mut components);
+            }
+            let mut doc = Map::new();
+            doc.insert("$schema".into(), DRAFT.into());
+            doc.insert("components".into(), components);
+            let doc = Value::Object(doc);
+            jsonschema::draft202012::meta::validate(&doc).map_err(|e| not_compiled(&e))?;
+            jsonschema::Registry::options()
+                .draft(jsonschema::Draft::Draft202012)
+                .build([(
+                    COMPONENTS,
+                    jsonschema::Draft::Draft202012.create_resource(doc),
+                )])
+                .map_err(|e| format!("the body schema does not compile: {e}"))
         })
-        .collect();
-    problems.sort();
-    problems.dedup();
-    problems
+    }
+}
+
+/// The JSON Schema dialect body schemas are checked in.
+const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Where a spec's `components` are registered for the body validators.
+const COMPONENTS: &str = "urn:midcall:spec";
+
+/// The problem of a body schema that does not compile.
+fn not_compiled(e: &jsonschema::ValidationError) -> String {
+    format!("the body schema does not compile: {e}")
+}
+
+/// Points the `$ref`s of a body schema that name the spec's components
+/// (`#/components/…`) at [`COMPONENTS`]; values (`enum`, `const`,
+/// `default`, examples) are left as they are.
+fn point_refs_at_components(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                if r.starts_with("#/components/") {
+                    r.insert_str(0, COMPONENTS);
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                match (key.as_str(), child) {
+                    // Maps of schemas, whatever their members' names.
+                    (
+                        "properties" | "patternProperties" | "$defs" | "definitions"
+                        | "dependentSchemas",
+                        Value::Object(members),
+                    ) => members.values_mut().for_each(point_refs_at_components),
+                    ("enum" | "const" | "default" | "example" | "examples", _) => {}
+                    (_, child) => point_refs_at_components(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(point_refs_at_components),
+        _ => {}
+    }
 }
 
 /// Makes every scalar schema below `v` accept its value as text, as a

@@ -25,6 +25,7 @@ pub mod explain;
 pub(crate) mod input;
 pub mod matcher;
 pub mod matrix;
+pub(crate) mod memo;
 pub(crate) mod names;
 pub mod openapi;
 pub(crate) mod output;
@@ -40,8 +41,15 @@ pub use error::{Error, Result};
 
 use std::path::Path;
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use bindings::Bindings;
 use call::BoundAction;
+use catalog::Template;
+use conformance::Checker;
 use crate_index::Connector;
+use memo::Memo;
 use plan::{Plan, INDEX};
 use render::{OutputKind, RenderOptions, Rendered, Renderer};
 use source::Sources;
@@ -54,7 +62,13 @@ pub struct Midcall {
     pub renderer: Renderer,
     /// Specs loaded so far, by CRM id: a spec is parsed once per run, not
     /// once per template (Stripe's takes 0.3 s).
-    specs: std::sync::Mutex<std::collections::BTreeMap<String, std::sync::Arc<openapi::Api>>>,
+    specs: Memo<openapi::Api>,
+    /// Bindings read so far (with the file they came from), by CRM id.
+    bindings: Memo<(Bindings, String)>,
+    /// Templates read so far, by id.
+    templates: Memo<Template>,
+    /// Example-request checkers by CRM id, each over its spec document.
+    checkers: Memo<Checker<'static>>,
 }
 
 impl Midcall {
@@ -64,7 +78,10 @@ impl Midcall {
         Ok(Midcall {
             sources,
             renderer,
-            specs: Default::default(),
+            specs: Memo::default(),
+            bindings: Memo::default(),
+            templates: Memo::default(),
+            checkers: Memo::default(),
         })
     }
 
@@ -85,32 +102,66 @@ impl Midcall {
 
     /// A CRM's spec, `specs/<crm>/openapi.yaml` (or `.yml`, `.json`),
     /// loaded on first use and kept for the rest of the run.
-    pub fn load_spec(&self, crm: &str) -> Result<std::sync::Arc<openapi::Api>> {
-        if let Some(api) = self.specs.lock().ok().and_then(|s| s.get(crm).cloned()) {
-            return Ok(api);
-        }
-        for name in ["openapi.yaml", "openapi.yml", "openapi.json"] {
-            if let Some(file) = self.sources.get(&format!("specs/{crm}/{name}")) {
-                let api = std::sync::Arc::new(openapi::load_str(&file.text, &file.origin)?);
-                if let Ok(mut specs) = self.specs.lock() {
-                    specs.insert(crm.to_string(), api.clone());
-                }
-                return Ok(api);
+    ///
+    /// The file is parsed once per run: the document the example check
+    /// reads ([`Midcall::check_example_requests`]) is handed to the loader
+    /// as JSON, which parses several times faster than the YAML it came
+    /// from, into the same document. Should that fail, the text itself is
+    /// loaded, so an error is the loader's own, position included.
+    pub fn load_spec(&self, crm: &str) -> Result<Arc<openapi::Api>> {
+        self.specs.get_or_try(crm, || {
+            let Some(file) = self.spec_file(crm) else {
+                return Err(Error::invalid(
+                    &format!("specs/{crm}"),
+                    "folder",
+                    "has bindings.yaml but no openapi.yaml",
+                ));
+            };
+            let reparsed = self
+                .checker(crm, file)
+                .ok()
+                .and_then(|c| serde_json::to_string(c.spec()).ok())
+                .and_then(|json| openapi::load_str(&json, &file.origin).ok());
+            match reparsed {
+                Some(api) => Ok(api),
+                None => Ok(openapi::load_str(&file.text, &file.origin)?),
             }
-        }
-        Err(Error::invalid(
-            &format!("specs/{crm}"),
-            "folder",
-            "has bindings.yaml but no openapi.yaml",
-        ))
+        })
+    }
+
+    /// The example-request checker over a CRM's spec document `file`,
+    /// parsed on first use.
+    fn checker(&self, crm: &str, file: &source::SourceFile) -> Result<Arc<Checker<'static>>> {
+        self.checkers.get_or_try(crm, || {
+            derive::parse_document(&file.text, &file.origin).map(|v| Checker::new(Cow::Owned(v)))
+        })
+    }
+
+    /// The file of a CRM's spec: `specs/<crm>/openapi.yaml` (or `.yml`,
+    /// `.json`).
+    fn spec_file(&self, crm: &str) -> Option<&source::SourceFile> {
+        ["openapi.yaml", "openapi.yml", "openapi.json"]
+            .iter()
+            .find_map(|name| self.sources.get(&format!("specs/{crm}/{name}")))
+    }
+
+    /// A CRM's bindings and the file they came from, read and checked on
+    /// first use (see [`bindings::load`]).
+    fn bindings(&self, crm: &str) -> Result<Arc<(Bindings, String)>> {
+        self.bindings
+            .get_or_try(crm, || bindings::load(&self.sources, crm))
+    }
+
+    /// A template, read and checked on first use (see [`catalog::load`]).
+    fn template(&self, id: &str) -> Result<Arc<Template>> {
+        self.templates
+            .get_or_try(id, || catalog::load(&self.sources, id))
     }
 
     /// Uses `api` as the spec of CRM `crm` for the rest of the run (a spec
     /// given on the command line rather than bundled: `gen --spec FILE`).
-    pub fn insert_spec(&self, crm: &str, api: std::sync::Arc<openapi::Api>) {
-        if let Ok(mut specs) = self.specs.lock() {
-            specs.insert(crm.to_string(), api);
-        }
+    pub fn insert_spec(&self, crm: &str, api: Arc<openapi::Api>) {
+        self.specs.insert(crm, api);
     }
 
     /// Every (crm, template) pair with a binding, sorted, unchecked.
@@ -118,7 +169,9 @@ impl Midcall {
         let mut pairs = Vec::new();
         let templates = self.template_ids();
         for crm in self.crm_ids() {
-            let (bindings, _) = matrix::load_checked(&self.sources, &crm, &templates)?;
+            let loaded = self.bindings(&crm)?;
+            let (bindings, origin) = loaded.as_ref();
+            matrix::check_template_ids(bindings, origin, &templates)?;
             for template in bindings.actions.keys() {
                 pairs.push((crm.clone(), template.clone()));
             }
@@ -183,7 +236,7 @@ impl Midcall {
             .filter(|t| t.kind == OutputKind::Json && has(&t.file_name))
             .map(|t| (t.name.clone(), t.file_name.clone()))
             .collect();
-        let (bindings, _) = bindings::load(&self.sources, crm)?;
+        let bindings = &self.bindings(crm)?.0;
         Ok(Connector {
             crm: crm.to_string(),
             template: template.to_string(),
@@ -206,7 +259,7 @@ impl Midcall {
                 .collect();
             examples::check_orphans(&self.sources, &crm, &bound)?;
             for template in &bound {
-                let loaded = catalog::load(&self.sources, template)?;
+                let loaded = self.template(template)?;
                 let cases = examples::load(&self.sources, &crm, &loaded)?;
                 self.check_example_requests(&crm, template, &cases)?;
             }
@@ -223,18 +276,15 @@ impl Midcall {
         template: &str,
         cases: &[examples::ExampleCase],
     ) -> Result<()> {
-        let Some(file) = ["openapi.yaml", "openapi.yml", "openapi.json"]
-            .iter()
-            .find_map(|name| self.sources.get(&format!("specs/{crm}/{name}")))
-        else {
+        let Some(file) = self.spec_file(crm) else {
             return Ok(());
         };
-        let spec = derive::parse_document(&file.text, &file.origin)?;
+        let checker = self.checker(crm, file)?;
         let path = examples::path(crm, template);
         let origin = self.sources.get(&path).map_or(path, |f| f.origin.clone());
         for (i, case) in cases.iter().enumerate() {
             for (j, request) in case.requests.iter().enumerate() {
-                let problems = conformance::check_request(&spec, request);
+                let problems = checker.check(request);
                 if !problems.is_empty() {
                     return Err(Error::invalid(
                         &origin,
@@ -256,15 +306,16 @@ impl Midcall {
     /// or every problem of the binding; the template comes back narrowed
     /// to what the binding fills (`promise::bind`).
     pub fn action(&self, crm: &str, template: &str) -> Result<BoundAction> {
-        let (bindings, origin) = bindings::load(&self.sources, crm)?;
-        let template = catalog::load(&self.sources, template)?;
+        let loaded = self.bindings(crm)?;
+        let (bindings, origin) = loaded.as_ref();
+        let template = self.template(template)?;
         let api = self.load_spec(crm)?;
         let differs = bindings
             .actions
             .get(&template.id)
             .and_then(|b| b.differs.clone());
         promise::bind(
-            call::bind(crm, &bindings, &origin, &api, &template)?,
+            call::bind(crm, bindings, origin, &api, &template)?,
             differs.as_deref(),
         )
     }
@@ -277,7 +328,7 @@ impl Midcall {
         targets: &[String],
         options: &RenderOptions,
     ) -> Result<Vec<Rendered>> {
-        let template = catalog::load(&self.sources, template)?;
+        let template = self.template(template)?;
         self.renderer.render_template(targets, &template, options)
     }
 
@@ -292,5 +343,23 @@ impl Midcall {
         let chosen = self.renderer.select(targets)?;
         let action = self.action(crm, template)?;
         self.renderer.render_all(&chosen, &action, options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loading a bundled spec through its parsed document gives the same
+    /// model as loading its text.
+    #[test]
+    fn a_spec_loaded_through_its_document_is_the_spec_loaded_from_its_text() {
+        let midcall = Midcall::bundled().unwrap();
+        for crm in ["hubspot", "shopify", "zendesk", "pipedrive"] {
+            let file = midcall.spec_file(crm).unwrap();
+            let direct = openapi::load_str(&file.text, &file.origin).unwrap();
+            assert!(*midcall.load_spec(crm).unwrap() == direct, "{crm}");
+            assert!(midcall.checkers.get(crm).is_some(), "{crm}: parsed once");
+        }
     }
 }

@@ -312,3 +312,64 @@ fn a_stripe_example_form_with_a_field_stripe_does_not_take_fails() {
         "{err}"
     );
 }
+
+/// One checker answers many requests: each body validator is compiled once
+/// and gives the same answer every time; `$ref`s to components resolve
+/// below properties of any name (`enum` included), not in values.
+#[test]
+fn a_checker_reused_for_many_requests_answers_as_check_request_does() {
+    use midcall::conformance::Checker;
+    use std::borrow::Cow;
+    let mut spec = spec();
+    spec["paths"]["/tags"] = json!({"post": {"requestBody": {"content": {"application/json": {"schema": {
+        "type": "object",
+        "properties": {"enum": {"$ref": "#/components/schemas/Base"}},
+        "default": {"enum": {"$ref": "#/not/a/schema"}}
+    }}}}}});
+    let checker = Checker::new(Cow::Borrowed(&spec));
+    let requests = [
+        request("POST", "/people/search", &[], Some(json!({"email": 7}))),
+        request(
+            "POST",
+            "/people/search",
+            &[],
+            Some(json!({"email": "a@b.c"})),
+        ),
+        request(
+            "POST",
+            "/people",
+            &[],
+            Some(json!({"name": "Ann", "age": "x"})),
+        ),
+        request("POST", "/tags", &[], Some(json!({"enum": {"name": "a"}}))),
+        request("POST", "/tags", &[], Some(json!({"enum": {"name": 3}}))),
+    ];
+    for _ in 0..2 {
+        for r in &requests {
+            assert_eq!(checker.check(r), check_request(&spec, r), "{r:?}");
+        }
+    }
+    let p = checker.check(&requests[4]).join(" | ");
+    assert!(p.contains("at `/enum/name`"), "{p}");
+    assert!(checker.check(&requests[3]).is_empty());
+}
+
+/// A body schema, or a component schema it uses, that is not JSON Schema
+/// is named.
+#[test]
+fn a_body_schema_that_is_not_json_schema_is_a_problem() {
+    let body = Some(json!({"email": "a@b.c"}));
+    let mut bad_component = spec();
+    bad_component["components"]["schemas"]["Search"]["required"] = json!("email");
+    let mut bad_root = spec();
+    bad_root["paths"]["/people/search"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"] = json!({"type": "object", "required": "email"});
+    for spec in [bad_component, bad_root] {
+        let p = check_request(&spec, &request("POST", "/people/search", &[], body.clone()));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with("the body schema does not compile: "),
+            "{p:?}"
+        );
+    }
+}
