@@ -113,6 +113,9 @@ pub mod hubspot {
     #[path = "account-verify/connector.rs"]
     pub mod account_verify;
     #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
+    #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
     #[rustfmt::skip]
@@ -424,6 +427,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("google-calendar", "appointment-book"),
     ("google-calendar", "appointment-cancel"),
     ("hubspot", "account-verify"),
+    ("hubspot", "call-note-log"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "invoice-lookup"),
@@ -587,6 +591,9 @@ pub async fn call_json(
         }
         ("hubspot", "account-verify") => {
             Some(hubspot::account_verify::call_json(client, args).await)
+        }
+        ("hubspot", "call-note-log") => {
+            Some(hubspot::call_note_log::call_json(client, args).await)
         }
         ("hubspot", "contact-create") => {
             Some(hubspot::contact_create::call_json(client, args).await)
@@ -827,6 +834,7 @@ pub async fn call_json(
 pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
     match (crm, template) {
         ("hubspot", "account-verify") => Some(hubspot::account_verify::CRM),
+        ("hubspot", "call-note-log") => Some(hubspot::call_note_log::CRM),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "invoice-lookup") => Some(hubspot::invoice_lookup::CRM),
@@ -1018,6 +1026,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
             Some(google_calendar::appointment_cancel::TIMEOUT)
         }
         ("hubspot", "account-verify") => Some(hubspot::account_verify::TIMEOUT),
+        ("hubspot", "call-note-log") => Some(hubspot::call_note_log::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "invoice-lookup") => Some(hubspot::invoice_lookup::TIMEOUT),
@@ -1799,6 +1808,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("hubspot", "account-verify", "vapi") => {
             Some(include_str!("hubspot/account-verify/vapi.json"))
+        }
+        ("hubspot", "call-note-log", "anthropic") => {
+            Some(include_str!("hubspot/call-note-log/anthropic.json"))
+        }
+        ("hubspot", "call-note-log", "elevenlabs") => {
+            Some(include_str!("hubspot/call-note-log/elevenlabs.json"))
+        }
+        ("hubspot", "call-note-log", "gemini") => {
+            Some(include_str!("hubspot/call-note-log/gemini.json"))
+        }
+        ("hubspot", "call-note-log", "mcp") => {
+            Some(include_str!("hubspot/call-note-log/mcp.json"))
+        }
+        ("hubspot", "call-note-log", "openai-chat") => {
+            Some(include_str!("hubspot/call-note-log/openai-chat.json"))
+        }
+        ("hubspot", "call-note-log", "openai-realtime") => {
+            Some(include_str!("hubspot/call-note-log/openai-realtime.json"))
+        }
+        ("hubspot", "call-note-log", "openai-responses") => {
+            Some(include_str!("hubspot/call-note-log/openai-responses.json"))
+        }
+        ("hubspot", "call-note-log", "retell") => {
+            Some(include_str!("hubspot/call-note-log/retell.json"))
+        }
+        ("hubspot", "call-note-log", "vapi") => {
+            Some(include_str!("hubspot/call-note-log/vapi.json"))
         }
         ("hubspot", "contact-create", "anthropic") => {
             Some(include_str!("hubspot/contact-create/anthropic.json"))

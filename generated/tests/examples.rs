@@ -35,6 +35,7 @@
 use std::path::{Path, PathBuf};
 
 use midcall::examples::{self, ExampleCase, ExpectedHeader};
+use midcall_runtime::time::Clock;
 use midcall_runtime::{
     Auth, AuthKind, AuthSpec, Client, Config, CredentialsIn, SettingKind, Value, Vendor,
 };
@@ -615,6 +616,15 @@ pub(crate) async fn run_case(
         }
     };
     mount(&server, &label, case).await;
+    // `now:` pins the clock a binding's `{now}` reads.
+    let configured = match &case.now {
+        Some(now) => {
+            let clock =
+                Clock::fixed(now).ok_or_else(|| format!("{label}: `now: {now}` is not a time"))?;
+            configured.map(|config| config.with_clock(clock))
+        }
+        None => configured,
+    };
     let answer = match configured {
         Ok(config) => {
             let client = Client::new(config.with_timeout(timeout))

@@ -14,6 +14,12 @@ pub enum Source {
     /// An account setting, by name (`{setting.subdomain}`): read and
     /// checked when the connector is configured, so always present.
     Setting(String),
+    /// The time of the call (`{now}`, `{now|unix_millis}`), read from the
+    /// client's clock when the request is built: text, the connector's own.
+    Now {
+        /// Unix milliseconds (digits) rather than UTC with `Z`.
+        millis: bool,
+    },
     /// A `number` setting that is a whole JSON body value, sent as a JSON
     /// number (`client.setting_number`); elsewhere it is text, as any
     /// setting.
@@ -36,7 +42,7 @@ impl Source {
             Source::Arg(a) if a.form != ArgForm::AsGiven => ValueType::String,
             Source::Arg(a) => a.ty,
             Source::SettingNumber(_) => ValueType::Integer,
-            Source::Setting(_) | Source::Step { .. } => ValueType::String,
+            Source::Setting(_) | Source::Step { .. } | Source::Now { .. } => ValueType::String,
         }
     }
 
@@ -44,7 +50,10 @@ impl Source {
     pub fn is_optional(&self) -> bool {
         match self {
             Source::Arg(a) => a.presence == Presence::Optional,
-            Source::Setting(_) | Source::SettingNumber(_) | Source::Step { .. } => false,
+            Source::Setting(_)
+            | Source::SettingNumber(_)
+            | Source::Step { .. }
+            | Source::Now { .. } => false,
         }
     }
 

@@ -515,7 +515,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         ("freshdesk", 8),
         ("gohighlevel", 8),
         ("google-calendar", 2),
-        ("hubspot", 7),
+        ("hubspot", 8),
         ("intercom", 7),
         ("pipedrive", 6),
         ("salesforce", 10),

@@ -570,6 +570,17 @@ fn text(
                 };
                 out.push(TextPiece::Value(Source::Arg(arg)));
             }
+            Piece::Now { millis } => {
+                if scope.param(placeholder::NOW).is_some() {
+                    ctx.error(
+                        place,
+                        "`{now}` is the time of the call, but this template has a parameter `now` too; rename the parameter",
+                    );
+                    ok = false;
+                    continue;
+                }
+                out.push(TextPiece::Value(Source::Now { millis }));
+            }
             Piece::Setting(name) => {
                 if ctx.crm.settings.contains_key(&name) {
                     out.push(TextPiece::Value(Source::Setting(name)));
