@@ -91,6 +91,9 @@ pub mod gohighlevel {
     #[rustfmt::skip]
     #[path = "payment-status/connector.rs"]
     pub mod payment_status;
+    #[rustfmt::skip]
+    #[path = "product-search/connector.rs"]
+    pub mod product_search;
 }
 
 /// Connectors for `google-calendar`.
@@ -424,6 +427,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("gohighlevel", "contact-lookup"),
     ("gohighlevel", "invoice-lookup"),
     ("gohighlevel", "payment-status"),
+    ("gohighlevel", "product-search"),
     ("google-calendar", "appointment-book"),
     ("google-calendar", "appointment-cancel"),
     ("hubspot", "account-verify"),
@@ -582,6 +586,9 @@ pub async fn call_json(
         }
         ("gohighlevel", "payment-status") => {
             Some(gohighlevel::payment_status::call_json(client, args).await)
+        }
+        ("gohighlevel", "product-search") => {
+            Some(gohighlevel::product_search::call_json(client, args).await)
         }
         ("google-calendar", "appointment-book") => {
             Some(google_calendar::appointment_book::call_json(client, args).await)
@@ -900,6 +907,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::VENDOR),
         ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::VENDOR),
         ("gohighlevel", "payment-status") => Some(gohighlevel::payment_status::VENDOR),
+        ("gohighlevel", "product-search") => Some(gohighlevel::product_search::VENDOR),
         ("google-calendar", "appointment-book") => {
             Some(google_calendar::appointment_book::VENDOR)
         }
@@ -1019,6 +1027,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::TIMEOUT),
         ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::TIMEOUT),
         ("gohighlevel", "payment-status") => Some(gohighlevel::payment_status::TIMEOUT),
+        ("gohighlevel", "product-search") => Some(gohighlevel::product_search::TIMEOUT),
         ("google-calendar", "appointment-book") => {
             Some(google_calendar::appointment_book::TIMEOUT)
         }
@@ -1725,6 +1734,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("gohighlevel", "payment-status", "vapi") => {
             Some(include_str!("gohighlevel/payment-status/vapi.json"))
+        }
+        ("gohighlevel", "product-search", "anthropic") => {
+            Some(include_str!("gohighlevel/product-search/anthropic.json"))
+        }
+        ("gohighlevel", "product-search", "elevenlabs") => {
+            Some(include_str!("gohighlevel/product-search/elevenlabs.json"))
+        }
+        ("gohighlevel", "product-search", "gemini") => {
+            Some(include_str!("gohighlevel/product-search/gemini.json"))
+        }
+        ("gohighlevel", "product-search", "mcp") => {
+            Some(include_str!("gohighlevel/product-search/mcp.json"))
+        }
+        ("gohighlevel", "product-search", "openai-chat") => {
+            Some(include_str!("gohighlevel/product-search/openai-chat.json"))
+        }
+        ("gohighlevel", "product-search", "openai-realtime") => {
+            Some(include_str!("gohighlevel/product-search/openai-realtime.json"))
+        }
+        ("gohighlevel", "product-search", "openai-responses") => {
+            Some(include_str!("gohighlevel/product-search/openai-responses.json"))
+        }
+        ("gohighlevel", "product-search", "retell") => {
+            Some(include_str!("gohighlevel/product-search/retell.json"))
+        }
+        ("gohighlevel", "product-search", "vapi") => {
+            Some(include_str!("gohighlevel/product-search/vapi.json"))
         }
         ("google-calendar", "appointment-book", "anthropic") => {
             Some(include_str!("google-calendar/appointment-book/anthropic.json"))

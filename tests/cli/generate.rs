@@ -513,7 +513,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         ("calcom", 4),
         ("calendly", 2),
         ("freshdesk", 8),
-        ("gohighlevel", 8),
+        ("gohighlevel", 9),
         ("google-calendar", 2),
         ("hubspot", 8),
         ("intercom", 7),
