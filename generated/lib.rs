@@ -395,6 +395,9 @@ pub mod zoho {
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
+    #[path = "product-search/connector.rs"]
+    pub mod product_search;
+    #[rustfmt::skip]
     #[path = "ticket-create/connector.rs"]
     pub mod ticket_create;
     #[rustfmt::skip]
@@ -506,6 +509,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("zoho", "call-note-log"),
     ("zoho", "contact-create"),
     ("zoho", "contact-lookup"),
+    ("zoho", "product-search"),
     ("zoho", "ticket-create"),
     ("zoho", "ticket-status"),
 ];
@@ -824,6 +828,9 @@ pub async fn call_json(
         ("zoho", "contact-lookup") => {
             Some(zoho::contact_lookup::call_json(client, args).await)
         }
+        ("zoho", "product-search") => {
+            Some(zoho::product_search::call_json(client, args).await)
+        }
         ("zoho", "ticket-create") => {
             Some(zoho::ticket_create::call_json(client, args).await)
         }
@@ -980,6 +987,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("zoho", "call-note-log") => Some(zoho::call_note_log::VENDOR),
         ("zoho", "contact-create") => Some(zoho::contact_create::VENDOR),
         ("zoho", "contact-lookup") => Some(zoho::contact_lookup::VENDOR),
+        ("zoho", "product-search") => Some(zoho::product_search::VENDOR),
         ("zoho", "ticket-create") => Some(zoho::ticket_create::VENDOR),
         ("zoho", "ticket-status") => Some(zoho::ticket_status::VENDOR),
         _ => None,
@@ -1120,6 +1128,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("zoho", "call-note-log") => Some(zoho::call_note_log::TIMEOUT),
         ("zoho", "contact-create") => Some(zoho::contact_create::TIMEOUT),
         ("zoho", "contact-lookup") => Some(zoho::contact_lookup::TIMEOUT),
+        ("zoho", "product-search") => Some(zoho::product_search::TIMEOUT),
         ("zoho", "ticket-create") => Some(zoho::ticket_create::TIMEOUT),
         ("zoho", "ticket-status") => Some(zoho::ticket_status::TIMEOUT),
         _ => None,
@@ -3877,6 +3886,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zoho", "contact-lookup", "vapi") => {
             Some(include_str!("zoho/contact-lookup/vapi.json"))
+        }
+        ("zoho", "product-search", "anthropic") => {
+            Some(include_str!("zoho/product-search/anthropic.json"))
+        }
+        ("zoho", "product-search", "elevenlabs") => {
+            Some(include_str!("zoho/product-search/elevenlabs.json"))
+        }
+        ("zoho", "product-search", "gemini") => {
+            Some(include_str!("zoho/product-search/gemini.json"))
+        }
+        ("zoho", "product-search", "mcp") => {
+            Some(include_str!("zoho/product-search/mcp.json"))
+        }
+        ("zoho", "product-search", "openai-chat") => {
+            Some(include_str!("zoho/product-search/openai-chat.json"))
+        }
+        ("zoho", "product-search", "openai-realtime") => {
+            Some(include_str!("zoho/product-search/openai-realtime.json"))
+        }
+        ("zoho", "product-search", "openai-responses") => {
+            Some(include_str!("zoho/product-search/openai-responses.json"))
+        }
+        ("zoho", "product-search", "retell") => {
+            Some(include_str!("zoho/product-search/retell.json"))
+        }
+        ("zoho", "product-search", "vapi") => {
+            Some(include_str!("zoho/product-search/vapi.json"))
         }
         ("zoho", "ticket-create", "anthropic") => {
             Some(include_str!("zoho/ticket-create/anthropic.json"))

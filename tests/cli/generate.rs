@@ -524,7 +524,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         ("square", 11),
         ("stripe", 6),
         ("zendesk", 7),
-        ("zoho", 7),
+        ("zoho", 8),
     ] {
         let row = rows.iter().find(|c| c["id"] == id).unwrap();
         assert_eq!(row["spec_only"], false, "{id}");
