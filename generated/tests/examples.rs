@@ -22,6 +22,10 @@
 //! `unset` variables are left out: configuring must fail, that error is
 //! the case's result, and no request may be sent.
 //!
+//! A case's `now:` (a UTC instant) pins the client's clock
+//! (`Config::with_clock`), so a binding's `{now}` sends that time and the
+//! exact body comparison holds it.
+//!
 //! A connector whose auth kind is OAuth 2.0 client credentials
 //! (ServiceTitan) gets a second mock, its token endpoint (the kind's
 //! `*_TOKEN_URL` variable points at it): it answers one token only to a
