@@ -218,6 +218,9 @@ pub mod salesforce {
     #[path = "order-status/connector.rs"]
     pub mod order_status;
     #[rustfmt::skip]
+    #[path = "product-search/connector.rs"]
+    pub mod product_search;
+    #[rustfmt::skip]
     #[path = "ticket-create/connector.rs"]
     pub mod ticket_create;
     #[rustfmt::skip]
@@ -462,6 +465,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("salesforce", "device-config-lookup"),
     ("salesforce", "lead-qualify"),
     ("salesforce", "order-status"),
+    ("salesforce", "product-search"),
     ("salesforce", "ticket-create"),
     ("salesforce", "ticket-status"),
     ("servicetitan", "account-lookup"),
@@ -686,6 +690,9 @@ pub async fn call_json(
         }
         ("salesforce", "order-status") => {
             Some(salesforce::order_status::call_json(client, args).await)
+        }
+        ("salesforce", "product-search") => {
+            Some(salesforce::product_search::call_json(client, args).await)
         }
         ("salesforce", "ticket-create") => {
             Some(salesforce::ticket_create::call_json(client, args).await)
@@ -938,6 +945,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         }
         ("salesforce", "lead-qualify") => Some(salesforce::lead_qualify::VENDOR),
         ("salesforce", "order-status") => Some(salesforce::order_status::VENDOR),
+        ("salesforce", "product-search") => Some(salesforce::product_search::VENDOR),
         ("salesforce", "ticket-create") => Some(salesforce::ticket_create::VENDOR),
         ("salesforce", "ticket-status") => Some(salesforce::ticket_status::VENDOR),
         ("servicetitan", "account-lookup") => Some(servicetitan::account_lookup::VENDOR),
@@ -1073,6 +1081,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         }
         ("salesforce", "lead-qualify") => Some(salesforce::lead_qualify::TIMEOUT),
         ("salesforce", "order-status") => Some(salesforce::order_status::TIMEOUT),
+        ("salesforce", "product-search") => Some(salesforce::product_search::TIMEOUT),
         ("salesforce", "ticket-create") => Some(salesforce::ticket_create::TIMEOUT),
         ("salesforce", "ticket-status") => Some(salesforce::ticket_status::TIMEOUT),
         ("servicetitan", "account-lookup") => Some(servicetitan::account_lookup::TIMEOUT),
@@ -2609,6 +2618,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("salesforce", "order-status", "vapi") => {
             Some(include_str!("salesforce/order-status/vapi.json"))
+        }
+        ("salesforce", "product-search", "anthropic") => {
+            Some(include_str!("salesforce/product-search/anthropic.json"))
+        }
+        ("salesforce", "product-search", "elevenlabs") => {
+            Some(include_str!("salesforce/product-search/elevenlabs.json"))
+        }
+        ("salesforce", "product-search", "gemini") => {
+            Some(include_str!("salesforce/product-search/gemini.json"))
+        }
+        ("salesforce", "product-search", "mcp") => {
+            Some(include_str!("salesforce/product-search/mcp.json"))
+        }
+        ("salesforce", "product-search", "openai-chat") => {
+            Some(include_str!("salesforce/product-search/openai-chat.json"))
+        }
+        ("salesforce", "product-search", "openai-realtime") => {
+            Some(include_str!("salesforce/product-search/openai-realtime.json"))
+        }
+        ("salesforce", "product-search", "openai-responses") => {
+            Some(include_str!("salesforce/product-search/openai-responses.json"))
+        }
+        ("salesforce", "product-search", "retell") => {
+            Some(include_str!("salesforce/product-search/retell.json"))
+        }
+        ("salesforce", "product-search", "vapi") => {
+            Some(include_str!("salesforce/product-search/vapi.json"))
         }
         ("salesforce", "ticket-create", "anthropic") => {
             Some(include_str!("salesforce/ticket-create/anthropic.json"))

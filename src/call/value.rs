@@ -134,6 +134,10 @@ pub enum QueryLanguage {
     /// quotes (`WHERE Email = '{email|soql}'`); `\`, `'` and `"` are
     /// escaped with a backslash.
     Soql,
+    /// A SOQL `LIKE` pattern (`WHERE Name LIKE '%{query|soql_like}%'`):
+    /// SOQL's escapes plus a backslash before the wildcards `%` and `_`, so
+    /// the caller's text matches as it is. Fits where SOQL is expected.
+    SoqlLike,
     /// Zoho CRM's search criteria (`(Account_Name:equals:{company_name|zoho_criteria})`):
     /// the value ends a condition; `(`, `)` and `,` are escaped with a
     /// backslash (Zoho's documented escape), a backslash or `:` is refused.
@@ -142,11 +146,12 @@ pub enum QueryLanguage {
 
 impl QueryLanguage {
     /// Every language, in the order messages list them.
-    pub const ALL: [QueryLanguage; 5] = [
+    pub const ALL: [QueryLanguage; 6] = [
         QueryLanguage::StripeSearch,
         QueryLanguage::ZendeskSearch,
         QueryLanguage::ShopifySearch,
         QueryLanguage::Soql,
+        QueryLanguage::SoqlLike,
         QueryLanguage::ZohoCriteria,
     ];
 
@@ -158,6 +163,7 @@ impl QueryLanguage {
             QueryLanguage::ZendeskSearch => "zendesk_search",
             QueryLanguage::ShopifySearch => "shopify_search",
             QueryLanguage::Soql => "soql",
+            QueryLanguage::SoqlLike => "soql_like",
             QueryLanguage::ZohoCriteria => "zoho_criteria",
         }
     }
@@ -169,6 +175,7 @@ impl QueryLanguage {
             QueryLanguage::ZendeskSearch => "Zendesk's search syntax",
             QueryLanguage::ShopifySearch => "Shopify's API search syntax",
             QueryLanguage::Soql => "Salesforce's SOQL",
+            QueryLanguage::SoqlLike => "Salesforce's SOQL (a `LIKE` pattern)",
             QueryLanguage::ZohoCriteria => "Zoho CRM's search criteria",
         }
     }
@@ -180,8 +187,16 @@ impl QueryLanguage {
             QueryLanguage::ZendeskSearch => "ZendeskSearch",
             QueryLanguage::ShopifySearch => "ShopifySearch",
             QueryLanguage::Soql => "Soql",
+            QueryLanguage::SoqlLike => "SoqlLike",
             QueryLanguage::ZohoCriteria => "ZohoCriteria",
         }
+    }
+
+    /// Whether a value escaped for this language may stand where a spec
+    /// says `expected` is read: the same language, or a `LIKE` pattern
+    /// inside SOQL.
+    pub fn fits(self, expected: QueryLanguage) -> bool {
+        self == expected || (self == QueryLanguage::SoqlLike && expected == QueryLanguage::Soql)
     }
 
     /// The language named `name` in the bindings.

@@ -518,7 +518,7 @@ fn a_crm_with_a_spec_and_no_bindings_is_listed_with_nothing_bound() {
         ("hubspot", 8),
         ("intercom", 7),
         ("pipedrive", 6),
-        ("salesforce", 10),
+        ("salesforce", 11),
         ("servicetitan", 7),
         ("shopify", 9),
         ("square", 11),
