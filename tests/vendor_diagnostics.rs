@@ -275,7 +275,10 @@ fn a_query_language_placeholder_is_checked() {
     // wildcard escapes would turn into a backslash the value never had.
     assert_errors(
         &edited(&[("email:{email}", "Email = '{email|soql_like}'")]),
-        &[(QUERY, "`{email|soql_like}` must sit in a `LIKE` pattern between single quotes")],
+        &[(
+            QUERY,
+            "`{email|soql_like}` must sit in a `LIKE` pattern between single quotes",
+        )],
     );
     assert_errors(
         &edited(&[("email:{email}", "Email LIKE {email|soql_like}")]),

@@ -349,9 +349,9 @@ fn misplaced(
         QueryLanguage::SoqlLike => {
             // `LIKE '` then any `%`, the value, any `%` then `'`.
             let opens = matches!(before, Some(TextPiece::Literal(l))
-                if l.trim_end_matches('%').strip_suffix('\'').is_some_and(|b| {
-                    b.trim_end().to_ascii_uppercase().ends_with(" LIKE")
-                }));
+            if l.trim_end_matches('%').strip_suffix('\'').is_some_and(|b| {
+                b.trim_end().to_ascii_uppercase().ends_with(" LIKE")
+            }));
             let closes = matches!(after, Some(TextPiece::Literal(l))
                 if l.trim_start_matches('%').starts_with('\''));
             (!(opens && closes)).then(|| {
