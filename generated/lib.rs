@@ -91,6 +91,9 @@ pub mod gohighlevel {
     #[rustfmt::skip]
     #[path = "payment-status/connector.rs"]
     pub mod payment_status;
+    #[rustfmt::skip]
+    #[path = "product-search/connector.rs"]
+    pub mod product_search;
 }
 
 /// Connectors for `google-calendar`.
@@ -112,6 +115,9 @@ pub mod hubspot {
     #[rustfmt::skip]
     #[path = "account-verify/connector.rs"]
     pub mod account_verify;
+    #[rustfmt::skip]
+    #[path = "call-note-log/connector.rs"]
+    pub mod call_note_log;
     #[rustfmt::skip]
     #[path = "contact-create/connector.rs"]
     pub mod contact_create;
@@ -211,6 +217,9 @@ pub mod salesforce {
     #[rustfmt::skip]
     #[path = "order-status/connector.rs"]
     pub mod order_status;
+    #[rustfmt::skip]
+    #[path = "product-search/connector.rs"]
+    pub mod product_search;
     #[rustfmt::skip]
     #[path = "ticket-create/connector.rs"]
     pub mod ticket_create;
@@ -389,6 +398,9 @@ pub mod zoho {
     #[path = "contact-lookup/connector.rs"]
     pub mod contact_lookup;
     #[rustfmt::skip]
+    #[path = "product-search/connector.rs"]
+    pub mod product_search;
+    #[rustfmt::skip]
     #[path = "ticket-create/connector.rs"]
     pub mod ticket_create;
     #[rustfmt::skip]
@@ -421,9 +433,11 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("gohighlevel", "contact-lookup"),
     ("gohighlevel", "invoice-lookup"),
     ("gohighlevel", "payment-status"),
+    ("gohighlevel", "product-search"),
     ("google-calendar", "appointment-book"),
     ("google-calendar", "appointment-cancel"),
     ("hubspot", "account-verify"),
+    ("hubspot", "call-note-log"),
     ("hubspot", "contact-create"),
     ("hubspot", "contact-lookup"),
     ("hubspot", "invoice-lookup"),
@@ -451,6 +465,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("salesforce", "device-config-lookup"),
     ("salesforce", "lead-qualify"),
     ("salesforce", "order-status"),
+    ("salesforce", "product-search"),
     ("salesforce", "ticket-create"),
     ("salesforce", "ticket-status"),
     ("servicetitan", "account-lookup"),
@@ -498,6 +513,7 @@ pub const CONNECTORS: &[(&str, &str)] = &[
     ("zoho", "call-note-log"),
     ("zoho", "contact-create"),
     ("zoho", "contact-lookup"),
+    ("zoho", "product-search"),
     ("zoho", "ticket-create"),
     ("zoho", "ticket-status"),
 ];
@@ -579,6 +595,9 @@ pub async fn call_json(
         ("gohighlevel", "payment-status") => {
             Some(gohighlevel::payment_status::call_json(client, args).await)
         }
+        ("gohighlevel", "product-search") => {
+            Some(gohighlevel::product_search::call_json(client, args).await)
+        }
         ("google-calendar", "appointment-book") => {
             Some(google_calendar::appointment_book::call_json(client, args).await)
         }
@@ -587,6 +606,9 @@ pub async fn call_json(
         }
         ("hubspot", "account-verify") => {
             Some(hubspot::account_verify::call_json(client, args).await)
+        }
+        ("hubspot", "call-note-log") => {
+            Some(hubspot::call_note_log::call_json(client, args).await)
         }
         ("hubspot", "contact-create") => {
             Some(hubspot::contact_create::call_json(client, args).await)
@@ -668,6 +690,9 @@ pub async fn call_json(
         }
         ("salesforce", "order-status") => {
             Some(salesforce::order_status::call_json(client, args).await)
+        }
+        ("salesforce", "product-search") => {
+            Some(salesforce::product_search::call_json(client, args).await)
         }
         ("salesforce", "ticket-create") => {
             Some(salesforce::ticket_create::call_json(client, args).await)
@@ -810,6 +835,9 @@ pub async fn call_json(
         ("zoho", "contact-lookup") => {
             Some(zoho::contact_lookup::call_json(client, args).await)
         }
+        ("zoho", "product-search") => {
+            Some(zoho::product_search::call_json(client, args).await)
+        }
         ("zoho", "ticket-create") => {
             Some(zoho::ticket_create::call_json(client, args).await)
         }
@@ -827,6 +855,7 @@ pub async fn call_json(
 pub fn crm_env(crm: &str, template: &str) -> Option<::midcall_runtime::CrmEnv> {
     match (crm, template) {
         ("hubspot", "account-verify") => Some(hubspot::account_verify::CRM),
+        ("hubspot", "call-note-log") => Some(hubspot::call_note_log::CRM),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::CRM),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::CRM),
         ("hubspot", "invoice-lookup") => Some(hubspot::invoice_lookup::CRM),
@@ -892,6 +921,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::VENDOR),
         ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::VENDOR),
         ("gohighlevel", "payment-status") => Some(gohighlevel::payment_status::VENDOR),
+        ("gohighlevel", "product-search") => Some(gohighlevel::product_search::VENDOR),
         ("google-calendar", "appointment-book") => {
             Some(google_calendar::appointment_book::VENDOR)
         }
@@ -915,6 +945,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         }
         ("salesforce", "lead-qualify") => Some(salesforce::lead_qualify::VENDOR),
         ("salesforce", "order-status") => Some(salesforce::order_status::VENDOR),
+        ("salesforce", "product-search") => Some(salesforce::product_search::VENDOR),
         ("salesforce", "ticket-create") => Some(salesforce::ticket_create::VENDOR),
         ("salesforce", "ticket-status") => Some(salesforce::ticket_status::VENDOR),
         ("servicetitan", "account-lookup") => Some(servicetitan::account_lookup::VENDOR),
@@ -964,6 +995,7 @@ pub fn vendor(crm: &str, template: &str) -> Option<::midcall_runtime::Vendor> {
         ("zoho", "call-note-log") => Some(zoho::call_note_log::VENDOR),
         ("zoho", "contact-create") => Some(zoho::contact_create::VENDOR),
         ("zoho", "contact-lookup") => Some(zoho::contact_lookup::VENDOR),
+        ("zoho", "product-search") => Some(zoho::product_search::VENDOR),
         ("zoho", "ticket-create") => Some(zoho::ticket_create::VENDOR),
         ("zoho", "ticket-status") => Some(zoho::ticket_status::VENDOR),
         _ => None,
@@ -1011,6 +1043,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("gohighlevel", "contact-lookup") => Some(gohighlevel::contact_lookup::TIMEOUT),
         ("gohighlevel", "invoice-lookup") => Some(gohighlevel::invoice_lookup::TIMEOUT),
         ("gohighlevel", "payment-status") => Some(gohighlevel::payment_status::TIMEOUT),
+        ("gohighlevel", "product-search") => Some(gohighlevel::product_search::TIMEOUT),
         ("google-calendar", "appointment-book") => {
             Some(google_calendar::appointment_book::TIMEOUT)
         }
@@ -1018,6 +1051,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
             Some(google_calendar::appointment_cancel::TIMEOUT)
         }
         ("hubspot", "account-verify") => Some(hubspot::account_verify::TIMEOUT),
+        ("hubspot", "call-note-log") => Some(hubspot::call_note_log::TIMEOUT),
         ("hubspot", "contact-create") => Some(hubspot::contact_create::TIMEOUT),
         ("hubspot", "contact-lookup") => Some(hubspot::contact_lookup::TIMEOUT),
         ("hubspot", "invoice-lookup") => Some(hubspot::invoice_lookup::TIMEOUT),
@@ -1047,6 +1081,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         }
         ("salesforce", "lead-qualify") => Some(salesforce::lead_qualify::TIMEOUT),
         ("salesforce", "order-status") => Some(salesforce::order_status::TIMEOUT),
+        ("salesforce", "product-search") => Some(salesforce::product_search::TIMEOUT),
         ("salesforce", "ticket-create") => Some(salesforce::ticket_create::TIMEOUT),
         ("salesforce", "ticket-status") => Some(salesforce::ticket_status::TIMEOUT),
         ("servicetitan", "account-lookup") => Some(servicetitan::account_lookup::TIMEOUT),
@@ -1102,6 +1137,7 @@ pub fn timeout(crm: &str, template: &str) -> Option<::std::time::Duration> {
         ("zoho", "call-note-log") => Some(zoho::call_note_log::TIMEOUT),
         ("zoho", "contact-create") => Some(zoho::contact_create::TIMEOUT),
         ("zoho", "contact-lookup") => Some(zoho::contact_lookup::TIMEOUT),
+        ("zoho", "product-search") => Some(zoho::product_search::TIMEOUT),
         ("zoho", "ticket-create") => Some(zoho::ticket_create::TIMEOUT),
         ("zoho", "ticket-status") => Some(zoho::ticket_status::TIMEOUT),
         _ => None,
@@ -1717,6 +1753,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         ("gohighlevel", "payment-status", "vapi") => {
             Some(include_str!("gohighlevel/payment-status/vapi.json"))
         }
+        ("gohighlevel", "product-search", "anthropic") => {
+            Some(include_str!("gohighlevel/product-search/anthropic.json"))
+        }
+        ("gohighlevel", "product-search", "elevenlabs") => {
+            Some(include_str!("gohighlevel/product-search/elevenlabs.json"))
+        }
+        ("gohighlevel", "product-search", "gemini") => {
+            Some(include_str!("gohighlevel/product-search/gemini.json"))
+        }
+        ("gohighlevel", "product-search", "mcp") => {
+            Some(include_str!("gohighlevel/product-search/mcp.json"))
+        }
+        ("gohighlevel", "product-search", "openai-chat") => {
+            Some(include_str!("gohighlevel/product-search/openai-chat.json"))
+        }
+        ("gohighlevel", "product-search", "openai-realtime") => {
+            Some(include_str!("gohighlevel/product-search/openai-realtime.json"))
+        }
+        ("gohighlevel", "product-search", "openai-responses") => {
+            Some(include_str!("gohighlevel/product-search/openai-responses.json"))
+        }
+        ("gohighlevel", "product-search", "retell") => {
+            Some(include_str!("gohighlevel/product-search/retell.json"))
+        }
+        ("gohighlevel", "product-search", "vapi") => {
+            Some(include_str!("gohighlevel/product-search/vapi.json"))
+        }
         ("google-calendar", "appointment-book", "anthropic") => {
             Some(include_str!("google-calendar/appointment-book/anthropic.json"))
         }
@@ -1799,6 +1862,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("hubspot", "account-verify", "vapi") => {
             Some(include_str!("hubspot/account-verify/vapi.json"))
+        }
+        ("hubspot", "call-note-log", "anthropic") => {
+            Some(include_str!("hubspot/call-note-log/anthropic.json"))
+        }
+        ("hubspot", "call-note-log", "elevenlabs") => {
+            Some(include_str!("hubspot/call-note-log/elevenlabs.json"))
+        }
+        ("hubspot", "call-note-log", "gemini") => {
+            Some(include_str!("hubspot/call-note-log/gemini.json"))
+        }
+        ("hubspot", "call-note-log", "mcp") => {
+            Some(include_str!("hubspot/call-note-log/mcp.json"))
+        }
+        ("hubspot", "call-note-log", "openai-chat") => {
+            Some(include_str!("hubspot/call-note-log/openai-chat.json"))
+        }
+        ("hubspot", "call-note-log", "openai-realtime") => {
+            Some(include_str!("hubspot/call-note-log/openai-realtime.json"))
+        }
+        ("hubspot", "call-note-log", "openai-responses") => {
+            Some(include_str!("hubspot/call-note-log/openai-responses.json"))
+        }
+        ("hubspot", "call-note-log", "retell") => {
+            Some(include_str!("hubspot/call-note-log/retell.json"))
+        }
+        ("hubspot", "call-note-log", "vapi") => {
+            Some(include_str!("hubspot/call-note-log/vapi.json"))
         }
         ("hubspot", "contact-create", "anthropic") => {
             Some(include_str!("hubspot/contact-create/anthropic.json"))
@@ -2528,6 +2618,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("salesforce", "order-status", "vapi") => {
             Some(include_str!("salesforce/order-status/vapi.json"))
+        }
+        ("salesforce", "product-search", "anthropic") => {
+            Some(include_str!("salesforce/product-search/anthropic.json"))
+        }
+        ("salesforce", "product-search", "elevenlabs") => {
+            Some(include_str!("salesforce/product-search/elevenlabs.json"))
+        }
+        ("salesforce", "product-search", "gemini") => {
+            Some(include_str!("salesforce/product-search/gemini.json"))
+        }
+        ("salesforce", "product-search", "mcp") => {
+            Some(include_str!("salesforce/product-search/mcp.json"))
+        }
+        ("salesforce", "product-search", "openai-chat") => {
+            Some(include_str!("salesforce/product-search/openai-chat.json"))
+        }
+        ("salesforce", "product-search", "openai-realtime") => {
+            Some(include_str!("salesforce/product-search/openai-realtime.json"))
+        }
+        ("salesforce", "product-search", "openai-responses") => {
+            Some(include_str!("salesforce/product-search/openai-responses.json"))
+        }
+        ("salesforce", "product-search", "retell") => {
+            Some(include_str!("salesforce/product-search/retell.json"))
+        }
+        ("salesforce", "product-search", "vapi") => {
+            Some(include_str!("salesforce/product-search/vapi.json"))
         }
         ("salesforce", "ticket-create", "anthropic") => {
             Some(include_str!("salesforce/ticket-create/anthropic.json"))
@@ -3805,6 +3922,33 @@ pub fn tool_definition(crm: &str, template: &str, target: &str) -> Option<&'stat
         }
         ("zoho", "contact-lookup", "vapi") => {
             Some(include_str!("zoho/contact-lookup/vapi.json"))
+        }
+        ("zoho", "product-search", "anthropic") => {
+            Some(include_str!("zoho/product-search/anthropic.json"))
+        }
+        ("zoho", "product-search", "elevenlabs") => {
+            Some(include_str!("zoho/product-search/elevenlabs.json"))
+        }
+        ("zoho", "product-search", "gemini") => {
+            Some(include_str!("zoho/product-search/gemini.json"))
+        }
+        ("zoho", "product-search", "mcp") => {
+            Some(include_str!("zoho/product-search/mcp.json"))
+        }
+        ("zoho", "product-search", "openai-chat") => {
+            Some(include_str!("zoho/product-search/openai-chat.json"))
+        }
+        ("zoho", "product-search", "openai-realtime") => {
+            Some(include_str!("zoho/product-search/openai-realtime.json"))
+        }
+        ("zoho", "product-search", "openai-responses") => {
+            Some(include_str!("zoho/product-search/openai-responses.json"))
+        }
+        ("zoho", "product-search", "retell") => {
+            Some(include_str!("zoho/product-search/retell.json"))
+        }
+        ("zoho", "product-search", "vapi") => {
+            Some(include_str!("zoho/product-search/vapi.json"))
         }
         ("zoho", "ticket-create", "anthropic") => {
             Some(include_str!("zoho/ticket-create/anthropic.json"))

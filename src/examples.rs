@@ -53,6 +53,11 @@ pub struct ExampleCase {
     /// request may be sent. Empty for the usual case.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unset: Vec<String>,
+    /// The time of the call, a UTC instant (`2026-07-28T12:00:00Z`): the
+    /// replay pins the connector's clock to it, so a binding's `{now}`
+    /// sends this time. Absent: the system clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<String>,
     /// The expected `call_json` answer: `ok`, and `result` or `error`
     /// (compared exactly); `message` is compared only when given.
     pub result: Value,
@@ -114,6 +119,39 @@ pub struct ExampleResponse {
     /// Extra response headers (`retry-after`, …).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
+}
+
+/// `2026-07-28T12:00:00Z` or with up to three decimals of a second
+/// (`…:00.250Z`), the month, day, hour, minute and second in range (the
+/// replay reads it with `chrono`, which checks the calendar).
+fn is_utc_instant(text: &str) -> bool {
+    let Some(rest) = text.strip_suffix('Z') else {
+        return false;
+    };
+    let (main, fraction) = rest.split_once('.').unwrap_or((rest, "1"));
+    let b = main.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = main.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let shape = b.len() == 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':';
+    let fraction_ok =
+        (1..=3).contains(&fraction.len()) && fraction.bytes().all(|c| c.is_ascii_digit());
+    shape
+        && fraction_ok
+        && digits(0..4).is_some()
+        && digits(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && digits(8..10).is_some_and(|d| (1..=31).contains(&d))
+        && digits(11..13).is_some_and(|h| h < 24)
+        && digits(14..16).is_some_and(|m| m < 60)
+        && digits(17..19).is_some_and(|s| s < 60)
 }
 
 fn empty_object() -> Value {
@@ -184,6 +222,17 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<ExampleCase>> {
                     origin,
                     format!("{at}.unset[{j}]"),
                     format!("`{name}` is not an environment variable name (A-Z, 0-9, _)"),
+                ));
+            }
+        }
+        if let Some(now) = &case.now {
+            if !is_utc_instant(now) {
+                return Err(Error::invalid(
+                    origin,
+                    format!("{at}.now"),
+                    format!(
+                        "`{now}` is not a UTC time like `2026-07-28T12:00:00Z` (or `…:00.250Z`)"
+                    ),
                 ));
             }
         }
@@ -386,6 +435,35 @@ mod tests {
         let cases = parse(ONE, "x.yaml").unwrap();
         assert_eq!(cases.len(), 1);
         assert_eq!(cases[0].requests[0].response.status, 200);
+    }
+
+    #[test]
+    fn now_is_a_utc_instant() {
+        let with =
+            |now: &str| ONE.replace("  requests:", &format!("  now: \"{now}\"\n  requests:"));
+        assert_eq!(
+            parse(&with("2026-07-28T12:00:00Z"), "x.yaml").unwrap()[0]
+                .now
+                .as_deref(),
+            Some("2026-07-28T12:00:00Z")
+        );
+        assert!(parse(&with("2026-07-28T12:00:00.250Z"), "x.yaml").is_ok());
+        assert!(parse(ONE, "x.yaml").unwrap()[0].now.is_none());
+        for bad in [
+            "2026-07-28T12:00:00",
+            "2026-07-28T12:00:00+02:00",
+            "2026-13-28T12:00:00Z",
+            "2026-07-28T24:00:00Z",
+            "2026-07-28 12:00:00Z",
+            "2026-07-28T12:00:00.1234Z",
+            "now",
+        ] {
+            assert!(
+                err(&with(bad)).starts_with("x.yaml: [0].now: `"),
+                "{bad}: {}",
+                err(&with(bad))
+            );
+        }
     }
 
     #[test]

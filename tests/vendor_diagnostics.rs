@@ -239,6 +239,8 @@ fn a_query_language_placeholder_is_checked() {
         "email:{email|zendesk_search}",
         "email:'{email|stripe_search}'",
         "Email = '{email|soql}'",
+        "Email LIKE '%{email|soql_like}%'",
+        "Email like '{email|soql_like}%'",
         "(Email:equals:{email|zoho_criteria})",
         "(Email:starts_with:{email|zoho_criteria})",
     ] {
@@ -248,7 +250,7 @@ fn a_query_language_placeholder_is_checked() {
     // An unknown language, with the closest one suggested.
     assert_errors(
         &edited(&[("email:{email}", "email:{email|zendesk_serch}")]),
-        &[(QUERY, "`zendesk_serch` is not a query language (did you mean `zendesk_search`?); languages: stripe_search, zendesk_search, shopify_search, soql, zoho_criteria")],
+        &[(QUERY, "`zendesk_serch` is not a query language (did you mean `zendesk_search`?); languages: stripe_search, zendesk_search, shopify_search, soql, soql_like, zoho_criteria")],
     );
     // Stripe's strings sit between quotes; unquoted, escaping quotes protects nothing.
     assert_errors(
@@ -268,6 +270,19 @@ fn a_query_language_placeholder_is_checked() {
     assert_errors(
         &edited(&[("email:{email}", "Email = \\\"{email|soql}\\\"")]),
         &[(QUERY, "must sit between single quotes")],
+    );
+    // A `LIKE` pattern is a SOQL literal after `LIKE`: elsewhere its
+    // wildcard escapes would turn into a backslash the value never had.
+    assert_errors(
+        &edited(&[("email:{email}", "Email = '{email|soql_like}'")]),
+        &[(
+            QUERY,
+            "`{email|soql_like}` must sit in a `LIKE` pattern between single quotes",
+        )],
+    );
+    assert_errors(
+        &edited(&[("email:{email}", "Email LIKE {email|soql_like}")]),
+        &[(QUERY, "must sit in a `LIKE` pattern")],
     );
     // Zoho's criteria: the value is a condition's whole value, or escaping
     // its parentheses protects nothing.
@@ -320,13 +335,28 @@ fn a_search_query_the_spec_describes_needs_its_language() {
         &zendesk,
     );
     assert_eq!(code, Some(0), "{lines:#?}");
+    // Where SOQL is read, a `LIKE` pattern fits too; another language does not.
+    let soql = spec_describing_query("A SOQL query.");
+    let (code, lines, _) = run_with(
+        &edited(&[("email:{email}", "Email LIKE '%{email|soql_like}%'")]),
+        &soql,
+    );
+    assert_eq!(code, Some(0), "{lines:#?}");
+    assert_errors_with(
+        &edited(&[("email:{email}", "email:'{email|stripe_search}'")]),
+        &soql,
+        &[(
+            QUERY,
+            "reads `query` in Salesforce's SOQL (`soql`), not `stripe_search`",
+        )],
+    );
     // A description that names a query language without saying whose:
     // any language, but one.
     let generic = spec_describing_query("A search in our query syntax.");
     assert_errors_with(
         BINDINGS,
         &generic,
-        &[(QUERY, "reads as a search query language: name the language it lands in, `{email|<language>}`; languages: stripe_search, zendesk_search, shopify_search, soql, zoho_criteria")],
+        &[(QUERY, "reads as a search query language: name the language it lands in, `{email|<language>}`; languages: stripe_search, zendesk_search, shopify_search, soql, soql_like, zoho_criteria")],
     );
     let (code, lines, _) = run_with(
         &edited(&[("email:{email}", "email:'{email|stripe_search}'")]),

@@ -22,6 +22,10 @@
 //! `unset` variables are left out: configuring must fail, that error is
 //! the case's result, and no request may be sent.
 //!
+//! A case's `now:` (a UTC instant) pins the client's clock
+//! (`Config::with_clock`), so a binding's `{now}` sends that time and the
+//! exact body comparison holds it.
+//!
 //! A connector whose auth kind is OAuth 2.0 client credentials
 //! (ServiceTitan) gets a second mock, its token endpoint (the kind's
 //! `*_TOKEN_URL` variable points at it): it answers one token only to a
@@ -44,6 +48,7 @@
 use std::path::{Path, PathBuf};
 
 use midcall::examples::{self, ExampleCase, ExpectedHeader};
+use midcall_runtime::time::Clock;
 use midcall_runtime::{
     Auth, AuthKind, AuthSpec, Client, Config, CredentialsIn, SettingKind, Value, Vendor,
 };
@@ -654,6 +659,15 @@ pub(crate) async fn run_case(
         }
     };
     mount(&server, &label, case).await;
+    // `now:` pins the clock a binding's `{now}` reads.
+    let configured = match &case.now {
+        Some(now) => {
+            let clock =
+                Clock::fixed(now).ok_or_else(|| format!("{label}: `now: {now}` is not a time"))?;
+            configured.map(|config| config.with_clock(clock))
+        }
+        None => configured,
+    };
     let answer = match configured {
         Ok(config) => {
             let client = Client::new(config.with_timeout(timeout))

@@ -144,6 +144,18 @@ impl Client {
         &self.config.settings
     }
 
+    /// The time of this call in UTC with `Z` (`2026-07-28T12:00:00Z`), from
+    /// the configured clock: a binding's `{now}`.
+    pub fn now_utc(&self) -> String {
+        crate::time::utc_text(self.config.clock.now())
+    }
+
+    /// The time of this call as Unix milliseconds, from the configured
+    /// clock: a binding's `{now|unix_millis}`.
+    pub fn now_unix_millis(&self) -> i64 {
+        self.config.clock.now().timestamp_millis()
+    }
+
     /// The configuration in use.
     pub fn config(&self) -> &Config {
         &self.config
@@ -497,5 +509,16 @@ mod tests {
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         assert_eq!(parse_retry_after("-1"), None);
         assert_eq!(parse_retry_after("NaN"), None);
+    }
+
+    #[test]
+    fn now_reads_the_configured_clock() {
+        let clock = crate::time::Clock::fixed("2026-07-28T12:00:00Z").unwrap();
+        let config = Config::new("http://127.0.0.1:9", crate::Auth::None).with_clock(clock);
+        let client = Client::new(config).unwrap();
+        assert_eq!(client.now_utc(), "2026-07-28T12:00:00Z");
+        assert_eq!(client.now_unix_millis(), 1_785_240_000_000);
+        let system = Client::new(Config::new("http://127.0.0.1:9", crate::Auth::None)).unwrap();
+        assert!(system.now_unix_millis() > 1_785_240_000_000);
     }
 }

@@ -114,6 +114,9 @@ pub struct Config {
     /// Fixed headers sent on every request (`Intercom-Version`,
     /// `ST-App-Key`), settings already filled in.
     pub headers: Vec<(String, String)>,
+    /// Where the time of a call (`{now}`) is read: the system clock, or a
+    /// fixed instant for tests and example replays.
+    pub clock: crate::time::Clock,
 }
 
 impl Config {
@@ -127,12 +130,19 @@ impl Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             settings: Settings::default(),
             headers: Vec::new(),
+            clock: crate::time::Clock::System,
         }
     }
 
     /// Sets the total deadline.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Sets where the time of a call is read (a fixed instant in tests).
+    pub fn with_clock(mut self, clock: crate::time::Clock) -> Self {
+        self.clock = clock;
         self
     }
 

@@ -7,8 +7,8 @@
 //! for, or refuses the value (`invalid_input` naming the argument) when the
 //! vendor documents none. The bindings say which language a placeholder
 //! lands in (`{email|stripe_search}`); generated connectors call
-//! [`stripe_search`], [`zendesk_search`], [`shopify_search`], [`soql`] or
-//! [`zoho_criteria`] while they build the request,
+//! [`stripe_search`], [`zendesk_search`], [`shopify_search`], [`soql`],
+//! [`soql_like`] or [`zoho_criteria`] while they build the request,
 //! and [`crate::arg::Rule`] runs the same check before any request.
 
 /// A search query language a caller's value can be placed into.
@@ -46,6 +46,12 @@ pub enum Language {
     /// backslash; a control character or an empty value is refused. The
     /// value is compared with `=`, never `LIKE`, so `%` and `_` are plain.
     Soql,
+    /// A SOQL `LIKE` pattern (`WHERE Name LIKE '%{query}%'`): a SOQL string
+    /// literal whose `%` and `_` are wildcards. Besides [`Language::Soql`]'s
+    /// escapes, `%` and `_` get a backslash (`\%`, `\_`, SOQL's escapes
+    /// for a literal percent sign and underscore in a `LIKE` pattern), so
+    /// the caller's text matches as it is and cannot widen the pattern.
+    SoqlLike,
     /// Zoho CRM's search criteria (`GET /crm/v8/{module}/search?criteria=`,
     /// `(Account_Name:equals:{company_name})`): the value ends a condition
     /// that closes with `)`, and conditions are joined by `and`/`or` between
@@ -60,11 +66,12 @@ pub enum Language {
 
 impl Language {
     /// Every language, in the order error messages list them.
-    pub const ALL: [Language; 5] = [
+    pub const ALL: [Language; 6] = [
         Language::StripeSearch,
         Language::ZendeskSearch,
         Language::ShopifySearch,
         Language::Soql,
+        Language::SoqlLike,
         Language::ZohoCriteria,
     ];
 
@@ -75,6 +82,7 @@ impl Language {
             Language::ZendeskSearch => "zendesk_search",
             Language::ShopifySearch => "shopify_search",
             Language::Soql => "soql",
+            Language::SoqlLike => "soql_like",
             Language::ZohoCriteria => "zoho_criteria",
         }
     }
@@ -99,7 +107,7 @@ impl Language {
                 .then_some("holds a backslash, which Stripe's search language has no escape for"),
             Language::ZendeskSearch => plain_term(value, &[]),
             Language::ShopifySearch => plain_term(value, &['#']),
-            Language::Soql => None,
+            Language::Soql | Language::SoqlLike => None,
             Language::ZohoCriteria => {
                 if value.contains('\\') {
                     Some("holds a backslash, which Zoho's search criteria have no escape for")
@@ -121,6 +129,7 @@ impl Language {
         Ok(match self {
             Language::StripeSearch => backslash_before(value, &['\'', '"']),
             Language::Soql => backslash_before(value, &['\\', '\'', '"']),
+            Language::SoqlLike => backslash_before(value, &['\\', '\'', '"', '%', '_']),
             Language::ZohoCriteria => backslash_before(value, &['(', ')', ',']),
             Language::ZendeskSearch | Language::ShopifySearch => value.to_string(),
         })
@@ -198,6 +207,15 @@ pub fn soql(arg: &str, value: &str) -> Result<String, crate::ActionError> {
     Language::Soql.escape(arg, value)
 }
 
+/// `value` escaped for a SOQL `LIKE` pattern between single quotes
+/// (`WHERE Name LIKE '%{value}%'`): `\`, `'`, `"`, `%` and `_` get a
+/// backslash, so the caller's text is matched as it is; a control character
+/// or an empty value is `invalid_input` naming `arg` (see
+/// [`Language::SoqlLike`]).
+pub fn soql_like(arg: &str, value: &str) -> Result<String, crate::ActionError> {
+    Language::SoqlLike.escape(arg, value)
+}
+
 /// `value` escaped for a Zoho CRM search criteria value
 /// (`(Account_Name:equals:{value})`): `(`, `)` and `,` get a backslash; a
 /// backslash, a `:`, a control character or an empty value is
@@ -210,6 +228,28 @@ pub fn zoho_criteria(arg: &str, value: &str) -> Result<String, crate::ActionErro
 mod tests {
     use super::*;
     use crate::ErrorKind;
+
+    #[test]
+    fn soql_like_escapes_wildcards_as_well_as_quotes() {
+        assert_eq!(soql_like("query", "hiking boots").unwrap(), "hiking boots");
+        // `%` and `_` match themselves, not any text or any character.
+        assert_eq!(soql_like("query", "100%").unwrap(), "100\\%");
+        assert_eq!(soql_like("query", "x_200").unwrap(), "x\\_200");
+        // A quote cannot end the literal and add a clause.
+        assert_eq!(
+            soql_like("query", "x%' OR Name LIKE '%").unwrap(),
+            "x\\%\\' OR Name LIKE \\'\\%"
+        );
+        assert_eq!(soql_like("query", "a\\b\"c").unwrap(), "a\\\\b\\\"c");
+        // Plain SOQL leaves the wildcards alone (it compares with `=`).
+        assert_eq!(soql("query", "100%_").unwrap(), "100%_");
+        for bad in ["", "  ", "boots\n"] {
+            let e = soql_like("query", bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput);
+            assert!(e.detail.contains("argument `query`"), "{}", e.detail);
+        }
+        assert_eq!(Language::from_name("soql_like"), Some(Language::SoqlLike));
+    }
 
     #[test]
     fn stripe_escapes_quotes_and_refuses_backslashes() {

@@ -165,6 +165,46 @@ pub fn to_unix_millis(text: &str, business: Offset, field: &str) -> Result<i64, 
     Ok(parse_arg(text, business, field)?.timestamp_millis())
 }
 
+/// Where a [`crate::Client`] reads the time of a call (`{now}` in
+/// bindings: HubSpot's note `hs_timestamp`): the system clock, or one
+/// fixed instant, so that a test or an example replay sends the same
+/// request every time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clock {
+    /// The system clock, read once per use.
+    #[default]
+    System,
+    /// Always this instant.
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    /// The current instant, to the millisecond (what vendors keep).
+    pub fn now(self) -> DateTime<Utc> {
+        let millis = match self {
+            Clock::System => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+            Clock::Fixed(at) => at.timestamp_millis(),
+        };
+        DateTime::from_timestamp_millis(millis).unwrap_or_default()
+    }
+
+    /// A clock fixed at `text`, a time with an offset
+    /// (`2026-07-28T12:00:00Z`); `None` when it is not one.
+    pub fn fixed(text: &str) -> Option<Clock> {
+        DateTime::parse_from_rfc3339(text.trim())
+            .ok()
+            .map(|dt| Clock::Fixed(dt.with_timezone(&Utc)))
+    }
+}
+
+/// An instant in UTC with `Z`, in the form of [`to_utc`]
+/// (`2026-07-28T12:00:00Z`, `2026-07-28T12:00:00.250Z`): `{now}`.
+pub fn utc_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
 /// Whether the time at `pointer` in `value` (a vendor's, `…Z` or with an
 /// offset) is the same instant as `text` (an argument; without an offset
 /// it is read in `business`). `false` when either is not a time.
@@ -232,6 +272,40 @@ mod tests {
 
     fn off(s: &str) -> Offset {
         Offset::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_fixed_clock_gives_its_instant_in_both_forms() {
+        let clock = Clock::fixed("2026-07-28T14:00:00+02:00").unwrap();
+        assert_eq!(utc_text(clock.now()), "2026-07-28T12:00:00Z");
+        assert_eq!(clock.now().timestamp_millis(), 1_785_240_000_000);
+        // The same form `{t|utc}` gives for the same instant.
+        assert_eq!(
+            utc_text(clock.now()),
+            to_utc("2026-07-28T14:00:00+02:00", Offset::UTC, "t").unwrap()
+        );
+        // Kept to the millisecond, as vendors keep it.
+        let fine = Clock::fixed("2026-07-28T12:00:00.123456Z").unwrap();
+        assert_eq!(utc_text(fine.now()), "2026-07-28T12:00:00.123Z");
+        assert!(Clock::fixed("tomorrow").is_none());
+        assert!(Clock::fixed("2026-07-28T12:00:00").is_none());
+    }
+
+    #[test]
+    fn the_system_clock_moves_and_is_whole_milliseconds() {
+        let millis = || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis() as i64
+        };
+        let before = millis();
+        let now = Clock::System.now();
+        let after = millis();
+        assert!((before..=after).contains(&now.timestamp_millis()));
+        assert_eq!(now.timestamp_subsec_nanos() % 1_000_000, 0);
+        assert!(utc_text(now).ends_with('Z'));
+        assert_eq!(Clock::default(), Clock::System);
     }
 
     #[test]

@@ -492,6 +492,9 @@ async fn the_urls_rendered_with_the_servers_url_are_the_routes_it_serves() {
             "account-verify" => {
                 json!({ "email": "jane.doe@example.com", "factor": "postal_code", "factor_value": "SW1A1AA" })
             }
+            "call-note-log" => json!({
+                "contact_id": "51", "summary": "Asked for opening hours.", "outcome": "resolved"
+            }),
             other => panic!("no arguments for {other}"),
         };
         for file in files {

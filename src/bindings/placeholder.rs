@@ -2,7 +2,8 @@
 //! `{argument|language}` (a tool argument placed inside a vendor's search
 //! query language, escaped for it), `{argument|utc}` (a time argument
 //! converted to UTC), `{argument|unix_millis}` (a time argument as Unix
-//! milliseconds), `{setting.name}` (an account setting)
+//! milliseconds), `{now}` (the time of the call, in UTC; `{now|unix_millis}`
+//! as Unix milliseconds), `{setting.name}` (an account setting)
 //! and `{step.name:/pointer}` (a value of an earlier step's record).
 
 /// One piece of a binding string.
@@ -34,6 +35,13 @@ pub enum Piece {
         /// The integer argument holding minutes.
         minutes: String,
     },
+    /// The time of the call, read from the client's clock when the request
+    /// is built: `{now}` or `{now|utc}` (UTC with `Z`), `{now|unix_millis}`
+    /// (Unix milliseconds, digits). HubSpot's note `hs_timestamp`.
+    Now {
+        /// Unix milliseconds rather than UTC text.
+        millis: bool,
+    },
     /// The value of the named account setting: `{setting.subdomain}`.
     Setting(String),
     /// The value at `pointer` below the record of an earlier step:
@@ -51,6 +59,9 @@ pub const SETTING: &str = "setting.";
 
 /// The prefix of a step placeholder.
 pub const STEP: &str = "step.";
+
+/// The time of the call: `{now}`.
+pub const NOW: &str = "now";
 
 /// The suffix of an argument given in UTC: `{start|utc}`.
 pub const UTC: &str = "|utc";
@@ -121,6 +132,15 @@ pub const ESCAPE: char = '|';
 fn piece(s: &str, name: &str) -> Result<Piece, String> {
     if let Some((arg, escape)) = name.split_once(ESCAPE) {
         let (arg, escape) = (arg.trim(), escape.trim());
+        if arg == NOW {
+            return match escape {
+                e if e == &UTC[1..] => Ok(Piece::Now { millis: false }),
+                e if e == &UNIX_MILLIS[1..] => Ok(Piece::Now { millis: true }),
+                _ => Err(format!(
+                    "`{s}`: the time of the call is `{{now}}` or `{{now|utc}}` (UTC, `2026-07-28T12:00:00Z`) or `{{now|unix_millis}}` (Unix milliseconds), not `{{now|{escape}}}`"
+                )),
+            };
+        }
         if arg.starts_with(SETTING) || arg.starts_with(STEP) {
             return Err(format!(
                 "`{s}`: only a tool argument takes a query language (`{{email|stripe_search}}`) or `utc` (`{{start|utc}}`), not `{{{arg}}}`"
@@ -156,6 +176,9 @@ fn piece(s: &str, name: &str) -> Result<Piece, String> {
             arg: arg.to_string(),
             escape: escape.to_string(),
         });
+    }
+    if name == NOW {
+        return Ok(Piece::Now { millis: false });
     }
     if let Some(setting) = name.strip_prefix(SETTING) {
         if setting.is_empty() {
@@ -281,5 +304,35 @@ mod tests {
         assert!(parse("{|utc}").is_err());
         assert!(parse("{start|utc|utc}").is_err());
         assert!(parse("{setting.x|utc}").is_err());
+    }
+
+    #[test]
+    fn now_is_the_time_of_the_call_in_two_forms() {
+        let utc = Piece::Now { millis: false };
+        assert_eq!(parse("{now}").unwrap(), vec![utc.clone()]);
+        assert_eq!(parse("{ now | utc }").unwrap(), vec![utc.clone()]);
+        assert_eq!(
+            parse("{now|unix_millis}").unwrap(),
+            vec![Piece::Now { millis: true }]
+        );
+        assert_eq!(
+            parse("logged at {now}").unwrap(),
+            vec![Piece::Text("logged at ".into()), utc]
+        );
+        // No other form, and no query language: the value is the
+        // connector's own, never the caller's.
+        let err = parse("{now|soql}").unwrap_err();
+        assert!(err.contains("`{now|unix_millis}`"), "{err}");
+        assert!(parse("{now|utc+30}").is_err());
+        // `{nowhere}` is an argument, not the clock.
+        assert_eq!(
+            parse("{nowhere}").unwrap(),
+            vec![Piece::Arg("nowhere".into())]
+        );
+        // Not an argument either way.
+        assert_eq!(
+            args(&parse("{now} {email}").unwrap()).collect::<Vec<_>>(),
+            vec!["email"]
+        );
     }
 }

@@ -14,6 +14,12 @@ pub enum Source {
     /// An account setting, by name (`{setting.subdomain}`): read and
     /// checked when the connector is configured, so always present.
     Setting(String),
+    /// The time of the call (`{now}`, `{now|unix_millis}`), read from the
+    /// client's clock when the request is built: text, the connector's own.
+    Now {
+        /// Unix milliseconds (digits) rather than UTC with `Z`.
+        millis: bool,
+    },
     /// A `number` setting that is a whole JSON body value, sent as a JSON
     /// number (`client.setting_number`); elsewhere it is text, as any
     /// setting.
@@ -36,7 +42,7 @@ impl Source {
             Source::Arg(a) if a.form != ArgForm::AsGiven => ValueType::String,
             Source::Arg(a) => a.ty,
             Source::SettingNumber(_) => ValueType::Integer,
-            Source::Setting(_) | Source::Step { .. } => ValueType::String,
+            Source::Setting(_) | Source::Step { .. } | Source::Now { .. } => ValueType::String,
         }
     }
 
@@ -44,7 +50,10 @@ impl Source {
     pub fn is_optional(&self) -> bool {
         match self {
             Source::Arg(a) => a.presence == Presence::Optional,
-            Source::Setting(_) | Source::SettingNumber(_) | Source::Step { .. } => false,
+            Source::Setting(_)
+            | Source::SettingNumber(_)
+            | Source::Step { .. }
+            | Source::Now { .. } => false,
         }
     }
 
@@ -125,6 +134,10 @@ pub enum QueryLanguage {
     /// quotes (`WHERE Email = '{email|soql}'`); `\`, `'` and `"` are
     /// escaped with a backslash.
     Soql,
+    /// A SOQL `LIKE` pattern (`WHERE Name LIKE '%{query|soql_like}%'`):
+    /// SOQL's escapes plus a backslash before the wildcards `%` and `_`, so
+    /// the caller's text matches as it is. Fits where SOQL is expected.
+    SoqlLike,
     /// Zoho CRM's search criteria (`(Account_Name:equals:{company_name|zoho_criteria})`):
     /// the value ends a condition; `(`, `)` and `,` are escaped with a
     /// backslash (Zoho's documented escape), a backslash or `:` is refused.
@@ -133,11 +146,12 @@ pub enum QueryLanguage {
 
 impl QueryLanguage {
     /// Every language, in the order messages list them.
-    pub const ALL: [QueryLanguage; 5] = [
+    pub const ALL: [QueryLanguage; 6] = [
         QueryLanguage::StripeSearch,
         QueryLanguage::ZendeskSearch,
         QueryLanguage::ShopifySearch,
         QueryLanguage::Soql,
+        QueryLanguage::SoqlLike,
         QueryLanguage::ZohoCriteria,
     ];
 
@@ -149,6 +163,7 @@ impl QueryLanguage {
             QueryLanguage::ZendeskSearch => "zendesk_search",
             QueryLanguage::ShopifySearch => "shopify_search",
             QueryLanguage::Soql => "soql",
+            QueryLanguage::SoqlLike => "soql_like",
             QueryLanguage::ZohoCriteria => "zoho_criteria",
         }
     }
@@ -160,6 +175,7 @@ impl QueryLanguage {
             QueryLanguage::ZendeskSearch => "Zendesk's search syntax",
             QueryLanguage::ShopifySearch => "Shopify's API search syntax",
             QueryLanguage::Soql => "Salesforce's SOQL",
+            QueryLanguage::SoqlLike => "Salesforce's SOQL (a `LIKE` pattern)",
             QueryLanguage::ZohoCriteria => "Zoho CRM's search criteria",
         }
     }
@@ -171,8 +187,16 @@ impl QueryLanguage {
             QueryLanguage::ZendeskSearch => "ZendeskSearch",
             QueryLanguage::ShopifySearch => "ShopifySearch",
             QueryLanguage::Soql => "Soql",
+            QueryLanguage::SoqlLike => "SoqlLike",
             QueryLanguage::ZohoCriteria => "ZohoCriteria",
         }
+    }
+
+    /// Whether a value escaped for this language may stand where a spec
+    /// says `expected` is read: the same language, or a `LIKE` pattern
+    /// inside SOQL.
+    pub fn fits(self, expected: QueryLanguage) -> bool {
+        self == expected || (self == QueryLanguage::SoqlLike && expected == QueryLanguage::Soql)
     }
 
     /// The language named `name` in the bindings.

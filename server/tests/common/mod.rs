@@ -238,6 +238,27 @@ pub async fn hubspot(delay: Duration) -> MockServer {
         )
         .mount(&server)
         .await;
+    // A call note: the contact read first, then the note.
+    Mock::given(method("GET"))
+        .and(path("/crm/v3/objects/contacts/51"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "51", "properties": {"firstname": "Jane"}}))
+                .set_delay(delay),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/crm/v3/objects/notes"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(
+                    serde_json::json!({"id": "88201", "createdAt": "2026-03-14T10:22:06.120Z"}),
+                )
+                .set_delay(delay),
+        )
+        .mount(&server)
+        .await;
     server
 }
 

@@ -304,7 +304,7 @@ fn unescaped_in_language(
                 a.name,
                 names.join(", ")
             )),
-            (Some(given), Some(l)) if given != l => out.push(format!(
+            (Some(given), Some(l)) if !given.fits(l) => out.push(format!(
                 "`{{{}|{}}}`: `{operation}` reads `{name}` in {} (`{}`), not `{}`",
                 a.name,
                 given.name(),
@@ -344,6 +344,18 @@ fn misplaced(
                 open && matches!(after, Some(TextPiece::Literal(l)) if l.starts_with('\''));
             (!closed).then(|| {
                 "must sit between single quotes, where SOQL takes a string literal (`WHERE Email = '{email|soql}'`)".to_string()
+            })
+        }
+        QueryLanguage::SoqlLike => {
+            // `LIKE '` then any `%`, the value, any `%` then `'`.
+            let opens = matches!(before, Some(TextPiece::Literal(l))
+            if l.trim_end_matches('%').strip_suffix('\'').is_some_and(|b| {
+                b.trim_end().to_ascii_uppercase().ends_with(" LIKE")
+            }));
+            let closes = matches!(after, Some(TextPiece::Literal(l))
+                if l.trim_start_matches('%').starts_with('\''));
+            (!(opens && closes)).then(|| {
+                "must sit in a `LIKE` pattern between single quotes, where SOQL takes a string literal (`WHERE Name LIKE '%{query|soql_like}%'`)".to_string()
             })
         }
         QueryLanguage::ZohoCriteria => {
@@ -569,6 +581,17 @@ fn text(
                     minutes: minutes.clone(),
                 };
                 out.push(TextPiece::Value(Source::Arg(arg)));
+            }
+            Piece::Now { millis } => {
+                if scope.param(placeholder::NOW).is_some() {
+                    ctx.error(
+                        place,
+                        "`{now}` is the time of the call, but this template has a parameter `now` too; rename the parameter",
+                    );
+                    ok = false;
+                    continue;
+                }
+                out.push(TextPiece::Value(Source::Now { millis }));
             }
             Piece::Setting(name) => {
                 if ctx.crm.settings.contains_key(&name) {

@@ -169,6 +169,8 @@ pub(super) fn value_expr(source: &Source) -> Result<TokenStream, String> {
             let name = literal(name);
             Ok(quote! { client.setting_number(#name)? })
         }
+        Source::Now { millis: false } => Ok(quote! { client.now_utc() }),
+        Source::Now { millis: true } => Ok(quote! { client.now_unix_millis().to_string() }),
         Source::Step { step, pointer } => {
             let (id, pointer) = (step_ident(step)?, literal(pointer));
             Ok(quote! { steps.record(#id, #pointer)? })
@@ -242,6 +244,7 @@ pub(super) fn source_text(source: &Source) -> Result<(TokenStream, bool), String
     let a = match source {
         Source::Arg(a) => a,
         Source::Setting(_) => return Ok((value_expr(source)?, false)),
+        Source::Now { .. } => return Ok((value_expr(source)?, true)),
         Source::SettingNumber(name) => {
             return source_text(&Source::Setting(name.clone()));
         }
