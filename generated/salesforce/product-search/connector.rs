@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError, AuthKind, Client, Config, Method, Request, Setting, SettingKind, Value,
-    Vendor, arg, parse_args, project, query, tool_result,
+    ActionError, AuthKind, Client, Config, CredentialsIn, Method, Request, Setting,
+    SettingKind, Value, Vendor, arg, parse_args, project, query, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -26,8 +26,15 @@ pub const VENDOR: Vendor = Vendor {
             kind: SettingKind::Host,
         },
     ],
-    auth: AuthKind::Bearer {
-        env: "SALESFORCE_ACCESS_TOKEN",
+    auth: AuthKind::RefreshToken {
+        token_url: "https://login.salesforce.com/services/oauth2/token",
+        token_url_env: "SALESFORCE_TOKEN_URL",
+        client_id_env: "SALESFORCE_CLIENT_ID",
+        client_secret_env: "SALESFORCE_CLIENT_SECRET",
+        refresh_token_env: "SALESFORCE_REFRESH_TOKEN",
+        access_token_env: Some("SALESFORCE_ACCESS_TOKEN"),
+        prefix: "Bearer",
+        send: CredentialsIn::Body,
     },
     headers: &[],
 };

@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use midcall_runtime::{
-    ActionError, AuthKind, Client, Config, Method, Request, Setting, SettingKind, Value,
-    Vendor, encode_path_segment, parse_args, project, tool_result,
+    ActionError, AuthKind, Client, Config, CredentialsIn, Method, Request, Setting,
+    SettingKind, Value, Vendor, encode_path_segment, parse_args, project, tool_result,
 };
 
 /// The tool's name on every platform.
@@ -26,10 +26,15 @@ pub const VENDOR: Vendor = Vendor {
             kind: SettingKind::Host,
         },
     ],
-    auth: AuthKind::Header {
-        name: "Authorization",
-        value: "Zoho-oauthtoken {secret}",
-        env: "ZOHO_ACCESS_TOKEN",
+    auth: AuthKind::RefreshToken {
+        token_url: "https://accounts.zoho.com/oauth/v2/token",
+        token_url_env: "ZOHO_TOKEN_URL",
+        client_id_env: "ZOHO_CLIENT_ID",
+        client_secret_env: "ZOHO_CLIENT_SECRET",
+        refresh_token_env: "ZOHO_REFRESH_TOKEN",
+        access_token_env: Some("ZOHO_ACCESS_TOKEN"),
+        prefix: "Zoho-oauthtoken",
+        send: CredentialsIn::Body,
     },
     headers: &[],
 };
