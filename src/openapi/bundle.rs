@@ -254,7 +254,7 @@ fn read_file(
 
 /// The file parts of every external `$ref` in a document (example data
 /// and `x-` extensions skipped).
-fn external_refs(value: &Value, out: &mut Vec<String>, depth: usize) {
+pub(crate) fn external_refs(value: &Value, out: &mut Vec<String>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -283,7 +283,7 @@ fn external_refs(value: &Value, out: &mut Vec<String>, depth: usize) {
     }
 }
 
-fn is_data_key(key: &str) -> bool {
+pub(crate) fn is_data_key(key: &str) -> bool {
     matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
 }
 
