@@ -25,6 +25,7 @@ use serde_json::{Map, Value};
 
 use super::dialect::{self, Dialect};
 use super::error::SpecError;
+use super::keys;
 use super::pointer;
 use super::quirks;
 use super::swagger;
@@ -260,7 +261,7 @@ pub(crate) fn external_refs(value: &Value, out: &mut Vec<String>, depth: usize) 
     }
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
+            if let Some(Value::String(reference)) = keys::get(map, "$ref") {
                 if !reference.starts_with('#') {
                     let file = reference.split('#').next().unwrap_or_default();
                     if !file.is_empty() && !out.iter().any(|f| f == file) {

@@ -27,6 +27,7 @@ mod decode;
 mod dialect;
 mod error;
 mod fast;
+mod keys;
 mod lenient;
 mod load;
 mod model;

@@ -14,6 +14,7 @@
 
 use serde_json::{Map, Value};
 
+use super::keys;
 use super::pointer;
 
 /// Deeper nesting is left alone (the parsers stop at 128 levels anyway).
@@ -178,7 +179,7 @@ impl Fixer {
         key: &str,
         f: impl FnOnce(&mut Self, &mut Value),
     ) {
-        if let Some(value) = map.get_mut(key) {
+        if let Some(value) = keys::get_mut(map, key) {
             let len = self.at.len();
             pointer::push_token(&mut self.at, key);
             f(self, value);
@@ -621,7 +622,7 @@ fn keywords_need_fixing(map: &Map<String, Value>) -> bool {
 }
 
 fn is_ref(value: &Value) -> bool {
-    matches!(value.get("$ref"), Some(Value::String(_)))
+    matches!(keys::of(value, "$ref"), Some(Value::String(_)))
 }
 
 /// A scalar as text (`true`, `3`, `abc`); other values as JSON.

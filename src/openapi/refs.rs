@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::error::SpecError;
+use super::keys;
 use super::pointer;
 
 /// The longest `$ref` chain followed before giving up.
@@ -151,7 +152,7 @@ impl<'a> Scan<'a> {
         }
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
+                if let Some(Value::String(reference)) = keys::get(map, "$ref") {
                     self.reference(reference, at)?;
                 }
                 for (key, child) in map {
@@ -281,7 +282,7 @@ pub(crate) fn follow<'a>(
                 reason: "points to nothing".into(),
             });
         };
-        let Some(Value::String(next)) = target.get("$ref") else {
+        let Some(Value::String(next)) = keys::of(target, "$ref") else {
             return Ok((target_at, target));
         };
         if let Some(start) = visited.iter().position(|p| *p == target_at) {

@@ -15,10 +15,12 @@
 //! whole document's parse would refuse, a part that does not parse, an
 //! `info` of the wrong shape.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use indexmap::IndexMap;
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -33,10 +35,6 @@ use super::refs;
 
 /// How deep serde_json lets a whole document nest (arrays and objects).
 const PARSER_DEPTH: usize = 127;
-
-/// The entries of a JSON object, each kept as its text. Duplicate keys
-/// behave as in a parsed `Value` (the last value, at the first place).
-type Entries<'t> = IndexMap<String, &'t RawValue>;
 
 /// How many files have been loaded this way in this process: for the
 /// tests that show it is used.
@@ -66,35 +64,13 @@ fn from_text(text: &str, origin: &str, outline: bool) -> Option<Api> {
     if text.chars().find(|c| !c.is_whitespace()) != Some('{') {
         return None;
     }
-    let top: Entries<'_> = serde_json::from_str(text).ok()?;
-    // `bundle::read_file` for a 3.0 document (`dialect::detect` decides by
-    // `openapi` alone when it is there).
-    let openapi: Value = serde_json::from_str(top.get("openapi")?.get()).ok()?;
-    let only_version = Value::Object([("openapi".to_owned(), openapi)].into_iter().collect());
-    let (dialect, version) = dialect::detect(&only_version, origin).ok()?;
-    if dialect != Dialect::V30 {
-        return None;
-    }
-    let mut map = Map::new();
-    let mut paths = None;
-    for (key, raw) in top {
-        if key == "paths" {
-            paths = Some(serde_json::from_str::<Entries<'_>>(raw.get()).ok()?);
-            // As `lenient::build` leaves it once the paths are taken out.
-            map.insert(key, Value::Null);
-            continue;
-        }
-        let value: Value = serde_json::from_str(raw.get()).ok()?;
-        if 1 + nesting(&value) > PARSER_DEPTH {
-            return None;
-        }
-        map.insert(key, value);
-    }
-    let paths = paths?;
-    if paths.contains_key("$ref") || paths.contains_key("examples") {
-        // Keys that the `$ref` check reads specially right under `paths`.
-        return None;
-    }
+    let Top {
+        doc: mut map,
+        paths,
+        version,
+    } = serde_json::from_str(text).ok()?;
+    let (paths, version) = (paths?, version?);
+    // `bundle::read_file` for a 3.0 document that has `paths`.
     map.insert("openapi".into(), Value::String("3.0.3".into()));
     let mut doc = Value::Object(map);
     let (mut notes, notes_after_paths) = quirks::repair_around_paths(&mut doc, false);
@@ -108,17 +84,16 @@ fn from_text(text: &str, origin: &str, outline: bool) -> Option<Api> {
     let defects = before.into_iter().chain(after).collect();
     let mut assembly = Assembly::new(&doc, origin, true, outline, defects).ok()?;
     let mut path_defects = Vec::new();
-    for (path, raw) in paths {
-        let mut item: Value = serde_json::from_str(raw.get()).ok()?;
+    let mut each = |path: String, mut item: Value| -> bool {
         if 2 + nesting(&item) > PARSER_DEPTH {
-            return None;
+            return false;
         }
         notes.extend(quirks::repair_path_item(&path, &mut item, false));
         if lenient::refers_into_paths(&item) {
-            return None;
+            return false;
         }
         if !bundle::is_data_key(&path) && refers_to_files(&item) {
-            return None;
+            return false;
         }
         if !refs::is_data_key(&path) {
             let at = pointer::join("/paths", &path);
@@ -130,17 +105,20 @@ fn from_text(text: &str, origin: &str, outline: bool) -> Option<Api> {
                 // where `paths` stands.
                 if let Some(name) = defect.pointer().and_then(lenient::schema_component) {
                     if assembly.ref_broken.get(&name) != Some(&text) {
-                        return None;
+                        return false;
                     }
                 }
                 path_defects.push(text);
             }
         }
-        if path.starts_with("x-") {
-            continue;
+        if !path.starts_with("x-") {
+            assembly.taken_path_item(&path, item);
         }
-        assembly.taken_path_item(&path, item);
-    }
+        true
+    };
+    let mut items = serde_json::Deserializer::from_str(paths.get());
+    PathItems { each: &mut each }.deserialize(&mut items).ok()?;
+    items.end().ok()?;
     assembly.warnings.splice(splice..splice, path_defects);
 
     // `load_files`: the version as written, the notes before the warnings.
@@ -150,6 +128,106 @@ fn from_text(text: &str, origin: &str, outline: bool) -> Option<Api> {
     notes.append(&mut api.warnings);
     api.warnings = notes;
     Some(api)
+}
+
+/// A document's top level: every entry parsed but `paths`, kept as text.
+struct Top<'t> {
+    /// The entries, `paths` as `null` (as `lenient::build` leaves it once
+    /// the paths are taken out).
+    doc: Map<String, Value>,
+    /// The text of `paths`.
+    paths: Option<&'t RawValue>,
+    /// `openapi` as written, when it is 3.0.
+    version: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Top<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(TopVisitor)
+    }
+}
+
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Top<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an OpenAPI document")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Top<'de>, A::Error> {
+        let mut top = Top {
+            doc: Map::new(),
+            paths: None,
+            version: None,
+        };
+        // A duplicate key keeps the first place and the last value, as in
+        // a parsed `Value`.
+        while let Some(key) = entries.next_key::<String>()? {
+            match key.as_str() {
+                "paths" => {
+                    top.paths = Some(entries.next_value()?);
+                    top.doc.insert(key, Value::Null);
+                }
+                "openapi" => {
+                    let value: Value = entries.next_value()?;
+                    // `dialect::detect` decides by `openapi` alone.
+                    let only = Value::Object([(key.clone(), value.clone())].into_iter().collect());
+                    top.version = match dialect::detect(&only, "") {
+                        Ok((Dialect::V30, version)) => Some(version),
+                        _ => return Err(de::Error::custom("not OpenAPI 3.0")),
+                    };
+                    top.doc.insert(key, value);
+                }
+                "swagger" => return Err(de::Error::custom("maybe Swagger")),
+                _ => {
+                    let value = entries.next_value()?;
+                    top.doc.insert(key, value);
+                }
+            }
+        }
+        Ok(top)
+    }
+}
+
+/// The entries of `paths`, each parsed and handed to `each` in turn (which
+/// answers whether to go on). A duplicate path stops it: the whole
+/// document keeps its last value at its first place.
+struct PathItems<'f, F> {
+    each: &'f mut F,
+}
+
+impl<'de, F: FnMut(String, Value) -> bool> DeserializeSeed<'de> for PathItems<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(String, Value) -> bool> Visitor<'de> for PathItems<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the paths of an OpenAPI document")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<(), A::Error> {
+        let mut seen = HashSet::new();
+        while let Some(path) = entries.next_key::<String>()? {
+            // Keys that the `$ref` check reads specially right under
+            // `paths`, and a second entry of one path.
+            if path == "$ref" || path == "examples" || !seen.insert(path.clone()) {
+                return Err(de::Error::custom("read whole"));
+            }
+            let item = entries.next_value()?;
+            if !(self.each)(path, item) {
+                return Err(de::Error::custom("read whole"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Whether `value` has a `$ref` to another file, which `bundle::load`
