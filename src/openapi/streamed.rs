@@ -240,20 +240,20 @@ fn refers_to_files(value: &Value) -> bool {
 
 /// How deeply arrays and objects nest in `value` (0 for a scalar).
 fn nesting(value: &Value) -> usize {
+    let container = |v: &&Value| v.is_object() || v.is_array();
     let mut deepest = 0;
     let mut stack = vec![(value, 1)];
     while let Some((value, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match value {
-            Value::Object(map) => Box::new(map.values()),
-            Value::Array(items) => Box::new(items.iter()),
+        match value {
+            Value::Object(map) => {
+                stack.extend(map.values().filter(container).map(|c| (c, depth + 1)));
+            }
+            Value::Array(items) => {
+                stack.extend(items.iter().filter(container).map(|c| (c, depth + 1)));
+            }
             _ => continue,
-        };
+        }
         deepest = deepest.max(depth);
-        stack.extend(
-            children
-                .filter(|c| c.is_object() || c.is_array())
-                .map(|c| (c, depth + 1)),
-        );
     }
     deepest
 }
