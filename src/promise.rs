@@ -106,6 +106,7 @@ pub fn bind(mut action: BoundAction, differs: Option<&str>) -> Result<BoundActio
     }
     action.template.result = kept;
     narrow_alternatives(&mut action);
+    drop_unused_parameters(&mut action);
     narrow_factors(&mut action);
     if let Some(note) = differs {
         if note.is_empty() {
@@ -150,6 +151,23 @@ fn narrow_alternatives(action: &mut BoundAction) {
             tool.at_least_one_of.retain(|n| keys.contains(n));
         }
     }
+}
+
+/// Drops from the tool's parameters each optional one that no request of
+/// the flow uses (in a `when` or as a value): the connector would accept
+/// it and do nothing with it, so the assistant would believe a filter,
+/// note or detail was applied when it was not (Pipedrive's product search
+/// has no price or stock filter: `max_price` and `in_stock_only` leave its
+/// tool; HighLevel's cancel saves no reason: `reason` leaves it). Required
+/// parameters stay: an account verification's factor and value are used
+/// by the connector itself (compared, never sent).
+fn drop_unused_parameters(action: &mut BoundAction) {
+    let used = used_args(&action.flow);
+    action
+        .template
+        .tool
+        .parameters
+        .retain(|p| p.required || used.contains(&p.name));
 }
 
 /// An account verification offers only the factors the CRM keeps: the

@@ -176,9 +176,15 @@ fn an_alternative_argument_no_request_uses_leaves_the_tool() {
     let input = &mcp["inputSchema"];
     assert!(input["properties"].get("domain").is_none(), "{input}");
     assert!(input["properties"]["company_name"].is_object(), "{input}");
+    // One alternative left: it is required, in every target (an `anyOf`
+    // of one is a `required` most platforms would not read).
+    assert_eq!(input["required"], serde_json::json!(["company_name"]));
+    assert!(input.get("anyOf").is_none(), "{input}");
+    let vapi: Value =
+        serde_json::from_str(&zendesk(Sources::bundled(), "account-lookup", "vapi")).unwrap();
     assert_eq!(
-        input["anyOf"],
-        serde_json::json!([{"required": ["company_name"]}])
+        vapi["function"]["parameters"]["required"],
+        serde_json::json!(["company_name"])
     );
     let connector = zendesk(Sources::bundled(), "account-lookup", "connector");
     assert!(!connector.contains("pub domain"), "{connector}");
@@ -226,10 +232,11 @@ fn a_natural_key_write_asks_for_the_keys_its_look_up_can_find() {
     let input = &mcp["inputSchema"];
     assert!(input["properties"]["phone"].is_object(), "{input}");
     assert_eq!(
-        input["anyOf"],
-        serde_json::json!([{"required": ["email"]}]),
+        input["required"],
+        serde_json::json!(["first_name", "last_name", "email"]),
         "{input}"
     );
+    assert!(input.get("anyOf").is_none(), "{input}");
     assert!(
         mcp["description"]
             .as_str()
@@ -264,5 +271,36 @@ fn a_natural_key_write_asks_for_the_keys_its_look_up_can_find() {
     assert_eq!(
         mcp["inputSchema"]["anyOf"],
         serde_json::json!([{"required": ["email"]}, {"required": ["phone"]}])
+    );
+}
+
+#[test]
+fn an_optional_argument_no_request_uses_leaves_the_tool() {
+    // Pipedrive's product search has no price or stock filter: a tool
+    // offering `max_price` would let the assistant say "under 150 euros"
+    // of products the connector never filtered.
+    let mcp: Value =
+        serde_json::from_str(&generated("pipedrive", "product-search", "mcp")).unwrap();
+    let props = &mcp["inputSchema"]["properties"];
+    assert!(props["query"].is_object(), "{props}");
+    assert!(props.get("max_price").is_none(), "{props}");
+    assert!(props.get("in_stock_only").is_none(), "{props}");
+    let connector = generated("pipedrive", "product-search", "connector");
+    assert!(!connector.contains("max_price"), "{connector}");
+    // A cancellation's reason: Cal.com saves it (`cancellationReason`),
+    // HighLevel has nowhere to put it.
+    let calcom: Value =
+        serde_json::from_str(&generated("calcom", "appointment-cancel", "mcp")).unwrap();
+    assert!(
+        calcom["inputSchema"]["properties"]["reason"].is_object(),
+        "{calcom}"
+    );
+    let highlevel: Value =
+        serde_json::from_str(&generated("gohighlevel", "appointment-cancel", "mcp")).unwrap();
+    assert!(
+        highlevel["inputSchema"]["properties"]
+            .get("reason")
+            .is_none(),
+        "{highlevel}"
     );
 }

@@ -720,3 +720,40 @@ fn every_connector_has_examples() {
         );
     }
 }
+
+/// A case's arguments are what the assistant could send: they fit the
+/// tool's published input schema (its `mcp.json` `inputSchema`: types,
+/// enums, required, no argument the tool does not offer), or the case
+/// expects `invalid_input`, as the tool server would answer.
+#[test]
+fn every_case_fits_its_tools_input_schema_or_expects_invalid_input() {
+    if !own_test() {
+        return;
+    }
+    let mut failures = Vec::new();
+    for (crm, template, path) in example_files() {
+        let shown = format!("specs/{crm}/examples/{template}.yaml");
+        let Some(definition) = midcall_generated::tool_definition(&crm, &template, "mcp") else {
+            continue; // every_example_case_passes_against_a_mock_crm reports it
+        };
+        let definition: Value = serde_json::from_str(definition).expect("mcp.json is JSON");
+        let validator = jsonschema::validator_for(&definition["inputSchema"])
+            .expect("the input schema compiles");
+        let text = std::fs::read_to_string(&path).expect("examples file is readable");
+        let Ok(cases) = examples::parse(&text, &shown) else {
+            continue;
+        };
+        for case in cases {
+            let expects_refusal = case.result.get("error") == Some(&Value::from("invalid_input"));
+            if let Some(e) = validator.iter_errors(&case.args).next() {
+                if !expects_refusal {
+                    failures.push(format!(
+                        "{shown}: case `{}`: args {} do not fit the tool's input schema ({} at `{}`), yet the case expects {}",
+                        case.name, case.args, e, e.instance_path, case.result
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

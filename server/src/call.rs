@@ -30,7 +30,14 @@ pub(crate) async fn run(
             .get("error")
             .and_then(Value::as_str)
             .unwrap_or("unknown");
-        tracing::warn!(route, crm = tool.crm, tool = %tool.name, elapsed_ms, error = kind, "tool call failed");
+        if kind == "misconfigured" && !tool.missing_env.is_empty() {
+            // The variables' names (never their values) tell the operator
+            // what to set; readiness (`/readyz`) lists the same names.
+            let missing_env = tool.missing_env.join(",");
+            tracing::warn!(route, crm = tool.crm, tool = %tool.name, elapsed_ms, error = kind, missing_env, "tool call failed");
+        } else {
+            tracing::warn!(route, crm = tool.crm, tool = %tool.name, elapsed_ms, error = kind, "tool call failed");
+        }
     }
     result
 }

@@ -116,9 +116,10 @@ pub async fn serve(connectors: &Connectors, settings: Settings) -> Result<(), St
         .max()
         .unwrap_or_default();
     let grace = longest + settings.deadline_margin + Duration::from_secs(1);
+    let stop = stop_signal();
     let running = bind(connectors, settings).await?;
     tracing::info!(addr = %running.addr, "midcall-server listening");
-    stop_signal().await;
+    stop.await;
     tracing::info!("shutting down: finishing calls in flight");
     running.shutdown();
     match tokio::time::timeout(grace, running.wait()).await {
@@ -130,25 +131,35 @@ pub async fn serve(connectors: &Connectors, settings: Settings) -> Result<(), St
     }
 }
 
-async fn stop_signal() {
-    let ctrl_c = async {
+/// Registers for Ctrl-C and SIGTERM at once and returns the wait for
+/// either. Registered before the server binds and says where it listens,
+/// so a SIGTERM sent as soon as that line appears is a graceful stop, not
+/// the signal's default action (an abrupt exit).
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        let term = signal(SignalKind::terminate()).ok();
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        async fn first(signal: Option<Signal>) {
+            match signal {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        }
+        async move {
+            tokio::select! {
+                () = first(term) => {},
+                () = first(interrupt) => {},
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
     }
 }

@@ -101,3 +101,43 @@ async fn logs_hold_no_secret_and_no_caller_data() {
         assert!(!text.contains(secret), "`{secret}` is in the logs:\n{text}");
     }
 }
+
+#[tokio::test]
+async fn a_misconfigured_call_logs_the_missing_variables_by_name() {
+    let (logs, _guard) = midcall_runtime::testing::capture_logs();
+    let crm = wiremock::MockServer::start().await;
+    let settings = midcall_server::Settings::new(
+        loopback(),
+        false,
+        env(&[("MIDCALL_TOKEN", TOKEN), ("HUBSPOT_BASE_URL", &crm.uri())]),
+    )
+    .unwrap();
+    let server = start_with(&connectors(), settings).await;
+    let r: serde_json::Value = http()
+        .post(format!("{}/call/hubspot/lookup_contact", server.url()))
+        .bearer_auth(TOKEN)
+        .json(&json!({ "email": "jane.doe@example.com" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["error"], "misconfigured");
+    server.shutdown();
+    tokio::time::timeout(Duration::from_secs(10), server.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    let text = logs.text();
+    let line = text
+        .lines()
+        .find(|l| l.contains("tool call failed"))
+        .unwrap_or_else(|| panic!("no `tool call failed` line:\n{text}"));
+    assert!(
+        line.contains("HUBSPOT_ACCESS_TOKEN") && line.contains("missing_env"),
+        "the failure line does not name the missing variable:\n{line}"
+    );
+    assert!(!text.contains("jane.doe@example.com"), "{text}");
+    assert_eq!(crm.received_requests().await.unwrap_or_default().len(), 0);
+}

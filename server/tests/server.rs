@@ -986,4 +986,39 @@ async fn the_readme_serve_command_starts_the_binary_which_stops_on_sigterm() {
         .unwrap()
         .unwrap();
     assert!(status.success(), "{status:?}");
+
+    // Ctrl-C (SIGINT) as soon as the server says where it listens: the
+    // handlers are registered before that line, so this too is a graceful
+    // stop (exit 0), not the signal's default action.
+    let mut child = tokio::process::Command::new(bin)
+        .args(["--listen", "127.0.0.1:0"])
+        .env("MIDCALL_TOKEN", TOKEN)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if line.contains("addr=") {
+                return;
+            }
+        }
+        panic!("the server ended without saying where it listens");
+    })
+    .await
+    .unwrap();
+    let pid = child.id().unwrap().to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status:?}");
 }

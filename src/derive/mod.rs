@@ -2,11 +2,11 @@
 //! vendor's own spec files, never written from memory.
 //!
 //! `specs/<crm>/derive.yaml` ([`Manifest`]) names the vendor's files and a
-//! commented patch list for their defects; [`derive`] keeps exactly the
+//! commented patch list for their defects; [`derive()`] keeps exactly the
 //! operations the CRM's bindings call (every `operation:` in
 //! `bindings.yaml`, plus the manifest's own list), everything they
 //! reference, and the vendor's servers and security schemes
-//! ([`subset`](subset::subset)), applies the patches in order and writes
+//! (`subset`), applies the patches in order and writes
 //! YAML with a header that says where it came from. `gen derive --check`
 //! (and a test) re-derives every bundled spec and fails on any difference,
 //! so a bundled spec cannot drift from the vendor's.

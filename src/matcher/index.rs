@@ -54,7 +54,7 @@ pub struct Input {
     pub pointer: String,
     /// [`key`] of the name.
     pub key: String,
-    /// [`canonical`] of the name.
+    /// [`canonical`](super::tokens::canonical) of the name.
     pub canonical: String,
     /// Whether the spec requires it.
     pub required: bool,

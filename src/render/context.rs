@@ -66,12 +66,13 @@ pub fn param_schema(p: &Param) -> Value {
 
 /// The arguments' schema under OpenAI's strict rules: all properties listed
 /// in `required`, optional ones typed `[T, "null"]` (with `null` added to
-/// an `enum`), and no additional properties.
-fn strict(params: &[Param]) -> Value {
+/// an `enum`), and no additional properties. `lone`: an "at least one of"
+/// with a single parameter, which is not optional.
+fn strict(params: &[Param], lone: Option<&str>) -> Value {
     let mut properties = Map::new();
     for p in params {
         let mut schema = param_schema(p);
-        if !p.required {
+        if !p.required && Some(p.name.as_str()) != lone {
             schema["type"] = json!([p.ty.as_str(), "null"]);
             if let Some(Value::Array(values)) = schema.get_mut("enum") {
                 values.push(Value::Null);
@@ -121,11 +122,23 @@ pub fn for_template(t: &Template, _crm_id: Option<&str>, options: &RenderOptions
     for p in &t.tool.parameters {
         properties.insert(p.name.clone(), param_schema(p));
     }
+    // "At least one of" a single parameter (a CRM that serves only one of
+    // the template's alternatives: Square finds an invoice by contact id
+    // alone) is that parameter required, and is said so in every target,
+    // not as an `anyOf` that most platforms ignore.
+    let alternatives: &[String] = match t.tool.at_least_one_of.as_slice() {
+        [_] => &[],
+        all => all,
+    };
+    let lone = match t.tool.at_least_one_of.as_slice() {
+        [one] => Some(one.as_str()),
+        _ => None,
+    };
     let required: Vec<&str> = t
         .tool
         .parameters
         .iter()
-        .filter(|p| p.required)
+        .filter(|p| p.required || Some(p.name.as_str()) == lone)
         .map(|p| p.name.as_str())
         .collect();
     let input_schema = json!({
@@ -143,7 +156,7 @@ pub fn for_template(t: &Template, _crm_id: Option<&str>, options: &RenderOptions
         out_props.insert(f.name.clone(), schema);
     }
     let output_schema = json!({"type": "object", "properties": out_props});
-    let strict_schema = strict(&t.tool.parameters);
+    let strict_schema = strict(&t.tool.parameters, lone);
     let params: Vec<Value> = t
         .tool
         .parameters
@@ -156,7 +169,7 @@ pub fn for_template(t: &Template, _crm_id: Option<&str>, options: &RenderOptions
                 "format": p.format,
                 "pattern": p.pattern,
                 "enum": p.enum_values,
-                "required": p.required,
+                "required": p.required || Some(p.name.as_str()) == lone,
                 "schema": param_schema(p),
             })
         })
@@ -189,7 +202,7 @@ pub fn for_template(t: &Template, _crm_id: Option<&str>, options: &RenderOptions
             "description": t.tool.description.trim(),
             "parameters": params,
             "required": required,
-            "at_least_one_of": t.tool.at_least_one_of,
+            "at_least_one_of": alternatives,
         }),
         input_schema,
         output_schema,

@@ -2,25 +2,16 @@
 
 use serde_json::Value;
 
-use super::{root, Gen};
+use super::Gen;
 
 /// The CRMs whose `specs/<crm>/bindings.yaml` binds `template` (an entry
-/// under `actions`), read straight from the files and sorted: what `gen
-/// list` and `gen show` must report, however many systems get bound.
+/// under `actions`), sorted.
 fn bound_by(template: &str) -> Vec<String> {
-    let mut crms = Vec::new();
-    for entry in std::fs::read_dir(root().join("specs")).expect("specs/") {
-        let dir = entry.expect("a specs/ entry").path();
-        let Ok(text) = std::fs::read_to_string(dir.join("bindings.yaml")) else {
-            continue;
-        };
-        let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("bindings YAML");
-        if doc["actions"].get(template).is_some() {
-            crms.push(dir.file_name().unwrap().to_string_lossy().into_owned());
-        }
-    }
-    crms.sort();
-    crms
+    super::bound_actions()
+        .into_iter()
+        .filter(|(_, templates)| templates.iter().any(|t| t == template))
+        .map(|(crm, _)| crm)
+        .collect()
 }
 
 /// Exit 0; standard output.

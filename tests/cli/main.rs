@@ -22,6 +22,34 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+/// Every CRM under `specs/` with a `bindings.yaml`, and the templates it
+/// binds (the keys under `actions`, in file order), read straight from the
+/// files: what `gen list`, `gen show` and `gen crms` must report, however
+/// many systems get bound, with no count kept by hand in a test.
+pub fn bound_actions() -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut crms = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(root().join("specs")).expect("specs/") {
+        let dir = entry.expect("a specs/ entry").path();
+        let Ok(text) = std::fs::read_to_string(dir.join("bindings.yaml")) else {
+            continue;
+        };
+        let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("bindings YAML");
+        let templates = doc["actions"]
+            .as_mapping()
+            .map(|m| {
+                m.keys()
+                    .filter_map(|k| k.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        crms.insert(
+            dir.file_name().unwrap().to_string_lossy().into_owned(),
+            templates,
+        );
+    }
+    crms
+}
+
 /// One run of `gen`, with what it should do.
 #[must_use = "a case does nothing until `.run()`"]
 pub struct Gen {

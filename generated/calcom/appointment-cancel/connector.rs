@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use midcall_runtime::{
     ActionError, AuthKind, Client, Config, Method, Request, Setting, SettingKind, Value,
-    Vendor, Written, arg, encode_path_segment, json, parse_args, project, time,
-    tool_result, transform,
+    Vendor, Written, encode_path_segment, json, parse_args, project, time, tool_result,
+    transform,
 };
 
 /// The tool's name on every platform.
@@ -61,9 +61,6 @@ pub struct Args {
     /// The appointment's id from book_appointment, when known; never ask the caller for it.
     #[serde(default)]
     pub appointment_id: Option<String>,
-    /// The appointment's start, ISO 8601 with the caller's timezone offset; needed with contact_id.
-    #[serde(default)]
-    pub start: Option<String>,
     /// Why the caller cancels, in a few words, if they say.
     #[serde(default)]
     pub reason: Option<String>,
@@ -75,8 +72,6 @@ impl Args {
     /// goes into can hold: `invalid_input` naming the argument, before
     /// any request.
     pub fn check(&self) -> Result<(), ActionError> {
-        static START: arg::Rule = arg::Rule::new("start").format(arg::Format::DateTime);
-        START.check(self.start.as_deref())?;
         Ok(())
     }
 }

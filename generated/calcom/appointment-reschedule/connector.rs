@@ -61,9 +61,6 @@ pub struct Args {
     /// The appointment's id from book_appointment, when known; never ask the caller for it.
     #[serde(default)]
     pub appointment_id: Option<String>,
-    /// The current appointment's start, ISO 8601 with the caller's timezone offset; needed with contact_id.
-    #[serde(default)]
-    pub current_start: Option<String>,
     /// The new start exactly as find_appointment_slots returned it, ISO 8601 with the caller's timezone offset, e.g. 2026-03-16T10:00:00+01:00.
     pub new_start: String,
 }
@@ -74,9 +71,6 @@ impl Args {
     /// goes into can hold: `invalid_input` naming the argument, before
     /// any request.
     pub fn check(&self) -> Result<(), ActionError> {
-        static CURRENT_START: arg::Rule = arg::Rule::new("current_start")
-            .format(arg::Format::DateTime);
-        CURRENT_START.check(self.current_start.as_deref())?;
         static NEW_START: arg::Rule = arg::Rule::new("new_start")
             .format(arg::Format::DateTime);
         NEW_START.check(Some(self.new_start.as_str()))?;

@@ -45,9 +45,6 @@ pub const MAX_RESULT_BYTES: usize = 2048;
 pub struct Args {
     /// The symptom in a few plain keywords, e.g. "no internet after firmware update"; leave out the caller's name and any personal data.
     pub symptom: String,
-    /// The product name and version, e.g. "Router X200 4.2.1", from lookup_device_config or the caller.
-    #[serde(default)]
-    pub product: Option<String>,
     /// An error code the caller reads from the screen, in upper case without spaces, e.g. E1042.
     #[serde(default)]
     pub error_code: Option<String>,

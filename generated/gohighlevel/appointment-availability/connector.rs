@@ -57,9 +57,6 @@ pub struct Args {
     pub latest: String,
     /// The appointment's length in minutes, 30 unless the caller asks otherwise.
     pub duration_minutes: i64,
-    /// What the appointment is about, e.g. "product demo", to pick the right team.
-    #[serde(default)]
-    pub topic: Option<String>,
 }
 
 impl Args {

@@ -55,9 +55,6 @@ pub const MAX_RESULT_BYTES: usize = 1024;
 pub struct Args {
     /// The caller's CRM contact id from lookup_contact or verify_account; never ask the caller for it.
     pub contact_id: String,
-    /// The device's serial number or licence key as the caller reads it from the label, letters in upper case, without spaces or dashes.
-    #[serde(default)]
-    pub serial_number: Option<String>,
 }
 
 impl Args {

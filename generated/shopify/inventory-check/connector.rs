@@ -45,12 +45,6 @@ pub const MAX_RESULT_BYTES: usize = 512;
 pub struct Args {
     /// The product's id (SKU) from search_products; never ask the caller for it unless they read it from a catalogue.
     pub product_id: String,
-    /// How many the caller wants; 1 when they don't say.
-    #[serde(default)]
-    pub quantity: Option<i64>,
-    /// The caller's postal code, without spaces, to find stock in a nearby store.
-    #[serde(default)]
-    pub postal_code: Option<String>,
 }
 
 impl Args {

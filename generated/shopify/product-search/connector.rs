@@ -45,12 +45,6 @@ pub const MAX_RESULT_BYTES: usize = 1024;
 pub struct Args {
     /// The product type and key features in a few words, e.g. "waterproof hiking boots size 44".
     pub query: String,
-    /// The highest price the caller names, a decimal string with the currency, e.g. "150.00 EUR".
-    #[serde(default)]
-    pub max_price: Option<String>,
-    /// true when the caller needs it now and only stocked products should match.
-    #[serde(default)]
-    pub in_stock_only: Option<bool>,
 }
 
 impl Args {

@@ -59,9 +59,6 @@ pub struct Args {
     /// The caller's phone number in E.164 form, a plus sign, country code and number, digits only, e.g. +14155550123.
     #[serde(default)]
     pub phone: Option<String>,
-    /// The company they call for, if any.
-    #[serde(default)]
-    pub company: Option<String>,
 }
 
 impl Args {

@@ -2,10 +2,10 @@
 //! produces the typed model (parse, don't validate). Every problem in the
 //! binding is collected, with its place, before the check gives up.
 //!
-//! One concern per file: [`operation`] finds `METHOD /path` in the spec,
-//! [`auth`] checks the bindings' auth against the operation's security,
-//! [`request`] turns request variants into [`Variant`]s, [`response`]
-//! turns the response mapping into [`Projection`]s, and [`guard`] holds
+//! One concern per file: `operation` finds `METHOD /path` in the spec,
+//! `auth` checks the bindings' auth against the operation's security,
+//! `request` turns request variants into [`Variant`]s, `response`
+//! turns the response mapping into [`Projection`]s, and `guard` holds
 //! the rules that keep a write from happening twice.
 
 mod auth;
