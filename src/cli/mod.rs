@@ -313,7 +313,15 @@ fn server_url(value: &str) -> Result<String, String> {
 }
 
 fn dispatch(cli: Cli) -> Result<i32, Error> {
-    let mut sources = Sources::bundled();
+    // `gen ops`, `gen derive` and `gen validate` read no template or CRM
+    // spec: the bundled files are not copied for them (a `--templates` or
+    // `--specs` folder is still read, so its errors are the same).
+    let mut sources = match cli.command {
+        Some(Command::Ops { .. } | Command::Derive(_) | Command::Validate { .. }) => {
+            Sources::empty()
+        }
+        _ => Sources::bundled(),
+    };
     if let Some(dir) = &cli.sources.templates {
         sources.overlay("templates", dir)?;
     }

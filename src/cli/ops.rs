@@ -12,7 +12,7 @@ use crate::openapi;
 /// operations that cannot be used are listed there; a spec none of whose
 /// operations can be used is an error (the first one's reason).
 pub(super) fn run(paths: &[PathBuf]) -> Result<i32, Error> {
-    let api = openapi::load_files(paths)?;
+    let api = openapi::load_files_outline(paths)?;
     if api.operations.is_empty() {
         if let Some(first) = api.unusable.first() {
             return Err(api.unusable_error(first).into());

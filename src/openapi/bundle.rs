@@ -25,6 +25,7 @@ use serde_json::{Map, Value};
 
 use super::dialect::{self, Dialect};
 use super::error::SpecError;
+use super::keys;
 use super::pointer;
 use super::quirks;
 use super::swagger;
@@ -254,13 +255,13 @@ fn read_file(
 
 /// The file parts of every external `$ref` in a document (example data
 /// and `x-` extensions skipped).
-fn external_refs(value: &Value, out: &mut Vec<String>, depth: usize) {
+pub(crate) fn external_refs(value: &Value, out: &mut Vec<String>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
+            if let Some(Value::String(reference)) = keys::get(map, "$ref") {
                 if !reference.starts_with('#') {
                     let file = reference.split('#').next().unwrap_or_default();
                     if !file.is_empty() && !out.iter().any(|f| f == file) {
@@ -283,7 +284,7 @@ fn external_refs(value: &Value, out: &mut Vec<String>, depth: usize) {
     }
 }
 
-fn is_data_key(key: &str) -> bool {
+pub(crate) fn is_data_key(key: &str) -> bool {
     matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
 }
 

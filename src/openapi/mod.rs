@@ -27,6 +27,7 @@ mod decode;
 mod dialect;
 mod error;
 mod fast;
+mod keys;
 mod lenient;
 mod load;
 mod model;
@@ -34,6 +35,7 @@ mod pointer;
 mod quirks;
 mod refs;
 mod schema;
+mod streamed;
 mod swagger;
 mod walk;
 
@@ -99,14 +101,26 @@ pub fn load_file(path: &Path) -> Result<Api, SpecError> {
 /// (a GraphQL introspection result and a Google Discovery document are
 /// named as such), or whose `info` has the wrong shape is an error.
 pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> Result<Api, SpecError> {
-    load_files_with(paths, true)
+    load_files_with(paths, true, false)
+}
+
+/// [`load_files`] for listing the operations (`gen ops`): the same checks,
+/// warnings, [`Api::unusable`] and operations in the same order, but each
+/// operation keeps only its method, path, `operationId`, `summary` and
+/// `deprecated`, and [`Api::schemas`] is left empty: parameters, bodies
+/// and schemas are built (so that what cannot be used is found as in the
+/// full model) and dropped at once. The model of a large spec is several
+/// times its text; this keeps the memory of listing it near the text's
+/// size.
+pub fn load_files_outline<P: AsRef<Path>>(paths: &[P]) -> Result<Api, SpecError> {
+    load_files_with(paths, true, true)
 }
 
 /// [`load_files`] with every part decoded through `openapiv3`'s types, as
 /// before the direct decoder: for the test that the two agree.
 #[doc(hidden)]
 pub fn load_files_through_openapiv3<P: AsRef<Path>>(paths: &[P]) -> Result<Api, SpecError> {
-    load_files_with(paths, false)
+    load_files_with(paths, false, false)
 }
 
 /// How many parts (component schemas and path items) [`load_files`] has
@@ -116,7 +130,19 @@ pub fn direct_decoder_counts() -> (usize, usize) {
     fast::counts()
 }
 
-fn load_files_with<P: AsRef<Path>>(paths: &[P], fast: bool) -> Result<Api, SpecError> {
+/// How many single JSON files [`load_files`] has loaded with their path
+/// items parsed one at a time (`streamed.rs`) rather than the whole
+/// document at once, in this process.
+#[doc(hidden)]
+pub fn streamed_loads() -> usize {
+    streamed::loaded()
+}
+
+fn load_files_with<P: AsRef<Path>>(
+    paths: &[P],
+    fast: bool,
+    outline: bool,
+) -> Result<Api, SpecError> {
     let paths: Vec<&Path> = paths.iter().map(AsRef::as_ref).collect();
     on_big_stack(
         &paths
@@ -124,13 +150,21 @@ fn load_files_with<P: AsRef<Path>>(paths: &[P], fast: bool) -> Result<Api, SpecE
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
         || {
+            // One 3.0 JSON file: its path items parsed one at a time
+            // (`streamed.rs`); the same result, or `None` for what only
+            // the whole document can tell.
+            if let (true, [path]) = (fast, paths.as_slice()) {
+                if let Some(api) = streamed::load(path, outline)? {
+                    return Ok(api);
+                }
+            }
             let bundle::Bundle {
                 doc,
                 origin,
                 version,
                 notes,
             } = bundle::load(&paths)?;
-            let mut api = lenient::build(doc, &origin, fast)?;
+            let mut api = lenient::build(doc, &origin, fast, outline)?;
             api.openapi = version;
             let mut warnings = notes;
             warnings.append(&mut api.warnings);

@@ -14,6 +14,7 @@
 
 use serde_json::{Map, Value};
 
+use super::keys;
 use super::pointer;
 
 /// Deeper nesting is left alone (the parsers stop at 128 levels anyway).
@@ -34,12 +35,36 @@ pub(crate) fn repair(doc: &mut Value) -> Vec<String> {
 /// lists, `$ref` with siblings, `anyOf` with `type: 'null'`, boolean
 /// schemas) are read as their 3.0 equivalents without a note each.
 pub(crate) fn repair_dialect(doc: &mut Value, v31: bool) -> Vec<String> {
-    let mut fixer = Fixer {
-        notes: Vec::new(),
-        at: String::new(),
-        v31,
-    };
+    let mut fixer = Fixer::new(v31);
     fixer.document(doc);
+    fixer.notes
+}
+
+/// [`repair_dialect`] of a document whose `paths` are repaired apart, item
+/// by item with [`repair_path_item`]: the notes of the parts before
+/// `paths` (`info`, `servers`) and of those after (`components`), so that
+/// the path items' notes go in between, in the order [`repair_dialect`]
+/// gives them. `paths` itself is not looked at.
+pub(crate) fn repair_around_paths(doc: &mut Value, v31: bool) -> (Vec<String>, Vec<String>) {
+    let mut fixer = Fixer::new(v31);
+    let Value::Object(map) = doc else {
+        return (Vec::new(), Vec::new());
+    };
+    fixer.head(map);
+    let before = std::mem::take(&mut fixer.notes);
+    fixer.tail(map);
+    (before, fixer.notes)
+}
+
+/// The repairs of one entry of `paths` (the path `path`), with the notes
+/// [`repair_dialect`] gives for it; `x-` entries are left alone, as there.
+pub(crate) fn repair_path_item(path: &str, item: &mut Value, v31: bool) -> Vec<String> {
+    if path.starts_with("x-") {
+        return Vec::new();
+    }
+    let mut fixer = Fixer::new(v31);
+    fixer.at = pointer::join("/paths", path);
+    fixer.path_item(item, 0);
     fixer.notes
 }
 
@@ -67,6 +92,14 @@ const REF_ANNOTATIONS: [&str; 10] = [
 ];
 
 impl Fixer {
+    fn new(v31: bool) -> Fixer {
+        Fixer {
+            notes: Vec::new(),
+            at: String::new(),
+            v31,
+        }
+    }
+
     /// Notes a rewrite that is a quirk in 3.0 but normal in 3.1.
     fn note_30(&mut self, what: &str) {
         if !self.v31 {
@@ -146,7 +179,7 @@ impl Fixer {
         key: &str,
         f: impl FnOnce(&mut Self, &mut Value),
     ) {
-        if let Some(value) = map.get_mut(key) {
+        if let Some(value) = keys::get_mut(map, key) {
             let len = self.at.len();
             pointer::push_token(&mut self.at, key);
             f(self, value);
@@ -188,6 +221,13 @@ impl Fixer {
 
     fn document(&mut self, doc: &mut Value) {
         let Value::Object(map) = doc else { return };
+        self.head(map);
+        self.each(map, "paths", |this, item| this.path_item(item, 0));
+        self.tail(map);
+    }
+
+    /// The parts walked before `paths`.
+    fn head(&mut self, map: &mut Map<String, Value>) {
         self.child(map, "info", |this, info| {
             let Value::Object(info) = info else { return };
             for key in ["title", "version"] {
@@ -201,7 +241,10 @@ impl Fixer {
             }
         });
         self.each(map, "servers", Self::server);
-        self.each(map, "paths", |this, item| this.path_item(item, 0));
+    }
+
+    /// The parts walked after `paths`.
+    fn tail(&mut self, map: &mut Map<String, Value>) {
         self.child(map, "components", |this, components| {
             let Value::Object(components) = components else {
                 return;
@@ -579,7 +622,7 @@ fn keywords_need_fixing(map: &Map<String, Value>) -> bool {
 }
 
 fn is_ref(value: &Value) -> bool {
-    matches!(value.get("$ref"), Some(Value::String(_)))
+    matches!(keys::of(value, "$ref"), Some(Value::String(_)))
 }
 
 /// A scalar as text (`true`, `3`, `abc`); other values as JSON.

@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::error::SpecError;
+use super::keys;
 use super::pointer;
 
 /// The longest `$ref` chain followed before giving up.
@@ -61,6 +62,68 @@ pub(crate) fn collect(doc: &Value, origin: &str) -> Vec<SpecError> {
     scan.found
 }
 
+/// [`collect`] for a document whose `paths` entry is scanned apart, item
+/// by item with [`collect_in`]: the problems found before the `paths` key
+/// (in the document's own key order) and those found after it.
+pub(crate) fn collect_around(
+    doc: &Value,
+    paths_key: &str,
+    origin: &str,
+) -> (Vec<SpecError>, Vec<SpecError>) {
+    let mut scan = Scan {
+        doc,
+        origin,
+        mode: Mode::Collect,
+        ok: HashSet::new(),
+        first_local: None,
+        found: Vec::new(),
+    };
+    let Value::Object(map) = doc else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut at = String::new();
+    let mut before = None;
+    if let Some(Value::String(reference)) = map.get("$ref") {
+        let _ = scan.reference(reference, &at);
+    }
+    for (key, child) in map {
+        if key == paths_key {
+            before = Some(std::mem::take(&mut scan.found));
+            continue;
+        }
+        let _ = scan.entry(key, child, &mut at, 0);
+    }
+    match before {
+        Some(before) => (before, scan.found),
+        None => (scan.found, Vec::new()),
+    }
+}
+
+/// The `$ref` problems inside `value`, which sits at `at` (a pointer, at
+/// nesting `depth`) but is not in `doc`; references are followed in `doc`.
+/// What [`collect`] finds there when the value is in the document.
+pub(crate) fn collect_in(
+    doc: &Value,
+    value: &Value,
+    at: &str,
+    depth: usize,
+    origin: &str,
+) -> Vec<SpecError> {
+    let mut scan = Scan {
+        doc,
+        origin,
+        mode: Mode::Collect,
+        ok: HashSet::new(),
+        first_local: None,
+        found: Vec::new(),
+    };
+    if !(value.is_object() || value.is_array()) {
+        return Vec::new();
+    }
+    let _ = scan.value(value, &mut at.to_owned(), depth);
+    scan.found
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
     /// Return at the first external reference; remember the first local
@@ -89,21 +152,11 @@ impl<'a> Scan<'a> {
         }
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
+                if let Some(Value::String(reference)) = keys::get(map, "$ref") {
                     self.reference(reference, at)?;
                 }
                 for (key, child) in map {
-                    if !(child.is_object() || child.is_array()) || is_data_key(key) {
-                        continue;
-                    }
-                    let len = at.len();
-                    pointer::push_token(at, key);
-                    if key == "examples" {
-                        self.examples(child, at)?;
-                    } else {
-                        self.value(child, at, depth + 1)?;
-                    }
-                    at.truncate(len);
+                    self.entry(key, child, at, depth)?;
                 }
             }
             Value::Array(items) => {
@@ -119,6 +172,28 @@ impl<'a> Scan<'a> {
             }
             _ => {}
         }
+        Ok(())
+    }
+
+    /// One entry of an object at `at` (at nesting `depth`).
+    fn entry(
+        &mut self,
+        key: &str,
+        child: &'a Value,
+        at: &mut String,
+        depth: usize,
+    ) -> Result<(), SpecError> {
+        if !(child.is_object() || child.is_array()) || is_data_key(key) {
+            return Ok(());
+        }
+        let len = at.len();
+        pointer::push_token(at, key);
+        if key == "examples" {
+            self.examples(child, at)?;
+        } else {
+            self.value(child, at, depth + 1)?;
+        }
+        at.truncate(len);
         Ok(())
     }
 
@@ -173,7 +248,7 @@ impl<'a> Scan<'a> {
 }
 
 /// Keys whose values are data, not OpenAPI structure.
-fn is_data_key(key: &str) -> bool {
+pub(crate) fn is_data_key(key: &str) -> bool {
     matches!(key, "example" | "default" | "enum" | "const") || key.starts_with("x-")
 }
 
@@ -207,7 +282,7 @@ pub(crate) fn follow<'a>(
                 reason: "points to nothing".into(),
             });
         };
-        let Some(Value::String(next)) = target.get("$ref") else {
+        let Some(Value::String(next)) = keys::of(target, "$ref") else {
             return Ok((target_at, target));
         };
         if let Some(start) = visited.iter().position(|p| *p == target_at) {
