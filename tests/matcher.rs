@@ -640,3 +640,38 @@ fn bad_input_is_one_line() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(!b.exists());
 }
+
+#[test]
+fn generating_without_bindings_refuses_a_spec_with_no_fitting_operation() {
+    // A spec with widgets only: its best `invoice-lookup` match is a GET
+    // by id that names no invoice. Writing a connector from it would call
+    // the wrong operation under the template's name.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("widgets.json");
+    std::fs::write(
+        &spec,
+        r#"{"openapi": "3.0.3", "info": {"title": "Widgets", "version": "1"},
+            "servers": [{"url": "https://api.widgets.test"}],
+            "paths": {"/widgets/{widget_id}": {"get": {"operationId": "getWidget",
+              "parameters": [{"name": "widget_id", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "responses": {"200": {"description": "ok", "content": {"application/json": {"schema":
+                {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"}}}}}}}}}}}"#,
+    )
+    .unwrap();
+    let s = spec.display().to_string();
+    let o = dir.path().join("out").display().to_string();
+    let out = gen(
+        dir.path(),
+        &["--spec", &s, "--template", "invoice-lookup", "--out", &o],
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("widgets.json: paths: no operation fulfils `invoice-lookup`")
+            && err.contains("`GET /widgets/{widget_id}`")
+            && err.contains("--bindings FILE"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}

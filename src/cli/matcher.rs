@@ -251,6 +251,29 @@ pub(super) fn generate(midcall: &Midcall, args: GenerateArgs) -> Result<i32, Err
         ),
         None => {
             let index = Index::new(&[&api]);
+            // Generating from a poor match would write a connector that
+            // calls the wrong operation under the template's name (Zendesk
+            // has no invoices: its best `invoice-lookup` match is "Show
+            // Deleted User"). Below the score `gen match` needs to name a
+            // template, nothing is written without bindings.
+            if let Some(best) = matcher::top(&index, &template, 1).first() {
+                if best.score < matcher::WORTH {
+                    return Err(Error::invalid(
+                        &spec.display().to_string(),
+                        "paths",
+                        format!(
+                            "no operation fulfils `{}` well enough to generate without bindings: the best, `{} {}`, scores {} (at least {} is needed); see `gen match --spec {} --template {}`, and give --bindings FILE to bind an operation yourself",
+                            template.id,
+                            best.method,
+                            best.path,
+                            best.score,
+                            matcher::WORTH,
+                            spec.display(),
+                            template.id
+                        ),
+                    ));
+                }
+            }
             let d = draft::draft(&index, &template, &crm)?;
             eprintln!(
                 "note: no --bindings given: using the top match `{} {}` (score {}) for `{}`; review it with `gen match --spec {} --template {} --write-bindings FILE`",
