@@ -105,8 +105,7 @@ pub fn bind(mut action: BoundAction, differs: Option<&str>) -> Result<BoundActio
         exchange.result.retain(|p| names.contains(&p.field));
     }
     action.template.result = kept;
-    narrow_alternatives(&mut action);
-    drop_unused_parameters(&mut action);
+    narrow_parameters(&mut action);
     narrow_factors(&mut action);
     if let Some(note) = differs {
         if note.is_empty() {
@@ -123,24 +122,29 @@ pub fn bind(mut action: BoundAction, differs: Option<&str>) -> Result<BoundActio
     Ok(action)
 }
 
-/// Drops from the tool's parameters each "at least one of" alternative
-/// that no request of the flow uses (in a `when` or as a value), when at
-/// least one alternative is used: a tool must not offer an argument its
-/// connector can only refuse.
-fn narrow_alternatives(action: &mut BoundAction) {
+/// Narrows the tool's parameters to what the binding uses (in a `when` or
+/// as a value):
+///
+/// - each "at least one of" alternative no request uses leaves the
+///   alternatives, when at least one is used: a tool must not offer an
+///   argument its connector can only refuse;
+/// - each optional parameter no request uses leaves the tool: the
+///   connector would accept it and do nothing with it, so the assistant
+///   would believe a filter, note or detail was applied when it was not
+///   (Pipedrive's product search has no price or stock filter: `max_price`
+///   and `in_stock_only` leave its tool; HighLevel's cancel saves no
+///   reason: `reason` leaves it). Required parameters stay: an account
+///   verification's factor and value are used by the connector itself
+///   (compared, never sent).
+fn narrow_parameters(action: &mut BoundAction) {
     let used = used_args(&action.flow);
     let tool = &mut action.template.tool;
-    if !tool.at_least_one_of.iter().any(|n| used.contains(n)) {
-        return;
+    if tool.at_least_one_of.iter().any(|n| used.contains(n)) {
+        tool.at_least_one_of.retain(|n| used.contains(n));
     }
-    let dropped: Vec<String> = tool
-        .at_least_one_of
-        .iter()
-        .filter(|n| !used.contains(*n))
-        .cloned()
-        .collect();
-    tool.at_least_one_of.retain(|n| used.contains(n));
-    tool.parameters.retain(|p| !dropped.contains(&p.name));
+    let alternatives = &tool.at_least_one_of;
+    tool.parameters
+        .retain(|p| p.required || used.contains(&p.name) || alternatives.contains(&p.name));
     // A natural-key write looks the record up by its key first, and
     // refuses a call without one: an alternative only the write uses
     // (Stripe saves a phone but finds a customer by email alone) stays a
@@ -151,23 +155,6 @@ fn narrow_alternatives(action: &mut BoundAction) {
             tool.at_least_one_of.retain(|n| keys.contains(n));
         }
     }
-}
-
-/// Drops from the tool's parameters each optional one that no request of
-/// the flow uses (in a `when` or as a value): the connector would accept
-/// it and do nothing with it, so the assistant would believe a filter,
-/// note or detail was applied when it was not (Pipedrive's product search
-/// has no price or stock filter: `max_price` and `in_stock_only` leave its
-/// tool; HighLevel's cancel saves no reason: `reason` leaves it). Required
-/// parameters stay: an account verification's factor and value are used
-/// by the connector itself (compared, never sent).
-fn drop_unused_parameters(action: &mut BoundAction) {
-    let used = used_args(&action.flow);
-    action
-        .template
-        .tool
-        .parameters
-        .retain(|p| p.required || used.contains(&p.name));
 }
 
 /// An account verification offers only the factors the CRM keeps: the

@@ -126,13 +126,9 @@ pub fn for_template(t: &Template, _crm_id: Option<&str>, options: &RenderOptions
     // the template's alternatives: Square finds an invoice by contact id
     // alone) is that parameter required, and is said so in every target,
     // not as an `anyOf` that most platforms ignore.
-    let alternatives: &[String] = match t.tool.at_least_one_of.as_slice() {
-        [_] => &[],
-        all => all,
-    };
-    let lone = match t.tool.at_least_one_of.as_slice() {
-        [one] => Some(one.as_str()),
-        _ => None,
+    let (alternatives, lone): (&[String], Option<&str>) = match t.tool.at_least_one_of.as_slice() {
+        [one] => (&[], Some(one.as_str())),
+        all => (all, None),
     };
     let required: Vec<&str> = t
         .tool
